@@ -1,0 +1,283 @@
+//! Command-line definitions (clap types live here only) and their translation into the plain config
+//! structs commands receive.
+//!
+//! House rules: explicit `short = 'x'` letters with mosquitto's meanings, implicit long names,
+//! UPPERCASE value names, help and version long-only (`-h` is the host, `-V` the protocol version).
+
+mod argv;
+pub mod conn;
+mod numbers;
+mod optfile;
+mod properties;
+pub mod publish;
+mod resolve;
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+use clap::{ArgAction, CommandFactory, FromArgMatches, Parser, Subcommand};
+
+use crate::exit::Failure;
+
+/// Which program the user asked for, decided by argv[0].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Personality {
+    /// `mqtk …`: mosquitto's flags and output, with its harmful quirks fixed.
+    Mqtk,
+    /// `mosquitto_pub` / `mosquitto_sub`: mosquitto 2.0, quirks included.
+    Mosquitto,
+}
+
+/// The subcommand an alias stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Alias {
+    Pub,
+}
+
+/// Decides behaviour from the program name: `mosquitto_pub`/`mqtk-pub` are `mqtk pub`.
+pub fn alias_of(argv0: &std::ffi::OsStr) -> Option<(Alias, Personality)> {
+    let name = std::path::Path::new(argv0)
+        .file_name()?
+        .to_string_lossy()
+        .into_owned();
+    let name = name.strip_suffix(".exe").unwrap_or(&name);
+    match name {
+        "mosquitto_pub" => Some((Alias::Pub, Personality::Mosquitto)),
+        "mqtk-pub" => Some((Alias::Pub, Personality::Mqtk)),
+        _ => None,
+    }
+}
+
+/// mqtk: a fast MQTT toolkit for the command line.
+#[derive(Debug, Parser)]
+#[command(
+    name = "mqtk",
+    version,
+    about = "A fast MQTT toolkit: publish, subscribe, trace and benchmark",
+    disable_help_flag = true,
+    disable_version_flag = true,
+    disable_help_subcommand = true,
+    subcommand_required = true,
+    arg_required_else_help = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: TopCommand,
+
+    /// Print help
+    #[arg(long, action = ArgAction::Help, global = true)]
+    help: Option<bool>,
+
+    /// Print version
+    #[arg(long, action = ArgAction::Version)]
+    version: Option<bool>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum TopCommand {
+    /// Publish messages (drop-in for mosquitto_pub)
+    #[command(
+        name = "pub",
+        args_override_self = true,
+        disable_help_flag = true,
+        disable_version_flag = true
+    )]
+    Pub(publish::PubArgs),
+
+    /// Write shell completions and man pages into a directory
+    #[command(hide = true)]
+    Generate {
+        /// Output directory (completions/ and man/ are created in it)
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+    },
+}
+
+/// What the command line asks for, ready to run.
+#[derive(Debug)]
+pub enum Request {
+    Publish(resolve::PublishRequest),
+    Generate(PathBuf),
+    /// Print text on stdout and exit (help, version).
+    Print {
+        text: String,
+        status: u8,
+    },
+}
+
+/// The clap command for `pub` under a given program name, with `--help`/`--version` long-only.
+fn pub_command(name: &str) -> clap::Command {
+    let cmd = publish::PubArgs::augment_args(
+        clap::Command::new(name.to_string().leak() as &'static str)
+            .about("Publish MQTT messages (mosquitto_pub compatible)")
+            .version(env!("CARGO_PKG_VERSION"))
+            .disable_help_flag(true)
+            .disable_version_flag(true)
+            .args_override_self(true),
+    );
+    cmd.arg(
+        clap::Arg::new("help")
+            .long("help")
+            .action(ArgAction::Help)
+            .help("Print help"),
+    )
+    .arg(
+        clap::Arg::new("version")
+            .long("version")
+            .action(ArgAction::Version)
+            .help("Print version"),
+    )
+}
+
+use clap::Args as _;
+
+/// Maps a clap error to mosquitto's message, or to help/version output.
+fn clap_failure(
+    err: clap::Error,
+    personality: Personality,
+    program: &str,
+) -> Result<Request, Failure> {
+    use clap::error::{ContextKind, ErrorKind};
+    // mosquitto's --help and --version exit 1; under mqtk they succeed.
+    let status = match personality {
+        Personality::Mosquitto => 1,
+        Personality::Mqtk => 0,
+    };
+    match err.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            Ok(Request::Print {
+                text: err.render().to_string(),
+                status,
+            })
+        }
+        ErrorKind::DisplayVersion => {
+            let text = match personality {
+                Personality::Mosquitto => {
+                    format!(
+                        "{program} version 2.0.11 (mqtk {}) running on mqtk.\n",
+                        env!("CARGO_PKG_VERSION")
+                    )
+                }
+                Personality::Mqtk => format!("mqtk {}\n", env!("CARGO_PKG_VERSION")),
+            };
+            Ok(Request::Print { text, status })
+        }
+        ErrorKind::UnknownArgument | ErrorKind::InvalidSubcommand => {
+            let arg = match err
+                .get(ContextKind::InvalidArg)
+                .or_else(|| err.get(ContextKind::InvalidSubcommand))
+            {
+                Some(clap::error::ContextValue::String(s)) => s.clone(),
+                _ => String::new(),
+            };
+            Err(Failure::usage(format!("Error: Unknown option '{arg}'.\n")))
+        }
+        _ => {
+            let text = err.render().to_string();
+            let first = text
+                .lines()
+                .next()
+                .unwrap_or("invalid arguments")
+                .trim_start_matches("error: ");
+            Err(Failure::usage(format!("Error: {first}\n")))
+        }
+    }
+}
+
+/// Parses `pub` arguments (everything after `pub`, or after `mosquitto_pub`).
+fn parse_pub(
+    args: Vec<OsString>,
+    personality: Personality,
+    program: &str,
+) -> Result<Request, Failure> {
+    let mut all = Vec::new();
+    if personality == Personality::Mosquitto {
+        all.extend(optfile::load("mosquitto_pub"));
+    }
+    all.extend(args);
+    let cmd = pub_command(program);
+    let scanned = argv::scan(&cmd, all)?;
+    let mut argv = vec![OsString::from(program)];
+    argv.extend(scanned.args.iter().cloned());
+    let matches = match cmd.clone().try_get_matches_from(argv) {
+        Ok(m) => m,
+        Err(e) => return clap_failure(e, personality, program),
+    };
+    let parsed = publish::PubArgs::from_arg_matches(&matches)
+        .map_err(|e| Failure::usage(format!("Error: {e}\n")))?;
+    let usage = cmd.clone().render_help().to_string();
+    resolve::publish(parsed, &matches, &scanned, personality, usage).map(Request::Publish)
+}
+
+/// Parses the whole command line, argv[0] included.
+pub fn parse(args: Vec<OsString>) -> Result<(Request, Personality, String), (Failure, String)> {
+    let argv0 = args
+        .first()
+        .cloned()
+        .unwrap_or_else(|| OsString::from("mqtk"));
+    let rest: Vec<OsString> = args.into_iter().skip(1).collect();
+    if let Some((Alias::Pub, personality)) = alias_of(&argv0) {
+        let program = std::path::Path::new(&argv0)
+            .file_name()
+            .map_or("mosquitto_pub".into(), |n| n.to_string_lossy().into_owned());
+        return match parse_pub(rest, personality, &program) {
+            Ok(req) => Ok((req, personality, program)),
+            Err(f) => Err((f, program)),
+        };
+    }
+    // `mqtk pub …`: hand everything after the subcommand to the same parser as the alias.
+    if rest.first().is_some_and(|a| a == "pub") {
+        let program = "mqtk pub".to_string();
+        return match parse_pub(rest[1..].to_vec(), Personality::Mqtk, &program) {
+            Ok(req) => Ok((req, Personality::Mqtk, program)),
+            Err(f) => Err((f, program)),
+        };
+    }
+    let mut argv = vec![OsString::from("mqtk")];
+    argv.extend(rest);
+    let program = "mqtk".to_string();
+    match Cli::command().try_get_matches_from(argv) {
+        Ok(m) => match Cli::from_arg_matches(&m).map(|c| c.command) {
+            Ok(TopCommand::Generate { dir }) => {
+                Ok((Request::Generate(dir), Personality::Mqtk, program))
+            }
+            Ok(TopCommand::Pub(_)) => unreachable!("handled above"),
+            Err(e) => Err((Failure::usage(format!("Error: {e}\n")), program)),
+        },
+        Err(e) => match clap_failure(e, Personality::Mqtk, &program) {
+            Ok(req) => Ok((req, Personality::Mqtk, program)),
+            Err(f) => Err((f, program)),
+        },
+    }
+}
+
+/// The full clap command tree, for completions, man pages and the definition test.
+pub fn command() -> clap::Command {
+    Cli::command()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cli_definition_is_valid() {
+        Cli::command().debug_assert();
+        pub_command("mosquitto_pub").debug_assert();
+    }
+
+    #[test]
+    fn aliases() {
+        assert_eq!(
+            alias_of("/usr/bin/mosquitto_pub".as_ref()),
+            Some((Alias::Pub, Personality::Mosquitto))
+        );
+        assert_eq!(
+            alias_of("mqtk-pub".as_ref()),
+            Some((Alias::Pub, Personality::Mqtk))
+        );
+        assert_eq!(alias_of("mqtk".as_ref()), None);
+        assert_eq!(alias_of("something".as_ref()), None);
+    }
+}

@@ -1,0 +1,4 @@
+//! One module per subcommand; each receives plain config structs, never clap types.
+
+pub mod publish;
+pub mod stdin_lines;

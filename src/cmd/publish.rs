@@ -1,0 +1,182 @@
+//! `mqtk pub`: publish one message (optionally repeated), a file, all of stdin, or stdin line by line.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use bytes::Bytes;
+
+use crate::cli::Personality;
+use crate::conn::{
+    ConnectFailure, MAX_PACKET_SIZE, Options, Outgoing, Properties, Protocol, Qos, Session,
+};
+use crate::exit::Failure;
+
+/// Where the message comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// `-m`: the argument's bytes.
+    Message(Bytes),
+    /// `-f`: a whole file, read before connecting.
+    File(PathBuf),
+    /// `-s`: all of stdin, read before connecting.
+    Stdin,
+    /// `-l`: one message per line, streamed.
+    Lines,
+    /// `-n`: a zero-length message.
+    Null,
+}
+
+/// A validated `pub` invocation.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub topic: String,
+    pub source: Source,
+    pub qos: Qos,
+    pub retain: bool,
+    /// How many times to publish (`--repeat`, not with `-l`).
+    pub repeat: u64,
+    /// Pause after each publish completes (`--repeat-delay`).
+    pub repeat_delay: Duration,
+    /// v5 PUBLISH properties.
+    pub properties: Properties,
+    /// mosquitto quirk: properties with a v3 connection publish nothing and exit 0.
+    pub publish_nothing: bool,
+}
+
+/// Reads `-f`/`-s` input before connecting, with mosquitto's messages.
+fn load(source: &Source) -> Result<Option<Bytes>, Failure> {
+    use std::io::Read;
+    let data = match source {
+        Source::Message(b) => b.clone(),
+        Source::Null => Bytes::new(),
+        Source::Lines => return Ok(None),
+        Source::File(path) => {
+            let shown = path.display();
+            let data = std::fs::read(path).map_err(|_| {
+                Failure::runtime(1, format!("Error: Unable to open file \"{shown}\".\nError loading input file \"{shown}\".\n"))
+            })?;
+            Bytes::from(data)
+        }
+        Source::Stdin => {
+            let mut data = Vec::new();
+            let read = std::io::stdin().lock().read_to_end(&mut data);
+            if read.is_err() || data.is_empty() {
+                return Err(Failure::runtime(
+                    1,
+                    "Error: Zero length input.\nError loading input from stdin.\n",
+                ));
+            }
+            Bytes::from(data)
+        }
+    };
+    if data.len() > MAX_PACKET_SIZE {
+        return Err(Failure::runtime(
+            1,
+            "Error: Message length must be less than 268435455 bytes.\n",
+        ));
+    }
+    Ok(Some(data))
+}
+
+/// Builds PUBLISH requests, managing the v5 topic alias as mosquitto does: the topic goes with the
+/// first publish only, later ones carry the alias alone.
+struct Publisher {
+    topic: String,
+    qos: Qos,
+    retain: bool,
+    properties: Option<rumqttc::v5::mqttbytes::v5::PublishProperties>,
+    alias_sent: bool,
+}
+
+impl Publisher {
+    fn new(config: &Config, protocol: Protocol) -> Self {
+        let properties = (protocol == Protocol::V5 && !config.properties.is_empty())
+            .then(|| config.properties.to_publish());
+        Publisher {
+            topic: config.topic.clone(),
+            qos: config.qos,
+            retain: config.retain,
+            properties,
+            alias_sent: false,
+        }
+    }
+
+    fn next(&mut self, payload: Bytes) -> Outgoing {
+        let has_alias = self
+            .properties
+            .as_ref()
+            .is_some_and(|p| p.topic_alias.is_some());
+        let topic = if has_alias && self.alias_sent {
+            String::new()
+        } else {
+            self.topic.clone()
+        };
+        self.alias_sent = true;
+        Outgoing {
+            topic,
+            payload,
+            qos: self.qos,
+            retain: self.retain,
+            properties: self.properties.clone(),
+        }
+    }
+}
+
+/// Runs `pub`; returns the exit status.
+pub async fn run(conn: Options, config: Config, personality: Personality) -> Result<u8, Failure> {
+    let quiet = conn.quiet;
+    let payload = load(&config.source)?;
+    let protocol = conn.protocol;
+    let connect_failure = |f: ConnectFailure| f.to_failure(true);
+    let session = Session::connect(conn, false)
+        .await
+        .map_err(connect_failure)?;
+
+    if config.topic.is_empty() || config.publish_nothing {
+        // mosquitto_pub: the publish call fails, it says so (or nothing, for properties in v3) and exits 0.
+        if config.topic.is_empty() && !quiet {
+            eprintln!("Error: Invalid input. Does your topic contain '+' or '#'?");
+        }
+        session.disconnect().await.map_err(connect_failure)?;
+        return Ok(0);
+    }
+
+    let mut publisher = Publisher::new(&config, protocol);
+    match payload {
+        Some(payload) => {
+            for i in 0..config.repeat {
+                session
+                    .publish(publisher.next(payload.clone()))
+                    .await
+                    .map_err(connect_failure)?;
+                if config.repeat > 1 {
+                    // The next repeat starts once this one is complete (and the delay has passed).
+                    session.flush().await.map_err(connect_failure)?;
+                    if i + 1 < config.repeat && !config.repeat_delay.is_zero() {
+                        tokio::time::sleep(config.repeat_delay).await;
+                    }
+                }
+            }
+        }
+        None => {
+            let mut lines = super::stdin_lines::spawn();
+            while let Some(batch) = lines.recv().await {
+                let batch = batch
+                    .map_err(|e| Failure::runtime(1, format!("Error: reading stdin: {e}\n")))?;
+                for line in batch {
+                    session
+                        .publish(publisher.next(line))
+                        .await
+                        .map_err(connect_failure)?;
+                }
+            }
+        }
+    }
+    let refused = session.refused_reason();
+    session.disconnect().await.map_err(connect_failure)?;
+    // mosquitto only warns when the broker refuses a publish; under mqtk the exit status says so.
+    if refused != 0 && personality == Personality::Mqtk {
+        return Ok(refused);
+    }
+    Ok(0)
+}

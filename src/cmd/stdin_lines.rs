@@ -1,0 +1,63 @@
+//! `-l`: stdin split into lines on a reader thread, handed over in batches through a bounded channel
+//! so that publishing starts before stdin ends and a slow broker holds the reader back.
+
+use std::io::Read;
+
+use bytes::{Bytes, BytesMut};
+use tokio::sync::mpsc;
+
+/// How much stdin to read at once.
+const CHUNK: usize = 64 * 1024;
+/// Batches in flight between the reader and the publisher: bounded, so memory stays bounded.
+const BATCHES: usize = 8;
+
+/// Starts the reader; each batch holds the lines (without their `\n`, `\r` kept, as mosquitto does)
+/// of one read. A final line without a newline is delivered at EOF.
+pub fn spawn() -> mpsc::Receiver<std::io::Result<Vec<Bytes>>> {
+    let (tx, rx) = mpsc::channel(BATCHES);
+    std::thread::spawn(move || {
+        let mut stdin = std::io::stdin().lock();
+        let mut buf = BytesMut::with_capacity(CHUNK);
+        let mut scanned = 0;
+        loop {
+            if buf.capacity() - buf.len() < CHUNK / 4 {
+                buf.reserve(CHUNK);
+            }
+            let start = buf.len();
+            buf.resize(start + CHUNK, 0);
+            let n = match stdin.read(&mut buf[start..]) {
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {
+                    buf.truncate(start);
+                    continue;
+                }
+                Err(e) => {
+                    let _ = tx.blocking_send(Err(e));
+                    return;
+                }
+            };
+            buf.truncate(start + n);
+            if n == 0 {
+                if !buf.is_empty() {
+                    let _ = tx.blocking_send(Ok(vec![buf.split().freeze()]));
+                }
+                return;
+            }
+            let mut batch = Vec::new();
+            while let Some(pos) = memchr(&buf[scanned..]) {
+                let line = buf.split_to(scanned + pos + 1).freeze();
+                batch.push(line.slice(..line.len() - 1));
+                scanned = 0;
+            }
+            scanned = buf.len();
+            if !batch.is_empty() && tx.blocking_send(Ok(batch)).is_err() {
+                return;
+            }
+        }
+    });
+    rx
+}
+
+fn memchr(hay: &[u8]) -> Option<usize> {
+    hay.iter().position(|&b| b == b'\n')
+}

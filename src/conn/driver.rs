@@ -1,0 +1,219 @@
+//! The one task that polls rumqttc's event loop. It keeps the books rumqttc does not (which publish
+//! is which, what is still unacknowledged), prints `-d` lines, forwards events to the command, and
+//! stops polling as soon as DISCONNECT is written.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use tokio::sync::{mpsc, oneshot};
+
+use super::backend::{Loop, PollError};
+use super::event::{ConnAck, Event};
+use super::session::{ConnectFailure, Record, Shared};
+use super::{Options, Protocol, Qos};
+use crate::trace::Debug;
+
+/// mosquitto's reconnect delay: one second, no backoff growth.
+const RECONNECT_DELAY: Duration = Duration::from_secs(1);
+
+/// The polling task's state.
+pub(super) struct Driver {
+    opts: Options,
+    event_loop: Loop,
+    shared: Arc<Shared>,
+    events: Option<mpsc::Sender<Event>>,
+    /// QoS 1/2 publishes written and not yet complete, by packet id.
+    inflight: HashMap<u16, Record>,
+    /// mosquitto numbers QoS 0 publishes too; rumqttc reports them as packet id 0.
+    qos0_mid: u16,
+    debug: Option<Debug>,
+    /// Between a connection error and the next CONNACK rumqttc may replay stale events.
+    connected: bool,
+}
+
+impl Driver {
+    pub fn new(
+        opts: Options,
+        event_loop: Loop,
+        shared: Arc<Shared>,
+        events: Option<mpsc::Sender<Event>>,
+    ) -> Self {
+        let debug = opts.debug.then(|| Debug::new(&opts.client_id));
+        Driver {
+            opts,
+            event_loop,
+            shared,
+            events,
+            inflight: HashMap::new(),
+            qos0_mid: 0,
+            debug,
+            connected: false,
+        }
+    }
+
+    fn complete(&mut self, mid: u16, reason: u8) {
+        if self.inflight.remove(&mid).is_some() {
+            if reason >= 0x80 {
+                self.shared
+                    .refused
+                    .fetch_max(u64::from(reason), Ordering::SeqCst);
+                if !self.opts.quiet {
+                    eprintln!(
+                        "Warning: Publish {mid} failed: {}.",
+                        crate::exit::reason_text(reason)
+                    );
+                }
+            }
+            self.release(1);
+        }
+    }
+
+    fn release(&self, n: u64) {
+        if self.shared.outstanding.fetch_sub(n, Ordering::SeqCst) == n {
+            self.shared.idle.notify_waiters();
+        }
+    }
+
+    /// Books one event; returns the record for a PUBLISH we wrote (for `-d`).
+    fn book(&mut self, event: &Event) -> Option<(Record, u16)> {
+        match *event {
+            Event::SentPublish { mid } => {
+                if mid != 0 && self.inflight.contains_key(&mid) {
+                    // A resend after reconnecting: the same message again.
+                    return self.inflight.get(&mid).cloned().map(|r| (r, mid));
+                }
+                let record = self
+                    .shared
+                    .records
+                    .lock()
+                    .expect("records lock")
+                    .pop_front()?;
+                if record.qos == Qos::AtMostOnce {
+                    self.qos0_mid = self.qos0_mid.wrapping_add(1).max(1);
+                    self.release(1);
+                    Some((record, self.qos0_mid))
+                } else {
+                    self.inflight.insert(mid, record.clone());
+                    Some((record, mid))
+                }
+            }
+            Event::PubAck { mid, reason } | Event::PubComp { mid, reason } => {
+                self.complete(mid, reason);
+                None
+            }
+            // A failed PUBREC ends the QoS 2 flow: no PUBREL follows.
+            Event::PubRec { mid, reason } if reason >= 0x80 => {
+                self.complete(mid, reason);
+                None
+            }
+            _ => None,
+        }
+    }
+
+    fn fail(&self, failure: ConnectFailure) -> Result<(), ConnectFailure> {
+        *self.shared.failure.lock().expect("failure lock") = Some(failure.clone());
+        self.shared.idle.notify_waiters();
+        Err(failure)
+    }
+}
+
+fn failure_of(err: PollError, protocol: Protocol, connected: bool) -> ConnectFailure {
+    match err {
+        PollError::Refused(code) => ConnectFailure::Refused {
+            code,
+            v5: protocol == Protocol::V5,
+        },
+        PollError::ServerDisconnect(reason) => ConnectFailure::ServerDisconnect(reason),
+        PollError::Timeout if !connected => ConnectFailure::NoConnAck,
+        PollError::Timeout | PollError::Closed => ConnectFailure::Lost,
+        PollError::Io(e) if connected => {
+            let _ = e;
+            ConnectFailure::Lost
+        }
+        PollError::Io(e) => ConnectFailure::Io(io_text(&e)),
+        PollError::Protocol(detail) => ConnectFailure::Protocol(detail),
+    }
+}
+
+/// The system's text for an I/O error, without Rust's " (os error N)" suffix, as strerror prints it.
+fn io_text(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    match text.find(" (os error") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    }
+}
+
+/// Polls until DISCONNECT is written or the connection fails for good.
+pub(super) async fn run(
+    mut d: Driver,
+    connack_tx: oneshot::Sender<Result<ConnAck, ConnectFailure>>,
+) -> Result<(), ConnectFailure> {
+    let mut connack_tx = Some(connack_tx);
+    let mut ever_connected = false;
+    if let Some(debug) = d.debug.as_mut() {
+        debug.event(&Event::ConnectSent, None);
+    }
+    loop {
+        let event = match d.event_loop.poll().await {
+            Ok(event) => event,
+            Err(err) => {
+                let failure = failure_of(err, d.opts.protocol, d.connected);
+                if let (Some(debug), ConnectFailure::ServerDisconnect(reason)) =
+                    (d.debug.as_mut(), &failure)
+                {
+                    debug.event(&Event::Disconnect { reason: *reason }, None);
+                }
+                let was_connected = d.connected;
+                d.connected = false;
+                if let Some(tx) = connack_tx.take() {
+                    let _ = tx.send(Err(failure.clone()));
+                    return d.fail(failure);
+                }
+                let fatal = matches!(failure, ConnectFailure::Refused { .. });
+                if !d.opts.reconnect || fatal {
+                    return d.fail(failure);
+                }
+                if was_connected {
+                    if let Some(tx) = &d.events {
+                        let _ = tx.send(Event::ConnectionLost).await;
+                    }
+                }
+                tokio::time::sleep(RECONNECT_DELAY).await;
+                if let Some(debug) = d.debug.as_mut() {
+                    debug.event(&Event::ConnectSent, None);
+                }
+                continue;
+            }
+        };
+        if let Event::ConnAck(ack) = &event {
+            d.connected = true;
+            if let (Some(id), Some(debug)) = (&ack.assigned_client_id, d.debug.as_mut()) {
+                debug.set_client_id(id);
+            }
+            if let Some(tx) = connack_tx.take() {
+                ever_connected = true;
+                let _ = tx.send(Ok(ack.clone()));
+            }
+        } else if !d.connected {
+            // Stale events replayed after a connection error describe packets never sent.
+            continue;
+        }
+        let sent = d.book(&event);
+        if let Some(debug) = d.debug.as_mut() {
+            debug.event(&event, sent.as_ref());
+        }
+        let done = event == Event::SentDisconnect;
+        if let Some(tx) = &d.events {
+            // A consumer that has gone away no longer needs events; keep polling regardless.
+            let _ = tx.send(event).await;
+        }
+        if done {
+            debug_assert!(ever_connected);
+            d.shared.idle.notify_waiters();
+            return Ok(());
+        }
+    }
+}

@@ -1,0 +1,99 @@
+//! Packets as the connection layer reports them: one vocabulary for v3.1.1 and v5, so commands and
+//! tracing never see rumqttc's two sets of types.
+
+use bytes::Bytes;
+
+use super::Qos;
+
+/// A received PUBLISH.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    /// The topic bytes as received (MQTT requires UTF-8, but nothing here assumes it).
+    pub topic: Bytes,
+    pub payload: Bytes,
+    pub qos: Qos,
+    pub retain: bool,
+    pub dup: bool,
+    /// Packet id (0 at QoS 0).
+    pub mid: u16,
+    /// v5 properties, when the message carried any.
+    pub properties: Option<rumqttc::v5::mqttbytes::v5::PublishProperties>,
+}
+
+/// What the broker told us in CONNACK.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ConnAck {
+    /// 0 on success; the v3 return code or the v5 reason code otherwise.
+    pub code: u8,
+    pub session_present: bool,
+    /// v5: the client id the broker assigned.
+    pub assigned_client_id: Option<String>,
+    /// v5: the broker's topic alias maximum (0 = aliases not allowed).
+    pub topic_alias_max: Option<u16>,
+    /// v5: the broker's receive maximum.
+    pub receive_max: Option<u16>,
+}
+
+/// A packet that crossed the wire, in either direction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    /// CONNECT was written (printed by us: rumqttc never reports it).
+    ConnectSent,
+    ConnAck(ConnAck),
+    /// A PUBLISH from the broker.
+    Message(Message),
+    /// PUBACK received, with its reason code (0 in v3.1.1).
+    PubAck {
+        mid: u16,
+        reason: u8,
+    },
+    PubRec {
+        mid: u16,
+        reason: u8,
+    },
+    PubRel {
+        mid: u16,
+    },
+    PubComp {
+        mid: u16,
+        reason: u8,
+    },
+    SubAck {
+        mid: u16,
+        codes: Vec<u8>,
+    },
+    UnsubAck {
+        mid: u16,
+    },
+    PingResp,
+    /// A v5 DISCONNECT from the broker.
+    Disconnect {
+        reason: u8,
+    },
+    /// Packets we wrote.
+    SentPublish {
+        mid: u16,
+    },
+    SentPubAck {
+        mid: u16,
+    },
+    SentPubRec {
+        mid: u16,
+    },
+    SentPubRel {
+        mid: u16,
+    },
+    SentPubComp {
+        mid: u16,
+    },
+    SentSubscribe {
+        mid: u16,
+    },
+    SentUnsubscribe {
+        mid: u16,
+    },
+    SentPingReq,
+    SentDisconnect,
+    /// The connection broke; when reconnecting, a new `ConnectSent` follows.
+    ConnectionLost,
+}

@@ -1,0 +1,262 @@
+//! The handle commands use: connect, publish, subscribe, wait for acknowledgements, disconnect.
+
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::{Notify, mpsc, oneshot};
+use tokio::task::JoinHandle;
+
+use super::backend::{self, Client};
+use super::driver::{self, Driver};
+use super::event::{ConnAck, Event};
+use super::{Options, Outgoing, Protocol, Qos, Subscription};
+use crate::exit::{self, Code, Failure};
+
+/// What was asked for in a PUBLISH, kept because rumqttc's outgoing events carry only packet ids.
+#[derive(Debug, Clone)]
+pub struct Record {
+    pub topic: String,
+    pub qos: Qos,
+    pub retain: bool,
+    pub len: usize,
+}
+
+/// State shared between the handle and the polling task.
+#[derive(Default)]
+pub(super) struct Shared {
+    /// Publishes requested but not yet written, oldest first.
+    pub records: Mutex<VecDeque<Record>>,
+    /// Publishes requested and not yet complete (written at QoS 0, acknowledged at QoS 1/2).
+    pub outstanding: AtomicU64,
+    /// Publishes the broker refused (v5 reason code ≥ 0x80): the highest reason code seen, 0 if none.
+    pub refused: AtomicU64,
+    /// Set when the polling task ends with an error.
+    pub failure: Mutex<Option<ConnectFailure>>,
+    /// Woken when `outstanding` drops to zero or the task ends.
+    pub idle: Notify,
+}
+
+/// Why a connection could not be made or kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConnectFailure {
+    /// The host name did not resolve.
+    Lookup,
+    /// A socket error, with the system's text ("Connection refused").
+    Io(String),
+    /// CONNACK refused the connection with this code.
+    Refused { code: u8, v5: bool },
+    /// No CONNACK within the keepalive period.
+    NoConnAck,
+    /// The connection dropped.
+    Lost,
+    /// The broker sent a v5 DISCONNECT with this reason.
+    ServerDisconnect(u8),
+    /// A protocol violation, malformed packet or similar.
+    Protocol(String),
+}
+
+impl ConnectFailure {
+    /// The failure as mosquitto reports it: `pub_style` adds the trailing `Error: …` line that
+    /// mosquitto_pub prints after a CONNACK refusal (mosquitto_sub prints only the first line).
+    pub fn to_failure(&self, pub_style: bool) -> Failure {
+        match self {
+            ConnectFailure::Lookup => {
+                Failure::code(Code::Error, "Unable to connect (Lookup error.).\n")
+            }
+            ConnectFailure::Io(text) => Failure::code(Code::Error, format!("Error: {text}\n")),
+            ConnectFailure::Refused { code, v5 } => {
+                let first = if *v5 {
+                    if *code == 132 {
+                        "Connection error: Unsupported Protocol Version. Try connecting to an MQTT v5 broker, or use MQTT v3.x mode.".to_string()
+                    } else {
+                        format!("Connection error: {}", exit::reason_text(*code))
+                    }
+                } else {
+                    format!("Connection error: {}", exit::connack_v3_text(*code))
+                };
+                let second = if !pub_style {
+                    String::new()
+                } else if *v5 {
+                    format!("Error: {}\n", exit::strerror(Code::Protocol))
+                } else {
+                    "Error: The connection was refused.\n".to_string()
+                };
+                Failure::runtime(*code, format!("{first}\n{second}"))
+            }
+            ConnectFailure::NoConnAck => Failure::code(Code::Keepalive, "Error: Unknown error.\n"),
+            ConnectFailure::Lost => Failure::code(
+                Code::ConnectionLost,
+                format!("Error: {}\n", exit::strerror(Code::ConnectionLost)),
+            ),
+            ConnectFailure::ServerDisconnect(_) => Failure::code(
+                Code::NoConnection,
+                format!("Error: {}\n", exit::strerror(Code::NoConnection)),
+            ),
+            ConnectFailure::Protocol(detail) => Failure::code(
+                Code::Protocol,
+                format!("Error: {} ({detail})\n", exit::strerror(Code::Protocol)),
+            ),
+        }
+    }
+}
+
+/// A live connection. Exactly one task polls rumqttc's event loop; this handle talks to it.
+pub struct Session {
+    client: Client,
+    shared: Arc<Shared>,
+    driver: Option<JoinHandle<Result<(), ConnectFailure>>>,
+    events: Option<mpsc::Receiver<Event>>,
+    connack: ConnAck,
+    protocol: Protocol,
+}
+
+impl Session {
+    /// Connects and waits for a successful CONNACK. With `want_events`, every packet is also
+    /// delivered through [`Session::next_event`] (subscribers need that; publishers do not).
+    pub async fn connect(opts: Options, want_events: bool) -> Result<Session, ConnectFailure> {
+        // Resolve first so that a bad host name gets mosquitto's "Lookup error", not a socket error.
+        let target = (opts.endpoint.host.as_str(), opts.endpoint.port);
+        let resolved = tokio::net::lookup_host(target)
+            .await
+            .map(|mut addrs| addrs.next().is_some());
+        if !matches!(resolved, Ok(true)) {
+            return Err(ConnectFailure::Lookup);
+        }
+        let (client, event_loop) = backend::build(&opts);
+        let shared = Arc::new(Shared::default());
+        let (connack_tx, connack_rx) = oneshot::channel();
+        let (events_tx, events_rx) = if want_events {
+            let (tx, rx) = mpsc::channel(1024);
+            (Some(tx), Some(rx))
+        } else {
+            (None, None)
+        };
+        let protocol = opts.protocol;
+        let driver = Driver::new(opts, event_loop, shared.clone(), events_tx);
+        let handle = tokio::spawn(driver::run(driver, connack_tx));
+        match connack_rx.await {
+            Ok(Ok(connack)) => Ok(Session {
+                client,
+                shared,
+                driver: Some(handle),
+                events: events_rx,
+                connack,
+                protocol,
+            }),
+            Ok(Err(failure)) => Err(failure),
+            Err(_) => match handle.await {
+                Ok(Err(failure)) => Err(failure),
+                _ => Err(ConnectFailure::Protocol("connection task ended".into())),
+            },
+        }
+    }
+
+    /// What the broker said in the first CONNACK.
+    pub fn connack(&self) -> &ConnAck {
+        &self.connack
+    }
+
+    /// The protocol version in use.
+    pub fn protocol(&self) -> Protocol {
+        self.protocol
+    }
+
+    /// Queues a PUBLISH. Waits while the request queue is full (backpressure), never drops it.
+    pub async fn publish(&self, msg: Outgoing) -> Result<(), ConnectFailure> {
+        self.shared.outstanding.fetch_add(1, Ordering::SeqCst);
+        let record = Record {
+            topic: msg.topic.clone(),
+            qos: msg.qos,
+            retain: msg.retain,
+            len: msg.payload.len(),
+        };
+        self.shared
+            .records
+            .lock()
+            .expect("records lock")
+            .push_back(record);
+        if self.client.publish(msg).await.is_err() {
+            return Err(self.failure_or_lost());
+        }
+        Ok(())
+    }
+
+    /// Queues one SUBSCRIBE for all filters.
+    pub async fn subscribe(
+        &self,
+        subs: &[Subscription],
+        props: Option<rumqttc::v5::mqttbytes::v5::SubscribeProperties>,
+    ) -> Result<(), ConnectFailure> {
+        self.client
+            .subscribe(subs, props)
+            .await
+            .map_err(|_| self.failure_or_lost())
+    }
+
+    /// Queues an UNSUBSCRIBE.
+    pub async fn unsubscribe(&self, filter: String) -> Result<(), ConnectFailure> {
+        self.client
+            .unsubscribe(filter)
+            .await
+            .map_err(|_| self.failure_or_lost())
+    }
+
+    /// The next packet event (only with `want_events`); `None` once the connection task has ended.
+    pub async fn next_event(&mut self) -> Option<Event> {
+        match self.events.as_mut() {
+            Some(rx) => rx.recv().await,
+            None => None,
+        }
+    }
+
+    /// How many publishes the broker refused with a v5 reason code, as the highest code seen (0: none).
+    pub fn refused_reason(&self) -> u8 {
+        self.shared.refused.load(Ordering::SeqCst) as u8
+    }
+
+    /// Waits until every publish so far is written (QoS 0) or acknowledged (QoS 1/2).
+    pub async fn flush(&self) -> Result<(), ConnectFailure> {
+        loop {
+            let notified = self.shared.idle.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            if let Some(failure) = self.shared.failure.lock().expect("failure lock").clone() {
+                return Err(failure);
+            }
+            if self.shared.outstanding.load(Ordering::SeqCst) == 0 {
+                return Ok(());
+            }
+            notified.await;
+        }
+    }
+
+    /// Waits for every acknowledgement, then sends DISCONNECT and waits until it is written.
+    pub async fn disconnect(mut self) -> Result<(), ConnectFailure> {
+        self.flush().await?;
+        self.disconnect_now().await
+    }
+
+    /// Sends DISCONNECT without waiting for outstanding acknowledgements (signals, `-W`).
+    pub async fn disconnect_now(&mut self) -> Result<(), ConnectFailure> {
+        let _ = self.client.disconnect().await;
+        // Drain events so the polling task is never blocked on a full channel while finishing.
+        if let Some(rx) = self.events.as_mut() {
+            rx.close();
+            while rx.recv().await.is_some() {}
+        }
+        match self.driver.take() {
+            Some(handle) => handle.await.unwrap_or(Err(ConnectFailure::Lost)),
+            None => Ok(()),
+        }
+    }
+
+    fn failure_or_lost(&self) -> ConnectFailure {
+        self.shared
+            .failure
+            .lock()
+            .expect("failure lock")
+            .clone()
+            .unwrap_or(ConnectFailure::Lost)
+    }
+}

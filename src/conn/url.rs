@@ -1,0 +1,117 @@
+//! `-L mqtt://[user[:pass]@]host[:port]/topic`, parsed the way mosquitto 2.0 parses it: scheme
+//! case-insensitive, userinfo split at the first `@` and `:`, no percent-decoding, topic after the first
+//! `/`. (The `url` crate would accept and normalise more than mosquitto does, so this is by hand.)
+
+/// The URL schemes `-L` knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scheme {
+    Mqtt,
+    Mqtts,
+    Ws,
+    Wss,
+}
+
+impl Scheme {
+    /// The scheme's default port.
+    pub fn default_port(self) -> u16 {
+        match self {
+            Scheme::Mqtt => 1883,
+            Scheme::Mqtts => 8883,
+            Scheme::Ws => 80,
+            Scheme::Wss => 443,
+        }
+    }
+}
+
+/// The parts of a `-L` URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrokerUrl {
+    pub scheme: Scheme,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    pub host: String,
+    /// The port text as written (empty when absent); the caller converts it (mosquitto uses `atoi`).
+    pub port: Option<String>,
+    pub topic: String,
+}
+
+/// Why a URL was rejected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UrlError {
+    /// Not mqtt://, mqtts://, ws:// or wss://.
+    Scheme,
+    /// No `/` after the host.
+    TopicMissing,
+}
+
+/// Parses a `-L` URL.
+pub fn parse(url: &str) -> Result<BrokerUrl, UrlError> {
+    let lower = url.to_ascii_lowercase();
+    let (scheme, rest) = [
+        ("mqtt://", Scheme::Mqtt),
+        ("mqtts://", Scheme::Mqtts),
+        ("ws://", Scheme::Ws),
+        ("wss://", Scheme::Wss),
+    ]
+    .into_iter()
+    .find(|(prefix, _)| lower.starts_with(prefix))
+    .map(|(prefix, scheme)| (scheme, &url[prefix.len()..]))
+    .ok_or(UrlError::Scheme)?;
+    let (authority, topic) = rest.split_once('/').ok_or(UrlError::TopicMissing)?;
+    let (userinfo, hostport) = match authority.split_once('@') {
+        Some((u, h)) => (Some(u), h),
+        None => (None, authority),
+    };
+    let (username, password) = match userinfo {
+        Some(u) => match u.split_once(':') {
+            Some((user, pass)) => (Some(user.to_string()), Some(pass.to_string())),
+            None => (Some(u.to_string()), None),
+        },
+        None => (None, None),
+    };
+    let (host, port) = match hostport.split_once(':') {
+        Some((h, p)) => (h.to_string(), Some(p.to_string())),
+        None => (hostport.to_string(), None),
+    };
+    Ok(BrokerUrl {
+        scheme,
+        username,
+        password,
+        host,
+        port,
+        topic: topic.to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn full_url() {
+        let u = parse("mqtt://ann:se:cret@broker:1884/a/b").unwrap();
+        assert_eq!(u.scheme, Scheme::Mqtt);
+        assert_eq!(u.username.as_deref(), Some("ann"));
+        assert_eq!(u.password.as_deref(), Some("se:cret"));
+        assert_eq!(u.host, "broker");
+        assert_eq!(u.port.as_deref(), Some("1884"));
+        assert_eq!(u.topic, "a/b");
+    }
+
+    #[test]
+    fn minimal_and_case() {
+        let u = parse("MQTT://h/t").unwrap();
+        assert_eq!(
+            (u.host.as_str(), u.port, u.topic.as_str()),
+            ("h", None, "t")
+        );
+        assert_eq!(parse("mqtts://h/t").unwrap().scheme, Scheme::Mqtts);
+        assert_eq!(parse("wss://h/mqtt").unwrap().scheme, Scheme::Wss);
+    }
+
+    #[test]
+    fn errors() {
+        assert_eq!(parse("http://h/t"), Err(UrlError::Scheme));
+        assert_eq!(parse("mqtt://h"), Err(UrlError::TopicMissing));
+    }
+}

@@ -1,0 +1,188 @@
+//! The exit-code table and a typed failure that carries its code.
+//!
+//! mosquitto's numbers come first: its clients exit with 1 for usage and connection errors, the CONNACK
+//! reason code when the broker refuses the connection, a libmosquitto `MOSQ_ERR_*` value for runtime
+//! failures, and 27 when `-W` runs out. mqtk adds codes only where mosquitto leaves a failure at 0.
+
+use std::fmt;
+
+/// Exit codes with a fixed meaning. CONNACK and v5 reason codes are passed through as they are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Code {
+    /// Everything worked.
+    Success = 0,
+    /// Bad usage, a setup error, or a broker that cannot be reached.
+    Error = 1,
+    /// A network protocol error (MOSQ_ERR_PROTOCOL).
+    Protocol = 2,
+    /// The broker sent a DISCONNECT (MOSQ_ERR_NO_CONN).
+    NoConnection = 4,
+    /// The connection was lost (MOSQ_ERR_CONN_LOST).
+    ConnectionLost = 7,
+    /// A TLS error (MOSQ_ERR_TLS).
+    Tls = 8,
+    /// The broker never answered CONNECT within the keepalive (MOSQ_ERR_KEEPALIVE).
+    Keepalive = 19,
+    /// `-W` ran out (MOSQ_ERR_TIMEOUT).
+    Timeout = 27,
+}
+
+impl Code {
+    /// The numeric process exit status.
+    pub fn number(self) -> u8 {
+        self as u8
+    }
+}
+
+/// A failure that ends the program: the exact text to print on stderr and the exit status.
+///
+/// The text is printed as is (mosquitto's messages carry their own trailing newlines, which scripts and
+/// its test suite compare byte for byte).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    /// The process exit status.
+    pub status: u8,
+    /// What to print on stderr, newlines included; empty for a silent exit.
+    pub text: String,
+    /// A usage error: followed by mosquitto's "Use '… --help' to see usage." hint, never silenced by
+    /// `--quiet`.
+    pub usage: bool,
+    /// Text for stdout (mosquitto_pub prints its usage there when topic or message is missing).
+    pub stdout: String,
+}
+
+impl Failure {
+    /// A usage error with mosquitto's message (including its trailing newlines).
+    pub fn usage(text: impl Into<String>) -> Self {
+        Failure {
+            status: Code::Error.number(),
+            text: text.into(),
+            usage: true,
+            stdout: String::new(),
+        }
+    }
+
+    /// A runtime failure with a given status; `text` should end with a newline.
+    pub fn runtime(status: u8, text: impl Into<String>) -> Self {
+        Failure {
+            status,
+            text: text.into(),
+            usage: false,
+            stdout: String::new(),
+        }
+    }
+
+    /// A runtime failure with one of the fixed codes.
+    pub fn code(code: Code, text: impl Into<String>) -> Self {
+        Self::runtime(code.number(), text)
+    }
+
+    /// An exit with a status and nothing to say.
+    pub fn silent(status: u8) -> Self {
+        Self::runtime(status, String::new())
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.text.trim_end())
+    }
+}
+
+impl std::error::Error for Failure {}
+
+/// mosquitto's `mosquitto_strerror` text for the error numbers the clients print.
+pub fn strerror(code: Code) -> &'static str {
+    match code {
+        Code::Success => "No error.",
+        Code::Error => "Out of memory.",
+        Code::Protocol => "A network protocol error occurred when communicating with the broker.",
+        Code::NoConnection => "The client is not currently connected.",
+        Code::ConnectionLost => "The connection was lost.",
+        Code::Tls => "A TLS error occurred.",
+        Code::Keepalive | Code::Timeout => "Unknown error.",
+    }
+}
+
+/// mosquitto's text for an MQTT v3.1.1 CONNACK return code.
+pub fn connack_v3_text(code: u8) -> &'static str {
+    match code {
+        0 => "Connection Accepted.",
+        1 => "Connection Refused: unacceptable protocol version.",
+        2 => "Connection Refused: identifier rejected.",
+        3 => "Connection Refused: broker unavailable.",
+        4 => "Connection Refused: bad user name or password.",
+        5 => "Connection Refused: not authorised.",
+        _ => "Connection Refused: unknown reason.",
+    }
+}
+
+/// mosquitto's text for an MQTT v5 reason code (`mosquitto_reason_string`).
+pub fn reason_text(code: u8) -> &'static str {
+    match code {
+        0 => "Success",
+        1 => "Granted QoS 1",
+        2 => "Granted QoS 2",
+        4 => "Disconnect with Will Message",
+        16 => "No matching subscribers",
+        17 => "No subscription existed",
+        24 => "Continue authentication",
+        25 => "Re-authenticate",
+        128 => "Unspecified error",
+        129 => "Malformed Packet",
+        130 => "Protocol Error",
+        131 => "Implementation specific error",
+        132 => "Unsupported Protocol Version",
+        133 => "Client Identifier not valid",
+        134 => "Bad User Name or Password",
+        135 => "Not authorized",
+        136 => "Server unavailable",
+        137 => "Server busy",
+        138 => "Banned",
+        139 => "Server shutting down",
+        140 => "Bad authentication method",
+        141 => "Keep Alive timeout",
+        142 => "Session taken over",
+        143 => "Topic Filter invalid",
+        144 => "Topic Name invalid",
+        145 => "Packet Identifier in use",
+        146 => "Packet Identifier not found",
+        147 => "Receive Maximum exceeded",
+        148 => "Topic Alias invalid",
+        149 => "Packet too large",
+        150 => "Message rate too high",
+        151 => "Quota exceeded",
+        152 => "Administrative action",
+        153 => "Payload format invalid",
+        154 => "Retain not supported",
+        155 => "QoS not supported",
+        156 => "Use another server",
+        157 => "Server moved",
+        158 => "Shared Subscriptions not supported",
+        159 => "Connection rate exceeded",
+        160 => "Maximum connect time",
+        161 => "Subscription identifiers not supported",
+        162 => "Wildcard Subscriptions not supported",
+        _ => "Unknown reason",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fixed_codes_match_libmosquitto() {
+        assert_eq!(Code::ConnectionLost.number(), 7);
+        assert_eq!(Code::Timeout.number(), 27);
+        assert_eq!(Code::Keepalive.number(), 19);
+    }
+
+    #[test]
+    fn reason_texts() {
+        assert_eq!(reason_text(135), "Not authorized");
+        assert_eq!(reason_text(200), "Unknown reason");
+        assert_eq!(connack_v3_text(5), "Connection Refused: not authorised.");
+    }
+}

@@ -1,0 +1,74 @@
+//! mqtk: argv[0] alias → parse → runtime → run → report error → exit code.
+
+mod cli;
+mod cmd;
+mod conn;
+mod exit;
+mod generate;
+mod trace;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use cli::Request;
+use exit::Failure;
+
+/// Prints a failure as mosquitto does: its text, then the usage hint for usage errors.
+fn report(failure: &Failure, program: &str, quiet: bool) {
+    if !failure.stdout.is_empty() {
+        let mut out = std::io::stdout().lock();
+        let _ = out.write_all(failure.stdout.as_bytes());
+        let _ = out.flush();
+    }
+    if quiet && !failure.usage {
+        return;
+    }
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(failure.text.as_bytes());
+    if failure.usage {
+        let _ = write!(err, "\nUse '{program} --help' to see usage.\n");
+    }
+}
+
+fn run(request: Request) -> Result<u8, Failure> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::runtime(1, format!("Error: cannot start the runtime: {e}\n")))?;
+    match request {
+        Request::Publish(req) => {
+            runtime.block_on(cmd::publish::run(req.conn, req.config, req.personality))
+        }
+        Request::Generate(dir) => generate::write_all(&dir)
+            .map(|()| 0)
+            .map_err(|e| Failure::runtime(1, format!("mqtk: error: {e:#}\n"))),
+        Request::Print { text, status } => {
+            let mut out = std::io::stdout().lock();
+            let _ = out.write_all(text.as_bytes());
+            Ok(status)
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let args: Vec<_> = std::env::args_os().collect();
+    let (request, program) = match cli::parse(args) {
+        Ok((request, _personality, program)) => (request, program),
+        Err((failure, program)) => {
+            report(&failure, &program, false);
+            return ExitCode::from(failure.status);
+        }
+    };
+    let quiet = match &request {
+        Request::Publish(p) => p.conn.quiet,
+        _ => false,
+    };
+    match run(request) {
+        Ok(status) => ExitCode::from(status),
+        Err(failure) => {
+            report(&failure, &program, quiet);
+            ExitCode::from(failure.status)
+        }
+    }
+}
