@@ -26,6 +26,9 @@ pub enum Code {
     Keepalive = 19,
     /// `-W` ran out (MOSQ_ERR_TIMEOUT).
     Timeout = 27,
+    /// mqtk: `--strict` met a payload that is not JSON or a path that selects nothing (sysexits'
+    /// EX_DATAERR).
+    DataError = 65,
 }
 
 impl Code {
@@ -102,6 +105,7 @@ pub fn strerror(code: Code) -> &'static str {
         Code::ConnectionLost => "The connection was lost.",
         Code::Tls => "A TLS error occurred.",
         Code::Keepalive | Code::Timeout => "Unknown error.",
+        Code::DataError => "Data format error.",
     }
 }
 

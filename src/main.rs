@@ -4,7 +4,9 @@ mod cli;
 mod cmd;
 mod conn;
 mod exit;
+mod format;
 mod generate;
+mod jsonpath;
 mod trace;
 
 use std::io::Write;
@@ -40,6 +42,7 @@ fn run(request: Request) -> Result<u8, Failure> {
         Request::Publish(req) => {
             runtime.block_on(cmd::publish::run(req.conn, req.config, req.personality))
         }
+        Request::Subscribe(req) => runtime.block_on(cmd::subscribe::run(req.conn, req.config)),
         Request::Generate(dir) => generate::write_all(&dir)
             .map(|()| 0)
             .map_err(|e| Failure::runtime(1, format!("mqtk: error: {e:#}\n"))),
@@ -62,6 +65,7 @@ fn main() -> ExitCode {
     };
     let quiet = match &request {
         Request::Publish(p) => p.conn.quiet,
+        Request::Subscribe(s) => s.conn.quiet,
         _ => false,
     };
     match run(request) {

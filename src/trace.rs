@@ -4,7 +4,7 @@
 use std::io::Write;
 
 use crate::conn::Event;
-use crate::conn::session::Record;
+use crate::conn::session::Sent;
 
 /// mosquitto's `-d` output.
 pub struct Debug {
@@ -28,9 +28,8 @@ impl Debug {
         self.id = id.to_string();
     }
 
-    /// Prints the line for one event, if mosquitto prints one. `sent` is the publish record paired
-    /// with an outgoing PUBLISH and the message id to show.
-    pub fn event(&mut self, event: &Event, sent: Option<&(Record, u16)>) {
+    /// The line(s) mosquitto prints for one event, if any. `sent` is what a packet we wrote carried.
+    pub fn render(&self, event: &Event, sent: Option<&Sent>) -> Option<String> {
         let id = &self.id;
         let line = match event {
             Event::ConnectSent => format!("Client {id} sending CONNECT"),
@@ -57,12 +56,8 @@ impl Debug {
             Event::PingResp => format!("Client {id} received PINGRESP"),
             Event::Disconnect { reason } => format!("Received DISCONNECT ({reason})"),
             Event::SentPublish { .. } => match sent {
-                Some((r, mid)) => {
-                    let topic = if r.topic.is_empty() {
-                        "(null)"
-                    } else {
-                        r.topic.as_str()
-                    };
+                Some(Sent::Publish(r, mid)) => {
+                    let topic = if r.topic.is_empty() { "(null)" } else { r.topic.as_str() };
                     format!(
                         "Client {id} sending PUBLISH (d0, q{}, r{}, m{mid}, '{topic}', ... ({} bytes))",
                         r.qos.number(),
@@ -70,7 +65,25 @@ impl Debug {
                         r.len
                     )
                 }
-                None => return,
+                _ => return None,
+            },
+            Event::SentSubscribe { .. } => match sent {
+                Some(Sent::Subscribe(r, mid)) => r
+                    .filters
+                    .iter()
+                    .map(|(f, q, o)| format!("Client {id} sending SUBSCRIBE (Mid: {mid}, Topic: {f}, QoS: {q}, Options: 0x{o:02x})"))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                _ => return None,
+            },
+            Event::SentUnsubscribe { .. } => match sent {
+                Some(Sent::Unsubscribe(r, mid)) => r
+                    .filters
+                    .iter()
+                    .map(|(f, _, _)| format!("Client {id} sending UNSUBSCRIBE (Mid: {mid}, Topic: {f})"))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                _ => return None,
             },
             Event::SentPubAck { mid } => format!("Client {id} sending PUBACK (m{mid}, rc0)"),
             Event::SentPubRec { mid } => format!("Client {id} sending PUBREC (m{mid}, rc0)"),
@@ -78,13 +91,15 @@ impl Debug {
             Event::SentPubComp { mid } => format!("Client {id} sending PUBCOMP (m{mid})"),
             Event::SentPingReq => format!("Client {id} sending PINGREQ"),
             Event::SentDisconnect => format!("Client {id} sending DISCONNECT"),
-            // SUBSCRIBE/UNSUBSCRIBE lines carry the filters; the subscriber prints those itself.
-            Event::SentSubscribe { .. } | Event::SentUnsubscribe { .. } | Event::ConnectionLost => {
-                return;
-            }
+            Event::ConnectionLost => return None,
         };
-        let mut out = std::io::stdout().lock();
-        // A closed stdout must not kill the connection task; the command notices it on its own writes.
-        let _ = writeln!(out, "{line}");
+        Some(line)
     }
+}
+
+/// Prints a `-d` line on stdout. A closed stdout must not kill the connection task: the command
+/// notices it on its own writes.
+pub fn print_line(line: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{line}");
 }

@@ -11,6 +11,8 @@ mod optfile;
 mod properties;
 pub mod publish;
 mod resolve;
+mod resolve_subscribe;
+pub mod subscribe;
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -32,6 +34,17 @@ pub enum Personality {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Alias {
     Pub,
+    Sub,
+}
+
+impl Alias {
+    /// mosquitto's program name for this command (also the name of its options file).
+    fn mosquitto_name(self) -> &'static str {
+        match self {
+            Alias::Pub => "mosquitto_pub",
+            Alias::Sub => "mosquitto_sub",
+        }
+    }
 }
 
 /// Decides behaviour from the program name: `mosquitto_pub`/`mqtk-pub` are `mqtk pub`.
@@ -44,6 +57,8 @@ pub fn alias_of(argv0: &std::ffi::OsStr) -> Option<(Alias, Personality)> {
     match name {
         "mosquitto_pub" => Some((Alias::Pub, Personality::Mosquitto)),
         "mqtk-pub" => Some((Alias::Pub, Personality::Mqtk)),
+        "mosquitto_sub" => Some((Alias::Sub, Personality::Mosquitto)),
+        "mqtk-sub" => Some((Alias::Sub, Personality::Mqtk)),
         _ => None,
     }
 }
@@ -85,6 +100,10 @@ pub enum TopCommand {
     )]
     Pub(publish::PubArgs),
 
+    /// Subscribe and print messages (drop-in for mosquitto_sub, plus JSONPath and NDJSON)
+    #[command(name = "sub", args_override_self = true, disable_help_flag = true, disable_version_flag = true)]
+    Sub(subscribe::SubArgs),
+
     /// Write shell completions and man pages into a directory
     #[command(hide = true)]
     Generate {
@@ -98,6 +117,7 @@ pub enum TopCommand {
 #[derive(Debug)]
 pub enum Request {
     Publish(resolve::PublishRequest),
+    Subscribe(resolve_subscribe::SubscribeRequest),
     Generate(PathBuf),
     /// Print text on stdout and exit (help, version).
     Print {
@@ -106,28 +126,19 @@ pub enum Request {
     },
 }
 
-/// The clap command for `pub` under a given program name, with `--help`/`--version` long-only.
-fn pub_command(name: &str) -> clap::Command {
-    let cmd = publish::PubArgs::augment_args(
-        clap::Command::new(name.to_string().leak() as &'static str)
-            .about("Publish MQTT messages (mosquitto_pub compatible)")
-            .version(env!("CARGO_PKG_VERSION"))
-            .disable_help_flag(true)
-            .disable_version_flag(true)
-            .args_override_self(true),
-    );
-    cmd.arg(
-        clap::Arg::new("help")
-            .long("help")
-            .action(ArgAction::Help)
-            .help("Print help"),
-    )
-    .arg(
-        clap::Arg::new("version")
-            .long("version")
-            .action(ArgAction::Version)
-            .help("Print version"),
-    )
+/// The clap command for an alias under a given program name, with `--help`/`--version` long-only.
+fn alias_command(alias: Alias, name: &str) -> clap::Command {
+    let base = clap::Command::new(name.to_string().leak() as &'static str)
+        .version(env!("CARGO_PKG_VERSION"))
+        .disable_help_flag(true)
+        .disable_version_flag(true)
+        .args_override_self(true);
+    let cmd = match alias {
+        Alias::Pub => publish::PubArgs::augment_args(base.about("Publish MQTT messages (mosquitto_pub compatible)")),
+        Alias::Sub => subscribe::SubArgs::augment_args(base.about("Subscribe to MQTT topics (mosquitto_sub compatible)")),
+    };
+    cmd.arg(clap::Arg::new("help").long("help").action(ArgAction::Help).help("Print help"))
+        .arg(clap::Arg::new("version").long("version").action(ArgAction::Version).help("Print version"))
 }
 
 use clap::Args as _;
@@ -185,18 +196,14 @@ fn clap_failure(
     }
 }
 
-/// Parses `pub` arguments (everything after `pub`, or after `mosquitto_pub`).
-fn parse_pub(
-    args: Vec<OsString>,
-    personality: Personality,
-    program: &str,
-) -> Result<Request, Failure> {
+/// Parses an alias's arguments (everything after `pub`/`sub`, or after `mosquitto_pub`/`mosquitto_sub`).
+fn parse_alias(alias: Alias, args: Vec<OsString>, personality: Personality, program: &str) -> Result<Request, Failure> {
     let mut all = Vec::new();
     if personality == Personality::Mosquitto {
-        all.extend(optfile::load("mosquitto_pub"));
+        all.extend(optfile::load(alias.mosquitto_name()));
     }
     all.extend(args);
-    let cmd = pub_command(program);
+    let cmd = alias_command(alias, program);
     let scanned = argv::scan(&cmd, all)?;
     let mut argv = vec![OsString::from(program)];
     argv.extend(scanned.args.iter().cloned());
@@ -204,10 +211,18 @@ fn parse_pub(
         Ok(m) => m,
         Err(e) => return clap_failure(e, personality, program),
     };
-    let parsed = publish::PubArgs::from_arg_matches(&matches)
-        .map_err(|e| Failure::usage(format!("Error: {e}\n")))?;
-    let usage = cmd.clone().render_help().to_string();
-    resolve::publish(parsed, &matches, &scanned, personality, usage).map(Request::Publish)
+    let bad = |e: clap::Error| Failure::usage(format!("Error: {e}\n"));
+    match alias {
+        Alias::Pub => {
+            let parsed = publish::PubArgs::from_arg_matches(&matches).map_err(bad)?;
+            let usage = cmd.clone().render_help().to_string();
+            resolve::publish(parsed, &matches, &scanned, personality, usage).map(Request::Publish)
+        }
+        Alias::Sub => {
+            let parsed = subscribe::SubArgs::from_arg_matches(&matches).map_err(bad)?;
+            resolve_subscribe::subscribe(parsed, &matches, &scanned, personality).map(Request::Subscribe)
+        }
+    }
 }
 
 /// Parses the whole command line, argv[0] included.
@@ -217,19 +232,24 @@ pub fn parse(args: Vec<OsString>) -> Result<(Request, Personality, String), (Fai
         .cloned()
         .unwrap_or_else(|| OsString::from("mqtk"));
     let rest: Vec<OsString> = args.into_iter().skip(1).collect();
-    if let Some((Alias::Pub, personality)) = alias_of(&argv0) {
+    if let Some((alias, personality)) = alias_of(&argv0) {
         let program = std::path::Path::new(&argv0)
             .file_name()
-            .map_or("mosquitto_pub".into(), |n| n.to_string_lossy().into_owned());
-        return match parse_pub(rest, personality, &program) {
+            .map_or(alias.mosquitto_name().into(), |n| n.to_string_lossy().into_owned());
+        return match parse_alias(alias, rest, personality, &program) {
             Ok(req) => Ok((req, personality, program)),
             Err(f) => Err((f, program)),
         };
     }
-    // `mqtk pub …`: hand everything after the subcommand to the same parser as the alias.
-    if rest.first().is_some_and(|a| a == "pub") {
-        let program = "mqtk pub".to_string();
-        return match parse_pub(rest[1..].to_vec(), Personality::Mqtk, &program) {
+    // `mqtk pub …` / `mqtk sub …`: everything after the subcommand goes to the same parser as the alias.
+    let sub = match rest.first().and_then(|a| a.to_str()) {
+        Some("pub") => Some(Alias::Pub),
+        Some("sub") => Some(Alias::Sub),
+        _ => None,
+    };
+    if let Some(alias) = sub {
+        let program = format!("mqtk {}", if alias == Alias::Pub { "pub" } else { "sub" });
+        return match parse_alias(alias, rest[1..].to_vec(), Personality::Mqtk, &program) {
             Ok(req) => Ok((req, Personality::Mqtk, program)),
             Err(f) => Err((f, program)),
         };
@@ -242,7 +262,7 @@ pub fn parse(args: Vec<OsString>) -> Result<(Request, Personality, String), (Fai
             Ok(TopCommand::Generate { dir }) => {
                 Ok((Request::Generate(dir), Personality::Mqtk, program))
             }
-            Ok(TopCommand::Pub(_)) => unreachable!("handled above"),
+            Ok(TopCommand::Pub(_) | TopCommand::Sub(_)) => unreachable!("handled above"),
             Err(e) => Err((Failure::usage(format!("Error: {e}\n")), program)),
         },
         Err(e) => match clap_failure(e, Personality::Mqtk, &program) {
@@ -264,7 +284,8 @@ mod tests {
     #[test]
     fn cli_definition_is_valid() {
         Cli::command().debug_assert();
-        pub_command("mosquitto_pub").debug_assert();
+        alias_command(Alias::Pub, "mosquitto_pub").debug_assert();
+        alias_command(Alias::Sub, "mosquitto_sub").debug_assert();
     }
 
     #[test]

@@ -27,11 +27,11 @@ pub struct PublishRequest {
 }
 
 /// Runtime checks mosquitto makes after parsing, which print no usage hint.
-fn runtime_error(text: &str) -> Failure {
+pub(super) fn runtime_error(text: &str) -> Failure {
     Failure::runtime(1, format!("{text}\n"))
 }
 
-fn qos(personality: Personality, flag: &str, text: &str, will: bool) -> Result<Qos, Failure> {
+pub(super) fn qos(personality: Personality, flag: &str, text: &str, will: bool) -> Result<Qos, Failure> {
     let n = numbers::int(personality, flag, text)?;
     Qos::from_number(n).ok_or_else(|| {
         if will {
@@ -97,7 +97,7 @@ fn later(matches: &ArgMatches, id: &str, than: Option<usize>) -> bool {
 }
 
 /// Resolves the connection flags. `topic` receives a topic given in `-L` (with its position).
-fn connection(
+pub(super) fn connection(
     args: &ConnArgs,
     matches: &ArgMatches,
     scanned: &Scanned,

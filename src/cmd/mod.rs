@@ -2,3 +2,6 @@
 
 pub mod publish;
 pub mod stdin_lines;
+pub mod ndjson;
+pub mod sub_output;
+pub mod subscribe;

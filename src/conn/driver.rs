@@ -11,7 +11,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::backend::{Loop, PollError};
 use super::event::{ConnAck, Event};
-use super::session::{ConnectFailure, Record, Shared};
+use super::session::{ConnectFailure, Delivery, Sent, Shared};
 use super::{Options, Protocol, Qos};
 use crate::trace::Debug;
 
@@ -23,9 +23,9 @@ pub(super) struct Driver {
     opts: Options,
     event_loop: Loop,
     shared: Arc<Shared>,
-    events: Option<mpsc::Sender<Event>>,
+    events: Option<mpsc::Sender<Delivery>>,
     /// QoS 1/2 publishes written and not yet complete, by packet id.
-    inflight: HashMap<u16, Record>,
+    inflight: HashMap<u16, super::session::Record>,
     /// mosquitto numbers QoS 0 publishes too; rumqttc reports them as packet id 0.
     qos0_mid: u16,
     debug: Option<Debug>,
@@ -38,7 +38,7 @@ impl Driver {
         opts: Options,
         event_loop: Loop,
         shared: Arc<Shared>,
-        events: Option<mpsc::Sender<Event>>,
+        events: Option<mpsc::Sender<Delivery>>,
     ) -> Self {
         let debug = opts.debug.then(|| Debug::new(&opts.client_id));
         Driver {
@@ -76,28 +76,31 @@ impl Driver {
         }
     }
 
-    /// Books one event; returns the record for a PUBLISH we wrote (for `-d`).
-    fn book(&mut self, event: &Event) -> Option<(Record, u16)> {
+    /// Books one event; returns what a packet we wrote carried (for `-d`).
+    fn book(&mut self, event: &Event) -> Option<Sent> {
         match *event {
             Event::SentPublish { mid } => {
                 if mid != 0 && self.inflight.contains_key(&mid) {
                     // A resend after reconnecting: the same message again.
-                    return self.inflight.get(&mid).cloned().map(|r| (r, mid));
+                    return self.inflight.get(&mid).cloned().map(|r| Sent::Publish(r, mid));
                 }
-                let record = self
-                    .shared
-                    .records
-                    .lock()
-                    .expect("records lock")
-                    .pop_front()?;
+                let record = self.shared.records.lock().expect("records lock").pop_front()?;
                 if record.qos == Qos::AtMostOnce {
                     self.qos0_mid = self.qos0_mid.wrapping_add(1).max(1);
                     self.release(1);
-                    Some((record, self.qos0_mid))
+                    Some(Sent::Publish(record, self.qos0_mid))
                 } else {
                     self.inflight.insert(mid, record.clone());
-                    Some((record, mid))
+                    Some(Sent::Publish(record, mid))
                 }
+            }
+            Event::SentSubscribe { mid } => {
+                let record = self.shared.subscribes.lock().expect("subscribes lock").pop_front()?;
+                Some(Sent::Subscribe(record, mid))
+            }
+            Event::SentUnsubscribe { mid } => {
+                let record = self.shared.unsubscribes.lock().expect("unsubscribes lock").pop_front()?;
+                Some(Sent::Unsubscribe(record, mid))
             }
             Event::PubAck { mid, reason } | Event::PubComp { mid, reason } => {
                 self.complete(mid, reason);
@@ -109,6 +112,22 @@ impl Driver {
                 None
             }
             _ => None,
+        }
+    }
+
+    /// Hands an event to the consumer with its `-d` line, or prints the line when nobody consumes.
+    async fn emit(&mut self, event: Event, sent: Option<Sent>) {
+        let debug_line = self.debug.as_mut().and_then(|d| d.render(&event, sent.as_ref()));
+        match &self.events {
+            // A consumer that has gone away no longer needs events; keep polling regardless.
+            Some(tx) => {
+                let _ = tx.send(Delivery { event, debug_line }).await;
+            }
+            None => {
+                if let Some(line) = debug_line {
+                    crate::trace::print_line(&line);
+                }
+            }
         }
     }
 
@@ -153,18 +172,14 @@ pub(super) async fn run(
 ) -> Result<(), ConnectFailure> {
     let mut connack_tx = Some(connack_tx);
     let mut ever_connected = false;
-    if let Some(debug) = d.debug.as_mut() {
-        debug.event(&Event::ConnectSent, None);
-    }
+    d.emit(Event::ConnectSent, None).await;
     loop {
         let event = match d.event_loop.poll().await {
             Ok(event) => event,
             Err(err) => {
                 let failure = failure_of(err, d.opts.protocol, d.connected);
-                if let (Some(debug), ConnectFailure::ServerDisconnect(reason)) =
-                    (d.debug.as_mut(), &failure)
-                {
-                    debug.event(&Event::Disconnect { reason: *reason }, None);
+                if let ConnectFailure::ServerDisconnect(reason) = &failure {
+                    d.emit(Event::Disconnect { reason: *reason }, None).await;
                 }
                 let was_connected = d.connected;
                 d.connected = false;
@@ -177,14 +192,10 @@ pub(super) async fn run(
                     return d.fail(failure);
                 }
                 if was_connected {
-                    if let Some(tx) = &d.events {
-                        let _ = tx.send(Event::ConnectionLost).await;
-                    }
+                    d.emit(Event::ConnectionLost, None).await;
                 }
                 tokio::time::sleep(RECONNECT_DELAY).await;
-                if let Some(debug) = d.debug.as_mut() {
-                    debug.event(&Event::ConnectSent, None);
-                }
+                d.emit(Event::ConnectSent, None).await;
                 continue;
             }
         };
@@ -202,14 +213,8 @@ pub(super) async fn run(
             continue;
         }
         let sent = d.book(&event);
-        if let Some(debug) = d.debug.as_mut() {
-            debug.event(&event, sent.as_ref());
-        }
         let done = event == Event::SentDisconnect;
-        if let Some(tx) = &d.events {
-            // A consumer that has gone away no longer needs events; keep polling regardless.
-            let _ = tx.send(event).await;
-        }
+        d.emit(event, sent).await;
         if done {
             debug_assert!(ever_connected);
             d.shared.idle.notify_waiters();

@@ -18,7 +18,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 
-pub use event::Event;
+pub use event::{Event, Message};
 pub use props::{Properties, Property};
 pub use session::{ConnectFailure, Session};
 

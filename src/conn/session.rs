@@ -22,11 +22,32 @@ pub struct Record {
     pub len: usize,
 }
 
+/// A SUBSCRIBE or UNSUBSCRIBE as asked for: (filter, QoS, v5 options byte) per filter.
+#[derive(Debug, Clone)]
+pub struct FilterRecord {
+    pub filters: Vec<(String, u8, u8)>,
+}
+
+/// What a packet we wrote carried, paired with rumqttc's id-only outgoing event (for `-d`).
+#[derive(Debug, Clone)]
+pub enum Sent {
+    /// A PUBLISH and the message id to show.
+    Publish(Record, u16),
+    /// A SUBSCRIBE and its packet id.
+    Subscribe(FilterRecord, u16),
+    /// An UNSUBSCRIBE and its packet id.
+    Unsubscribe(FilterRecord, u16),
+}
+
 /// State shared between the handle and the polling task.
 #[derive(Default)]
 pub(super) struct Shared {
     /// Publishes requested but not yet written, oldest first.
     pub records: Mutex<VecDeque<Record>>,
+    /// SUBSCRIBEs requested but not yet written.
+    pub subscribes: Mutex<VecDeque<FilterRecord>>,
+    /// UNSUBSCRIBEs requested but not yet written.
+    pub unsubscribes: Mutex<VecDeque<FilterRecord>>,
     /// Publishes requested and not yet complete (written at QoS 0, acknowledged at QoS 1/2).
     pub outstanding: AtomicU64,
     /// Publishes the broker refused (v5 reason code ≥ 0x80): the highest reason code seen, 0 if none.
@@ -101,19 +122,74 @@ impl ConnectFailure {
     }
 }
 
+/// An event with the `-d` line that goes with it, printed by the consumer so that debug lines and
+/// message output stay in order on stdout.
+#[derive(Debug, Clone)]
+pub struct Delivery {
+    pub event: Event,
+    pub debug_line: Option<String>,
+}
+
+/// A cloneable handle that can publish from another task while the session's owner reads events.
+#[derive(Clone)]
+pub struct Publisher {
+    client: Client,
+    shared: Arc<Shared>,
+}
+
+impl Publisher {
+    /// Queues a PUBLISH. Waits while the request queue is full (backpressure), never drops it.
+    pub async fn publish(&self, msg: Outgoing) -> Result<(), ConnectFailure> {
+        self.shared.outstanding.fetch_add(1, Ordering::SeqCst);
+        let record = Record { topic: msg.topic.clone(), qos: msg.qos, retain: msg.retain, len: msg.payload.len() };
+        self.shared.records.lock().expect("records lock").push_back(record);
+        if self.client.publish(msg).await.is_err() {
+            return Err(failure_or_lost(&self.shared));
+        }
+        Ok(())
+    }
+}
+
+fn failure_or_lost(shared: &Shared) -> ConnectFailure {
+    shared.failure.lock().expect("failure lock").clone().unwrap_or(ConnectFailure::Lost)
+}
+
+/// Waits until every publish so far is written (QoS 0) or acknowledged (QoS 1/2).
+async fn wait_idle(shared: &Shared) -> Result<(), ConnectFailure> {
+    loop {
+        let notified = shared.idle.notified();
+        tokio::pin!(notified);
+        notified.as_mut().enable();
+        if let Some(failure) = shared.failure.lock().expect("failure lock").clone() {
+            return Err(failure);
+        }
+        if shared.outstanding.load(Ordering::SeqCst) == 0 {
+            return Ok(());
+        }
+        notified.await;
+    }
+}
+
+fn print_debug(delivery: &Delivery) {
+    if let Some(line) = &delivery.debug_line {
+        crate::trace::print_line(line);
+    }
+}
+
 /// A live connection. Exactly one task polls rumqttc's event loop; this handle talks to it.
 pub struct Session {
     client: Client,
     shared: Arc<Shared>,
     driver: Option<JoinHandle<Result<(), ConnectFailure>>>,
-    events: Option<mpsc::Receiver<Event>>,
+    events: Option<mpsc::Receiver<Delivery>>,
     connack: ConnAck,
     protocol: Protocol,
 }
 
 impl Session {
-    /// Connects and waits for a successful CONNACK. With `want_events`, every packet is also
-    /// delivered through [`Session::next_event`] (subscribers need that; publishers do not).
+    /// Connects and waits for a successful CONNACK. With `want_events`, every packet (the first
+    /// CONNACK included) is also delivered through [`Session::next_event`], with its `-d` line
+    /// (subscribers need that; publishers do not, and their `-d` lines are printed directly).
     pub async fn connect(opts: Options, want_events: bool) -> Result<Session, ConnectFailure> {
         // Resolve first so that a bad host name gets mosquitto's "Lookup error", not a socket error.
         let target = (opts.endpoint.host.as_str(), opts.endpoint.port);
@@ -127,7 +203,7 @@ impl Session {
         let shared = Arc::new(Shared::default());
         let (connack_tx, connack_rx) = oneshot::channel();
         let (events_tx, events_rx) = if want_events {
-            let (tx, rx) = mpsc::channel(1024);
+            let (tx, rx) = mpsc::channel::<Delivery>(1024);
             (Some(tx), Some(rx))
         } else {
             (None, None)
@@ -164,22 +240,12 @@ impl Session {
 
     /// Queues a PUBLISH. Waits while the request queue is full (backpressure), never drops it.
     pub async fn publish(&self, msg: Outgoing) -> Result<(), ConnectFailure> {
-        self.shared.outstanding.fetch_add(1, Ordering::SeqCst);
-        let record = Record {
-            topic: msg.topic.clone(),
-            qos: msg.qos,
-            retain: msg.retain,
-            len: msg.payload.len(),
-        };
-        self.shared
-            .records
-            .lock()
-            .expect("records lock")
-            .push_back(record);
-        if self.client.publish(msg).await.is_err() {
-            return Err(self.failure_or_lost());
-        }
-        Ok(())
+        self.publisher().publish(msg).await
+    }
+
+    /// A handle for publishing from another task.
+    pub fn publisher(&self) -> Publisher {
+        Publisher { client: self.client.clone(), shared: self.shared.clone() }
     }
 
     /// Queues one SUBSCRIBE for all filters.
@@ -188,6 +254,22 @@ impl Session {
         subs: &[Subscription],
         props: Option<rumqttc::v5::mqttbytes::v5::SubscribeProperties>,
     ) -> Result<(), ConnectFailure> {
+        let v5 = self.protocol == Protocol::V5;
+        let filters = subs
+            .iter()
+            .map(|s| {
+                let options = if v5 {
+                    u8::from(s.no_local) << 2
+                        | u8::from(s.retain_as_published) << 3
+                        | s.retain_handling << 4
+                } else {
+                    0
+                };
+                (s.filter.clone(), s.qos.number(), options)
+            })
+            .collect();
+        let record = FilterRecord { filters };
+        self.shared.subscribes.lock().expect("subscribes lock").push_back(record);
         self.client
             .subscribe(subs, props)
             .await
@@ -196,6 +278,8 @@ impl Session {
 
     /// Queues an UNSUBSCRIBE.
     pub async fn unsubscribe(&self, filter: String) -> Result<(), ConnectFailure> {
+        let record = FilterRecord { filters: vec![(filter.clone(), 0, 0)] };
+        self.shared.unsubscribes.lock().expect("unsubscribes lock").push_back(record);
         self.client
             .unsubscribe(filter)
             .await
@@ -203,48 +287,71 @@ impl Session {
     }
 
     /// The next packet event (only with `want_events`); `None` once the connection task has ended.
-    pub async fn next_event(&mut self) -> Option<Event> {
+    pub async fn next_event(&mut self) -> Option<Delivery> {
         match self.events.as_mut() {
             Some(rx) => rx.recv().await,
             None => None,
         }
     }
 
-    /// How many publishes the broker refused with a v5 reason code, as the highest code seen (0: none).
+    /// The highest v5 reason code with which the broker refused a publish (0: none refused).
     pub fn refused_reason(&self) -> u8 {
         self.shared.refused.load(Ordering::SeqCst) as u8
     }
 
     /// Waits until every publish so far is written (QoS 0) or acknowledged (QoS 1/2).
     pub async fn flush(&self) -> Result<(), ConnectFailure> {
-        loop {
-            let notified = self.shared.idle.notified();
-            tokio::pin!(notified);
-            notified.as_mut().enable();
-            if let Some(failure) = self.shared.failure.lock().expect("failure lock").clone() {
-                return Err(failure);
-            }
-            if self.shared.outstanding.load(Ordering::SeqCst) == 0 {
-                return Ok(());
-            }
-            notified.await;
-        }
+        wait_idle(&self.shared).await
     }
 
     /// Waits for every acknowledgement, then sends DISCONNECT and waits until it is written.
-    pub async fn disconnect(mut self) -> Result<(), ConnectFailure> {
-        self.flush().await?;
+    /// Events that arrive meanwhile are not processed, but their `-d` lines are printed.
+    pub async fn disconnect(self) -> Result<(), ConnectFailure> {
+        self.disconnect_after(async {}).await
+    }
+
+    /// Like [`Session::disconnect`], but first lets `before` finish (a task still queueing
+    /// publishes), reading events meanwhile so the connection task is never blocked.
+    pub async fn disconnect_after(mut self, before: impl Future<Output = ()>) -> Result<(), ConnectFailure> {
+        match self.events.take() {
+            Some(mut rx) => {
+                let shared = self.shared.clone();
+                let idle = async move {
+                    before.await;
+                    wait_idle(&shared).await
+                };
+                tokio::pin!(idle);
+                let flushed = loop {
+                    tokio::select! {
+                        result = &mut idle => break result,
+                        delivery = rx.recv() => match delivery {
+                            Some(d) => print_debug(&d),
+                            None => break wait_idle(&self.shared).await,
+                        },
+                    }
+                };
+                self.events = Some(rx);
+                flushed?;
+            }
+            None => {
+                before.await;
+                self.flush().await?;
+            }
+        }
         self.disconnect_now().await
     }
 
     /// Sends DISCONNECT without waiting for outstanding acknowledgements (signals, `-W`).
     pub async fn disconnect_now(&mut self) -> Result<(), ConnectFailure> {
-        let _ = self.client.disconnect().await;
-        // Drain events so the polling task is never blocked on a full channel while finishing.
+        // Requested from another task so that a full request queue cannot stall the event drain.
+        let client = self.client.clone();
+        let request = tokio::spawn(async move { client.disconnect().await });
         if let Some(rx) = self.events.as_mut() {
-            rx.close();
-            while rx.recv().await.is_some() {}
+            while let Some(d) = rx.recv().await {
+                print_debug(&d);
+            }
         }
+        let _ = request.await;
         match self.driver.take() {
             Some(handle) => handle.await.unwrap_or(Err(ConnectFailure::Lost)),
             None => Ok(()),

@@ -1,0 +1,111 @@
+//! `mqtk sub` / `mosquitto_sub` flags.
+
+use std::ffi::OsString;
+
+use clap::{ArgAction, Args};
+
+use super::conn::ConnArgs;
+
+/// Subscribe and print messages: a drop-in for mosquitto_sub, plus JSONPath and NDJSON output.
+#[derive(Debug, Clone, Args)]
+pub struct SubArgs {
+    /// Topic filter to subscribe to (repeatable; + and # wildcards)
+    #[arg(short = 't', long, value_name = "FILTER", allow_hyphen_values = true, action = ArgAction::Append)]
+    pub topic: Vec<OsString>,
+
+    /// Do not print messages whose topic matches this filter (repeatable)
+    #[arg(short = 'T', long = "filter-out", value_name = "FILTER", allow_hyphen_values = true, action = ArgAction::Append)]
+    pub filter_out: Vec<OsString>,
+
+    /// Unsubscribe from this filter after subscribing (repeatable)
+    #[arg(short = 'U', long = "unsubscribe", value_name = "FILTER", allow_hyphen_values = true, action = ArgAction::Append)]
+    pub unsubscribe: Vec<OsString>,
+
+    /// Subscription QoS: 0, 1 or 2 [default: 0]
+    #[arg(short = 'q', long, value_name = "QOS", allow_hyphen_values = true)]
+    pub qos: Option<String>,
+
+    /// Print the topic before each payload
+    #[arg(short = 'v', long)]
+    pub verbose: bool,
+
+    /// Do not add a newline after each message
+    #[arg(short = 'N')]
+    pub no_eol: bool,
+
+    /// Exit after this many messages
+    #[arg(short = 'C', value_name = "COUNT", allow_hyphen_values = true)]
+    pub count: Option<String>,
+
+    /// Exit with status 27 after this many seconds
+    #[arg(short = 'W', value_name = "SECONDS", allow_hyphen_values = true)]
+    pub timeout: Option<String>,
+
+    /// Do not print retained messages
+    #[arg(short = 'R')]
+    pub no_retained: bool,
+
+    /// Exit once the subscriptions are acknowledged
+    #[arg(short = 'E')]
+    pub exit_after_subscribe: bool,
+
+    /// Print only retained messages; stop at the first live one
+    #[arg(long = "retained-only")]
+    pub retained_only: bool,
+
+    /// Clear each retained message received (empty retained publish at QoS 1)
+    #[arg(long = "remove-retained")]
+    pub remove_retained: bool,
+
+    /// v5: keep the retain flag of forwarded messages
+    #[arg(long = "retain-as-published")]
+    pub retain_as_published: bool,
+
+    /// Print only this percentage of messages, picked at random
+    #[arg(long = "random-filter", value_name = "PERCENT", allow_hyphen_values = true)]
+    pub random_filter: Option<String>,
+
+    /// Output format (%t topic, %p payload, %j JSON, @H:@M strftime, %{$.path} JSONPath …)
+    #[arg(short = 'F', value_name = "FORMAT", allow_hyphen_values = true)]
+    pub format: Option<OsString>,
+
+    /// Indent JSON output (%j, %J, --json)
+    #[arg(long)]
+    pub pretty: bool,
+
+    /// Print the value(s) this JSONPath selects from each JSON payload instead of the payload (repeatable)
+    #[arg(long = "json-path", value_name = "PATH", allow_hyphen_values = true, action = ArgAction::Append, help_heading = "JSON (mqtk only)")]
+    pub json_path: Vec<String>,
+
+    /// Keep only messages for which this JSONPath selects something, e.g. '$[?@.temp > 30]' (repeatable: all must match)
+    #[arg(long = "where", value_name = "PATH", allow_hyphen_values = true, action = ArgAction::Append, help_heading = "JSON (mqtk only)")]
+    pub where_path: Vec<String>,
+
+    /// Treat a non-JSON payload or a path that selects nothing as an error (exit 65)
+    #[arg(long, help_heading = "JSON (mqtk only)")]
+    pub strict: bool,
+
+    /// Print each message as one JSON object per line (NDJSON)
+    #[arg(long, help_heading = "JSON (mqtk only)")]
+    pub json: bool,
+
+    #[command(flatten)]
+    pub conn: ConnArgs,
+}
+
+impl SubArgs {
+    /// The first mqtk-only option given, if any (mosquitto_sub does not know them).
+    pub fn mqtk_extension(&self) -> Option<&'static str> {
+        if !self.json_path.is_empty() {
+            Some("--json-path")
+        } else if !self.where_path.is_empty() {
+            Some("--where")
+        } else if self.strict {
+            Some("--strict")
+        } else if self.json {
+            Some("--json")
+        } else {
+            None
+        }
+    }
+}

@@ -1,0 +1,150 @@
+//! How `sub` writes a message: mosquitto's plain and `-v` output, `-F`, `--json-path` values and
+//! NDJSON. stdout is written per message and flushed; a closed stdout ends the run quietly.
+
+use std::io::Write;
+
+use serde_json::Value;
+
+use super::ndjson;
+use super::subscribe::Output;
+use crate::cli::Personality;
+use crate::conn::Message;
+use crate::exit::{Code, Failure};
+use crate::jsonpath::{self, Path};
+
+/// What became of a message.
+pub enum Printed {
+    Yes,
+    /// Not printed (nothing to extract); not counted.
+    Skipped,
+    /// stdout is gone (`| head -1`): stop quietly.
+    StdoutClosed,
+}
+
+/// Writes messages to stdout.
+pub struct Printer {
+    eol: bool,
+    pretty: bool,
+    verbose: bool,
+    quiet: bool,
+    strict: bool,
+    personality: Personality,
+    buf: Vec<u8>,
+}
+
+impl Printer {
+    pub fn new(eol: bool, pretty: bool, verbose: bool, quiet: bool, strict: bool, personality: Personality) -> Self {
+        Printer { eol, pretty, verbose, quiet, strict, personality, buf: Vec::with_capacity(4096) }
+    }
+
+    /// Writes bytes as they are and flushes.
+    pub fn raw(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        let mut out = std::io::stdout().lock();
+        out.write_all(bytes)?;
+        out.flush()
+    }
+
+    /// A payload that cannot be used as JSON: a note (skip) or, with `--strict`, an error.
+    fn unusable(&self, msg: &Message, why: &str) -> Result<Printed, Failure> {
+        let topic = String::from_utf8_lossy(&msg.topic);
+        if self.strict {
+            return Err(Failure::code(Code::DataError, format!("Error: {why} on topic '{topic}'.\n")));
+        }
+        if !self.quiet {
+            eprintln!("mqtk: skipped a message on topic '{topic}': {why}");
+        }
+        Ok(Printed::Skipped)
+    }
+
+    fn parse(msg: &Message) -> Option<Value> {
+        serde_json::from_slice(&msg.payload).ok()
+    }
+
+    /// `--where`: true when every path selects something from the payload.
+    pub fn matches_where(&self, msg: &Message, paths: &[Path], strict: bool) -> Result<bool, Failure> {
+        match Self::parse(msg) {
+            Some(doc) => Ok(paths.iter().all(|p| !p.select(&doc).is_empty())),
+            None if strict => {
+                let topic = String::from_utf8_lossy(&msg.topic);
+                Err(Failure::code(Code::DataError, format!("Error: payload is not JSON on topic '{topic}'.\n")))
+            }
+            None => Ok(false),
+        }
+    }
+
+    /// Renders and writes one message.
+    pub fn print(&mut self, msg: &Message, output: &Output) -> Result<Printed, Failure> {
+        self.buf.clear();
+        match output {
+            Output::Plain { verbose } => {
+                // mosquitto prints nothing at all for an empty payload, and `topic (null)` with -v
+                // (but nothing with -v -N).
+                if msg.payload.is_empty() && (!verbose || !self.eol) {
+                    return Ok(Printed::Yes);
+                }
+                if *verbose {
+                    self.buf.extend_from_slice(&msg.topic);
+                    self.buf.push(b' ');
+                    if msg.payload.is_empty() {
+                        self.buf.extend_from_slice(b"(null)");
+                    }
+                }
+                self.buf.extend_from_slice(&msg.payload);
+                if self.eol {
+                    self.buf.push(b'\n');
+                }
+            }
+            Output::Format(format) => {
+                let now = chrono::Local::now();
+                let mut warnings = Vec::new();
+                let rendered = format.render(&mut self.buf, msg, &now.fixed_offset(), self.pretty, &mut |w| warnings.push(w));
+                if !self.quiet {
+                    for w in warnings {
+                        eprint!("{w}");
+                    }
+                }
+                if let Err(skip) = rendered {
+                    return self.unusable(msg, &skip.0);
+                }
+                if self.eol {
+                    self.buf.push(b'\n');
+                }
+            }
+            Output::JsonPath(paths) => {
+                let Some(doc) = Self::parse(msg) else {
+                    return self.unusable(msg, "payload is not JSON");
+                };
+                let mut any = false;
+                for path in paths {
+                    for value in path.select(&doc) {
+                        any = true;
+                        if self.verbose {
+                            self.buf.extend_from_slice(&msg.topic);
+                            self.buf.push(b' ');
+                        }
+                        jsonpath::write_value(&mut self.buf, value);
+                        if self.eol {
+                            self.buf.push(b'\n');
+                        }
+                    }
+                }
+                if !any {
+                    let list: Vec<&str> = paths.iter().map(Path::as_str).collect();
+                    return self.unusable(msg, &format!("{} selects nothing", list.join(", ")));
+                }
+            }
+            Output::Ndjson => {
+                ndjson::write(&mut self.buf, msg, &chrono::Local::now(), self.pretty);
+                self.buf.push(b'\n');
+            }
+        }
+        let _ = self.personality;
+        let buf = std::mem::take(&mut self.buf);
+        let written = self.raw(&buf);
+        self.buf = buf;
+        match written {
+            Ok(()) => Ok(Printed::Yes),
+            Err(_) => Ok(Printed::StdoutClosed),
+        }
+    }
+}

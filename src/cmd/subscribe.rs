@@ -1,0 +1,340 @@
+//! `mqtk sub`: subscribe, print what arrives, stop as mosquitto_sub stops (`-C`, `-W`, `-E`,
+//! `--retained-only`, signals, a closed stdout), reconnect and resubscribe when the connection drops.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use bytes::Bytes;
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::mpsc;
+
+use super::sub_output::{Printed, Printer};
+use crate::cli::Personality;
+use crate::conn::session::Delivery;
+use crate::conn::{Event, Message, Options, Outgoing, Properties, Qos, Session, Subscription, topic};
+use crate::exit::{Code, Failure};
+use crate::format::Format;
+use crate::jsonpath::Path;
+
+/// How messages are printed.
+#[derive(Debug)]
+pub enum Output {
+    /// The payload (`-v`: topic and payload), as mosquitto_sub prints it.
+    Plain { verbose: bool },
+    /// `-F`.
+    Format(Format),
+    /// `--json-path`: the selected values instead of the payload.
+    JsonPath(Vec<Path>),
+    /// `--json`: one JSON object per message per line.
+    Ndjson,
+}
+
+/// When to stop.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stop {
+    /// `-C`: after this many messages.
+    pub count: Option<u64>,
+    /// `-W`: after this long (exit 27).
+    pub timeout: Option<Duration>,
+    /// `-E`: once the SUBACK is in.
+    pub after_subscribe: bool,
+    /// `--retained-only`: at the first live message.
+    pub retained_only: bool,
+}
+
+/// A validated `sub` invocation.
+#[derive(Debug)]
+pub struct Config {
+    pub filters: Vec<String>,
+    pub qos: Qos,
+    /// `-T`: filters whose messages are not printed.
+    pub filter_out: Vec<String>,
+    /// `-U`: filters to unsubscribe from after subscribing.
+    pub unsubscribe: Vec<String>,
+    pub output: Output,
+    /// `-v`: topic before the payload (also before `--json-path` values).
+    pub verbose: bool,
+    /// Newline after each message (off with `-N`).
+    pub eol: bool,
+    pub pretty: bool,
+    pub stop: Stop,
+    /// `-R`.
+    pub no_retained: bool,
+    pub remove_retained: bool,
+    pub retain_as_published: bool,
+    /// `--random-filter`: the probability of printing a message.
+    pub random_filter: Option<f64>,
+    /// `--where`: every path must select something.
+    pub where_paths: Vec<Path>,
+    /// `--strict`: unusable JSON is an error, not a note.
+    pub strict: bool,
+    pub subscribe_properties: Properties,
+    pub personality: Personality,
+}
+
+/// Why the loop ended.
+enum End {
+    /// Stop processing, wait for outstanding acknowledgements, disconnect, exit with this status.
+    Disconnect(u8),
+    /// Disconnect at once and exit with this failure (`-W`).
+    Fail(Failure),
+}
+
+/// A small xorshift generator for `--random-filter`: statistical sampling, not cryptography.
+struct Random(u64);
+
+impl Random {
+    fn new() -> Self {
+        let seed = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0x9E37_79B9, |d| d.as_nanos() as u64)
+            ^ u64::from(std::process::id());
+        Random(seed | 1)
+    }
+
+    fn chance(&mut self) -> f64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+struct Run {
+    config: Config,
+    printer: Printer,
+    quiet: bool,
+    debug: bool,
+    processed: u64,
+    /// QoS 1/2 messages held until our PUBACK/PUBCOMP is written, as libmosquitto delivers them.
+    held: HashMap<u16, Message>,
+    removals: Option<mpsc::UnboundedSender<Bytes>>,
+    random: Random,
+}
+
+impl Run {
+    fn subscriptions(&self) -> Vec<Subscription> {
+        let retain_handling = if self.config.no_retained { 2 } else { 0 };
+        self.config
+            .filters
+            .iter()
+            .map(|f| Subscription {
+                filter: f.clone(),
+                qos: self.config.qos,
+                no_local: false,
+                retain_as_published: self.config.retain_as_published,
+                retain_handling,
+            })
+            .collect()
+    }
+
+    /// One message, after its handshake: filters, output, counting. Returns `Some` to stop.
+    fn message(&mut self, msg: Message) -> Result<Option<End>, Failure> {
+        let c = &self.config;
+        if c.stop.retained_only && !msg.retain {
+            return Ok(Some(End::Disconnect(0)));
+        }
+        if msg.retain && c.no_retained {
+            return Ok(None);
+        }
+        let topic = String::from_utf8_lossy(&msg.topic);
+        if c.filter_out.iter().any(|f| topic::matches(f, &topic)) {
+            return Ok(None);
+        }
+        if !c.where_paths.is_empty() && !self.printer.matches_where(&msg, &c.where_paths, c.strict)? {
+            return Ok(None);
+        }
+        if c.remove_retained && msg.retain {
+            if let Some(tx) = &self.removals {
+                let _ = tx.send(msg.topic.clone());
+            }
+        }
+        let keep = c.random_filter.is_none_or(|p| self.random.chance() < p);
+        if keep {
+            match self.printer.print(&msg, &c.output)? {
+                Printed::Yes => {}
+                Printed::Skipped => return Ok(None),
+                Printed::StdoutClosed => return Ok(Some(End::Disconnect(0))),
+            }
+        }
+        self.processed += 1;
+        if c.stop.count == Some(self.processed) {
+            return Ok(Some(End::Disconnect(0)));
+        }
+        Ok(None)
+    }
+
+    /// One event from the connection layer. Returns `Some` to stop.
+    async fn event(&mut self, session: &Session, d: Delivery) -> Result<Option<End>, Failure> {
+        if let Some(line) = &d.debug_line {
+            if self.printer.raw(format!("{line}\n").as_bytes()).is_err() {
+                return Ok(Some(End::Disconnect(0)));
+            }
+        }
+        match d.event {
+            Event::ConnAck(_) => {
+                // mosquitto_sub subscribes (and unsubscribes) on every connect, session or not.
+                let props = (!self.config.subscribe_properties.is_empty())
+                    .then(|| self.config.subscribe_properties.to_subscribe());
+                let lost = |f: crate::conn::ConnectFailure| f.to_failure(false);
+                session.subscribe(&self.subscriptions(), props).await.map_err(lost)?;
+                for f in self.config.unsubscribe.clone() {
+                    session.unsubscribe(f).await.map_err(lost)?;
+                }
+            }
+            Event::SubAck { mid, codes } => {
+                if self.debug && !self.quiet {
+                    let list: Vec<String> = codes.iter().map(u8::to_string).collect();
+                    let line = format!("Subscribed (mid: {mid}): {}\n", list.join(", "));
+                    if self.printer.raw(line.as_bytes()).is_err() {
+                        return Ok(Some(End::Disconnect(0)));
+                    }
+                }
+                if codes.iter().all(|&c| c >= 0x80) {
+                    if !self.quiet {
+                        eprintln!("All subscription requests were denied.");
+                    }
+                    // mosquitto_sub exits 0 here; under mqtk the refusal's reason code says what happened.
+                    let status = match self.config.personality {
+                        Personality::Mosquitto => 0,
+                        Personality::Mqtk => codes[0],
+                    };
+                    return Ok(Some(End::Disconnect(status)));
+                }
+                if self.config.stop.after_subscribe {
+                    return Ok(Some(End::Disconnect(0)));
+                }
+            }
+            Event::Message(msg) => match msg.qos {
+                Qos::AtMostOnce => return self.message(msg),
+                _ => {
+                    self.held.insert(msg.mid, msg);
+                }
+            },
+            Event::SentPubAck { mid } | Event::SentPubComp { mid } => {
+                if let Some(msg) = self.held.remove(&mid) {
+                    return self.message(msg);
+                }
+            }
+            Event::ConnectionLost => {
+                // The handshake will not complete on this connection; deliver rather than lose.
+                let mut held: Vec<Message> = self.held.drain().map(|(_, m)| m).collect();
+                held.sort_by_key(|m| m.mid);
+                for msg in held {
+                    if let Some(end) = self.message(msg)? {
+                        return Ok(Some(end));
+                    }
+                }
+            }
+            _ => {}
+        }
+        Ok(None)
+    }
+}
+
+/// Starts the task that clears retained messages for `--remove-retained`: an empty retained QoS 1
+/// publish per topic, from its own task so that a full request queue never blocks event reading.
+fn spawn_removals(session: &Session) -> (mpsc::UnboundedSender<Bytes>, tokio::task::JoinHandle<()>) {
+    let publisher = session.publisher();
+    let (tx, mut rx) = mpsc::unbounded_channel::<Bytes>();
+    let task = tokio::spawn(async move {
+        while let Some(topic) = rx.recv().await {
+            let msg = Outgoing {
+                topic: String::from_utf8_lossy(&topic).into_owned(),
+                payload: Bytes::new(),
+                qos: Qos::AtLeastOnce,
+                retain: true,
+                properties: None,
+            };
+            if publisher.publish(msg).await.is_err() {
+                return;
+            }
+        }
+    });
+    (tx, task)
+}
+
+/// Runs `sub`; returns the exit status.
+pub async fn run(conn: Options, config: Config) -> Result<u8, Failure> {
+    let quiet = conn.quiet;
+    let debug = conn.debug;
+    let personality = config.personality;
+    let deadline = config.stop.timeout.map(|t| tokio::time::Instant::now() + t);
+    let signal_error = |e: std::io::Error| Failure::runtime(1, format!("Error: {e}\n"));
+    let mut interrupt = signal(SignalKind::interrupt()).map_err(signal_error)?;
+    let mut terminate = signal(SignalKind::terminate()).map_err(signal_error)?;
+
+    let connect = Session::connect(conn, true);
+    let connected = match deadline {
+        Some(at) => match tokio::time::timeout_at(at, connect).await {
+            Ok(result) => result,
+            // mosquitto_sub exits 255 without a word when -W runs out before CONNACK.
+            Err(_) if personality == Personality::Mosquitto => return Ok(255),
+            Err(_) => return Err(Failure::code(Code::Timeout, "Timed out\n")),
+        },
+        None => connect.await,
+    };
+    let mut session = connected.map_err(|f| f.to_failure(false))?;
+
+    let mut run = Run {
+        printer: Printer::new(config.eol, config.pretty, config.verbose, quiet, config.strict, personality),
+        config,
+        quiet,
+        debug,
+        processed: 0,
+        held: HashMap::new(),
+        removals: None,
+        random: Random::new(),
+    };
+    let removal_task = if run.config.remove_retained {
+        let (tx, task) = spawn_removals(&session);
+        run.removals = Some(tx);
+        Some(task)
+    } else {
+        None
+    };
+    let sleep = async {
+        match deadline {
+            Some(at) => tokio::time::sleep_until(at).await,
+            None => std::future::pending().await,
+        }
+    };
+    tokio::pin!(sleep);
+
+    let end = loop {
+        tokio::select! {
+            delivery = session.next_event() => match delivery {
+                Some(d) => match run.event(&session, d).await {
+                    Ok(Some(end)) => break end,
+                    Ok(None) => {}
+                    Err(failure) => break End::Fail(failure),
+                },
+                // The connection task ended: it failed for good.
+                None => {
+                    let failure = session.disconnect_now().await.err().unwrap_or(crate::conn::ConnectFailure::Lost);
+                    return Err(failure.to_failure(false));
+                }
+            },
+            _ = interrupt.recv() => break End::Disconnect(0),
+            _ = terminate.recv() => break End::Disconnect(0),
+            _ = &mut sleep => break End::Fail(Failure::code(Code::Timeout, "Timed out\n")),
+        }
+    };
+    match end {
+        End::Disconnect(status) => {
+            // Removals already requested are completed and acknowledged before DISCONNECT.
+            run.removals = None;
+            let removals_queued = async {
+                if let Some(task) = removal_task {
+                    let _ = task.await;
+                }
+            };
+            session.disconnect_after(removals_queued).await.map_err(|f| f.to_failure(false))?;
+            Ok(status)
+        }
+        End::Fail(failure) => {
+            let _ = session.disconnect_now().await;
+            Err(failure)
+        }
+    }
+}

@@ -1,0 +1,124 @@
+//! The `%` conversions: message fields, payload (raw or hex), v5 properties, time and JSON.
+//!
+//! Width and precision count bytes, as C's printf does. Absent v5 properties print `width` pad
+//! characters for `%A %E %F %S`, `width` spaces for `%C`, and nothing for `%D %P %R`.
+
+use super::clock::{self, Time};
+use super::{NotJson, message_json};
+use super::{Spec, cstr};
+use crate::cli::Personality;
+use crate::conn::event::Message;
+
+/// What a conversion may print from.
+pub struct Context<'a> {
+    pub msg: &'a Message,
+    pub now: &'a Time,
+    pub pretty: bool,
+    pub personality: Personality,
+}
+
+/// Writes the conversion `code` (already validated) for one message.
+pub fn write(out: &mut Vec<u8>, code: u8, spec: &Spec, ctx: &Context, warn: &mut dyn FnMut(String)) {
+    let msg = ctx.msg;
+    let props = msg.properties.as_ref();
+    match code {
+        b'%' => out.push(b'%'),
+        b't' => spec.string(out, cstr(&msg.topic)),
+        b'p' => payload(out, &msg.payload, None, spec, ctx.personality),
+        b'x' => payload(out, &msg.payload, Some(false), spec, ctx.personality),
+        b'X' => payload(out, &msg.payload, Some(true), spec, ctx.personality),
+        b'l' => spec.int(out, msg.payload.len() as i64),
+        b'm' => spec.int(out, i64::from(msg.mid)),
+        b'q' => out.push(b'0' + msg.qos as u8),
+        b'r' => out.push(if msg.retain { b'1' } else { b'0' }),
+        b'I' => spec.string(out, &clock::iso8601(ctx.now)),
+        b'U' => clock::unix(out, ctx.now),
+        b'j' | b'J' => {
+            let written = message_json(out, msg, ctx.now, code == b'j', ctx.pretty, ctx.personality);
+            if written == Err(NotJson) {
+                let topic = String::from_utf8_lossy(cstr(&msg.topic));
+                warn(format!("Error: Message payload is not valid JSON on topic {topic}.\n"));
+            }
+        }
+        b'A' => int_or_blank(out, spec, props.and_then(|p| p.topic_alias).map(i64::from)),
+        b'E' => {
+            // mosquitto prints the u32 through an int: values above i32::MAX come out negative.
+            let expiry = props.and_then(|p| p.message_expiry_interval).map(|e| match ctx.personality {
+                Personality::Mosquitto => i64::from(e as i32),
+                Personality::Mqtk => i64::from(e),
+            });
+            int_or_blank(out, spec, expiry);
+        }
+        b'F' => int_or_blank(out, spec, props.and_then(|p| p.payload_format_indicator).map(i64::from)),
+        b'S' => {
+            let id = props.and_then(|p| p.subscription_identifiers.first()).map(|&id| id as i64);
+            int_or_blank(out, spec, id);
+        }
+        b'C' => match props.and_then(|p| p.content_type.as_ref()) {
+            Some(ct) => spec.string(out, cstr(ct.as_bytes())),
+            None => spec.blank(out, b' '),
+        },
+        b'R' => {
+            if let Some(rt) = props.and_then(|p| p.response_topic.as_ref()) {
+                spec.string(out, cstr(rt.as_bytes()));
+            }
+        }
+        b'D' => {
+            if let Some(cd) = props.and_then(|p| p.correlation_data.as_ref()) {
+                out.extend_from_slice(cd);
+            }
+        }
+        b'P' => {
+            for (i, (k, v)) in props.map_or(&[][..], |p| &p.user_properties[..]).iter().enumerate() {
+                if i > 0 {
+                    out.push(b' ');
+                }
+                out.extend_from_slice(cstr(k.as_bytes()));
+                out.push(b':');
+                out.extend_from_slice(cstr(v.as_bytes()));
+            }
+        }
+        _ => {}
+    }
+}
+
+fn int_or_blank(out: &mut Vec<u8>, spec: &Spec, value: Option<i64>) {
+    match value {
+        Some(v) => spec.int(out, v),
+        None => spec.blank(out, spec.pad()),
+    }
+}
+
+/// `%p`, `%x` (`Some(false)`) and `%X` (`Some(true)`). A width is also a maximum: the payload is cut
+/// to `width` bytes. mosquitto 2.0.11 applies that cut to hex too and then halves it (`%Wx` prints
+/// `min(len, W) / 2` bytes); mqtk treats the width as a minimum for the whole hex string.
+fn payload(out: &mut Vec<u8>, payload: &[u8], hex: Option<bool>, spec: &Spec, personality: Personality) {
+    let width = spec.width;
+    let (shown, pad) = match hex {
+        None if width > 0 => {
+            let shown = payload.len().min(width);
+            (shown, width - shown)
+        }
+        Some(_) if width > 0 && personality == Personality::Mosquitto => {
+            let shown = payload.len().min(width) / 2;
+            (shown, width - 2 * shown)
+        }
+        Some(_) => (payload.len(), width.saturating_sub(2 * payload.len())),
+        None => (payload.len(), 0),
+    };
+    if !spec.left {
+        out.extend(std::iter::repeat_n(spec.pad(), pad));
+    }
+    let digits: &[u8; 16] = if hex == Some(true) { b"0123456789ABCDEF" } else { b"0123456789abcdef" };
+    match hex {
+        None => out.extend_from_slice(&payload[..shown]),
+        Some(_) => {
+            for &b in &payload[..shown] {
+                out.extend_from_slice(&[digits[usize::from(b >> 4)], digits[usize::from(b & 15)]]);
+            }
+        }
+    }
+    if spec.left {
+        out.extend(std::iter::repeat_n(b' ', pad));
+    }
+}
