@@ -40,7 +40,10 @@ fn blank_space_error(text: &str) -> Option<usize> {
                 b'[' | b'(' => depth += 1,
                 b']' | b')' => depth = depth.saturating_sub(1),
                 b if b.is_ascii_whitespace() && depth == 0 => {
-                    let next = bytes[i..].iter().position(|c| !c.is_ascii_whitespace()).map(|n| i + n);
+                    let next = bytes[i..]
+                        .iter()
+                        .position(|c| !c.is_ascii_whitespace())
+                        .map(|n| i + n);
                     match next.map(|n| bytes[n]) {
                         Some(b'.') | Some(b'[') => {}
                         _ => return Some(next.unwrap_or(i)),
@@ -56,17 +59,28 @@ fn blank_space_error(text: &str) -> Option<usize> {
 
 /// A one-line error that shows where the path is wrong.
 fn pointed(text: &str, offset: usize, why: &str) -> String {
-    format!("invalid JSONPath '{text}' at character {}: {why}", offset + 1)
+    format!(
+        "invalid JSONPath '{text}' at character {}: {why}",
+        offset + 1
+    )
 }
 
 impl Path {
     /// Parses a path; the error says where it is wrong.
     pub fn parse(text: &str) -> Result<Path, String> {
         if let Some(at) = blank_space_error(text) {
-            return Err(pointed(text, at, "blank space is only allowed before '.' or '['"));
+            return Err(pointed(
+                text,
+                at,
+                "blank space is only allowed before '.' or '['",
+            ));
         }
         match jsonpath_rust::parser::parse_json_path(text) {
-            Ok(query) => Ok(Path { text: text.to_string(), query, tests_root: text.starts_with("$[?") }),
+            Ok(query) => Ok(Path {
+                text: text.to_string(),
+                query,
+                tests_root: text.starts_with("$[?"),
+            }),
             Err(e) => {
                 // pest reports " --> 1:COL" followed by a drawing; keep the column and what it expected.
                 let msg = e.to_string();
@@ -76,7 +90,11 @@ impl Path {
                     .and_then(|s| s.split(|c: char| !c.is_ascii_digit()).next())
                     .and_then(|n| n.parse::<usize>().ok())
                     .unwrap_or(1);
-                let expected = msg.lines().rev().find_map(|l| l.trim().strip_prefix("= ")).unwrap_or("syntax error");
+                let expected = msg
+                    .lines()
+                    .rev()
+                    .find_map(|l| l.trim().strip_prefix("= "))
+                    .unwrap_or("syntax error");
                 Err(pointed(text, col.saturating_sub(1), expected))
             }
         }
@@ -91,7 +109,9 @@ impl Path {
     pub fn select<'a>(&self, doc: &'a Value) -> Vec<&'a Value> {
         if self.tests_root {
             let wrapped = Value::Array(vec![doc.clone()]);
-            let hit = !jsonpath_rust::query::js_path_process(&self.query, &wrapped).map(|r| r.is_empty()).unwrap_or(true);
+            let hit = !jsonpath_rust::query::js_path_process(&self.query, &wrapped)
+                .map(|r| r.is_empty())
+                .unwrap_or(true);
             return if hit { vec![doc] } else { Vec::new() };
         }
         match jsonpath_rust::query::js_path_process(&self.query, doc) {

@@ -9,7 +9,7 @@ mod generate;
 mod jsonpath;
 mod trace;
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use cli::Request;
@@ -55,6 +55,10 @@ fn run(request: Request) -> Result<u8, Failure> {
 }
 
 fn main() -> ExitCode {
+    // Colour only on a terminal, and never when NO_COLOR is set (decided once, for all output).
+    let colour = std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    colored::control::set_override(colour);
     let args: Vec<_> = std::env::args_os().collect();
     let (request, program) = match cli::parse(args) {
         Ok((request, _personality, program)) => (request, program),

@@ -112,6 +112,14 @@ pub struct ConnArgs {
     #[arg(long)]
     pub quiet: bool,
 
+    /// Show every packet on stderr with its fields, and time each QoS 1/2 handshake (mqtk only)
+    #[arg(long)]
+    pub trace: bool,
+
+    /// --trace output: text (for people) or json (one object per packet); implies --trace
+    #[arg(long = "trace-format", value_name = "FORMAT", value_parser = ["text", "json"])]
+    pub trace_format: Option<String>,
+
     /// Not supported yet: TLS comes with the transports
     #[arg(long, value_name = "FILE", hide = true, allow_hyphen_values = true)]
     pub cafile: Option<String>,
@@ -180,6 +188,17 @@ pub struct ConnArgs {
 }
 
 impl ConnArgs {
+    /// The first mqtk-only connection option given, if any (mosquitto's clients do not know them).
+    pub fn mqtk_extension(&self) -> Option<&'static str> {
+        if self.trace {
+            Some("--trace")
+        } else if self.trace_format.is_some() {
+            Some("--trace-format")
+        } else {
+            None
+        }
+    }
+
     /// The first transport option given that this release cannot honour yet.
     pub fn unsupported_transport(&self) -> Option<&'static str> {
         let given = [

@@ -101,7 +101,12 @@ pub enum TopCommand {
     Pub(publish::PubArgs),
 
     /// Subscribe and print messages (drop-in for mosquitto_sub, plus JSONPath and NDJSON)
-    #[command(name = "sub", args_override_self = true, disable_help_flag = true, disable_version_flag = true)]
+    #[command(
+        name = "sub",
+        args_override_self = true,
+        disable_help_flag = true,
+        disable_version_flag = true
+    )]
     Sub(subscribe::SubArgs),
 
     /// Write shell completions and man pages into a directory
@@ -134,11 +139,25 @@ fn alias_command(alias: Alias, name: &str) -> clap::Command {
         .disable_version_flag(true)
         .args_override_self(true);
     let cmd = match alias {
-        Alias::Pub => publish::PubArgs::augment_args(base.about("Publish MQTT messages (mosquitto_pub compatible)")),
-        Alias::Sub => subscribe::SubArgs::augment_args(base.about("Subscribe to MQTT topics (mosquitto_sub compatible)")),
+        Alias::Pub => publish::PubArgs::augment_args(
+            base.about("Publish MQTT messages (mosquitto_pub compatible)"),
+        ),
+        Alias::Sub => subscribe::SubArgs::augment_args(
+            base.about("Subscribe to MQTT topics (mosquitto_sub compatible)"),
+        ),
     };
-    cmd.arg(clap::Arg::new("help").long("help").action(ArgAction::Help).help("Print help"))
-        .arg(clap::Arg::new("version").long("version").action(ArgAction::Version).help("Print version"))
+    cmd.arg(
+        clap::Arg::new("help")
+            .long("help")
+            .action(ArgAction::Help)
+            .help("Print help"),
+    )
+    .arg(
+        clap::Arg::new("version")
+            .long("version")
+            .action(ArgAction::Version)
+            .help("Print version"),
+    )
 }
 
 use clap::Args as _;
@@ -197,7 +216,12 @@ fn clap_failure(
 }
 
 /// Parses an alias's arguments (everything after `pub`/`sub`, or after `mosquitto_pub`/`mosquitto_sub`).
-fn parse_alias(alias: Alias, args: Vec<OsString>, personality: Personality, program: &str) -> Result<Request, Failure> {
+fn parse_alias(
+    alias: Alias,
+    args: Vec<OsString>,
+    personality: Personality,
+    program: &str,
+) -> Result<Request, Failure> {
     let mut all = Vec::new();
     if personality == Personality::Mosquitto {
         all.extend(optfile::load(alias.mosquitto_name()));
@@ -220,7 +244,8 @@ fn parse_alias(alias: Alias, args: Vec<OsString>, personality: Personality, prog
         }
         Alias::Sub => {
             let parsed = subscribe::SubArgs::from_arg_matches(&matches).map_err(bad)?;
-            resolve_subscribe::subscribe(parsed, &matches, &scanned, personality).map(Request::Subscribe)
+            resolve_subscribe::subscribe(parsed, &matches, &scanned, personality)
+                .map(Request::Subscribe)
         }
     }
 }
@@ -235,7 +260,9 @@ pub fn parse(args: Vec<OsString>) -> Result<(Request, Personality, String), (Fai
     if let Some((alias, personality)) = alias_of(&argv0) {
         let program = std::path::Path::new(&argv0)
             .file_name()
-            .map_or(alias.mosquitto_name().into(), |n| n.to_string_lossy().into_owned());
+            .map_or(alias.mosquitto_name().into(), |n| {
+                n.to_string_lossy().into_owned()
+            });
         return match parse_alias(alias, rest, personality, &program) {
             Ok(req) => Ok((req, personality, program)),
             Err(f) => Err((f, program)),

@@ -17,6 +17,7 @@ use crate::conn::topic::{self, TopicError};
 use crate::conn::url::{self, Scheme, UrlError};
 use crate::conn::{Endpoint, MAX_PACKET_SIZE, Options, Protocol, Qos, Will};
 use crate::exit::Failure;
+use crate::trace::TraceFormat;
 
 /// A validated `pub` invocation.
 #[derive(Debug)]
@@ -31,7 +32,12 @@ pub(super) fn runtime_error(text: &str) -> Failure {
     Failure::runtime(1, format!("{text}\n"))
 }
 
-pub(super) fn qos(personality: Personality, flag: &str, text: &str, will: bool) -> Result<Qos, Failure> {
+pub(super) fn qos(
+    personality: Personality,
+    flag: &str,
+    text: &str,
+    will: bool,
+) -> Result<Qos, Failure> {
     let n = numbers::int(personality, flag, text)?;
     Qos::from_number(n).ok_or_else(|| {
         if will {
@@ -105,6 +111,16 @@ pub(super) fn connection(
     personality: Personality,
 ) -> Result<(Options, Option<(String, usize)>), Failure> {
     let mut o = Options::default();
+    if personality == Personality::Mosquitto {
+        if let Some(flag) = args.mqtk_extension() {
+            return Err(Failure::usage(format!("Error: Unknown option '{flag}'.\n")));
+        }
+    }
+    o.trace = match args.trace_format.as_deref() {
+        Some("json") => Some(TraceFormat::Json),
+        Some(_) => Some(TraceFormat::Text),
+        None => args.trace.then_some(TraceFormat::Text),
+    };
     if let Some(flag) = args.unsupported_transport() {
         return Err(runtime_error(&format!(
             "Error: {flag} is not supported yet: TLS, proxies, Unix sockets and local binding come in a later mqtk release."

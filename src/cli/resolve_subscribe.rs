@@ -29,7 +29,9 @@ pub struct SubscribeRequest {
 fn filter(bytes: &[u8], flag: &str, kind: &str) -> Result<String, Failure> {
     match topic::check_filter(bytes) {
         Ok(f) => Ok(f.to_string()),
-        Err(TopicError::MalformedUtf8) => Err(Failure::usage(format!("Error: Malformed UTF-8 in {flag} argument.\n\n"))),
+        Err(TopicError::MalformedUtf8) => Err(Failure::usage(format!(
+            "Error: Malformed UTF-8 in {flag} argument.\n\n"
+        ))),
         // mosquitto_sub accepts '' and then hangs reconnecting; an error is the only useful answer.
         Err(TopicError::Invalid) | Err(TopicError::Empty) => Err(Failure::usage(format!(
             "Error: Invalid {kind} topic '{}', are all '+' and '#' wildcards correct?\n",
@@ -66,7 +68,9 @@ pub fn subscribe(
         Some(c) => {
             let n = numbers::int(personality, "-C", c)?;
             if n < 1 {
-                return Err(Failure::usage(format!("Error: Invalid message count \"{n}\".\n\n")));
+                return Err(Failure::usage(format!(
+                    "Error: Invalid message count \"{n}\".\n\n"
+                )));
             }
             Some(n as u64)
         }
@@ -76,7 +80,9 @@ pub fn subscribe(
         Some(w) => {
             let n = numbers::int(personality, "-W", w)?;
             if n < 1 {
-                return Err(Failure::usage(format!("Error: Invalid timeout \"{n}\".\n\n")));
+                return Err(Failure::usage(format!(
+                    "Error: Invalid timeout \"{n}\".\n\n"
+                )));
             }
             Some(Duration::from_secs(n as u64))
         }
@@ -87,7 +93,9 @@ pub fn subscribe(
             let value = numbers::float(personality, "--random-filter", p)?;
             let tenths = (value * 10.0) as i64;
             if !(1..=10_000).contains(&tenths) {
-                return Err(Failure::usage("Error: --random-filter chance must be between 0.1-100.0\n\n"));
+                return Err(Failure::usage(
+                    "Error: --random-filter chance must be between 0.1-100.0\n\n",
+                ));
             }
             // mosquitto keeps a message when random() % 10000 < 10 × P, i.e. P/1000 (quirk); mqtk keeps
             // P percent as documented.
@@ -106,37 +114,70 @@ pub fn subscribe(
     if let Some((t, _)) = url_topic {
         filters.push(filter(t.as_bytes(), "-L topic", "subscription")?);
     }
-    let filter_out =
-        args.filter_out.iter().map(|t| filter(t.as_bytes(), "-T", "filter")).collect::<Result<Vec<_>, _>>()?;
-    let unsubscribe =
-        args.unsubscribe.iter().map(|t| filter(t.as_bytes(), "-U", "unsubscribe")).collect::<Result<Vec<_>, _>>()?;
+    let filter_out = args
+        .filter_out
+        .iter()
+        .map(|t| filter(t.as_bytes(), "-T", "filter"))
+        .collect::<Result<Vec<_>, _>>()?;
+    let unsubscribe = args
+        .unsubscribe
+        .iter()
+        .map(|t| filter(t.as_bytes(), "-U", "unsubscribe"))
+        .collect::<Result<Vec<_>, _>>()?;
     if filters.is_empty() {
-        return Err(Failure::usage("Error: You must specify a topic to subscribe to.\n"));
+        return Err(Failure::usage(
+            "Error: You must specify a topic to subscribe to.\n",
+        ));
     }
     if args.no_retained && args.retained_only {
-        return Err(runtime_error("\nError: Combining '-R' and '--retained-only' makes no sense."));
+        return Err(runtime_error(
+            "\nError: Combining '-R' and '--retained-only' makes no sense.",
+        ));
     }
 
     let output = if args.json {
         Output::Ndjson
     } else if !args.json_path.is_empty() {
-        Output::JsonPath(args.json_path.iter().map(|p| json_path(p)).collect::<Result<_, _>>()?)
+        Output::JsonPath(
+            args.json_path
+                .iter()
+                .map(|p| json_path(p))
+                .collect::<Result<_, _>>()?,
+        )
     } else if let Some(f) = &args.format {
         Output::Format(Format::parse(f.as_bytes(), personality)?)
     } else {
-        Output::Plain { verbose: args.verbose }
+        Output::Plain {
+            verbose: args.verbose,
+        }
     };
-    let where_paths = args.where_path.iter().map(|p| json_path(p)).collect::<Result<Vec<_>, _>>()?;
+    let where_paths = args
+        .where_path
+        .iter()
+        .map(|p| json_path(p))
+        .collect::<Result<Vec<_>, _>>()?;
 
     // libmosquitto sets the v5 receive maximum to -C when it is below 20.
     if conn.protocol == Protocol::V5 {
         if let Some(n) = count.filter(|&n| n < 20) {
-            if !conn.connect_properties.0.iter().any(|p| matches!(p, Property::ReceiveMaximum(_))) {
-                conn.connect_properties.0.push(Property::ReceiveMaximum(n as u16));
+            if !conn
+                .connect_properties
+                .0
+                .iter()
+                .any(|p| matches!(p, Property::ReceiveMaximum(_)))
+            {
+                conn.connect_properties
+                    .0
+                    .push(Property::ReceiveMaximum(n as u16));
             }
         }
     }
-    let stop = Stop { count, timeout, after_subscribe: args.exit_after_subscribe, retained_only: args.retained_only };
+    let stop = Stop {
+        count,
+        timeout,
+        after_subscribe: args.exit_after_subscribe,
+        retained_only: args.retained_only,
+    };
     let config = Config {
         filters,
         qos,

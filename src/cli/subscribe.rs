@@ -62,7 +62,11 @@ pub struct SubArgs {
     pub retain_as_published: bool,
 
     /// Print only this percentage of messages, picked at random
-    #[arg(long = "random-filter", value_name = "PERCENT", allow_hyphen_values = true)]
+    #[arg(
+        long = "random-filter",
+        value_name = "PERCENT",
+        allow_hyphen_values = true
+    )]
     pub random_filter: Option<String>,
 
     /// Output format (%t topic, %p payload, %j JSON, @H:@M strftime, %{$.path} JSONPath …)

@@ -1,7 +1,7 @@
 //! One module per subcommand; each receives plain config structs, never clap types.
 
+pub mod ndjson;
 pub mod publish;
 pub mod stdin_lines;
-pub mod ndjson;
 pub mod sub_output;
 pub mod subscribe;

@@ -38,10 +38,17 @@ fn properties(msg: &Message) -> Option<Value> {
         };
     }
     if !p.subscription_identifiers.is_empty() {
-        out.insert("subscription_identifiers".into(), json!(p.subscription_identifiers));
+        out.insert(
+            "subscription_identifiers".into(),
+            json!(p.subscription_identifiers),
+        );
     }
     if !p.user_properties.is_empty() {
-        let pairs: Vec<Value> = p.user_properties.iter().map(|(k, v)| json!([k, v])).collect();
+        let pairs: Vec<Value> = p
+            .user_properties
+            .iter()
+            .map(|(k, v)| json!([k, v]))
+            .collect();
         out.insert("user_properties".into(), Value::Array(pairs));
     }
     (!out.is_empty()).then_some(Value::Object(out))
@@ -54,14 +61,25 @@ fn payload(bytes: &[u8]) -> (Value, &'static str) {
     }
     match std::str::from_utf8(bytes) {
         Ok(text) => (Value::String(text.to_string()), "utf8"),
-        Err(_) => (Value::String(base64::engine::general_purpose::STANDARD.encode(bytes)), "base64"),
+        Err(_) => (
+            Value::String(base64::engine::general_purpose::STANDARD.encode(bytes)),
+            "base64",
+        ),
     }
 }
 
 /// Writes one message as a JSON object (no trailing newline).
-pub fn write(out: &mut Vec<u8>, msg: &Message, now: &chrono::DateTime<chrono::Local>, pretty: bool) {
+pub fn write(
+    out: &mut Vec<u8>,
+    msg: &Message,
+    now: &chrono::DateTime<chrono::Local>,
+    pretty: bool,
+) {
     let mut obj = Map::new();
-    obj.insert("ts".into(), json!(now.to_rfc3339_opts(chrono::SecondsFormat::Micros, false)));
+    obj.insert(
+        "ts".into(),
+        json!(now.to_rfc3339_opts(chrono::SecondsFormat::Micros, false)),
+    );
     obj.insert("topic".into(), json!(String::from_utf8_lossy(&msg.topic)));
     obj.insert("qos".into(), json!(msg.qos.number()));
     obj.insert("retain".into(), json!(msg.retain));
@@ -76,7 +94,11 @@ pub fn write(out: &mut Vec<u8>, msg: &Message, now: &chrono::DateTime<chrono::Lo
     obj.insert("payload_encoding".into(), json!(encoding));
     let obj = Value::Object(obj);
     // Writing a Value into a Vec cannot fail.
-    let _ = if pretty { serde_json::to_writer_pretty(&mut *out, &obj) } else { serde_json::to_writer(&mut *out, &obj) };
+    let _ = if pretty {
+        serde_json::to_writer_pretty(&mut *out, &obj)
+    } else {
+        serde_json::to_writer(&mut *out, &obj)
+    };
 }
 
 #[cfg(test)]
@@ -117,6 +139,10 @@ mod tests {
         assert!(v.get("properties").is_none());
         let ts = v["ts"].as_str().unwrap();
         assert!(chrono::DateTime::parse_from_rfc3339(ts).is_ok(), "{ts}");
-        assert_eq!(ts.split('.').nth(1).unwrap().len(), 6 + 6, "µs then offset: {ts}");
+        assert_eq!(
+            ts.split('.').nth(1).unwrap().len(),
+            6 + 6,
+            "µs then offset: {ts}"
+        );
     }
 }

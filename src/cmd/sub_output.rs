@@ -33,8 +33,23 @@ pub struct Printer {
 }
 
 impl Printer {
-    pub fn new(eol: bool, pretty: bool, verbose: bool, quiet: bool, strict: bool, personality: Personality) -> Self {
-        Printer { eol, pretty, verbose, quiet, strict, personality, buf: Vec::with_capacity(4096) }
+    pub fn new(
+        eol: bool,
+        pretty: bool,
+        verbose: bool,
+        quiet: bool,
+        strict: bool,
+        personality: Personality,
+    ) -> Self {
+        Printer {
+            eol,
+            pretty,
+            verbose,
+            quiet,
+            strict,
+            personality,
+            buf: Vec::with_capacity(4096),
+        }
     }
 
     /// Writes bytes as they are and flushes.
@@ -48,7 +63,10 @@ impl Printer {
     fn unusable(&self, msg: &Message, why: &str) -> Result<Printed, Failure> {
         let topic = String::from_utf8_lossy(&msg.topic);
         if self.strict {
-            return Err(Failure::code(Code::DataError, format!("Error: {why} on topic '{topic}'.\n")));
+            return Err(Failure::code(
+                Code::DataError,
+                format!("Error: {why} on topic '{topic}'.\n"),
+            ));
         }
         if !self.quiet {
             eprintln!("mqtk: skipped a message on topic '{topic}': {why}");
@@ -61,12 +79,20 @@ impl Printer {
     }
 
     /// `--where`: true when every path selects something from the payload.
-    pub fn matches_where(&self, msg: &Message, paths: &[Path], strict: bool) -> Result<bool, Failure> {
+    pub fn matches_where(
+        &self,
+        msg: &Message,
+        paths: &[Path],
+        strict: bool,
+    ) -> Result<bool, Failure> {
         match Self::parse(msg) {
             Some(doc) => Ok(paths.iter().all(|p| !p.select(&doc).is_empty())),
             None if strict => {
                 let topic = String::from_utf8_lossy(&msg.topic);
-                Err(Failure::code(Code::DataError, format!("Error: payload is not JSON on topic '{topic}'.\n")))
+                Err(Failure::code(
+                    Code::DataError,
+                    format!("Error: payload is not JSON on topic '{topic}'.\n"),
+                ))
             }
             None => Ok(false),
         }
@@ -97,7 +123,13 @@ impl Printer {
             Output::Format(format) => {
                 let now = chrono::Local::now();
                 let mut warnings = Vec::new();
-                let rendered = format.render(&mut self.buf, msg, &now.fixed_offset(), self.pretty, &mut |w| warnings.push(w));
+                let rendered = format.render(
+                    &mut self.buf,
+                    msg,
+                    &now.fixed_offset(),
+                    self.pretty,
+                    &mut |w| warnings.push(w),
+                );
                 if !self.quiet {
                     for w in warnings {
                         eprint!("{w}");

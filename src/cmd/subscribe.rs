@@ -11,7 +11,9 @@ use tokio::sync::mpsc;
 use super::sub_output::{Printed, Printer};
 use crate::cli::Personality;
 use crate::conn::session::Delivery;
-use crate::conn::{Event, Message, Options, Outgoing, Properties, Qos, Session, Subscription, topic};
+use crate::conn::{
+    Event, Message, Options, Outgoing, Properties, Qos, Session, Subscription, topic,
+};
 use crate::exit::{Code, Failure};
 use crate::format::Format;
 use crate::jsonpath::Path;
@@ -141,7 +143,9 @@ impl Run {
         if c.filter_out.iter().any(|f| topic::matches(f, &topic)) {
             return Ok(None);
         }
-        if !c.where_paths.is_empty() && !self.printer.matches_where(&msg, &c.where_paths, c.strict)? {
+        if !c.where_paths.is_empty()
+            && !self.printer.matches_where(&msg, &c.where_paths, c.strict)?
+        {
             return Ok(None);
         }
         if c.remove_retained && msg.retain {
@@ -177,7 +181,10 @@ impl Run {
                 let props = (!self.config.subscribe_properties.is_empty())
                     .then(|| self.config.subscribe_properties.to_subscribe());
                 let lost = |f: crate::conn::ConnectFailure| f.to_failure(false);
-                session.subscribe(&self.subscriptions(), props).await.map_err(lost)?;
+                session
+                    .subscribe(&self.subscriptions(), props)
+                    .await
+                    .map_err(lost)?;
                 for f in self.config.unsubscribe.clone() {
                     session.unsubscribe(f).await.map_err(lost)?;
                 }
@@ -234,7 +241,9 @@ impl Run {
 
 /// Starts the task that clears retained messages for `--remove-retained`: an empty retained QoS 1
 /// publish per topic, from its own task so that a full request queue never blocks event reading.
-fn spawn_removals(session: &Session) -> (mpsc::UnboundedSender<Bytes>, tokio::task::JoinHandle<()>) {
+fn spawn_removals(
+    session: &Session,
+) -> (mpsc::UnboundedSender<Bytes>, tokio::task::JoinHandle<()>) {
     let publisher = session.publisher();
     let (tx, mut rx) = mpsc::unbounded_channel::<Bytes>();
     let task = tokio::spawn(async move {
@@ -277,7 +286,14 @@ pub async fn run(conn: Options, config: Config) -> Result<u8, Failure> {
     let mut session = connected.map_err(|f| f.to_failure(false))?;
 
     let mut run = Run {
-        printer: Printer::new(config.eol, config.pretty, config.verbose, quiet, config.strict, personality),
+        printer: Printer::new(
+            config.eol,
+            config.pretty,
+            config.verbose,
+            quiet,
+            config.strict,
+            personality,
+        ),
         config,
         quiet,
         debug,
@@ -329,7 +345,10 @@ pub async fn run(conn: Options, config: Config) -> Result<u8, Failure> {
                     let _ = task.await;
                 }
             };
-            session.disconnect_after(removals_queued).await.map_err(|f| f.to_failure(false))?;
+            session
+                .disconnect_after(removals_queued)
+                .await
+                .map_err(|f| f.to_failure(false))?;
             Ok(status)
         }
         End::Fail(failure) => {

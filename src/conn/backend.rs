@@ -311,6 +311,16 @@ fn incoming_v5(p: p5::Packet) -> Event {
                 assigned_client_id: props.and_then(|p| p.assigned_client_identifier.clone()),
                 topic_alias_max: props.and_then(|p| p.topic_alias_max),
                 receive_max: props.and_then(|p| p.receive_max),
+                max_qos: props.and_then(|p| p.max_qos),
+                retain_available: props.and_then(|p| p.retain_available),
+                max_packet_size: props.and_then(|p| p.max_packet_size),
+                server_keepalive: props.and_then(|p| p.server_keep_alive),
+                session_expiry: props.and_then(|p| p.session_expiry_interval),
+                wildcard_available: props.and_then(|p| p.wildcard_subscription_available),
+                subscription_ids_available: props
+                    .and_then(|p| p.subscription_identifiers_available),
+                shared_available: props.and_then(|p| p.shared_subscription_available),
+                reason_string: props.and_then(|p| p.reason_string.clone()),
             })
         }
         P::Publish(m) => Event::Message(Message {

@@ -13,7 +13,7 @@ use super::backend::{Loop, PollError};
 use super::event::{ConnAck, Event};
 use super::session::{ConnectFailure, Delivery, Sent, Shared};
 use super::{Options, Protocol, Qos};
-use crate::trace::Debug;
+use crate::trace::Tap;
 
 /// mosquitto's reconnect delay: one second, no backoff growth.
 const RECONNECT_DELAY: Duration = Duration::from_secs(1);
@@ -28,7 +28,7 @@ pub(super) struct Driver {
     inflight: HashMap<u16, super::session::Record>,
     /// mosquitto numbers QoS 0 publishes too; rumqttc reports them as packet id 0.
     qos0_mid: u16,
-    debug: Option<Debug>,
+    tap: Tap,
     /// Between a connection error and the next CONNACK rumqttc may replay stale events.
     connected: bool,
 }
@@ -40,7 +40,7 @@ impl Driver {
         shared: Arc<Shared>,
         events: Option<mpsc::Sender<Delivery>>,
     ) -> Self {
-        let debug = opts.debug.then(|| Debug::new(&opts.client_id));
+        let tap = Tap::new(&opts);
         Driver {
             opts,
             event_loop,
@@ -48,7 +48,7 @@ impl Driver {
             events,
             inflight: HashMap::new(),
             qos0_mid: 0,
-            debug,
+            tap,
             connected: false,
         }
     }
@@ -82,9 +82,18 @@ impl Driver {
             Event::SentPublish { mid } => {
                 if mid != 0 && self.inflight.contains_key(&mid) {
                     // A resend after reconnecting: the same message again.
-                    return self.inflight.get(&mid).cloned().map(|r| Sent::Publish(r, mid));
+                    return self
+                        .inflight
+                        .get(&mid)
+                        .cloned()
+                        .map(|r| Sent::Publish(r, mid));
                 }
-                let record = self.shared.records.lock().expect("records lock").pop_front()?;
+                let record = self
+                    .shared
+                    .records
+                    .lock()
+                    .expect("records lock")
+                    .pop_front()?;
                 if record.qos == Qos::AtMostOnce {
                     self.qos0_mid = self.qos0_mid.wrapping_add(1).max(1);
                     self.release(1);
@@ -95,11 +104,21 @@ impl Driver {
                 }
             }
             Event::SentSubscribe { mid } => {
-                let record = self.shared.subscribes.lock().expect("subscribes lock").pop_front()?;
+                let record = self
+                    .shared
+                    .subscribes
+                    .lock()
+                    .expect("subscribes lock")
+                    .pop_front()?;
                 Some(Sent::Subscribe(record, mid))
             }
             Event::SentUnsubscribe { mid } => {
-                let record = self.shared.unsubscribes.lock().expect("unsubscribes lock").pop_front()?;
+                let record = self
+                    .shared
+                    .unsubscribes
+                    .lock()
+                    .expect("unsubscribes lock")
+                    .pop_front()?;
                 Some(Sent::Unsubscribe(record, mid))
             }
             Event::PubAck { mid, reason } | Event::PubComp { mid, reason } => {
@@ -117,7 +136,9 @@ impl Driver {
 
     /// Hands an event to the consumer with its `-d` line, or prints the line when nobody consumes.
     async fn emit(&mut self, event: Event, sent: Option<Sent>) {
-        let debug_line = self.debug.as_mut().and_then(|d| d.render(&event, sent.as_ref()));
+        let debug_line = self
+            .tap
+            .observe(&event, sent.as_ref(), std::time::Instant::now());
         match &self.events {
             // A consumer that has gone away no longer needs events; keep polling regardless.
             Some(tx) => {
@@ -201,9 +222,6 @@ pub(super) async fn run(
         };
         if let Event::ConnAck(ack) = &event {
             d.connected = true;
-            if let (Some(id), Some(debug)) = (&ack.assigned_client_id, d.debug.as_mut()) {
-                debug.set_client_id(id);
-            }
             if let Some(tx) = connack_tx.take() {
                 ever_connected = true;
                 let _ = tx.send(Ok(ack.clone()));

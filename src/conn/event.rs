@@ -32,6 +32,22 @@ pub struct ConnAck {
     pub topic_alias_max: Option<u16>,
     /// v5: the broker's receive maximum.
     pub receive_max: Option<u16>,
+    /// v5: the highest QoS the broker accepts.
+    pub max_qos: Option<u8>,
+    /// v5: whether the broker keeps retained messages.
+    pub retain_available: Option<u8>,
+    /// v5: the largest packet the broker accepts.
+    pub max_packet_size: Option<u32>,
+    /// v5: the keepalive the broker imposes.
+    pub server_keepalive: Option<u16>,
+    /// v5: the session expiry the broker grants.
+    pub session_expiry: Option<u32>,
+    /// v5: whether wildcard subscriptions, subscription ids and shared subscriptions are available.
+    pub wildcard_available: Option<u8>,
+    pub subscription_ids_available: Option<u8>,
+    pub shared_available: Option<u8>,
+    /// v5: a human-readable reason.
+    pub reason_string: Option<String>,
 }
 
 /// A packet that crossed the wire, in either direction.

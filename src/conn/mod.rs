@@ -123,6 +123,8 @@ pub struct Options {
     pub debug: bool,
     /// Silence runtime warnings and errors (`--quiet`).
     pub quiet: bool,
+    /// `--trace`: every packet on stderr, handshakes timed.
+    pub trace: Option<crate::trace::TraceFormat>,
 }
 
 impl Default for Options {
@@ -146,6 +148,7 @@ impl Default for Options {
             reconnect: false,
             debug: false,
             quiet: false,
+            trace: None,
         }
     }
 }

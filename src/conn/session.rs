@@ -141,8 +141,17 @@ impl Publisher {
     /// Queues a PUBLISH. Waits while the request queue is full (backpressure), never drops it.
     pub async fn publish(&self, msg: Outgoing) -> Result<(), ConnectFailure> {
         self.shared.outstanding.fetch_add(1, Ordering::SeqCst);
-        let record = Record { topic: msg.topic.clone(), qos: msg.qos, retain: msg.retain, len: msg.payload.len() };
-        self.shared.records.lock().expect("records lock").push_back(record);
+        let record = Record {
+            topic: msg.topic.clone(),
+            qos: msg.qos,
+            retain: msg.retain,
+            len: msg.payload.len(),
+        };
+        self.shared
+            .records
+            .lock()
+            .expect("records lock")
+            .push_back(record);
         if self.client.publish(msg).await.is_err() {
             return Err(failure_or_lost(&self.shared));
         }
@@ -151,7 +160,12 @@ impl Publisher {
 }
 
 fn failure_or_lost(shared: &Shared) -> ConnectFailure {
-    shared.failure.lock().expect("failure lock").clone().unwrap_or(ConnectFailure::Lost)
+    shared
+        .failure
+        .lock()
+        .expect("failure lock")
+        .clone()
+        .unwrap_or(ConnectFailure::Lost)
 }
 
 /// Waits until every publish so far is written (QoS 0) or acknowledged (QoS 1/2).
@@ -245,7 +259,10 @@ impl Session {
 
     /// A handle for publishing from another task.
     pub fn publisher(&self) -> Publisher {
-        Publisher { client: self.client.clone(), shared: self.shared.clone() }
+        Publisher {
+            client: self.client.clone(),
+            shared: self.shared.clone(),
+        }
     }
 
     /// Queues one SUBSCRIBE for all filters.
@@ -269,7 +286,11 @@ impl Session {
             })
             .collect();
         let record = FilterRecord { filters };
-        self.shared.subscribes.lock().expect("subscribes lock").push_back(record);
+        self.shared
+            .subscribes
+            .lock()
+            .expect("subscribes lock")
+            .push_back(record);
         self.client
             .subscribe(subs, props)
             .await
@@ -278,8 +299,14 @@ impl Session {
 
     /// Queues an UNSUBSCRIBE.
     pub async fn unsubscribe(&self, filter: String) -> Result<(), ConnectFailure> {
-        let record = FilterRecord { filters: vec![(filter.clone(), 0, 0)] };
-        self.shared.unsubscribes.lock().expect("unsubscribes lock").push_back(record);
+        let record = FilterRecord {
+            filters: vec![(filter.clone(), 0, 0)],
+        };
+        self.shared
+            .unsubscribes
+            .lock()
+            .expect("unsubscribes lock")
+            .push_back(record);
         self.client
             .unsubscribe(filter)
             .await
@@ -312,7 +339,10 @@ impl Session {
 
     /// Like [`Session::disconnect`], but first lets `before` finish (a task still queueing
     /// publishes), reading events meanwhile so the connection task is never blocked.
-    pub async fn disconnect_after(mut self, before: impl Future<Output = ()>) -> Result<(), ConnectFailure> {
+    pub async fn disconnect_after(
+        mut self,
+        before: impl Future<Output = ()>,
+    ) -> Result<(), ConnectFailure> {
         match self.events.take() {
             Some(mut rx) => {
                 let shared = self.shared.clone();

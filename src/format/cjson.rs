@@ -30,7 +30,11 @@ pub fn parse(payload: &[u8]) -> Option<Json> {
     if payload.contains(&0) {
         return None;
     }
-    let mut parser = Parser { text: payload, at: 0, depth: 0 };
+    let mut parser = Parser {
+        text: payload,
+        at: 0,
+        depth: 0,
+    };
     // cJSON only looks for the mark when at least 4 bytes are there.
     if payload.len() >= 4 && payload.starts_with(b"\xEF\xBB\xBF") {
         parser.at = 3;
@@ -171,7 +175,11 @@ impl Parser<'_> {
     }
 
     /// The comma-separated items after an opening bracket, up to `close`.
-    fn list<T>(&mut self, close: u8, mut item: impl FnMut(&mut Self) -> Option<T>) -> Option<Vec<T>> {
+    fn list<T>(
+        &mut self,
+        close: u8,
+        mut item: impl FnMut(&mut Self) -> Option<T>,
+    ) -> Option<Vec<T>> {
         self.at += 1;
         self.blank();
         let mut items = Vec::new();
@@ -200,7 +208,12 @@ impl Parser<'_> {
 /// How many leading bytes `strtod` converts: `[+-]digits[.digits][e[+-]digits]` (one side of the
 /// point may be empty, not both); 0 when it converts nothing.
 fn strtod_prefix(run: &[u8]) -> usize {
-    let digits = |from: usize| run[from..].iter().take_while(|b| b.is_ascii_digit()).count();
+    let digits = |from: usize| {
+        run[from..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count()
+    };
     let mut at = usize::from(matches!(run.first(), Some(b'+' | b'-')));
     let whole = digits(at);
     at += whole;
@@ -329,4 +342,69 @@ pub fn print_string(out: &mut Vec<u8>, text: &[u8]) {
         }
     }
     out.push(b'"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reprint(payload: &[u8]) -> Option<Vec<u8>> {
+        let mut out = Vec::new();
+        print(&mut out, &parse(payload)?, false);
+        Some(out)
+    }
+
+    #[test]
+    fn parses_as_libcjson_does() {
+        // Expected values from Debian 12's libcjson (ParseWithOpts + PrintUnformatted).
+        let cases: &[(&[u8], Option<&[u8]>)] = &[
+            (b"01", Some(b"1")),
+            (b"1.", Some(b"1")),
+            (b"-.5", Some(b"-0.5")),
+            (b"1E+5", Some(b"100000")),
+            (b"-0", Some(b"-0")),
+            (b"1e999", Some(b"null")),
+            (b"\t42\r\n", Some(b"42")),
+            (b"\x01{ }\x02", Some(b"{}")),
+            (b"\xef\xbb\xbf1", Some(b"1")),
+            (b"[ ]", Some(b"[]")),
+            (br#"{"a":1,"a":2}"#, Some(br#"{"a":1,"a":2}"#)),
+            (br#""\u0000abc""#, Some(br#""""#)),
+            (br#"["\uZZZZx"]"#, Some(br#"[""]"#)),
+            (br#""\uAAA\\""#, Some(br#""""#)),
+            (br#""\uD83D\uDE00""#, Some("\"\u{1F600}\"".as_bytes())),
+            (
+                br#"{"\u00e9":"\/\n"}"#,
+                Some("{\"\u{e9}\":\"/\\n\"}".as_bytes()),
+            ),
+            (b"\"a\x01b\x7f\xff\"", Some(b"\"a\\u0001b\x7f\xff\"")),
+            (b"-", None),
+            (b"1e", None),
+            (b"[1,]", None),
+            (br#"{"a":1,}"#, None),
+            (b"[1-2]", None),
+            (b"nullx", None),
+            (br#""\uD83D""#, None),
+            (br#""\uDE00""#, None),
+            (br#""\x""#, None),
+            (b"1\x00", None),
+            (b"", None),
+        ];
+        for &(payload, want) in cases {
+            assert_eq!(
+                reprint(payload).as_deref(),
+                want,
+                "{}",
+                String::from_utf8_lossy(payload)
+            );
+        }
+        let long = b"1".repeat(70);
+        assert_eq!(
+            reprint(&long).as_deref(),
+            Some(&b"1.1111111111111112e+69"[..])
+        );
+        let nested = |n: usize| [b"[".repeat(n), b"]".repeat(n)].concat();
+        assert!(reprint(&nested(1000)).is_some());
+        assert!(reprint(&nested(1001)).is_none());
+    }
 }

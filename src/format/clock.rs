@@ -14,9 +14,10 @@ pub type Time = DateTime<FixedOffset>;
 /// Writes `strftime("%<code>")`, as `@<code>` does (`@N` and `@@` are handled by the caller).
 pub fn strftime(out: &mut Vec<u8>, now: &Time, code: u8) {
     let spec = match code {
-        b'a' | b'A' | b'b' | b'B' | b'c' | b'C' | b'd' | b'D' | b'e' | b'F' | b'g' | b'G' | b'h' | b'H'
-        | b'I' | b'j' | b'k' | b'l' | b'm' | b'M' | b'n' | b'p' | b'P' | b'r' | b'R' | b's' | b'S' | b't'
-        | b'T' | b'u' | b'U' | b'V' | b'w' | b'W' | b'x' | b'X' | b'y' | b'Y' | b'z' => [b'%', code],
+        b'a' | b'A' | b'b' | b'B' | b'c' | b'C' | b'd' | b'D' | b'e' | b'F' | b'g' | b'G'
+        | b'h' | b'H' | b'I' | b'j' | b'k' | b'l' | b'm' | b'M' | b'n' | b'p' | b'P' | b'r'
+        | b'R' | b's' | b'S' | b't' | b'T' | b'u' | b'U' | b'V' | b'w' | b'W' | b'x' | b'X'
+        | b'y' | b'Y' | b'z' => [b'%', code],
         b'%' => {
             out.push(b'%');
             return;
@@ -50,7 +51,9 @@ pub fn iso8601(now: &Time) -> Vec<u8> {
 
 /// `%U`: seconds since the epoch, a dot and 9 digits of nanoseconds.
 pub fn unix(out: &mut Vec<u8>, now: &Time) {
-    out.extend_from_slice(format!("{}.{:09}", now.timestamp(), now.timestamp_subsec_nanos()).as_bytes());
+    out.extend_from_slice(
+        format!("{}.{:09}", now.timestamp(), now.timestamp_subsec_nanos()).as_bytes(),
+    );
 }
 
 /// `@N`: nanoseconds within the second, 9 digits.
@@ -62,8 +65,16 @@ pub fn nanos(out: &mut Vec<u8>, now: &Time) {
 /// offset (`…38.090216Z+0530`); 2.0.13 removed it.
 pub fn tst(now: &Time, personality: Personality) -> Vec<u8> {
     let micros = now.timestamp_subsec_nanos() / 1000;
-    let zulu = if personality == Personality::Mosquitto { "Z" } else { "" };
-    let text = format!("{}.{micros:06}{zulu}{}", now.format("%Y-%m-%dT%H:%M:%S"), now.format("%z"));
+    let zulu = if personality == Personality::Mosquitto {
+        "Z"
+    } else {
+        ""
+    };
+    let text = format!(
+        "{}.{micros:06}{zulu}{}",
+        now.format("%Y-%m-%dT%H:%M:%S"),
+        now.format("%z")
+    );
     text.into_bytes()
 }
 

@@ -18,7 +18,13 @@ pub struct Context<'a> {
 }
 
 /// Writes the conversion `code` (already validated) for one message.
-pub fn write(out: &mut Vec<u8>, code: u8, spec: &Spec, ctx: &Context, warn: &mut dyn FnMut(String)) {
+pub fn write(
+    out: &mut Vec<u8>,
+    code: u8,
+    spec: &Spec,
+    ctx: &Context,
+    warn: &mut dyn FnMut(String),
+) {
     let msg = ctx.msg;
     let props = msg.properties.as_ref();
     match code {
@@ -34,24 +40,38 @@ pub fn write(out: &mut Vec<u8>, code: u8, spec: &Spec, ctx: &Context, warn: &mut
         b'I' => spec.string(out, &clock::iso8601(ctx.now)),
         b'U' => clock::unix(out, ctx.now),
         b'j' | b'J' => {
-            let written = message_json(out, msg, ctx.now, code == b'j', ctx.pretty, ctx.personality);
+            let written =
+                message_json(out, msg, ctx.now, code == b'j', ctx.pretty, ctx.personality);
             if written == Err(NotJson) {
                 let topic = String::from_utf8_lossy(cstr(&msg.topic));
-                warn(format!("Error: Message payload is not valid JSON on topic {topic}.\n"));
+                warn(format!(
+                    "Error: Message payload is not valid JSON on topic {topic}.\n"
+                ));
             }
         }
         b'A' => int_or_blank(out, spec, props.and_then(|p| p.topic_alias).map(i64::from)),
         b'E' => {
             // mosquitto prints the u32 through an int: values above i32::MAX come out negative.
-            let expiry = props.and_then(|p| p.message_expiry_interval).map(|e| match ctx.personality {
-                Personality::Mosquitto => i64::from(e as i32),
-                Personality::Mqtk => i64::from(e),
-            });
+            let expiry =
+                props
+                    .and_then(|p| p.message_expiry_interval)
+                    .map(|e| match ctx.personality {
+                        Personality::Mosquitto => i64::from(e as i32),
+                        Personality::Mqtk => i64::from(e),
+                    });
             int_or_blank(out, spec, expiry);
         }
-        b'F' => int_or_blank(out, spec, props.and_then(|p| p.payload_format_indicator).map(i64::from)),
+        b'F' => int_or_blank(
+            out,
+            spec,
+            props
+                .and_then(|p| p.payload_format_indicator)
+                .map(i64::from),
+        ),
         b'S' => {
-            let id = props.and_then(|p| p.subscription_identifiers.first()).map(|&id| id as i64);
+            let id = props
+                .and_then(|p| p.subscription_identifiers.first())
+                .map(|&id| id as i64);
             int_or_blank(out, spec, id);
         }
         b'C' => match props.and_then(|p| p.content_type.as_ref()) {
@@ -69,7 +89,11 @@ pub fn write(out: &mut Vec<u8>, code: u8, spec: &Spec, ctx: &Context, warn: &mut
             }
         }
         b'P' => {
-            for (i, (k, v)) in props.map_or(&[][..], |p| &p.user_properties[..]).iter().enumerate() {
+            for (i, (k, v)) in props
+                .map_or(&[][..], |p| &p.user_properties[..])
+                .iter()
+                .enumerate()
+            {
                 if i > 0 {
                     out.push(b' ');
                 }
@@ -92,7 +116,13 @@ fn int_or_blank(out: &mut Vec<u8>, spec: &Spec, value: Option<i64>) {
 /// `%p`, `%x` (`Some(false)`) and `%X` (`Some(true)`). A width is also a maximum: the payload is cut
 /// to `width` bytes. mosquitto 2.0.11 applies that cut to hex too and then halves it (`%Wx` prints
 /// `min(len, W) / 2` bytes); mqtk treats the width as a minimum for the whole hex string.
-fn payload(out: &mut Vec<u8>, payload: &[u8], hex: Option<bool>, spec: &Spec, personality: Personality) {
+fn payload(
+    out: &mut Vec<u8>,
+    payload: &[u8],
+    hex: Option<bool>,
+    spec: &Spec,
+    personality: Personality,
+) {
     let width = spec.width;
     let (shown, pad) = match hex {
         None if width > 0 => {
@@ -109,7 +139,11 @@ fn payload(out: &mut Vec<u8>, payload: &[u8], hex: Option<bool>, spec: &Spec, pe
     if !spec.left {
         out.extend(std::iter::repeat_n(spec.pad(), pad));
     }
-    let digits: &[u8; 16] = if hex == Some(true) { b"0123456789ABCDEF" } else { b"0123456789abcdef" };
+    let digits: &[u8; 16] = if hex == Some(true) {
+        b"0123456789ABCDEF"
+    } else {
+        b"0123456789abcdef"
+    };
     match hex {
         None => out.extend_from_slice(&payload[..shown]),
         Some(_) => {

@@ -11,8 +11,8 @@
 
 use rumqttc::v5::mqttbytes::v5::PublishProperties;
 
-use super::clock::{self, Time};
 use super::cjson::{self, Json};
+use super::clock::{self, Time};
 use super::cstr;
 use crate::cli::Personality;
 use crate::conn::event::Message;
@@ -89,7 +89,11 @@ fn properties(p: &PublishProperties, personality: Personality) -> Json {
     if let Some(alias) = p.topic_alias {
         // 2.0.11 read the alias with the wrong property identifier, which leaves the value at 0 here
         // (the identifier was fixed in 2.0.16).
-        let value = if personality == Personality::Mosquitto { 0 } else { alias };
+        let value = if personality == Personality::Mosquitto {
+            0
+        } else {
+            alias
+        };
         members.push(key("topic-alias", number(value)));
     }
     if let Some(ct) = &p.content_type {
@@ -97,7 +101,10 @@ fn properties(p: &PublishProperties, personality: Personality) -> Json {
     }
     if !p.user_properties.is_empty() {
         // An object with the keys as they came, duplicates included (develop made it an array).
-        let pairs = p.user_properties.iter().map(|(k, v)| (cstr(k.as_bytes()).to_vec(), string(v.as_bytes())));
+        let pairs = p
+            .user_properties
+            .iter()
+            .map(|(k, v)| (cstr(k.as_bytes()).to_vec(), string(v.as_bytes())));
         members.push(key("user-properties", Json::Object(pairs.collect())));
     }
     if let Some(rt) = &p.response_topic {

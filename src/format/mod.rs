@@ -13,8 +13,6 @@ mod number;
 mod parse;
 #[cfg(test)]
 mod tests;
-#[cfg(test)]
-mod tmp_diff;
 
 pub use json::{NotJson, message_json};
 
@@ -102,7 +100,10 @@ impl Format {
     /// Parses and validates a `-F` string with mosquitto's checks and messages; `%{JSONPATH}` only
     /// under `Personality::Mqtk`.
     pub fn parse(text: &[u8], personality: Personality) -> Result<Format, Failure> {
-        Ok(Format { tokens: parse::tokens(text, personality)?, personality })
+        Ok(Format {
+            tokens: parse::tokens(text, personality)?,
+            personality,
+        })
     }
 
     /// Renders one message into `out`, without the trailing newline. `now` is the receive time;
@@ -120,7 +121,12 @@ impl Format {
             match token {
                 Token::Text(bytes) => out.extend_from_slice(bytes),
                 Token::Field(code, spec) => {
-                    let ctx = field::Context { msg, now, pretty, personality: self.personality };
+                    let ctx = field::Context {
+                        msg,
+                        now,
+                        pretty,
+                        personality: self.personality,
+                    };
                     field::write(out, *code, spec, &ctx, warn);
                 }
                 Token::Time(code) => clock::strftime(out, now, *code),
@@ -164,5 +170,8 @@ impl Format {
 
 /// The bytes of a C string: everything before the first NUL.
 fn cstr(bytes: &[u8]) -> &[u8] {
-    bytes.iter().position(|&b| b == 0).map_or(bytes, |nul| &bytes[..nul])
+    bytes
+        .iter()
+        .position(|&b| b == 0)
+        .map_or(bytes, |nul| &bytes[..nul])
 }

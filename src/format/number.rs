@@ -11,8 +11,14 @@ pub fn write_cjson(out: &mut Vec<u8>, value: f64) {
         return;
     }
     let short = format_g(value, 15);
-    let round_trips = short.parse::<f64>().is_ok_and(|back| nearly_equal(back, value));
-    let text = if round_trips { short } else { format_g(value, 17) };
+    let round_trips = short
+        .parse::<f64>()
+        .is_ok_and(|back| nearly_equal(back, value));
+    let text = if round_trips {
+        short
+    } else {
+        format_g(value, 17)
+    };
     out.extend_from_slice(text.as_bytes());
 }
 
@@ -97,7 +103,11 @@ mod tests {
             (100000000000000.5, 17, "100000000000000.5"),
         ];
         for &(value, precision, want) in cases {
-            assert_eq!(format_g(value, precision), want, "%1.{precision}g of {value:e}");
+            assert_eq!(
+                format_g(value, precision),
+                want,
+                "%1.{precision}g of {value:e}"
+            );
         }
     }
 

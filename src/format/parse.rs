@@ -54,7 +54,9 @@ pub fn tokens(text: &[u8], personality: Personality) -> Result<Vec<Token>, Failu
                     b'v' => 0x0b,
                     other => {
                         let c = String::from_utf8_lossy(&[other]).into_owned();
-                        return Err(Failure::usage(format!("Error: Invalid escape specifier '{c}'.\n")));
+                        return Err(Failure::usage(format!(
+                            "Error: Invalid escape specifier '{c}'.\n"
+                        )));
                     }
                 }])
             }
@@ -101,7 +103,12 @@ fn percent(text: &[u8], start: usize, personality: Personality) -> Result<(Token
         next(at)?;
         precision = Some(digits(text, &mut at));
     }
-    let spec = Spec { left, zero, width, precision };
+    let spec = Spec {
+        left,
+        zero,
+        width,
+        precision,
+    };
     let conversion = next(at)?;
     if conversion == b'{' && personality == Personality::Mqtk {
         let (path, end) = json_path(text, start, at + 1)?;
@@ -109,7 +116,9 @@ fn percent(text: &[u8], start: usize, personality: Personality) -> Result<(Token
     }
     if !CONVERSIONS.contains(&conversion) {
         let c = String::from_utf8_lossy(&[conversion]).into_owned();
-        return Err(Failure::usage(format!("Error: Invalid format specifier '{c}'.\n")));
+        return Err(Failure::usage(format!(
+            "Error: Invalid format specifier '{c}'.\n"
+        )));
     }
     Ok((Token::Field(conversion, spec), at + 1))
 }
@@ -118,7 +127,9 @@ fn percent(text: &[u8], start: usize, personality: Personality) -> Result<(Token
 fn digits(text: &[u8], at: &mut usize) -> usize {
     let mut value: usize = 0;
     while let Some(d) = text.get(*at).filter(|b| b.is_ascii_digit()) {
-        value = value.saturating_mul(10).saturating_add(usize::from(d - b'0'));
+        value = value
+            .saturating_mul(10)
+            .saturating_add(usize::from(d - b'0'));
         *at += 1;
     }
     value.min(i32::MAX as usize)
@@ -144,8 +155,13 @@ fn json_path(text: &[u8], start: usize, from: usize) -> Result<(Path, usize), Fa
         }
         at += 1;
     };
-    let bad = |why: String| Failure::usage(format!("Error: Invalid format specifier at character {position}: {why}.\n"));
-    let source = std::str::from_utf8(&text[from..close]).map_err(|_| bad("the JSONPath is not UTF-8".into()))?;
+    let bad = |why: String| {
+        Failure::usage(format!(
+            "Error: Invalid format specifier at character {position}: {why}.\n"
+        ))
+    };
+    let source = std::str::from_utf8(&text[from..close])
+        .map_err(|_| bad("the JSONPath is not UTF-8".into()))?;
     let path = Path::parse(source).map_err(bad)?;
     Ok((path, close + 1))
 }

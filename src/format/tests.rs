@@ -13,7 +13,10 @@ use crate::conn::Qos;
 use crate::conn::event::Message;
 
 fn at(secs: i64, nanos: u32, offset_secs: i32) -> Time {
-    FixedOffset::east_opt(offset_secs).unwrap().timestamp_opt(secs, nanos).unwrap()
+    FixedOffset::east_opt(offset_secs)
+        .unwrap()
+        .timestamp_opt(secs, nanos)
+        .unwrap()
 }
 
 /// 2026-11-21T21:03:32.852402Z, the clock of the `%j` capture, in UTC.
@@ -48,11 +51,19 @@ fn captured_props() -> PublishProperties {
 }
 
 /// Renders and returns (stdout bytes, warnings).
-fn render_with(format: &str, personality: Personality, msg: &Message, now: &Time, pretty: bool) -> (Vec<u8>, String) {
+fn render_with(
+    format: &str,
+    personality: Personality,
+    msg: &Message,
+    now: &Time,
+    pretty: bool,
+) -> (Vec<u8>, String) {
     let format = Format::parse(format.as_bytes(), personality).unwrap();
     let mut out = Vec::new();
     let mut warnings = String::new();
-    format.render(&mut out, msg, now, pretty, &mut |w| warnings.push_str(&w)).unwrap();
+    format
+        .render(&mut out, msg, now, pretty, &mut |w| warnings.push_str(&w))
+        .unwrap();
     (out, warnings)
 }
 
@@ -127,8 +138,14 @@ fn time_codes() {
     let want = r#"2026-11-22T02:33:38+0530|1795295018.090216179|1795295018.090216179|2026-11-22T02:33:38+0530|{"tst":"2026-11-22T02:33:38.090216Z+0530","topic":"f/bb","qos":2,"retain":1,"payloadlen":2,"mid":1,"payload":"AB"}"#;
     same(&render(f, Mosquitto, &m, &now), want.as_bytes());
     // mosquitto 2.0.13 and mqtk: no stray Z in tst.
-    same(&render(f, Mqtk, &m, &now), want.replace(".090216Z+", ".090216+").as_bytes());
-    same(&render("[%30I][%-26.10I]", Mosquitto, &m, &now), b"[      2026-11-22T02:33:38+0530][2026-11-22                ]");
+    same(
+        &render(f, Mqtk, &m, &now),
+        want.replace(".090216Z+", ".090216+").as_bytes(),
+    );
+    same(
+        &render("[%30I][%-26.10I]", Mosquitto, &m, &now),
+        b"[      2026-11-22T02:33:38+0530][2026-11-22                ]",
+    );
 }
 
 #[test]
@@ -140,7 +157,10 @@ fn strftime_codes_as_glibc_prints_them() {
     let want = "Sun|Sunday|Nov|November|Sun Nov 22 02:33:38 2026|20|22|11/22/26|22|2026-11-22|26|2026|Nov|02|02|326| 2| 2|11|33|\n|AM|am|02:33:38 AM|02:33|1795295018|38|\t|02:33:38|7|47|47|0|46|11/22/26|02:33:38|26|2026|+0530|%|090216179|@";
     same(&render(f, Mosquitto, &m, &now), want.as_bytes());
     // Unknown conversions, flags and widths with nothing after them: glibc copies them.
-    same(&render("@Q|@E|@-|@1|@5|@9|@\u{e9}", Mosquitto, &m, &now), "%Q|%E|%-|%1|   %5|       %9|%\u{e9}".as_bytes());
+    same(
+        &render("@Q|@E|@-|@1|@5|@9|@\u{e9}", Mosquitto, &m, &now),
+        "%Q|%E|%-|%1|   %5|       %9|%\u{e9}".as_bytes(),
+    );
 }
 
 #[test]
@@ -148,8 +168,14 @@ fn time_and_topic_hex() {
     let now = at(1_795_294_998 + 20, 0, 0);
     let mut retained = msg("f/a", b"hello", 2, 1);
     retained.retain = true;
-    same(&render("%I %t %x", Mosquitto, &retained, &now), b"2026-11-21T21:03:38+0000 f/a 68656c6c6f");
-    same(&render("%I %t %x", Mosquitto, &msg("f/bb", b"AB", 0, 0), &now), b"2026-11-21T21:03:38+0000 f/bb 4142");
+    same(
+        &render("%I %t %x", Mosquitto, &retained, &now),
+        b"2026-11-21T21:03:38+0000 f/a 68656c6c6f",
+    );
+    same(
+        &render("%I %t %x", Mosquitto, &msg("f/bb", b"AB", 0, 0), &now),
+        b"2026-11-21T21:03:38+0000 f/bb 4142",
+    );
 }
 
 #[test]
@@ -167,7 +193,10 @@ fn v5_properties() {
         b"A=[] C=[] D=[] E=[] F=[] P=[] R=[] S=[] 5E=[     ] 05S=[00000] 10C=[          ] -10R=[] 3A=[   ]",
     );
     // An expiry above i32::MAX goes through a C int in mosquitto; mqtk prints it as it is.
-    m.properties = Some(PublishProperties { message_expiry_interval: Some(u32::MAX), ..Default::default() });
+    m.properties = Some(PublishProperties {
+        message_expiry_interval: Some(u32::MAX),
+        ..Default::default()
+    });
     same(&render("%E", Mosquitto, &m, &utc_clock()), b"-1");
     same(&render("%E", Mqtk, &m, &utc_clock()), b"4294967295");
 }
@@ -189,7 +218,10 @@ fn json_escaped() {
     ];
     for (m, want) in json_messages().iter().zip(want) {
         same(&render("%j", Mosquitto, m, &utc_clock()), want.as_bytes());
-        same(&render("%j", Mqtk, m, &utc_clock()), want.replace("852402Z+", "852402+").as_bytes());
+        same(
+            &render("%j", Mqtk, m, &utc_clock()),
+            want.replace("852402Z+", "852402+").as_bytes(),
+        );
     }
 }
 
@@ -205,7 +237,10 @@ fn json_embedded_and_invalid() {
     // Not JSON: an error on stderr and nothing from %J; the rest of the format is still printed.
     let (out, warnings) = render_with("[%J]", Mosquitto, &text, &utc_clock(), false);
     same(&out, b"[]");
-    assert_eq!(warnings, "Error: Message payload is not valid JSON on topic j/text.\n");
+    assert_eq!(
+        warnings,
+        "Error: Message payload is not valid JSON on topic j/text.\n"
+    );
     same(
         &render("%J", Mosquitto, &empty, &utc_clock()),
         br#"{"tst":"2026-11-21T21:03:32.852402Z+0000","topic":"j/empty","qos":0,"retain":0,"payloadlen":0,"payload":null}"#,
@@ -218,35 +253,56 @@ fn json_pretty_with_properties() {
     m.properties = Some(captured_props());
     let now = at(1_795_295_027, 281_231_000, 0);
     let want = "{\n\t\"tst\":\t\"2026-11-21T21:03:47.281231Z+0000\",\n\t\"topic\":\t\"p/x\",\n\t\"qos\":\t1,\n\t\"retain\":\t0,\n\t\"payloadlen\":\t7,\n\t\"mid\":\t1,\n\t\"properties\":\t{\n\t\t\"subscription-identifier\":\t42,\n\t\t\"content-type\":\t\"application/json\",\n\t\t\"user-properties\":\t{\n\t\t\t\"k1\":\t\"v1\",\n\t\t\t\"k2\":\t\"v2\"\n\t\t},\n\t\t\"response-topic\":\t\"resp/t\",\n\t\t\"correlation-data\":\t\"corr123\",\n\t\t\"payload-format-indicator\":\t1,\n\t\t\"message-expiry-interval\":\t3600\n\t},\n\t\"payload\":\t{\n\t\t\"a\":\t1\n\t}\n}";
-    same(&render_with("%J", Mosquitto, &m, &now, true).0, want.as_bytes());
+    same(
+        &render_with("%J", Mosquitto, &m, &now, true).0,
+        want.as_bytes(),
+    );
 }
 
 #[test]
 fn json_pretty_text_and_nesting() {
     let now = at(1_795_295_013, 670_236_000, 0);
     let want = "{\n\t\"tst\":\t\"2026-11-21T21:03:33.670236Z+0000\",\n\t\"topic\":\t\"j/text\",\n\t\"qos\":\t1,\n\t\"retain\":\t0,\n\t\"payloadlen\":\t19,\n\t\"mid\":\t1,\n\t\"payload\":\t\"hello \\\"w\\\" \\\\ tab\\tend\"\n}";
-    same(&render_with("%j", Mosquitto, &json_messages()[1], &now, true).0, want.as_bytes());
+    same(
+        &render_with("%j", Mosquitto, &json_messages()[1], &now, true).0,
+        want.as_bytes(),
+    );
 
     // Captured: arrays indent their members one level deeper, duplicate user-property keys stay.
     let mut m = msg("p/x", br#"[{"a":[1,{"b":{}}],"c":[]},{}, "x\u0001"]"#, 1, 1);
     m.properties = Some(PublishProperties {
-        user_properties: vec![("name".into(), "v4".into()), ("name".into(), "v3".into()), ("other".into(), "o".into())],
+        user_properties: vec![
+            ("name".into(), "v4".into()),
+            ("name".into(), "v3".into()),
+            ("other".into(), "o".into()),
+        ],
         subscription_identifiers: vec![42],
         correlation_data: Some(Bytes::from_static(b"ab")),
         ..Default::default()
     });
     let now = at(1_795_298_802, 124_714_000, 0);
     let want = "{\n\t\"tst\":\t\"2026-11-21T22:06:42.124714Z+0000\",\n\t\"topic\":\t\"p/x\",\n\t\"qos\":\t1,\n\t\"retain\":\t0,\n\t\"payloadlen\":\t41,\n\t\"mid\":\t1,\n\t\"properties\":\t{\n\t\t\"subscription-identifier\":\t42,\n\t\t\"user-properties\":\t{\n\t\t\t\"name\":\t\"v4\",\n\t\t\t\"name\":\t\"v3\",\n\t\t\t\"other\":\t\"o\"\n\t\t},\n\t\t\"correlation-data\":\t\"ab\"\n\t},\n\t\"payload\":\t[{\n\t\t\t\"a\":\t[1, {\n\t\t\t\t\t\"b\":\t{\n\t\t\t\t\t}\n\t\t\t\t}],\n\t\t\t\"c\":\t[]\n\t\t}, {\n\t\t}, \"x\\u0001\"]\n}";
-    same(&render_with("%J", Mosquitto, &m, &now, true).0, want.as_bytes());
+    same(
+        &render_with("%J", Mosquitto, &m, &now, true).0,
+        want.as_bytes(),
+    );
 }
 
 #[test]
 fn json_normalisation() {
     let payload = br#"{"a": 1.0, "b": 1e+03, "c": 0.10, "d": 12345678901234567890, "e": "\u00e9\n", "f": true, "g": null}"#;
     assert_eq!(payload.len(), 99);
-    let head = |topic: &str, len: usize| format!(r#"{{"tst":"2026-11-21T21:03:32.852402Z+0000","topic":"{topic}","qos":0,"retain":0,"payloadlen":{len},"payload":"#);
+    let head = |topic: &str, len: usize| {
+        format!(
+            r#"{{"tst":"2026-11-21T21:03:32.852402Z+0000","topic":"{topic}","qos":0,"retain":0,"payloadlen":{len},"payload":"#
+        )
+    };
     let cases: [(&str, &[u8], &str); 5] = [
-        ("n/1", payload, "{\"a\":1,\"b\":1000,\"c\":0.1,\"d\":1.2345678901234567e+19,\"e\":\"\u{e9}\\n\",\"f\":true,\"g\":null}}"),
+        (
+            "n/1",
+            payload,
+            "{\"a\":1,\"b\":1000,\"c\":0.1,\"d\":1.2345678901234567e+19,\"e\":\"\u{e9}\\n\",\"f\":true,\"g\":null}}",
+        ),
         ("n/2", b"[1,2,3]", "[1,2,3]}"),
         ("n/3", b"42", "42}"),
         ("n/4", br#""str""#, r#""str"}"#),
@@ -254,11 +310,23 @@ fn json_normalisation() {
     ];
     for (topic, payload, tail) in cases {
         let want = head(topic, payload.len()) + tail;
-        same(&render("%J", Mosquitto, &msg(topic, payload, 0, 0), &utc_clock()), want.as_bytes());
+        same(
+            &render("%J", Mosquitto, &msg(topic, payload, 0, 0), &utc_clock()),
+            want.as_bytes(),
+        );
     }
-    let (out, warnings) = render_with("%J", Mosquitto, &msg("n/5", br#"{"a":1} trailing"#, 0, 0), &utc_clock(), false);
+    let (out, warnings) = render_with(
+        "%J",
+        Mosquitto,
+        &msg("n/5", br#"{"a":1} trailing"#, 0, 0),
+        &utc_clock(),
+        false,
+    );
     same(&out, b"");
-    assert_eq!(warnings, "Error: Message payload is not valid JSON on topic n/5.\n");
+    assert_eq!(
+        warnings,
+        "Error: Message payload is not valid JSON on topic n/5.\n"
+    );
 }
 
 #[test]
@@ -271,9 +339,23 @@ fn binary_payloads() {
     let m = msg("b/2", b"b\x01c\xff\xc3\xa9\x7f/\x08\x0c\x0d", 0, 0);
     let mut out = Vec::new();
     message_json(&mut out, &m, &utc_clock(), true, false, Mosquitto).unwrap();
-    assert!(out.ends_with(b"\"payload\":\"b\\u0001c\xff\xc3\xa9\x7f/\\b\\f\\r\"}"), "{}", String::from_utf8_lossy(&out));
+    assert!(
+        out.ends_with(b"\"payload\":\"b\\u0001c\xff\xc3\xa9\x7f/\\b\\f\\r\"}"),
+        "{}",
+        String::from_utf8_lossy(&out)
+    );
     // A NUL makes the payload invalid for %J, as cJSON reads a C string.
-    assert!(message_json(&mut Vec::new(), &msg("b/3", b"1\0", 0, 0), &utc_clock(), false, false, Mosquitto).is_err());
+    assert!(
+        message_json(
+            &mut Vec::new(),
+            &msg("b/3", b"1\0", 0, 0),
+            &utc_clock(),
+            false,
+            false,
+            Mosquitto
+        )
+        .is_err()
+    );
 }
 
 #[test]
@@ -293,7 +375,11 @@ fn parse_errors() {
     ];
     for (text, message) in cases {
         let failure = Format::parse(text.as_bytes(), Mosquitto).unwrap_err();
-        assert_eq!((failure.text.as_str(), failure.usage, failure.status), (message, true, 1), "{text}");
+        assert_eq!(
+            (failure.text.as_str(), failure.usage, failure.status),
+            (message, true, 1),
+            "{text}"
+        );
     }
     for ok in ["%-05p", "%-0.3t", "@q@@\\0", "%%%.t", "plain"] {
         assert!(Format::parse(ok.as_bytes(), Mosquitto).is_ok(), "{ok}");
@@ -303,17 +389,46 @@ fn parse_errors() {
 #[test]
 fn json_path_fields() {
     let m = msg("s/1", br#"{"a":1,"l":[1,2],"s":"x y","o":{"k":"}"}}"#, 0, 0);
-    same(&render("%{$.a}|%{$.l[*]}|%{$.s}|%{$.o}|%5{$.a}|%-4.1{$.s}|%{$.o['k']}", Mqtk, &m, &utc_clock()), br#"1|1,2|x y|{"k":"}"}|    1|x   |}"#);
+    same(
+        &render(
+            "%{$.a}|%{$.l[*]}|%{$.s}|%{$.o}|%5{$.a}|%-4.1{$.s}|%{$.o['k']}",
+            Mqtk,
+            &m,
+            &utc_clock(),
+        ),
+        br#"1|1,2|x y|{"k":"}"}|    1|x   |}"#,
+    );
 
     let format = Format::parse(b"[%t %{$.a}]", Mqtk).unwrap();
     let mut out = b"kept".to_vec();
-    let skip = |payload: &[u8], out: &mut Vec<u8>| format.render(out, &msg("s/2", payload, 0, 0), &utc_clock(), false, &mut |_| {});
-    assert_eq!(skip(b"not json", &mut out), Err(Skip("payload is not JSON".into())));
-    assert_eq!(skip(br#"{"b":1}"#, &mut out), Err(Skip("$.a selects nothing".into())));
+    let skip = |payload: &[u8], out: &mut Vec<u8>| {
+        format.render(
+            out,
+            &msg("s/2", payload, 0, 0),
+            &utc_clock(),
+            false,
+            &mut |_| {},
+        )
+    };
+    assert_eq!(
+        skip(b"not json", &mut out),
+        Err(Skip("payload is not JSON".into()))
+    );
+    assert_eq!(
+        skip(br#"{"b":1}"#, &mut out),
+        Err(Skip("$.a selects nothing".into()))
+    );
     assert_eq!(out, b"kept");
 
     let err = |text: &str| Format::parse(text.as_bytes(), Mqtk).unwrap_err().text;
-    assert_eq!(err("ab%{$.a"), "Error: Incomplete format specifier '%{' at character 3: no closing '}'.\n");
-    assert!(err("x%{$.a b}").starts_with("Error: Invalid format specifier at character 2: invalid JSONPath '$.a b'"));
+    assert_eq!(
+        err("ab%{$.a"),
+        "Error: Incomplete format specifier '%{' at character 3: no closing '}'.\n"
+    );
+    assert!(
+        err("x%{$.a b}").starts_with(
+            "Error: Invalid format specifier at character 2: invalid JSONPath '$.a b'"
+        )
+    );
     assert!(err("%{}").starts_with("Error: Invalid format specifier at character 1: "));
 }

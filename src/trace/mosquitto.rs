@@ -1,7 +1,4 @@
-//! Packet tracing: a tap on the connection layer's event stream. `-d` prints the lines libmosquitto's
-//! log callback prints, on stdout, as mosquitto's clients do.
-
-use std::io::Write;
+//! `-d`: the lines libmosquitto's log callback prints, on stdout, as mosquitto's clients do.
 
 use crate::conn::Event;
 use crate::conn::session::Sent;
@@ -95,11 +92,4 @@ impl Debug {
         };
         Some(line)
     }
-}
-
-/// Prints a `-d` line on stdout. A closed stdout must not kill the connection task: the command
-/// notices it on its own writes.
-pub fn print_line(line: &str) {
-    let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "{line}");
 }
