@@ -26,6 +26,8 @@ pub enum Code {
     Keepalive = 19,
     /// `-W` ran out (MOSQ_ERR_TIMEOUT).
     Timeout = 27,
+    /// mqtk bench: messages lost at QoS ≥ 1, or clients that could not connect.
+    BenchFailed = 3,
     /// mqtk: `--strict` met a payload that is not JSON or a path that selects nothing (sysexits'
     /// EX_DATAERR).
     DataError = 65,
@@ -106,6 +108,7 @@ pub fn strerror(code: Code) -> &'static str {
         Code::Tls => "A TLS error occurred.",
         Code::Keepalive | Code::Timeout => "Unknown error.",
         Code::DataError => "Data format error.",
+        Code::BenchFailed => "Benchmark failed.",
     }
 }
 

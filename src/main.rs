@@ -1,5 +1,6 @@
 //! mqtk: argv[0] alias → parse → runtime → run → report error → exit code.
 
+mod bench;
 mod cli;
 mod cmd;
 mod conn;
@@ -43,6 +44,7 @@ fn run(request: Request) -> Result<u8, Failure> {
             runtime.block_on(cmd::publish::run(req.conn, req.config, req.personality))
         }
         Request::Subscribe(req) => runtime.block_on(cmd::subscribe::run(req.conn, req.config)),
+        Request::Bench(config) => runtime.block_on(cmd::bench::run(config)),
         Request::Generate(dir) => generate::write_all(&dir)
             .map(|()| 0)
             .map_err(|e| Failure::runtime(1, format!("mqtk: error: {e:#}\n"))),

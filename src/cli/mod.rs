@@ -5,12 +5,14 @@
 //! UPPERCASE value names, help and version long-only (`-h` is the host, `-V` the protocol version).
 
 mod argv;
+pub mod bench;
 pub mod conn;
 mod numbers;
 mod optfile;
 mod properties;
 pub mod publish;
 mod resolve;
+mod resolve_bench;
 mod resolve_subscribe;
 pub mod subscribe;
 
@@ -109,6 +111,9 @@ pub enum TopCommand {
     )]
     Sub(subscribe::SubArgs),
 
+    /// Benchmark a broker: throughput, latency percentiles, loss
+    Bench(bench::BenchArgs),
+
     /// Write shell completions and man pages into a directory
     #[command(hide = true)]
     Generate {
@@ -123,6 +128,7 @@ pub enum TopCommand {
 pub enum Request {
     Publish(resolve::PublishRequest),
     Subscribe(resolve_subscribe::SubscribeRequest),
+    Bench(crate::bench::Config),
     Generate(PathBuf),
     /// Print text on stdout and exit (help, version).
     Print {
@@ -288,6 +294,14 @@ pub fn parse(args: Vec<OsString>) -> Result<(Request, Personality, String), (Fai
         Ok(m) => match Cli::from_arg_matches(&m).map(|c| c.command) {
             Ok(TopCommand::Generate { dir }) => {
                 Ok((Request::Generate(dir), Personality::Mqtk, program))
+            }
+            Ok(TopCommand::Bench(args)) => {
+                let program = "mqtk bench".to_string();
+                let sub = m.subcommand_matches("bench").unwrap_or(&m);
+                match resolve_bench::bench(args, sub) {
+                    Ok(cfg) => Ok((Request::Bench(cfg), Personality::Mqtk, program)),
+                    Err(f) => Err((f, program)),
+                }
             }
             Ok(TopCommand::Pub(_) | TopCommand::Sub(_)) => unreachable!("handled above"),
             Err(e) => Err((Failure::usage(format!("Error: {e}\n")), program)),

@@ -1,6 +1,7 @@
 //! One module per subcommand; each receives plain config structs, never clap types.
 
 pub mod ndjson;
+pub mod bench;
 pub mod publish;
 pub mod stdin_lines;
 pub mod sub_output;

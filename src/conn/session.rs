@@ -56,6 +56,8 @@ pub(super) struct Shared {
     pub failure: Mutex<Option<ConnectFailure>>,
     /// Woken when `outstanding` drops to zero or the task ends.
     pub idle: Notify,
+    /// Whether records keep the topic (only `-d`/`--trace` print it).
+    pub keep_topics: bool,
 }
 
 /// Why a connection could not be made or kept.
@@ -141,8 +143,10 @@ impl Publisher {
     /// Queues a PUBLISH. Waits while the request queue is full (backpressure), never drops it.
     pub async fn publish(&self, msg: Outgoing) -> Result<(), ConnectFailure> {
         self.shared.outstanding.fetch_add(1, Ordering::SeqCst);
+        // Only tracing shows the topic: do not pay for a copy per message otherwise.
+        let topic = if self.shared.keep_topics { msg.topic.clone() } else { String::new() };
         let record = Record {
-            topic: msg.topic.clone(),
+            topic,
             qos: msg.qos,
             retain: msg.retain,
             len: msg.payload.len(),
@@ -156,6 +160,13 @@ impl Publisher {
             return Err(failure_or_lost(&self.shared));
         }
         Ok(())
+    }
+}
+
+impl Publisher {
+    /// Waits until every publish so far is written (QoS 0) or acknowledged (QoS 1/2).
+    pub async fn flush(&self) -> Result<(), ConnectFailure> {
+        wait_idle(&self.shared).await
     }
 }
 
@@ -214,7 +225,7 @@ impl Session {
             return Err(ConnectFailure::Lookup);
         }
         let (client, event_loop) = backend::build(&opts);
-        let shared = Arc::new(Shared::default());
+        let shared = Arc::new(Shared { keep_topics: opts.debug || opts.trace.is_some(), ..Shared::default() });
         let (connack_tx, connack_rx) = oneshot::channel();
         let (events_tx, events_rx) = if want_events {
             let (tx, rx) = mpsc::channel::<Delivery>(1024);

@@ -1,0 +1,183 @@
+//! The bench summary: a struct that serialises to the `--json` output, and the human table.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use super::stats::Latency;
+
+/// The run's configuration, as reported.
+#[derive(Debug, Clone, Serialize)]
+pub struct ConfigReport {
+    /// pubsub, pub, sub or conn.
+    pub scenario: super::Scenario,
+    /// Publishers.
+    pub pubs: u32,
+    /// Subscribers.
+    pub subs: u32,
+    /// Connections (`bench conn`).
+    pub clients: u32,
+    pub qos: u8,
+    /// Payload size, bytes.
+    pub size: usize,
+    /// Messages per publisher, when a count was given.
+    pub count: Option<u64>,
+    /// Measured duration asked for, seconds (when no count was given).
+    pub duration_s: Option<f64>,
+    /// Warm-up excluded from the results, seconds.
+    pub warmup_s: f64,
+    /// Offered rate over all publishers, msg/s (absent: as fast as possible).
+    pub rate: Option<f64>,
+    /// QoS 1/2 messages in flight per publisher.
+    pub inflight: u16,
+    /// Publisher topic template.
+    pub topic: String,
+    /// Subscriber filter template.
+    pub sub_topic: String,
+    /// MQTT version: "3.1.1" or "5".
+    pub protocol: String,
+}
+
+/// Where the run happened.
+#[derive(Debug, Clone, Serialize)]
+pub struct Environment {
+    /// mqtk's version.
+    pub version: String,
+    /// CPU cores of this machine.
+    pub cores: usize,
+    /// The broker, host:port.
+    pub broker: String,
+}
+
+/// The summary of a run.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// Messages published.
+    pub sent: u64,
+    /// Messages acknowledged (QoS 1/2) or written to the socket (QoS 0).
+    pub acked: u64,
+    /// Messages received, all subscribers together.
+    pub received: u64,
+    /// Messages a subscriber should have received and did not.
+    pub lost: u64,
+    /// Messages a subscriber received more than once.
+    pub duplicated: u64,
+    /// Messages that arrived after a later message of the same publisher.
+    pub out_of_order: u64,
+    /// Publishes the broker refused with a reason code ≥ 0x80 (v5).
+    pub refused: u64,
+    /// Clients that could not connect or subscribe.
+    pub connect_failures: u64,
+    /// Clients whose connection broke during the run.
+    pub connection_losses: u64,
+    /// Achieved rate: received msg/s for pubsub and sub, published msg/s for pub, connections/s for conn.
+    pub msgs_per_s: f64,
+    /// `msgs_per_s` × payload size, MB/s (10^6 bytes).
+    pub mb_per_s: f64,
+    /// The rate asked for (absent: as fast as possible).
+    pub offered_msgs_per_s: Option<f64>,
+    /// Published msg/s inside the measurement window.
+    pub publish_msgs_per_s: f64,
+    /// The headline latency, µs: end to end (pubsub, sub), publish → ack (pub), CONNECT → CONNACK (conn).
+    pub latency_us: Latency,
+    /// Publish → PUBACK (QoS 1) or PUBCOMP (QoS 2), µs, from the intended send time.
+    pub ack_latency_us: Latency,
+    /// How far behind schedule the generator sent, µs.
+    pub generator_lag_us: Latency,
+    /// CPU used by this bench process, percent of one core.
+    pub cpu_percent: f64,
+    /// Length of the measurement window, seconds.
+    pub window_s: f64,
+    /// Things that make the numbers less trustworthy.
+    pub warnings: Vec<String>,
+    pub config: ConfigReport,
+    pub environment: Environment,
+}
+
+fn latency_row(out: &mut String, name: &str, l: &Latency) {
+    if l.count == 0 {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "  {name:<22} {:>9.1} {:>9.1} {:>9.1} {:>9.1} {:>9.1} {:>9.1} {:>9.1}",
+        l.min, l.p50, l.p90, l.p99, l.p999, l.max, l.mean
+    );
+}
+
+impl Report {
+    /// The table people read at the end of a run.
+    pub fn human(&self) -> String {
+        let c = &self.config;
+        let mut out = String::new();
+        if c.scenario == super::Scenario::Conn {
+            let _ = writeln!(
+                out,
+                "mqtk bench conn: {} connections, MQTT {}, broker {}",
+                c.clients, c.protocol, self.environment.broker
+            );
+            let _ = writeln!(
+                out,
+                "  connected              {}   failed {}   in {:.2} s ({:.0} connections/s)",
+                self.latency_us.count, self.connect_failures, self.window_s, self.msgs_per_s
+            );
+            let _ = writeln!(out, "  bench CPU              {:.0} % of one core", self.cpu_percent);
+            let _ = writeln!(
+                out,
+                "  latency (µs)           {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}",
+                "min", "p50", "p90", "p99", "p99.9", "max", "mean"
+            );
+            latency_row(&mut out, "CONNECT → CONNACK", &self.latency_us);
+            for w in &self.warnings {
+                let _ = writeln!(out, "  warning: {w}");
+            }
+            return out;
+        }
+        let rate = c.rate.map_or("unlimited".to_string(), |r| format!("{r} msg/s"));
+        let _ = writeln!(
+            out,
+            "mqtk bench {:?}: {} pub, {} sub, QoS {}, {} B payloads, rate {rate}, MQTT {}, broker {}",
+            c.scenario, c.pubs, c.subs, c.qos, c.size, c.protocol, self.environment.broker
+        );
+        let _ = writeln!(out, "  window                 {:.2} s (warm-up {:.1} s excluded)", self.window_s, c.warmup_s);
+        let _ = writeln!(out, "  sent / acked           {} / {}", self.sent, self.acked);
+        let _ = writeln!(
+            out,
+            "  received               {}   lost {}   duplicated {}   out of order {}",
+            self.received, self.lost, self.duplicated, self.out_of_order
+        );
+        if self.refused + self.connect_failures + self.connection_losses > 0 {
+            let _ = writeln!(
+                out,
+                "  refused publishes {}   connect failures {}   connections lost {}",
+                self.refused, self.connect_failures, self.connection_losses
+            );
+        }
+        let offered = self.offered_msgs_per_s.map_or("-".to_string(), |r| format!("{r:.0}"));
+        let _ = writeln!(
+            out,
+            "  throughput             {:.0} msg/s ({:.2} MB/s); published {:.0} msg/s; offered {offered}",
+            self.msgs_per_s, self.mb_per_s, self.publish_msgs_per_s
+        );
+        let _ = writeln!(out, "  bench CPU              {:.0} % of one core", self.cpu_percent);
+        let _ = writeln!(
+            out,
+            "  latency (µs)           {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}",
+            "min", "p50", "p90", "p99", "p99.9", "max", "mean"
+        );
+        let headline = match c.scenario {
+            super::Scenario::PubSub | super::Scenario::Sub => "end to end",
+            super::Scenario::Pub => "publish → ack",
+            super::Scenario::Conn => "CONNECT → CONNACK",
+        };
+        latency_row(&mut out, headline, &self.latency_us);
+        if c.scenario == super::Scenario::PubSub {
+            latency_row(&mut out, if c.qos == 2 { "publish → PUBCOMP" } else { "publish → PUBACK" }, &self.ack_latency_us);
+        }
+        latency_row(&mut out, "generator lag", &self.generator_lag_us);
+        for w in &self.warnings {
+            let _ = writeln!(out, "  warning: {w}");
+        }
+        out
+    }
+}

@@ -1,0 +1,110 @@
+//! `bench` flags to a validated [`crate::bench::Config`].
+
+use std::time::Duration;
+
+use clap::ArgMatches;
+
+use super::Personality;
+use super::argv::{PropertyArg, Scanned};
+use super::bench::BenchArgs;
+use super::properties;
+use super::resolve::connection;
+use crate::bench::{Config, Scenario, SeriesFormat};
+use crate::conn::Qos;
+use crate::exit::Failure;
+
+fn positive(value: f64, flag: &str) -> Result<f64, Failure> {
+    if value.is_finite() && value > 0.0 {
+        Ok(value)
+    } else {
+        Err(Failure::usage(format!("Error: {flag} must be a number greater than 0, got {value}.\n")))
+    }
+}
+
+/// Resolves `bench`.
+pub fn bench(args: BenchArgs, matches: &ArgMatches) -> Result<Config, Failure> {
+    // clap collected each -D as three words.
+    let scanned = Scanned {
+        properties: args
+            .conn
+            .property
+            .chunks(3)
+            .enumerate()
+            .map(|(position, words)| PropertyArg { position, words: words.to_vec() })
+            .collect(),
+        ..Scanned::default()
+    };
+    let props = properties::parse(&scanned.properties, Personality::Mqtk)?;
+    let (mut conn, _) = connection(&args.conn, matches, &scanned, &props, Personality::Mqtk)?;
+    if let Some(n) = args.inflight {
+        if n == 0 {
+            return Err(Failure::usage("Error: --inflight must be at least 1.\n"));
+        }
+        conn.inflight = n;
+    }
+    let scenario = match args.scenario.as_str() {
+        "pub" => Scenario::Pub,
+        "sub" => Scenario::Sub,
+        "conn" => Scenario::Conn,
+        _ => Scenario::PubSub,
+    };
+    if args.size < crate::bench::payload::HEADER {
+        return Err(Failure::usage(format!(
+            "Error: --size must be at least {} bytes (sequence number and send time).\n",
+            crate::bench::payload::HEADER
+        )));
+    }
+    if args.pubs == 0 && matches!(scenario, Scenario::PubSub | Scenario::Pub) {
+        return Err(Failure::usage("Error: --pubs must be at least 1.\n"));
+    }
+    if args.subs == 0 && matches!(scenario, Scenario::PubSub | Scenario::Sub) {
+        return Err(Failure::usage("Error: --subs must be at least 1.\n"));
+    }
+    if args.count == Some(0) {
+        return Err(Failure::usage("Error: --count must be at least 1.\n"));
+    }
+    let duration = Duration::from_secs_f64(positive(args.duration.unwrap_or(10.0), "--duration")?);
+    let warmup = args.warmup.unwrap_or(if args.count.is_some() { 0.0 } else { 1.0 });
+    if !(warmup.is_finite() && warmup >= 0.0) {
+        return Err(Failure::usage("Error: --warmup must be 0 or more seconds.\n"));
+    }
+    let rate = args.rate.map(|r| positive(r, "--rate")).transpose()?;
+    let connect_rate = args.connect_rate.map(|r| positive(r, "--connect-rate")).transpose()?;
+    let sub_topic = args.sub_topic.clone().unwrap_or_else(|| args.topic.replace("%i", "+").replace("%c", "+"));
+    for template in [&args.topic, &sub_topic] {
+        let sample = crate::bench::expand(template, 0, "id");
+        if crate::conn::topic::check_filter(sample.as_bytes()).is_err() {
+            return Err(Failure::usage(format!("Error: Invalid topic template '{template}'.\n")));
+        }
+    }
+    if crate::conn::topic::check_publish(crate::bench::expand(&args.topic, 0, "id").as_bytes()).is_err() {
+        return Err(Failure::usage(format!("Error: Invalid publish topic template '{}'.\n", args.topic)));
+    }
+    let id_prefix = match &args.conn.id_prefix {
+        Some(p) => p.clone(),
+        None => format!("mqtk-bench-{}", std::process::id()),
+    };
+    let series = args.series.clone().map(|p| {
+        let format = if args.series_format == "ndjson" { SeriesFormat::Ndjson } else { SeriesFormat::Csv };
+        (p, format)
+    });
+    Ok(Config {
+        scenario,
+        pubs: args.pubs,
+        subs: args.subs,
+        clients: args.clients,
+        count: args.count,
+        duration,
+        warmup: Duration::from_secs_f64(warmup),
+        qos: Qos::from_number(i64::from(args.qos)).unwrap_or_default(),
+        size: args.size,
+        rate,
+        topic: args.topic.clone(),
+        sub_topic,
+        connect_rate,
+        id_prefix,
+        json: args.json,
+        series,
+        conn,
+    })
+}

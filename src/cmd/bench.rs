@@ -1,0 +1,30 @@
+//! `mqtk bench`: runs the engine and prints the summary (table, or JSON on stdout).
+
+use crate::bench::{self, Config};
+use crate::conn::Qos;
+use crate::exit::{Code, Failure};
+
+/// Runs `bench`; returns the exit status: messages lost at QoS ≥ 1 or clients that could not
+/// connect make it fail.
+pub async fn run(config: Config) -> Result<u8, Failure> {
+    let report = bench::run(&config).await;
+    let text = if config.json {
+        let mut s = serde_json::to_string_pretty(&report).unwrap_or_default();
+        s.push('\n');
+        s
+    } else {
+        report.human()
+    };
+    use std::io::Write;
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    if report.connect_failures > 0 {
+        return Err(Failure::code(
+            Code::BenchFailed,
+            format!("Error: {} clients could not connect or subscribe.\n", report.connect_failures),
+        ));
+    }
+    if report.lost > 0 && config.qos != Qos::AtMostOnce {
+        return Err(Failure::code(Code::BenchFailed, format!("Error: {} messages lost at QoS {}.\n", report.lost, config.qos.number())));
+    }
+    Ok(0)
+}
