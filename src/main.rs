@@ -34,8 +34,15 @@ fn report(failure: &Failure, program: &str, quiet: bool) {
 }
 
 fn run(request: Request) -> Result<u8, Failure> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
+    // sub runs best on one thread: the polling task hands every message to the command, and a
+    // cross-thread wake-up per message costs more than the work (measured: tests/bench/sub.sh).
+    // pub keeps the polling task and the publishing loop on separate cores (QoS 1 `-l` more than
+    // doubles), and the bench drives many connections.
+    let mut builder = match request {
+        Request::Bench(_) | Request::Publish(_) => tokio::runtime::Builder::new_multi_thread(),
+        _ => tokio::runtime::Builder::new_current_thread(),
+    };
+    let runtime = builder
         .enable_all()
         .build()
         .map_err(|e| Failure::runtime(1, format!("Error: cannot start the runtime: {e}\n")))?;
@@ -45,6 +52,7 @@ fn run(request: Request) -> Result<u8, Failure> {
         }
         Request::Subscribe(req) => runtime.block_on(cmd::subscribe::run(req.conn, req.config)),
         Request::Bench(config) => runtime.block_on(cmd::bench::run(config)),
+        Request::RetainClear(req) => runtime.block_on(cmd::retain_clear::run(req.conn, req.config)),
         Request::Generate(dir) => generate::write_all(&dir)
             .map(|()| 0)
             .map_err(|e| Failure::runtime(1, format!("mqtk: error: {e:#}\n"))),
@@ -72,6 +80,7 @@ fn main() -> ExitCode {
     let quiet = match &request {
         Request::Publish(p) => p.conn.quiet,
         Request::Subscribe(s) => s.conn.quiet,
+        Request::RetainClear(r) => r.conn.quiet,
         _ => false,
     };
     match run(request) {
