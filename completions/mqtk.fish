@@ -27,6 +27,9 @@ end
 complete -c mqtk -n "__fish_mqtk_needs_command" -l help -d 'Print help'
 complete -c mqtk -n "__fish_mqtk_needs_command" -l version -d 'Print version'
 complete -c mqtk -n "__fish_mqtk_needs_command" -f -a "pub" -d 'Publish messages (drop-in for mosquitto_pub)'
+complete -c mqtk -n "__fish_mqtk_needs_command" -f -a "sub" -d 'Subscribe and print messages (drop-in for mosquitto_sub, plus JSONPath and NDJSON)'
+complete -c mqtk -n "__fish_mqtk_needs_command" -f -a "bench" -d 'Benchmark a broker: throughput, latency percentiles, loss'
+complete -c mqtk -n "__fish_mqtk_needs_command" -f -a "retain-clear" -d 'Find retained messages under topic filters and clear them safely'
 complete -c mqtk -n "__fish_mqtk_needs_command" -f -a "generate" -d 'Write shell completions and man pages into a directory'
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s t -l topic -d 'Topic to publish to' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s m -l message -d 'Send this message (bytes as given)' -r
@@ -49,6 +52,8 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s D -l property -d 'MQTT
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l will-topic -d 'Topic of the last will' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l will-payload -d 'Payload of the last will [default: empty]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l will-qos -d 'QoS of the last will [default: 0]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l trace-format -d '--trace output: text (for people) or json (one object per packet); implies --trace' -r -f -a "text\t''
+json\t''"
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l cafile -d 'Not supported yet: TLS comes with the transports' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l capath -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l cert -r
@@ -73,7 +78,176 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l will-retain -d 'Retain
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l nodelay -d 'Disable Nagle\'s algorithm (TCP_NODELAY)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s d -l debug -d 'Print every packet as mosquitto\'s -d does (on stdout)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l quiet -d 'Do not print runtime errors and warnings'
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l trace -d 'Show every packet on stderr with its fields, and time each QoS 1/2 handshake (mqtk only)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l tls-use-os-certs
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l insecure
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l help -d 'Print help'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s t -l topic -d 'Topic filter to subscribe to (repeatable; + and # wildcards)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s T -l filter-out -d 'Do not print messages whose topic matches this filter (repeatable)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s U -l unsubscribe -d 'Unsubscribe from this filter after subscribing (repeatable)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s q -l qos -d 'Subscription QoS: 0, 1 or 2 [default: 0]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s C -d 'Exit after this many messages' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s W -d 'Exit with status 27 after this many seconds' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l random-filter -d 'Print only this percentage of messages, picked at random' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s F -d 'Output format (%t topic, %p payload, %j JSON, @H:@M strftime, %{$.path} JSONPath …)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l json-path -d 'Print the value(s) this JSONPath selects from each JSON payload instead of the payload (repeatable)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l where -d 'Keep only messages for which this JSONPath selects something, e.g. \'$[?@.temp > 30]\' (repeatable: all must match)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s h -l host -d 'Broker host name or address [default: localhost]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s p -l port -d 'Broker port [default: 1883]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s L -l url -d 'Broker URL: mqtt://[USER[:PASS]@]HOST[:PORT]/TOPIC' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s u -l username -d 'Username' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s P -l pw -d 'Password' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s i -l id -d 'Client id [default: assigned by the broker]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s I -l id-prefix -d 'Client id prefix; the process id is appended' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s k -l keepalive -d 'Keepalive in seconds (5..65535) [default: 60]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s x -d 'v5 session expiry interval in seconds, or -1 / ∞ for never' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s V -l protocol-version -d 'MQTT version: 31, 311 or 5 (also mqttv31, mqttv311, mqttv5) [default: 311]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s M -d 'Maximum QoS 1/2 messages in flight [default: 20]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s D -l property -d 'MQTT v5 property: -D COMMAND NAME VALUE, or -D COMMAND user-property KEY VALUE' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l will-topic -d 'Topic of the last will' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l will-payload -d 'Payload of the last will [default: empty]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l will-qos -d 'QoS of the last will [default: 0]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l trace-format -d '--trace output: text (for people) or json (one object per packet); implies --trace' -r -f -a "text\t''
+json\t''"
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l cafile -d 'Not supported yet: TLS comes with the transports' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l capath -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l cert -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l key -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l keyform -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l ciphers -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l tls-version -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l tls-alpn -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l tls-engine -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l tls-engine-kpass-sha1 -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l psk -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l psk-identity -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l proxy -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l unix -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s A -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s v -l verbose -d 'Print the topic before each payload'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s N -d 'Do not add a newline after each message'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s R -d 'Do not print retained messages'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s E -d 'Exit once the subscriptions are acknowledged'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l retained-only -d 'Print only retained messages; stop at the first live one'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l remove-retained -d 'Clear each retained message received (empty retained publish at QoS 1)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l retain-as-published -d 'v5: keep the retain flag of forwarded messages'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l pretty -d 'Indent JSON output (%j, %J, --json)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l strict -d 'Treat a non-JSON payload or a path that selects nothing as an error (exit 65)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l json -d 'Print each message as one JSON object per line (NDJSON)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s c -l disable-clean-session -d 'Keep the session on the broker (clean session off); needs -i'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l will-retain -d 'Retain the last will'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l nodelay -d 'Disable Nagle\'s algorithm (TCP_NODELAY)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s d -l debug -d 'Print every packet as mosquitto\'s -d does (on stdout)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l quiet -d 'Do not print runtime errors and warnings'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l trace -d 'Show every packet on stderr with its fields, and time each QoS 1/2 handshake (mqtk only)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l tls-use-os-certs
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l insecure
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l help -d 'Print help'
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l pubs -d 'Publishers' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l subs -d 'Subscribers' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l clients -d 'Connections for `bench conn`' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l count -d 'Messages per publisher (instead of --duration); `bench sub`: messages to receive in total' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l duration -d 'Seconds to publish after the warm-up [default: 10]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l warmup -d 'Seconds at the start excluded from the results [default: 1 with --duration, 0 with --count]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s q -l qos -d 'QoS of publishes and subscriptions: 0, 1 or 2' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l size -d 'Payload size in bytes (at least 20: sequence number and send time)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l rate -d 'Offered load in messages per second over all publishers [default: as fast as possible]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l inflight -d 'QoS 1/2 messages in flight per publisher (same as -M) [default: 20]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l connect-rate -d 'New connections per second [default: all at once]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s t -l topic -d 'Publisher topic template: %i publisher index, %c client id' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l sub-topic -d 'Subscriber filter template: %i subscriber index, %c client id [default: the topic with %i as +]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l series -d 'Write a per-second series (sent, acked, received) to this file' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l series-format -d 'Series format' -r -f -a "csv\t''
+ndjson\t''"
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s h -l host -d 'Broker host name or address [default: localhost]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s p -l port -d 'Broker port [default: 1883]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s L -l url -d 'Broker URL: mqtt://[USER[:PASS]@]HOST[:PORT]/TOPIC' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s u -l username -d 'Username' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s P -l pw -d 'Password' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s i -l id -d 'Client id [default: assigned by the broker]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s I -l id-prefix -d 'Client id prefix; the process id is appended' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s k -l keepalive -d 'Keepalive in seconds (5..65535) [default: 60]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s x -d 'v5 session expiry interval in seconds, or -1 / ∞ for never' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s V -l protocol-version -d 'MQTT version: 31, 311 or 5 (also mqttv31, mqttv311, mqttv5) [default: 311]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s M -d 'Maximum QoS 1/2 messages in flight [default: 20]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s D -l property -d 'MQTT v5 property: -D COMMAND NAME VALUE, or -D COMMAND user-property KEY VALUE' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l will-topic -d 'Topic of the last will' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l will-payload -d 'Payload of the last will [default: empty]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l will-qos -d 'QoS of the last will [default: 0]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l trace-format -d '--trace output: text (for people) or json (one object per packet); implies --trace' -r -f -a "text\t''
+json\t''"
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l cafile -d 'Not supported yet: TLS comes with the transports' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l capath -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l cert -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l key -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l keyform -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l ciphers -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l tls-version -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l tls-alpn -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l tls-engine -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l tls-engine-kpass-sha1 -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l psk -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l psk-identity -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l proxy -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l unix -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s A -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l json -d 'Print the summary as JSON on stdout'
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s c -l disable-clean-session -d 'Keep the session on the broker (clean session off); needs -i'
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l will-retain -d 'Retain the last will'
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l nodelay -d 'Disable Nagle\'s algorithm (TCP_NODELAY)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s d -l debug -d 'Print every packet as mosquitto\'s -d does (on stdout)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l quiet -d 'Do not print runtime errors and warnings'
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l trace -d 'Show every packet on stderr with its fields, and time each QoS 1/2 handshake (mqtk only)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l tls-use-os-certs
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l insecure
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l help -d 'Print help'
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -s t -l topic -d 'Clear retained messages whose topic matches this filter (repeatable; + and # wildcards)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -s T -l exclude -d 'Leave topics matching this filter alone (repeatable)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l idle -d 'Collection ends after this long without a new retained message (or at the first live one)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -s W -d 'Give up after this many seconds in all (exit 27)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -s h -l host -d 'Broker host name or address [default: localhost]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -s p -l port -d 'Broker port [default: 1883]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -s L -l url -d 'Broker URL: mqtt://[USER[:PASS]@]HOST[:PORT]/TOPIC' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -s u -l username -d 'Username' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -s P -l pw -d 'Password' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -s i -l id -d 'Client id [default: assigned by the broker]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -s I -l id-prefix -d 'Client id prefix; the process id is appended' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -s k -l keepalive -d 'Keepalive in seconds (5..65535) [default: 60]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -s x -d 'v5 session expiry interval in seconds, or -1 / ∞ for never' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -s V -l protocol-version -d 'MQTT version: 31, 311 or 5 (also mqttv31, mqttv311, mqttv5) [default: 311]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -s M -d 'Maximum QoS 1/2 messages in flight [default: 20]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -s D -l property -d 'MQTT v5 property: -D COMMAND NAME VALUE, or -D COMMAND user-property KEY VALUE' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l will-topic -d 'Topic of the last will' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l will-payload -d 'Payload of the last will [default: empty]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l will-qos -d 'QoS of the last will [default: 0]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l trace-format -d '--trace output: text (for people) or json (one object per packet); implies --trace' -r -f -a "text\t''
+json\t''"
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l cafile -d 'Not supported yet: TLS comes with the transports' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l capath -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l cert -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l key -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l keyform -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l ciphers -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l tls-version -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l tls-alpn -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l tls-engine -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l tls-engine-kpass-sha1 -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l psk -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l psk-identity -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l proxy -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l unix -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -s A -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l dry-run -d 'List what would be cleared (bytes, tab, topic; one line each) and clear nothing'
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l verify -d 'Subscribe again after clearing and fail (exit 75) if any retained message is left'
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l yes -d 'Do not ask before clearing everything (-t \'#\'); required when there is no terminal'
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l json -d 'Print the summary as one JSON object on stdout'
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -s c -l disable-clean-session -d 'Keep the session on the broker (clean session off); needs -i'
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l will-retain -d 'Retain the last will'
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l nodelay -d 'Disable Nagle\'s algorithm (TCP_NODELAY)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -s d -l debug -d 'Print every packet as mosquitto\'s -d does (on stdout)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l quiet -d 'Do not print runtime errors and warnings'
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l trace -d 'Show every packet on stderr with its fields, and time each QoS 1/2 handshake (mqtk only)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l tls-use-os-certs
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l insecure
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l help -d 'Print help'
 complete -c mqtk -n "__fish_mqtk_using_subcommand generate" -l help -d 'Print help'

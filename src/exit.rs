@@ -10,8 +10,6 @@ use std::fmt;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u8)]
 pub enum Code {
-    /// Everything worked.
-    Success = 0,
     /// Bad usage, a setup error, or a broker that cannot be reached.
     Error = 1,
     /// A network protocol error (MOSQ_ERR_PROTOCOL).
@@ -20,14 +18,20 @@ pub enum Code {
     NoConnection = 4,
     /// The connection was lost (MOSQ_ERR_CONN_LOST).
     ConnectionLost = 7,
-    /// A TLS error (MOSQ_ERR_TLS).
-    Tls = 8,
     /// The broker never answered CONNECT within the keepalive (MOSQ_ERR_KEEPALIVE).
     Keepalive = 19,
     /// `-W` ran out (MOSQ_ERR_TIMEOUT).
     Timeout = 27,
     /// mqtk bench: messages lost at QoS ≥ 1, or clients that could not connect.
     BenchFailed = 3,
+    /// mqtk retain-clear: `--verify` found retained messages left after clearing: something
+    /// re-retained them, or the broker ignored the clear (sysexits' EX_TEMPFAIL: retrying may help).
+    StillRetained = 75,
+    /// mqtk retain-clear: clearing everything (`-t '#'`) was not confirmed: no `--yes` and no terminal
+    /// to ask on, or the answer was not yes (sysexits' EX_NOPERM).
+    NotConfirmed = 77,
+    /// mqtk retain-clear: stopped by SIGINT or SIGTERM part way (128 + SIGINT, as shells report it).
+    Interrupted = 130,
     /// mqtk: `--strict` met a payload that is not JSON or a path that selects nothing (sysexits'
     /// EX_DATAERR).
     DataError = 65,
@@ -100,14 +104,15 @@ impl std::error::Error for Failure {}
 /// mosquitto's `mosquitto_strerror` text for the error numbers the clients print.
 pub fn strerror(code: Code) -> &'static str {
     match code {
-        Code::Success => "No error.",
         Code::Error => "Out of memory.",
         Code::Protocol => "A network protocol error occurred when communicating with the broker.",
         Code::NoConnection => "The client is not currently connected.",
         Code::ConnectionLost => "The connection was lost.",
-        Code::Tls => "A TLS error occurred.",
         Code::Keepalive | Code::Timeout => "Unknown error.",
         Code::DataError => "Data format error.",
+        Code::StillRetained => "Retained messages are still present.",
+        Code::NotConfirmed => "Not confirmed.",
+        Code::Interrupted => "Interrupted.",
         Code::BenchFailed => "Benchmark failed.",
     }
 }

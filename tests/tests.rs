@@ -7,4 +7,13 @@ mod broker;
 mod util;
 // Sanity tests proving the harness itself works.
 mod harness;
-// mod publish; // mqtk pub behaviour and differential tests against mosquitto_pub
+// The checked-in completions/ and man/ match what `mqtk generate` writes now.
+mod generated;
+// mqtk pub: differential tests against mosquitto_pub, errors, mqtk-only fixes, streaming.
+mod publish;
+// mqtk sub and the mosquitto_sub alias: differential tests against mosquitto_sub, JSON-path, NDJSON.
+mod subscribe;
+// mqtk retain-clear against a real broker: exclusions, dry run, verify, $ topics, '#' refusal, 10,000 topics.
+mod retain_clear;
+// mqtk bench against a real mosquitto: counts, loss, the JSON summary's shape and the series files.
+mod bench;

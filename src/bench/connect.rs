@@ -16,7 +16,10 @@ pub struct Pacer {
 
 impl Pacer {
     pub fn new(rate: Option<f64>) -> Self {
-        Pacer { start: Instant::now(), rate }
+        Pacer {
+            start: Instant::now(),
+            rate,
+        }
     }
 
     /// Waits until attempt `i` may start.
@@ -47,13 +50,18 @@ pub struct ConnResult {
     pub latency: Histogram<u64>,
     /// From the first attempt to the last CONNACK.
     pub elapsed: Duration,
-    /// CONNACK refusal codes seen.
-    pub refusals: Vec<u8>,
+    /// Why the first failed connection failed.
+    pub first_failure: Option<ConnectFailure>,
 }
 
 /// Opens `clients` connections (paced), keeps them all open until the last one is up, then closes
 /// them.
-pub async fn bench_conn(base: &Options, clients: u32, id_prefix: &str, rate: Option<f64>) -> ConnResult {
+pub async fn bench_conn(
+    base: &Options,
+    clients: u32,
+    id_prefix: &str,
+    rate: Option<f64>,
+) -> ConnResult {
     let pacer = Pacer::new(rate);
     let started = Instant::now();
     let mut tasks = Vec::with_capacity(clients as usize);
@@ -66,8 +74,13 @@ pub async fn bench_conn(base: &Options, clients: u32, id_prefix: &str, rate: Opt
             (t.elapsed(), session)
         }));
     }
-    let mut result =
-        ConnResult { connected: 0, failed: 0, latency: stats::histogram(), elapsed: Duration::ZERO, refusals: Vec::new() };
+    let mut result = ConnResult {
+        connected: 0,
+        failed: 0,
+        latency: stats::histogram(),
+        elapsed: Duration::ZERO,
+        first_failure: None,
+    };
     let mut sessions = Vec::new();
     for task in tasks {
         match task.await {
@@ -76,15 +89,21 @@ pub async fn bench_conn(base: &Options, clients: u32, id_prefix: &str, rate: Opt
                 stats::record(&mut result.latency, took.as_nanos() as u64);
                 sessions.push(session);
             }
-            Ok((_, Err(ConnectFailure::Refused { code, .. }))) => {
+            Ok((_, Err(failure))) => {
                 result.failed += 1;
-                result.refusals.push(code);
+                result.first_failure.get_or_insert(failure);
             }
-            _ => result.failed += 1,
+            Err(_) => {
+                result.failed += 1;
+                result.first_failure.get_or_insert(ConnectFailure::Lost);
+            }
         }
     }
     result.elapsed = started.elapsed();
-    let closing: Vec<_> = sessions.into_iter().map(|s| tokio::spawn(s.disconnect())).collect();
+    let closing: Vec<_> = sessions
+        .into_iter()
+        .map(|s| tokio::spawn(s.disconnect()))
+        .collect();
     for c in closing {
         let _ = c.await;
     }

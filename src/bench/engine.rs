@@ -7,12 +7,14 @@ use std::time::{Duration, Instant};
 
 use hdrhistogram::Histogram;
 
+use super::clock::Clock;
 use super::connect::{self, Pacer, client_options};
 use super::progress::{self, Progress};
 use super::publisher::{self, PubResult, Schedule};
 use super::report::{ConfigReport, Environment, Report};
 use super::stats::{self, Latency};
-use super::subscriber::{self, SubResult};
+use super::subscriber::{self, Listen, SubResult, Window};
+use super::timer::Timer;
 use super::{Config, Scenario, SeriesFormat, expand};
 use crate::conn::{ConnectFailure, Protocol, Qos, Session, topic};
 
@@ -24,33 +26,6 @@ pub struct Counters {
     pub received: AtomicU64,
 }
 
-/// The run's shared clock: payloads carry nanoseconds since `origin`.
-#[derive(Debug, Clone, Copy)]
-pub struct Clock {
-    pub origin: Instant,
-    /// When publishing starts.
-    pub start: Instant,
-    /// Results count from here.
-    pub warmup_end: Instant,
-    /// When publishing stops (duration mode).
-    pub end: Option<Instant>,
-}
-
-impl Clock {
-    pub fn ns(&self, t: Instant) -> u64 {
-        t.saturating_duration_since(self.origin).as_nanos() as u64
-    }
-
-    pub fn instant(&self, ns: u64) -> Instant {
-        self.origin + Duration::from_nanos(ns)
-    }
-
-    /// Whether an intended send time falls in the measurement window.
-    pub fn in_window(&self, t: Instant) -> bool {
-        t >= self.warmup_end && self.end.is_none_or(|end| t < end)
-    }
-}
-
 /// How long subscribers may stay silent at the end before the missing messages count as lost.
 const DRAIN_IDLE: Duration = Duration::from_secs(2);
 
@@ -59,7 +34,13 @@ fn merge(into: &mut Histogram<u64>, from: &Histogram<u64>) {
 }
 
 /// Connects `n` clients (paced) with ids `<prefix>-<role>-<i>`.
-async fn connect_all(cfg: &Config, role: &str, n: u32, want_events: bool, pacer: &Pacer) -> Vec<Result<Session, ConnectFailure>> {
+async fn connect_all(
+    cfg: &Config,
+    role: &str,
+    n: u32,
+    want_events: bool,
+    pacer: &Pacer,
+) -> Vec<Result<Session, ConnectFailure>> {
     let mut tasks = Vec::with_capacity(n as usize);
     for i in 0..n {
         pacer.wait(i).await;
@@ -121,10 +102,28 @@ fn base_report(cfg: &Config) -> Report {
         generator_lag_us: Latency::default(),
         cpu_percent: 0.0,
         window_s: 0.0,
+        rate_window_s: 0.0,
         warnings: Vec::new(),
         config,
         environment,
     }
+}
+
+/// Why a client could not take part, for the report.
+fn describe(failure: &ConnectFailure) -> String {
+    let text = failure.to_failure(false).text;
+    text.trim().trim_start_matches("Error: ").to_string()
+}
+
+/// Counts a client that could not connect or subscribe; the first reason becomes a warning.
+fn connect_failed(report: &mut Report, failure: &ConnectFailure) {
+    if report.connect_failures == 0 {
+        report.warnings.push(format!(
+            "a client could not connect or subscribe: {}",
+            describe(failure)
+        ));
+    }
+    report.connect_failures += 1;
 }
 
 /// Runs the configured scenario and returns its report.
@@ -137,9 +136,14 @@ pub async fn run(cfg: &Config) -> Report {
         report.connect_failures = r.failed;
         report.latency_us = stats::summarize(&r.latency);
         report.window_s = r.elapsed.as_secs_f64();
+        report.rate_window_s = report.window_s;
         report.msgs_per_s = stats::rate(r.connected, report.window_s);
-        if !r.refusals.is_empty() {
-            report.warnings.push(format!("the broker refused {} connections (CONNACK {:?})", r.refusals.len(), r.refusals[0]));
+        if let Some(first) = &r.first_failure {
+            report.warnings.push(format!(
+                "{} connections failed; the first: {}",
+                r.failed,
+                describe(first)
+            ));
         }
         finish_cpu(&mut report, cpu_before, wall);
         return report;
@@ -148,60 +152,120 @@ pub async fn run(cfg: &Config) -> Report {
     let origin = Instant::now();
     let counters = Arc::new(Counters::default());
     let pacer = Pacer::new(cfg.connect_rate);
-    let pubs = if cfg.scenario == Scenario::Sub { 0 } else { cfg.pubs };
-    let subs = if cfg.scenario == Scenario::Pub { 0 } else { cfg.subs };
+    let pubs = if cfg.scenario == Scenario::Sub {
+        0
+    } else {
+        cfg.pubs
+    };
+    let subs = if cfg.scenario == Scenario::Pub {
+        0
+    } else {
+        cfg.subs
+    };
 
     // Subscribers first, each confirmed by its SUBACK, so nothing published is missed.
     let mut sub_sessions = Vec::new();
     let mut sub_filters = Vec::new();
-    for (i, s) in connect_all(cfg, "sub", subs, true, &pacer).await.into_iter().enumerate() {
+    for (i, s) in connect_all(cfg, "sub", subs, true, &pacer)
+        .await
+        .into_iter()
+        .enumerate()
+    {
         let id = format!("{}-sub-{i}", cfg.id_prefix);
         let filter = expand(&cfg.sub_topic, i as u32, &id);
-        match s {
-            Ok(mut session) => match subscriber::subscribe(&mut session, &filter, cfg.qos).await {
-                Ok(()) => {
-                    sub_sessions.push(session);
-                    sub_filters.push(filter);
-                }
-                Err(_) => report.connect_failures += 1,
-            },
-            Err(_) => report.connect_failures += 1,
+        let subscribed = match s {
+            Ok(mut session) => subscriber::subscribe(&mut session, &filter, cfg.qos)
+                .await
+                .map(|()| session),
+            Err(failure) => Err(failure),
+        };
+        match subscribed {
+            Ok(session) => {
+                sub_sessions.push(session);
+                sub_filters.push(filter);
+            }
+            Err(failure) => connect_failed(&mut report, &failure),
         }
     }
     let mut pub_sessions = Vec::new();
     let mut pub_topics = Vec::new();
-    for (i, s) in connect_all(cfg, "pub", pubs, cfg.qos != Qos::AtMostOnce, &pacer).await.into_iter().enumerate() {
+    for (i, s) in connect_all(cfg, "pub", pubs, cfg.qos != Qos::AtMostOnce, &pacer)
+        .await
+        .into_iter()
+        .enumerate()
+    {
         let id = format!("{}-pub-{i}", cfg.id_prefix);
         match s {
             Ok(session) => {
                 pub_sessions.push((i as u32, session));
                 pub_topics.push((i as u32, expand(&cfg.topic, i as u32, &id)));
             }
-            Err(_) => report.connect_failures += 1,
+            Err(failure) => connect_failed(&mut report, &failure),
         }
     }
 
-    let start = Instant::now();
-    let warmup_end = start + cfg.warmup;
-    let clock = Clock {
-        origin,
-        start,
-        warmup_end,
-        end: (cfg.count.is_none()).then_some(warmup_end + cfg.duration),
+    // In `bench sub`, --count is the number of messages to receive in total.
+    let (publish_count, limit) = match cfg.scenario {
+        Scenario::Sub => (None, cfg.count),
+        _ => (cfg.count, None),
     };
-    let per_pub_rate = cfg.rate.map(|r| r / f64::from(pub_sessions.len().max(1) as u32));
-    let schedule = Schedule { count: cfg.count, interval: per_pub_rate.map(|r| Duration::from_secs_f64(1.0 / r)) };
+    let clock = Clock::new(
+        origin,
+        Instant::now(),
+        cfg.warmup,
+        cfg.count.is_none().then_some(cfg.duration),
+    );
+    let per_pub_rate = cfg
+        .rate
+        .map(|r| r / f64::from(pub_sessions.len().max(1) as u32));
+    let schedule = Schedule {
+        count: publish_count,
+        interval: per_pub_rate.map(|r| Duration::from_secs_f64(1.0 / r)),
+    };
+    let timer = match cfg.rate.map(|_| Timer::start()) {
+        Some(Ok(timer)) => Some(timer),
+        Some(Err(e)) => {
+            report.warnings.push(format!(
+                "no precise timer ({e}): sends are paced in whole milliseconds"
+            ));
+            None
+        }
+        None => None,
+    };
     let progress = Progress::start(counters.clone(), cfg.json);
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let listen = Listen {
+        clock,
+        counters: counters.clone(),
+        window: if cfg.scenario == Scenario::Sub {
+            Window::Arrival
+        } else {
+            Window::Intended
+        },
+        limit,
+        done: Arc::new(tokio::sync::Notify::new()),
+        ended: Arc::new(std::sync::atomic::AtomicUsize::new(0)),
+    };
+    let sub_count = sub_sessions.len();
     let sub_tasks: Vec<_> = sub_sessions
         .into_iter()
-        .map(|s| tokio::spawn(subscriber::run(s, clock, counters.clone(), stop_rx.clone())))
+        .map(|s| tokio::spawn(subscriber::run(s, listen.clone(), stop_rx.clone())))
         .collect();
     let pub_tasks: Vec<_> = pub_sessions
         .into_iter()
         .zip(pub_topics.iter())
         .map(|((i, s), (_, t))| {
-            tokio::spawn(publisher::run(s, i, t.clone(), cfg.qos, cfg.size, schedule, clock, counters.clone()))
+            let job = publisher::Job {
+                index: i,
+                topic: t.clone(),
+                qos: cfg.qos,
+                size: cfg.size,
+                schedule,
+                clock,
+                counters: counters.clone(),
+                timer: timer.as_ref().map(Timer::handle),
+            };
+            tokio::spawn(publisher::run(s, job))
         })
         .collect();
 
@@ -211,30 +275,13 @@ pub async fn run(cfg: &Config) -> Report {
             pub_results.push((*i, r));
         }
     }
-    let published_until = Instant::now();
 
-    // Wait for the subscribers to see everything they should (or to go quiet).
-    let expected: u64 = sub_filters
-        .iter()
-        .map(|f| pub_results.iter().zip(pub_topics.iter()).filter(|(_, (_, t))| topic::matches(f, t)).map(|((_, r), _)| r.sent).sum::<u64>())
-        .sum();
-    if cfg.scenario == Scenario::Sub {
-        // Counting what others publish: listen for the whole window.
-        if let Some(end) = clock.end {
-            tokio::time::sleep_until(end.into()).await;
-        }
+    let stopped = if cfg.scenario == Scenario::Sub {
+        listen_until_done(&listen, sub_count).await
     } else {
-        let mut last = (counters.received.load(Ordering::Relaxed), Instant::now());
-        while counters.received.load(Ordering::Relaxed) < expected {
-            tokio::time::sleep(Duration::from_millis(20)).await;
-            let now = counters.received.load(Ordering::Relaxed);
-            if now != last.0 {
-                last = (now, Instant::now());
-            } else if last.1.elapsed() > DRAIN_IDLE {
-                break;
-            }
-        }
-    }
+        drain(&pub_results, &pub_topics, &sub_filters, &counters).await;
+        Instant::now()
+    };
     let _ = stop_tx.send(true);
     let mut sub_results: Vec<SubResult> = Vec::new();
     for t in sub_tasks {
@@ -243,41 +290,138 @@ pub async fn run(cfg: &Config) -> Report {
         }
     }
     let series = progress.finish().await;
-    if let Some((path, format)) = &cfg.series {
-        if let Err(e) = progress::write_series(path, &series, *format == SeriesFormat::Csv) {
-            report.warnings.push(format!("could not write the series to {}: {e}", path.display()));
-        }
+    if let Some((path, format)) = &cfg.series
+        && let Err(e) = progress::write_series(path, &series, *format == SeriesFormat::Csv)
+    {
+        report.warnings.push(format!(
+            "could not write the series to {}: {e}",
+            path.display()
+        ));
     }
 
-    // Aggregate.
-    let window_end = clock.end.unwrap_or(published_until).min(published_until.max(warmup_end));
-    report.window_s = window_end.saturating_duration_since(warmup_end).as_secs_f64();
+    aggregate(
+        cfg,
+        &mut report,
+        &clock,
+        stopped,
+        &pub_results,
+        &pub_topics,
+        &sub_results,
+        &sub_filters,
+    );
+    finish_cpu(&mut report, cpu_before, wall);
+    warn(cfg, &mut report);
+    report
+}
+
+/// `bench sub`: listens for the whole window, until `--count` messages have arrived, until every
+/// subscriber's connection has ended, or until Ctrl-C; returns when it stopped.
+async fn listen_until_done(listen: &Listen, subscribers: usize) -> Instant {
+    let ended = async {
+        loop {
+            listen.done.notified().await;
+            let reached = listen
+                .limit
+                .is_some_and(|l| listen.counters.received.load(Ordering::Relaxed) >= l);
+            let lost = listen.ended.load(Ordering::Relaxed) >= subscribers;
+            if reached || lost {
+                return;
+            }
+        }
+    };
+    let window_end = async {
+        match listen.clock.end {
+            Some(end) => tokio::time::sleep_until(end.into()).await,
+            None => std::future::pending().await,
+        }
+    };
+    tokio::select! {
+        () = ended => {}
+        () = window_end => {}
+        _ = tokio::signal::ctrl_c() => {}
+    }
+    Instant::now()
+}
+
+/// Waits until the subscribers have seen everything they should, or have been silent for
+/// [`DRAIN_IDLE`] (what is still missing then counts as lost).
+async fn drain(
+    pub_results: &[(u32, PubResult)],
+    pub_topics: &[(u32, String)],
+    sub_filters: &[String],
+    counters: &Counters,
+) {
+    let expected: u64 = sub_filters
+        .iter()
+        .map(|f| {
+            pub_results
+                .iter()
+                .zip(pub_topics)
+                .filter(|(_, (_, t))| topic::matches(f, t))
+                .map(|((_, r), _)| r.sent)
+                .sum::<u64>()
+        })
+        .sum();
+    let mut last = (counters.received.load(Ordering::Relaxed), Instant::now());
+    while counters.received.load(Ordering::Relaxed) < expected {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        let now = counters.received.load(Ordering::Relaxed);
+        if now != last.0 {
+            last = (now, Instant::now());
+        } else if last.1.elapsed() > DRAIN_IDLE {
+            break;
+        }
+    }
+}
+
+/// Turns what the clients saw into the report's counts, rates and latencies.
+#[allow(clippy::too_many_arguments)]
+fn aggregate(
+    cfg: &Config,
+    report: &mut Report,
+    clock: &Clock,
+    stopped: Instant,
+    pub_results: &[(u32, PubResult)],
+    pub_topics: &[(u32, String)],
+    sub_results: &[SubResult],
+    sub_filters: &[String],
+) {
     let (mut ack, mut lag, mut e2e) = (stats::histogram(), stats::histogram(), stats::histogram());
     let mut sent_in_window = 0;
-    for (_, r) in &pub_results {
+    let mut send_end = None;
+    for (_, r) in pub_results {
         report.sent += r.sent;
         report.acked += r.acked;
         report.refused += r.refused;
         sent_in_window += r.sent_in_window;
         report.connection_losses += u64::from(r.failure.is_some());
+        send_end = send_end.max(r.send_end);
         merge(&mut ack, &r.ack_latency);
         merge(&mut lag, &r.lag);
     }
     let mut received_in_window = 0;
+    let mut arrivals: Option<(Instant, Instant)> = None;
     for (s, r) in sub_results.iter().enumerate() {
         report.received += r.received;
         received_in_window += r.received_in_window;
         report.connection_losses += u64::from(r.failure.is_some());
         merge(&mut e2e, &r.latency);
+        if let Some((first, last)) = r.window_arrivals {
+            arrivals = Some(arrivals.map_or((first, last), |(f, l)| (f.min(first), l.max(last))));
+        }
         for t in r.trackers.values() {
             report.duplicated += t.duplicated;
             report.out_of_order += t.out_of_order;
+            if cfg.scenario == Scenario::Sub {
+                // Nothing tells what others sent: the gaps in their sequence numbers are the loss.
+                report.lost = report.lost.saturating_add(t.gaps);
+            }
         }
         if cfg.scenario == Scenario::Sub {
             continue;
         }
         let filter = &sub_filters[s];
-        for ((i, p), (_, t)) in pub_results.iter().zip(pub_topics.iter()) {
+        for ((i, p), (_, t)) in pub_results.iter().zip(pub_topics) {
             if topic::matches(filter, t) {
                 let seen = r.trackers.get(i).map_or(0, |t| t.unique);
                 report.lost += p.sent.saturating_sub(seen);
@@ -287,19 +431,41 @@ pub async fn run(cfg: &Config) -> Report {
     if cfg.scenario == Scenario::Pub && cfg.qos != Qos::AtMostOnce {
         report.lost = report.sent.saturating_sub(report.acked);
     }
+
+    // The publishing window: the asked-for duration, or until the last message was handed over.
+    let window_end = match clock.end {
+        Some(end) if cfg.scenario != Scenario::Sub => end,
+        Some(end) => end.min(stopped),
+        None if cfg.scenario == Scenario::Sub => stopped,
+        None => send_end.unwrap_or(clock.warmup_end),
+    };
+    report.window_s = window_end
+        .saturating_duration_since(clock.warmup_end)
+        .as_secs_f64();
     report.publish_msgs_per_s = stats::rate(sent_in_window, report.window_s);
+    // Received side: pubsub from the first intended send of the window to the last arrival of a
+    // message from it (what a pipeline `pub | broker | sub` takes); sub from the first to the last
+    // arrival in the window (others publish whenever they like).
+    report.rate_window_s = match (cfg.scenario, arrivals) {
+        (Scenario::Pub, _) => report.window_s,
+        (Scenario::Sub, Some((first, last))) => last.saturating_duration_since(first).as_secs_f64(),
+        (_, Some((_, last))) => last
+            .saturating_duration_since(clock.warmup_end)
+            .as_secs_f64(),
+        (_, None) => 0.0,
+    };
     report.msgs_per_s = match cfg.scenario {
         Scenario::Pub => report.publish_msgs_per_s,
-        Scenario::Sub => stats::rate(report.received, report.window_s.max(cfg.duration.as_secs_f64())),
-        _ => stats::rate(received_in_window, report.window_s),
+        _ => stats::rate(received_in_window, report.rate_window_s),
     };
     report.mb_per_s = report.msgs_per_s * cfg.size as f64 / 1e6;
     report.ack_latency_us = stats::summarize(&ack);
     report.generator_lag_us = stats::summarize(&lag);
-    report.latency_us = if cfg.scenario == Scenario::Pub { report.ack_latency_us } else { stats::summarize(&e2e) };
-    finish_cpu(&mut report, cpu_before, wall);
-    warn(cfg, &mut report);
-    report
+    report.latency_us = if cfg.scenario == Scenario::Pub {
+        report.ack_latency_us
+    } else {
+        stats::summarize(&e2e)
+    };
 }
 
 fn finish_cpu(report: &mut Report, cpu_before: f64, wall: Instant) {
@@ -310,19 +476,24 @@ fn finish_cpu(report: &mut Report, cpu_before: f64, wall: Instant) {
 /// Flags results that say more about the generator than about the broker.
 fn warn(cfg: &Config, report: &mut Report) {
     if cfg.conn.inflight == 1 && cfg.qos != Qos::AtMostOnce {
-        report.warnings.push("--inflight 1: each publisher waits for every acknowledgement (stop-and-wait)".into());
+        report.warnings.push(
+            "--inflight 1: each publisher waits for every acknowledgement (stop-and-wait)".into(),
+        );
     }
-    if let Some(offered) = cfg.rate {
-        if report.publish_msgs_per_s < 0.95 * offered {
-            report.warnings.push(format!(
+    if let Some(offered) = cfg.rate
+        && report.publish_msgs_per_s < 0.95 * offered
+    {
+        report.warnings.push(format!(
                 "the generator reached only {:.0} of {offered:.0} msg/s offered: the bench or the broker is the bottleneck",
                 report.publish_msgs_per_s
             ));
-        }
     }
     let cores = report.environment.cores as f64;
     if report.cpu_percent > 90.0 * cores.min(2.0) {
-        report.warnings.push(format!("the bench used {:.0} % CPU: it may be the bottleneck", report.cpu_percent));
+        report.warnings.push(format!(
+            "the bench used {:.0} % CPU: it may be the bottleneck",
+            report.cpu_percent
+        ));
     }
     if report.generator_lag_us.p99 > 10_000.0 && cfg.rate.is_some() {
         report.warnings.push(format!(
@@ -331,6 +502,8 @@ fn warn(cfg: &Config, report: &mut Report) {
         ));
     }
     if report.window_s < 1.0 && cfg.count.is_some() {
-        report.warnings.push("the measurement window is under a second: rates are rough".into());
+        report
+            .warnings
+            .push("the measurement window is under a second: rates are rough".into());
     }
 }

@@ -2,6 +2,7 @@
 //! (latency counts from that time, so a stalled generator cannot hide latency); subscribers check
 //! every sequence number; latencies go into HDR histograms.
 
+mod clock;
 mod connect;
 mod engine;
 pub mod payload;
@@ -10,6 +11,7 @@ mod publisher;
 pub mod report;
 pub mod stats;
 mod subscriber;
+mod timer;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -30,6 +32,18 @@ pub enum Scenario {
     Sub,
     /// Connections only: CONNECT → CONNACK latency and connection rate.
     Conn,
+}
+
+impl Scenario {
+    /// The name on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Scenario::PubSub => "pubsub",
+            Scenario::Pub => "pub",
+            Scenario::Sub => "sub",
+            Scenario::Conn => "conn",
+        }
+    }
 }
 
 /// How the per-second series is written.
@@ -76,7 +90,9 @@ pub struct Config {
 
 /// Expands a topic or client-id template for client `index`.
 pub fn expand(template: &str, index: u32, client_id: &str) -> String {
-    template.replace("%i", &index.to_string()).replace("%c", client_id)
+    template
+        .replace("%i", &index.to_string())
+        .replace("%c", client_id)
 }
 
 #[cfg(test)]

@@ -1,18 +1,27 @@
-//! The bench payload: a fixed header (publisher index, sequence number, intended send time) followed by
-//! padding up to `--size`. Payloads are cut from one large buffer, so the hot path allocates once per
-//! few thousand messages instead of once per message.
+//! The bench payload: a fixed header (marker, publisher index, sequence number, intended send time)
+//! followed by padding up to `--size`. Payloads are cut from one large buffer, so the hot path
+//! allocates once per few thousand messages instead of once per message.
 
 use bytes::{BufMut, Bytes, BytesMut};
 
-/// Bytes taken by the header: publisher index (u32), sequence (u64), intended send time in ns (u64).
-pub const HEADER: usize = 4 + 8 + 8;
+/// Bytes taken by the header: marker (2), publisher index (u16), sequence (u64), intended send time in
+/// ns (u64).
+pub const HEADER: usize = 2 + 2 + 8 + 8;
+
+/// Marks a bench payload. 0xC1 never occurs in UTF-8, so no text or JSON payload that `bench sub`
+/// meets from other publishers is mistaken for one.
+const MARKER: [u8; 2] = [0xC1, 0xB7];
+
+/// The most publishers a payload can tell apart.
+pub const MAX_PUBLISHERS: u32 = 1 << 16;
 
 /// What a received payload says about itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Header {
+    /// Publisher index, below [`MAX_PUBLISHERS`].
     pub publisher: u32,
     pub seq: u64,
-    /// Intended send time, nanoseconds since the bench's start.
+    /// Intended send time, nanoseconds since the UNIX epoch (see [`super::engine::Clock`]).
     pub sent_ns: u64,
 }
 
@@ -26,7 +35,10 @@ impl PayloadMaker {
     /// Payloads of `size` bytes (at least [`HEADER`]).
     pub fn new(size: usize) -> Self {
         let size = size.max(HEADER);
-        PayloadMaker { size, buf: BytesMut::new() }
+        PayloadMaker {
+            size,
+            buf: BytesMut::new(),
+        }
     }
 
     /// A payload carrying this header.
@@ -34,7 +46,9 @@ impl PayloadMaker {
         if self.buf.capacity() < self.size {
             self.buf.reserve((self.size * 1024).max(64 * 1024));
         }
-        self.buf.put_u32(h.publisher);
+        self.buf.put_slice(&MARKER);
+        // Indexes are validated below MAX_PUBLISHERS.
+        self.buf.put_u16(h.publisher as u16);
         self.buf.put_u64(h.seq);
         self.buf.put_u64(h.sent_ns);
         self.buf.put_bytes(b'.', self.size - HEADER);
@@ -44,12 +58,15 @@ impl PayloadMaker {
 
 /// Reads the header of a bench payload; `None` for anything else.
 pub fn parse(payload: &[u8]) -> Option<Header> {
-    if payload.len() < HEADER {
+    if payload.len() < HEADER || payload[..2] != MARKER {
         return None;
     }
-    let u32_at = |i: usize| u32::from_be_bytes(payload[i..i + 4].try_into().unwrap_or_default());
     let u64_at = |i: usize| u64::from_be_bytes(payload[i..i + 8].try_into().unwrap_or_default());
-    Some(Header { publisher: u32_at(0), seq: u64_at(4), sent_ns: u64_at(12) })
+    Some(Header {
+        publisher: u32::from(u16::from_be_bytes([payload[2], payload[3]])),
+        seq: u64_at(4),
+        sent_ns: u64_at(12),
+    })
 }
 
 #[cfg(test)]
@@ -59,14 +76,29 @@ mod tests {
     #[test]
     fn round_trip() {
         let mut maker = PayloadMaker::new(64);
-        let h = Header { publisher: 7, seq: 123_456, sent_ns: 42 };
+        let h = Header {
+            publisher: 65_535,
+            seq: 123_456,
+            sent_ns: 42,
+        };
         let p = maker.make(h);
         assert_eq!(p.len(), 64);
         assert_eq!(parse(&p), Some(h));
         let q = maker.make(Header { seq: 1, ..h });
         assert_eq!(parse(&q).unwrap().seq, 1);
-        assert_eq!(parse(&p).unwrap().seq, 123_456, "earlier payloads stay intact");
-        assert_eq!(parse(b"short"), None);
+        assert_eq!(
+            parse(&p).unwrap().seq,
+            123_456,
+            "earlier payloads stay intact"
+        );
         assert_eq!(PayloadMaker::new(1).make(h).len(), HEADER);
+    }
+
+    #[test]
+    fn other_payloads_are_not_bench_payloads() {
+        assert_eq!(parse(b"short"), None);
+        assert_eq!(parse(&[b'0'; 64]), None, "a mosquitto_pub -l line");
+        assert_eq!(parse(br#"{"temperature": 21.5, "unit": "C"}"#), None);
+        assert_eq!(parse(&[0u8; 20]), None);
     }
 }

@@ -35,7 +35,10 @@ impl Progress {
         let task = tokio::spawn(async move {
             let bar = if std::io::stderr().is_terminal() && !quiet {
                 let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-                bar.set_style(ProgressStyle::with_template("{spinner} {elapsed_precise} {msg}").expect("valid template"));
+                bar.set_style(
+                    ProgressStyle::with_template("{spinner} {elapsed_precise} {msg}")
+                        .expect("valid template"),
+                );
                 bar
             } else {
                 ProgressBar::hidden()
@@ -54,9 +57,17 @@ impl Progress {
                     counters.acked.load(Ordering::Relaxed),
                     counters.received.load(Ordering::Relaxed),
                 );
-                let s = Second { second, sent: now.0 - last.0, acked: now.1 - last.1, received: now.2 - last.2 };
+                let s = Second {
+                    second,
+                    sent: now.0 - last.0,
+                    acked: now.1 - last.1,
+                    received: now.2 - last.2,
+                };
                 last = now;
-                bar.set_message(format!("sent {}/s  acked {}/s  received {}/s", s.sent, s.acked, s.received));
+                bar.set_message(format!(
+                    "sent {}/s  acked {}/s  received {}/s",
+                    s.sent, s.acked, s.received
+                ));
                 bar.tick();
                 series.push(s);
             }

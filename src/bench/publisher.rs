@@ -7,9 +7,11 @@ use std::time::{Duration, Instant};
 
 use hdrhistogram::Histogram;
 
-use super::engine::{Clock, Counters};
+use super::clock::Clock;
+use super::engine::Counters;
 use super::payload::{Header, PayloadMaker};
 use super::stats;
+use super::timer;
 use crate::conn::{ConnectFailure, Event, Outgoing, Qos, Session};
 
 /// When one publisher sends.
@@ -19,6 +21,22 @@ pub struct Schedule {
     pub count: Option<u64>,
     /// Time between two messages of this publisher; `None`: as fast as possible.
     pub interval: Option<Duration>,
+}
+
+/// What one publisher sends, and where it counts.
+#[derive(Clone)]
+pub struct Job {
+    /// Publisher index (in every payload).
+    pub index: u32,
+    pub topic: String,
+    pub qos: Qos,
+    /// Payload size, bytes.
+    pub size: usize,
+    pub schedule: Schedule,
+    pub clock: Clock,
+    pub counters: Arc<Counters>,
+    /// Paces the schedule (with `--rate`).
+    pub timer: Option<timer::Handle>,
 }
 
 /// What one publisher did.
@@ -33,85 +51,108 @@ pub struct PubResult {
     pub ack_latency: Histogram<u64>,
     /// How late the generator sent compared with the schedule, ns.
     pub lag: Histogram<u64>,
+    /// When the last message had been handed over (on a schedule: no earlier than the end of its
+    /// slot), so the publish rate does not include the wait for acknowledgements.
+    pub send_end: Option<Instant>,
     /// The connection failed before everything was acknowledged.
     pub failure: Option<ConnectFailure>,
+}
+
+/// What the sending half reports.
+struct Sent {
+    sent: u64,
+    in_window: u64,
+    lag: Histogram<u64>,
+    send_end: Instant,
+    failure: Option<ConnectFailure>,
 }
 
 /// Sends on the schedule; for QoS 1/2 the intended send times go into `pending` in order so the
 /// event reader can pair them with packet ids.
 async fn send(
     publisher: crate::conn::session::Publisher,
-    index: u32,
-    topic: String,
-    qos: Qos,
-    size: usize,
-    schedule: Schedule,
-    clock: Clock,
-    counters: Arc<Counters>,
+    job: Job,
     pending: Arc<Mutex<VecDeque<Instant>>>,
-) -> (u64, u64, Histogram<u64>, Option<ConnectFailure>) {
-    let mut maker = PayloadMaker::new(size);
-    let mut lag = stats::histogram();
-    let (mut sent, mut in_window) = (0u64, 0u64);
-    let start = clock.start;
-    loop {
-        if schedule.count.is_some_and(|c| sent >= c) {
-            break;
-        }
-        let now = Instant::now();
-        let intended = match schedule.interval {
-            Some(interval) => start + interval.mul_f64(sent as f64),
-            None => now,
-        };
-        if schedule.count.is_none() && clock.end.is_some_and(|end| intended >= end) {
-            break;
-        }
-        if intended > now {
-            tokio::time::sleep_until(intended.into()).await;
-        }
-        let payload = maker.make(Header { publisher: index, seq: sent, sent_ns: clock.ns(intended) });
-        if qos != Qos::AtMostOnce {
-            pending.lock().expect("pending lock").push_back(intended);
-        }
-        let msg = Outgoing { topic: topic.clone(), payload, qos, retain: false, properties: None };
-        if let Err(failure) = publisher.publish(msg).await {
-            return (sent, in_window, lag, Some(failure));
-        }
-        stats::record(&mut lag, Instant::now().saturating_duration_since(intended).as_nanos() as u64);
-        sent += 1;
-        if clock.in_window(intended) {
-            in_window += 1;
-        }
-        counters.sent.fetch_add(1, Ordering::Relaxed);
-    }
-    (sent, in_window, lag, None)
-}
-
-/// Runs one publisher to completion: sends everything, waits for every acknowledgement, disconnects.
-pub async fn run(
-    mut session: Session,
-    index: u32,
-    topic: String,
-    qos: Qos,
-    size: usize,
-    schedule: Schedule,
-    clock: Clock,
-    counters: Arc<Counters>,
-) -> PubResult {
-    let pending = Arc::new(Mutex::new(VecDeque::new()));
-    let publisher = session.publisher();
-    let idle = session.publisher();
-    let mut sender = tokio::spawn(send(
-        publisher,
+) -> Sent {
+    let Job {
         index,
         topic,
         qos,
         size,
         schedule,
         clock,
-        counters.clone(),
-        pending.clone(),
-    ));
+        counters,
+        timer,
+    } = job;
+    let mut maker = PayloadMaker::new(size);
+    let mut out = Sent {
+        sent: 0,
+        in_window: 0,
+        lag: stats::histogram(),
+        send_end: clock.start,
+        failure: None,
+    };
+    let start = clock.start;
+    loop {
+        if schedule.count.is_some_and(|c| out.sent >= c) {
+            break;
+        }
+        let now = Instant::now();
+        let intended = match schedule.interval {
+            Some(interval) => start + interval.mul_f64(out.sent as f64),
+            None => now,
+        };
+        if schedule.count.is_none() && clock.end.is_some_and(|end| intended >= end) {
+            break;
+        }
+        if intended > now {
+            match &timer {
+                Some(timer) => timer.sleep_until(intended).await,
+                None => tokio::time::sleep_until(intended.into()).await,
+            }
+        }
+        let payload = maker.make(Header {
+            publisher: index,
+            seq: out.sent,
+            sent_ns: clock.ns(intended),
+        });
+        if qos != Qos::AtMostOnce {
+            pending.lock().expect("pending lock").push_back(intended);
+        }
+        // rumqttc takes the topic by value: this copy is the one allocation per message it forces.
+        let msg = Outgoing {
+            topic: topic.clone(),
+            payload,
+            qos,
+            retain: false,
+            properties: None,
+        };
+        if let Err(failure) = publisher.publish(msg).await {
+            out.failure = Some(failure);
+            break;
+        }
+        let done = Instant::now();
+        stats::record(
+            &mut out.lag,
+            done.saturating_duration_since(intended).as_nanos() as u64,
+        );
+        out.send_end = done.max(intended + schedule.interval.unwrap_or_default());
+        out.sent += 1;
+        if clock.in_window(intended) {
+            out.in_window += 1;
+        }
+        counters.sent.fetch_add(1, Ordering::Relaxed);
+    }
+    out
+}
+
+/// Runs one publisher to completion: sends everything, waits for every acknowledgement, disconnects.
+pub async fn run(mut session: Session, job: Job) -> PubResult {
+    let (qos, clock, counters) = (job.qos, job.clock, job.counters.clone());
+    let pending = Arc::new(Mutex::new(VecDeque::new()));
+    let publisher = session.publisher();
+    let idle = session.publisher();
+    let mut sender = tokio::spawn(send(publisher, job, pending.clone()));
     let mut in_flight: HashMap<u16, Instant> = HashMap::new();
     let mut result = PubResult {
         sent: 0,
@@ -120,27 +161,35 @@ pub async fn run(
         refused: 0,
         ack_latency: stats::histogram(),
         lag: stats::histogram(),
+        send_end: None,
         failure: None,
     };
     let mut sending = true;
     let mut flushed = false;
-    let complete = |result: &mut PubResult, mid: u16, refused: bool, in_flight: &mut HashMap<u16, Instant>| {
-        if let Some(intended) = in_flight.remove(&mid) {
-            let now = Instant::now();
-            if clock.in_window(intended) {
-                stats::record(&mut result.ack_latency, now.saturating_duration_since(intended).as_nanos() as u64);
+    let complete =
+        |result: &mut PubResult, mid: u16, refused: bool, in_flight: &mut HashMap<u16, Instant>| {
+            if let Some(intended) = in_flight.remove(&mid) {
+                let now = Instant::now();
+                if clock.in_window(intended) {
+                    stats::record(
+                        &mut result.ack_latency,
+                        now.saturating_duration_since(intended).as_nanos() as u64,
+                    );
+                }
+                result.acked += 1;
+                counters.acked.fetch_add(1, Ordering::Relaxed);
+                if refused {
+                    result.refused += 1;
+                }
             }
-            result.acked += 1;
-            counters.acked.fetch_add(1, Ordering::Relaxed);
-            if refused {
-                result.refused += 1;
-            }
-        }
-    };
+        };
     loop {
         // Everything is acknowledged once the connection layer says so and every acknowledgement
         // event has been read here (they can still be queued when the layer reports idle).
-        if flushed && (qos == Qos::AtMostOnce || (in_flight.is_empty() && pending.lock().expect("pending lock").is_empty())) {
+        if flushed
+            && (qos == Qos::AtMostOnce
+                || (in_flight.is_empty() && pending.lock().expect("pending lock").is_empty()))
+        {
             break;
         }
         tokio::select! {
@@ -161,8 +210,14 @@ pub async fn run(
             },
             done = &mut sender, if sending => {
                 sending = false;
-                let (sent, in_window, lag, failure) = done.unwrap_or((0, 0, stats::histogram(), Some(ConnectFailure::Lost)));
-                (result.sent, result.sent_in_window, result.lag, result.failure) = (sent, in_window, lag, failure);
+                match done {
+                    Ok(s) => {
+                        (result.sent, result.sent_in_window, result.lag) = (s.sent, s.in_window, s.lag);
+                        result.send_end = (s.sent > 0).then_some(s.send_end);
+                        result.failure = s.failure;
+                    }
+                    Err(_) => result.failure = Some(ConnectFailure::Lost),
+                }
                 if result.failure.is_some() {
                     break;
                 }

@@ -4,13 +4,14 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use super::Scenario;
 use super::stats::Latency;
 
 /// The run's configuration, as reported.
 #[derive(Debug, Clone, Serialize)]
 pub struct ConfigReport {
     /// pubsub, pub, sub or conn.
-    pub scenario: super::Scenario,
+    pub scenario: Scenario,
     /// Publishers.
     pub pubs: u32,
     /// Subscribers.
@@ -86,8 +87,12 @@ pub struct Report {
     pub generator_lag_us: Latency,
     /// CPU used by this bench process, percent of one core.
     pub cpu_percent: f64,
-    /// Length of the measurement window, seconds.
+    /// Length of the measurement window, seconds: the publishing window (pubsub, pub), the listening
+    /// window (sub), the time to open every connection (conn).
     pub window_s: f64,
+    /// The span `msgs_per_s` is measured over, seconds: pubsub from the window's first intended send
+    /// to the last arrival of a message sent in it; sub from the first to the last arrival.
+    pub rate_window_s: f64,
     /// Things that make the numbers less trustworthy.
     pub warnings: Vec<String>,
     pub config: ConfigReport,
@@ -110,7 +115,7 @@ impl Report {
     pub fn human(&self) -> String {
         let c = &self.config;
         let mut out = String::new();
-        if c.scenario == super::Scenario::Conn {
+        if c.scenario == Scenario::Conn {
             let _ = writeln!(
                 out,
                 "mqtk bench conn: {} connections, MQTT {}, broker {}",
@@ -121,7 +126,11 @@ impl Report {
                 "  connected              {}   failed {}   in {:.2} s ({:.0} connections/s)",
                 self.latency_us.count, self.connect_failures, self.window_s, self.msgs_per_s
             );
-            let _ = writeln!(out, "  bench CPU              {:.0} % of one core", self.cpu_percent);
+            let _ = writeln!(
+                out,
+                "  bench CPU              {:.0} % of one core",
+                self.cpu_percent
+            );
             let _ = writeln!(
                 out,
                 "  latency (µs)           {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}",
@@ -133,19 +142,44 @@ impl Report {
             }
             return out;
         }
-        let rate = c.rate.map_or("unlimited".to_string(), |r| format!("{r} msg/s"));
+        let rate = c
+            .rate
+            .map_or("unlimited".to_string(), |r| format!("{r} msg/s"));
+        let clients = match c.scenario {
+            Scenario::PubSub => format!("{} pub, {} sub", c.pubs, c.subs),
+            Scenario::Pub => format!("{} pub", c.pubs),
+            _ => format!("{} sub", c.subs),
+        };
         let _ = writeln!(
             out,
-            "mqtk bench {:?}: {} pub, {} sub, QoS {}, {} B payloads, rate {rate}, MQTT {}, broker {}",
-            c.scenario, c.pubs, c.subs, c.qos, c.size, c.protocol, self.environment.broker
+            "mqtk bench {}: {clients}, QoS {}, {} B payloads, rate {rate}, MQTT {}, broker {}",
+            c.scenario.name(),
+            c.qos,
+            c.size,
+            c.protocol,
+            self.environment.broker
         );
-        let _ = writeln!(out, "  window                 {:.2} s (warm-up {:.1} s excluded)", self.window_s, c.warmup_s);
-        let _ = writeln!(out, "  sent / acked           {} / {}", self.sent, self.acked);
         let _ = writeln!(
             out,
-            "  received               {}   lost {}   duplicated {}   out of order {}",
-            self.received, self.lost, self.duplicated, self.out_of_order
+            "  window                 {:.2} s (warm-up {:.1} s excluded)",
+            self.window_s, c.warmup_s
         );
+        if c.scenario != Scenario::Sub {
+            let _ = writeln!(
+                out,
+                "  sent / acked           {} / {}",
+                self.sent, self.acked
+            );
+        }
+        if c.scenario == Scenario::Pub {
+            let _ = writeln!(out, "  lost                   {}", self.lost);
+        } else {
+            let _ = writeln!(
+                out,
+                "  received               {}   lost {}   duplicated {}   out of order {}",
+                self.received, self.lost, self.duplicated, self.out_of_order
+            );
+        }
         if self.refused + self.connect_failures + self.connection_losses > 0 {
             let _ = writeln!(
                 out,
@@ -153,26 +187,54 @@ impl Report {
                 self.refused, self.connect_failures, self.connection_losses
             );
         }
-        let offered = self.offered_msgs_per_s.map_or("-".to_string(), |r| format!("{r:.0}"));
+        let offered = self
+            .offered_msgs_per_s
+            .map_or("-".to_string(), |r| format!("{r:.0}"));
+        let side = if c.scenario == Scenario::Pub {
+            "published"
+        } else {
+            "received"
+        };
+        let _ = write!(
+            out,
+            "  throughput             {:.0} msg/s {side} over {:.2} s ({:.2} MB/s)",
+            self.msgs_per_s, self.rate_window_s, self.mb_per_s
+        );
+        let _ = match c.scenario {
+            Scenario::PubSub => writeln!(
+                out,
+                "; published {:.0} msg/s; offered {offered}",
+                self.publish_msgs_per_s
+            ),
+            Scenario::Pub => writeln!(out, "; offered {offered}"),
+            _ => writeln!(out),
+        };
         let _ = writeln!(
             out,
-            "  throughput             {:.0} msg/s ({:.2} MB/s); published {:.0} msg/s; offered {offered}",
-            self.msgs_per_s, self.mb_per_s, self.publish_msgs_per_s
+            "  bench CPU              {:.0} % of one core",
+            self.cpu_percent
         );
-        let _ = writeln!(out, "  bench CPU              {:.0} % of one core", self.cpu_percent);
         let _ = writeln!(
             out,
             "  latency (µs)           {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}",
             "min", "p50", "p90", "p99", "p99.9", "max", "mean"
         );
         let headline = match c.scenario {
-            super::Scenario::PubSub | super::Scenario::Sub => "end to end",
-            super::Scenario::Pub => "publish → ack",
-            super::Scenario::Conn => "CONNECT → CONNACK",
+            Scenario::PubSub | Scenario::Sub => "end to end",
+            Scenario::Pub => "publish → ack",
+            Scenario::Conn => "CONNECT → CONNACK",
         };
         latency_row(&mut out, headline, &self.latency_us);
-        if c.scenario == super::Scenario::PubSub {
-            latency_row(&mut out, if c.qos == 2 { "publish → PUBCOMP" } else { "publish → PUBACK" }, &self.ack_latency_us);
+        if c.scenario == Scenario::PubSub {
+            latency_row(
+                &mut out,
+                if c.qos == 2 {
+                    "publish → PUBCOMP"
+                } else {
+                    "publish → PUBACK"
+                },
+                &self.ack_latency_us,
+            );
         }
         latency_row(&mut out, "generator lag", &self.generator_lag_us);
         for w in &self.warnings {

@@ -1,5 +1,7 @@
 //! Pure statistics: latency summaries from HDR histograms, sequence tracking, CPU time.
 
+use std::collections::BTreeMap;
+
 use hdrhistogram::Histogram;
 use serde::Serialize;
 
@@ -52,42 +54,72 @@ pub fn summarize(h: &Histogram<u64>) -> Latency {
     }
 }
 
-/// Which sequence numbers of one publisher a subscriber has seen: counts duplicates and messages
-/// that arrive after a later one (out of order).
+/// Which sequence numbers of one publisher a subscriber has seen: counts duplicates, messages that
+/// arrive after a later one (out of order) and the gaps still open. Memory grows with the number of
+/// gaps, not with the sequence numbers, so a long run or a stray sequence number costs nothing.
 #[derive(Debug, Default, Clone)]
 pub struct SeqTracker {
-    seen: Vec<u64>,
-    highest: Option<u64>,
+    /// The lowest and highest sequence numbers seen.
+    range: Option<(u64, u64)>,
+    /// Missing sequence numbers between lowest and highest: start → end (exclusive).
+    missing: BTreeMap<u64, u64>,
     /// Distinct sequence numbers seen.
     pub unique: u64,
     /// Sequence numbers seen more than once.
     pub duplicated: u64,
     /// Arrivals with a sequence number below one already seen.
     pub out_of_order: u64,
+    /// Sequence numbers between the lowest and the highest seen that have not arrived.
+    pub gaps: u64,
 }
 
 impl SeqTracker {
     /// Records one arrival.
     pub fn see(&mut self, seq: u64) {
-        let (word, bit) = ((seq / 64) as usize, seq % 64);
-        if word >= self.seen.len() {
-            self.seen.resize(word + 1, 0);
-        }
-        if self.seen[word] & (1 << bit) != 0 {
+        let Some((low, high)) = self.range else {
+            self.range = Some((seq, seq));
+            self.unique = 1;
+            return;
+        };
+        if high.checked_add(1) == Some(seq) {
+            // The usual case: the next one.
+            self.range = Some((low, seq));
+        } else if seq > high {
+            self.open(high + 1, seq);
+            self.range = Some((low, seq));
+        } else if seq < low {
+            self.open(seq + 1, low);
+            self.range = Some((seq, high));
+            self.out_of_order += 1;
+        } else if self.close(seq) {
+            self.out_of_order += 1;
+        } else {
             self.duplicated += 1;
             return;
         }
-        self.seen[word] |= 1 << bit;
         self.unique += 1;
-        match self.highest {
-            Some(h) if seq < h => self.out_of_order += 1,
-            _ => self.highest = Some(seq),
+    }
+
+    fn open(&mut self, start: u64, end: u64) {
+        if start < end {
+            self.missing.insert(start, end);
+            self.gaps += end - start;
         }
     }
 
-    /// Whether this sequence number has arrived.
-    pub fn has(&self, seq: u64) -> bool {
-        self.seen.get((seq / 64) as usize).is_some_and(|w| w & (1 << (seq % 64)) != 0)
+    /// Fills `seq` if it is missing; false if it had already arrived.
+    fn close(&mut self, seq: u64) -> bool {
+        let Some((&start, &end)) = self.missing.range(..=seq).next_back() else {
+            return false;
+        };
+        if seq >= end {
+            return false;
+        }
+        self.missing.remove(&start);
+        self.gaps -= end - start;
+        self.open(start, seq);
+        self.open(seq + 1, end);
+        true
     }
 }
 
@@ -109,7 +141,11 @@ fn clock_ticks() -> f64 {
 
 /// Messages per second over a span; 0 for an empty span.
 pub fn rate(count: u64, seconds: f64) -> f64 {
-    if seconds > 0.0 { count as f64 / seconds } else { 0.0 }
+    if seconds > 0.0 {
+        count as f64 / seconds
+    } else {
+        0.0
+    }
 }
 
 #[cfg(test)]
@@ -141,13 +177,56 @@ mod tests {
     #[test]
     fn sequence_tracking() {
         let mut t = SeqTracker::default();
-        for s in [0, 1, 2, 4, 3, 3, 5, 200] {
+        for s in [0, 1, 2, 4, 3, 3, 5, 9] {
             t.see(s);
         }
-        assert_eq!(t.unique, 7);
-        assert_eq!(t.duplicated, 1);
-        assert_eq!(t.out_of_order, 1);
-        assert!(t.has(200) && !t.has(6));
+        assert_eq!(
+            (t.unique, t.duplicated, t.out_of_order, t.gaps),
+            (7, 1, 1, 3),
+            "{t:?}"
+        );
+        // Filling a gap in its middle, then both sides.
+        for s in [7, 6, 8] {
+            t.see(s);
+        }
+        assert_eq!(
+            (t.unique, t.duplicated, t.out_of_order, t.gaps),
+            (10, 1, 4, 0),
+            "{t:?}"
+        );
+        t.see(7);
+        assert_eq!(t.duplicated, 2);
+    }
+
+    #[test]
+    fn sequence_tracking_joins_mid_stream() {
+        // `bench sub` may start listening after a publisher has begun.
+        let mut t = SeqTracker::default();
+        for s in [1000, 1001, 1003, 998] {
+            t.see(s);
+        }
+        assert_eq!(
+            (t.unique, t.duplicated, t.out_of_order, t.gaps),
+            (4, 0, 1, 2),
+            "{t:?}"
+        );
+        t.see(999);
+        t.see(1002);
+        assert_eq!((t.unique, t.out_of_order, t.gaps), (6, 3, 0), "{t:?}");
+    }
+
+    #[test]
+    fn sequence_tracking_survives_stray_numbers() {
+        let mut t = SeqTracker::default();
+        t.see(0);
+        t.see(u64::MAX - 1);
+        t.see(1);
+        t.see(u64::MAX);
+        assert_eq!(
+            (t.unique, t.duplicated, t.gaps),
+            (4, 0, u64::MAX - 3),
+            "{t:?}"
+        );
     }
 
     #[test]

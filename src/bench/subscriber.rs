@@ -2,13 +2,14 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use hdrhistogram::Histogram;
 use tokio::sync::watch;
 
-use super::engine::{Clock, Counters};
+use super::clock::Clock;
+use super::engine::Counters;
 use super::payload;
 use super::stats::{self, SeqTracker};
 use crate::conn::{ConnectFailure, Event, Qos, Session, Subscription};
@@ -16,19 +17,47 @@ use crate::conn::{ConnectFailure, Event, Qos, Session, Subscription};
 /// What one subscriber saw.
 pub struct SubResult {
     pub received: u64,
-    /// Received with an intended send time inside the measurement window.
+    /// Received and counted in the measurement window.
     pub received_in_window: u64,
+    /// The first and the last of those arrivals.
+    pub window_arrivals: Option<(Instant, Instant)>,
     /// Per publisher index.
     pub trackers: HashMap<u32, SeqTracker>,
     /// Intended send → receive, ns.
     pub latency: Histogram<u64>,
-    /// Messages that were not bench payloads (`bench sub` counts what others publish).
-    pub foreign: u64,
     pub failure: Option<ConnectFailure>,
 }
 
+/// Which arrivals count in the measurement window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Window {
+    /// Messages intended to be sent in the window (`bench pubsub`: the window is the publishers').
+    Intended,
+    /// Messages that arrive in the window (`bench sub`: others publish whatever and whenever).
+    Arrival,
+}
+
+/// How a subscriber counts.
+#[derive(Clone)]
+pub struct Listen {
+    pub clock: Clock,
+    pub counters: Arc<Counters>,
+    pub window: Window,
+    /// Stop counting once all subscribers together have received this many (`bench sub --count`);
+    /// the one that gets there wakes `done`.
+    pub limit: Option<u64>,
+    /// Woken when the limit is reached or a subscriber's connection ends.
+    pub done: Arc<tokio::sync::Notify>,
+    /// Subscribers whose connection has ended.
+    pub ended: Arc<AtomicUsize>,
+}
+
 /// Subscribes and waits for the SUBACK. A refused subscription is a failure.
-pub async fn subscribe(session: &mut Session, filter: &str, qos: Qos) -> Result<(), ConnectFailure> {
+pub async fn subscribe(
+    session: &mut Session,
+    filter: &str,
+    qos: Qos,
+) -> Result<(), ConnectFailure> {
     let sub = Subscription {
         filter: filter.to_string(),
         qos,
@@ -41,44 +70,83 @@ pub async fn subscribe(session: &mut Session, filter: &str, qos: Qos) -> Result<
         if let Event::SubAck { codes, .. } = d.event {
             return match codes.first() {
                 Some(&c) if c < 0x80 => Ok(()),
-                _ => Err(ConnectFailure::Protocol(format!("subscription to '{filter}' refused"))),
+                _ => Err(ConnectFailure::Protocol(format!(
+                    "subscription to '{filter}' refused"
+                ))),
             };
         }
     }
     Err(ConnectFailure::Lost)
 }
 
+/// Counts one arrival in the shared counter; false once the limit has been reached.
+fn count(listen: &Listen) -> bool {
+    let Some(limit) = listen.limit else {
+        listen.counters.received.fetch_add(1, Ordering::Relaxed);
+        return true;
+    };
+    match listen
+        .counters
+        .received
+        .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| {
+            (n < limit).then_some(n + 1)
+        }) {
+        Ok(before) => {
+            if before + 1 == limit {
+                listen.done.notify_one();
+            }
+            true
+        }
+        Err(_) => false,
+    }
+}
+
 /// Counts messages until `stop` turns true, then disconnects.
-pub async fn run(mut session: Session, clock: Clock, counters: Arc<Counters>, mut stop: watch::Receiver<bool>) -> SubResult {
+pub async fn run(
+    mut session: Session,
+    listen: Listen,
+    mut stop: watch::Receiver<bool>,
+) -> SubResult {
     let mut result = SubResult {
         received: 0,
         received_in_window: 0,
+        window_arrivals: None,
         trackers: HashMap::new(),
         latency: stats::histogram(),
-        foreign: 0,
         failure: None,
     };
+    let clock = listen.clock;
     loop {
         tokio::select! {
             delivery = session.next_event() => match delivery {
                 Some(d) => {
                     let Event::Message(m) = d.event else { continue };
                     let now = Instant::now();
-                    result.received += 1;
-                    counters.received.fetch_add(1, Ordering::Relaxed);
-                    let Some(h) = payload::parse(&m.payload) else {
-                        result.foreign += 1;
+                    if !count(&listen) {
                         continue;
+                    }
+                    result.received += 1;
+                    let header = payload::parse(&m.payload);
+                    if let Some(h) = header {
+                        result.trackers.entry(h.publisher).or_default().see(h.seq);
+                    }
+                    let in_window = match (listen.window, header) {
+                        (Window::Intended, Some(h)) => clock.in_window_ns(h.sent_ns),
+                        (Window::Intended, None) => false,
+                        (Window::Arrival, _) => clock.in_window(now),
                     };
-                    result.trackers.entry(h.publisher).or_default().see(h.seq);
-                    let intended = clock.instant(h.sent_ns);
-                    if clock.in_window(intended) {
+                    if in_window {
                         result.received_in_window += 1;
-                        stats::record(&mut result.latency, now.saturating_duration_since(intended).as_nanos() as u64);
+                        result.window_arrivals = Some(result.window_arrivals.map_or((now, now), |(first, _)| (first, now)));
+                        if let Some(h) = header {
+                            stats::record(&mut result.latency, clock.ns(now).saturating_sub(h.sent_ns));
+                        }
                     }
                 }
                 None => {
                     result.failure = Some(ConnectFailure::Lost);
+                    listen.ended.fetch_add(1, Ordering::Relaxed);
+                    listen.done.notify_one();
                     return result;
                 }
             },

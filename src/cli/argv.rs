@@ -1,11 +1,13 @@
-//! mosquitto's argument rules that clap cannot express, applied to argv before clap sees it:
-//! a missing option value is reported with mosquitto's message, and `-D` takes three or four values
-//! depending on the property (`user-property` has a key and a value).
+//! mosquitto's argument rules that clap cannot express, applied to argv before clap sees it: whole-word
+//! options only (under the mosquitto names), each occurrence checked where it stands (so the first
+//! mistake is the one reported), a missing option value reported with mosquitto's message, and `-D`
+//! taking three or four values depending on the property (`user-property` has a key and a value).
 
-use std::ffi::OsString;
+use std::ffi::{OsStr, OsString};
 
 use clap::Command;
 
+use super::{Alias, Personality, properties, resolve};
 use crate::exit::Failure;
 
 /// One `-D`/`--property` occurrence: its position in argv and its words.
@@ -23,13 +25,13 @@ pub struct Scanned {
     pub last_version_position: Option<usize>,
 }
 
-/// Whether an argv word names an option of `cmd` that takes a value.
-fn takes_value(cmd: &Command, word: &str) -> Option<bool> {
+/// The id of the option of `cmd` an argv word names exactly, and whether it takes a value.
+fn lookup<'c>(cmd: &'c Command, word: &str) -> Option<(&'c str, bool)> {
     cmd.get_arguments().find_map(|arg| {
         let short = arg.get_short().map(|c| format!("-{c}"));
         let long = arg.get_long().map(|l| format!("--{l}"));
         let named = short.as_deref() == Some(word) || long.as_deref() == Some(word);
-        named.then(|| arg.get_action().takes_values())
+        named.then(|| (arg.get_id().as_str(), arg.get_action().takes_values()))
     })
 }
 
@@ -52,6 +54,12 @@ fn missing_value(word: &str) -> String {
         "-V" | "--protocol-version" => "--protocol-version argument given but no version specified",
         "-x" => "-x argument given but no session expiry interval specified",
         "-A" => "-A argument given but no address specified",
+        "-C" => "-C argument given but no count specified",
+        "-F" => "-F argument given but no format specified",
+        "-T" | "--filter-out" => "-T argument given but no topic filter specified",
+        "-U" | "--unsubscribe" => "-U argument given but no unsubscribe topic specified",
+        "-W" => "-W argument given but no timeout specified",
+        "--random-filter" => "--random-filter argument given but no chance specified",
         "--repeat" => "--repeat argument given but no count specified",
         "--repeat-delay" => "--repeat-delay argument given but no time specified",
         "--will-payload" => "--will-payload argument given but no will payload specified",
@@ -63,57 +71,200 @@ fn missing_value(word: &str) -> String {
             return format!("Error: {word} argument given but no file specified.\n\n");
         }
         "--capath" => "--capath argument given but no directory specified",
+        "--ciphers" => "--ciphers argument given but no ciphers specified",
+        "--keyform" => "--keyform argument given but no keyform specified",
+        "--psk" => "--psk argument given but no key specified",
+        "--psk-identity" => "--psk-identity argument given but no identity specified",
+        "--tls-alpn" => "--tls-alpn argument given but no protocol specified",
+        "--tls-engine" => "--tls-engine argument given but no engine_id specified",
+        "--tls-engine-kpass-sha1" => {
+            "--tls-engine-kpass-sha1 argument given but no kpass sha1 specified"
+        }
+        "--tls-version" => "--tls-version argument given but no version specified",
+        "-e" => "-e argument given but no response topic specified",
         other => return format!("Error: {other} argument given but no value specified.\n\n"),
     };
     format!("Error: {what}.\n\n")
 }
 
-/// Scans argv (without the program name) as mosquitto does: left to right, each option's value is
-/// the next word whatever it looks like.
-pub fn scan(cmd: &Command, args: Vec<OsString>) -> Result<Scanned, Failure> {
+/// Scans argv (without the program name) as mosquitto does, left to right: each option's value is the
+/// next word whatever it looks like, and `--help`/`--version` end the scan. For pub (told apart by the
+/// command's name) each occurrence is checked as it is met (`-q 3 -q 1` fails on the first `-q`), so
+/// that of several mistakes the first one is reported.
+///
+/// With `strict` (the mosquitto names), anything that is not exactly an option name where an option
+/// is expected is an unknown option, as in mosquitto: no bundled `-dv`, no `--topic=a`, no `--`.
+pub fn scan(cmd: &Command, args: Vec<OsString>, strict: bool) -> Result<Scanned, Failure> {
+    let rules = rules(cmd);
+    let personality = rules.map_or(Personality::Mqtk, |(_, personality)| personality);
     let mut out = Scanned::default();
+    let mut seen = Seen::default();
     let mut i = 0;
     while i < args.len() {
         let word = args[i].to_string_lossy().into_owned();
         if word == "-D" || word == "--property" {
             let rest = &args[i + 1..];
-            let needed = match rest
-                .get(1)
-                .map(|w| w.to_string_lossy().to_ascii_lowercase())
-            {
-                Some(name) if name == "user-property" => 4,
-                _ => 3,
-            };
-            if rest.len() < needed {
+            if rest.len() < 3 {
                 return Err(Failure::usage(
                     "Error: --property argument given but not enough arguments specified.\n\n",
                 ));
             }
-            let words = rest[..needed]
+            // A user property has a key and a value; with one word short, parsing reports it
+            // after checking the command and property names.
+            let is_pair = rest[1]
+                .to_string_lossy()
+                .eq_ignore_ascii_case("user-property");
+            let count = if is_pair { rest.len().min(4) } else { 3 };
+            let words = rest[..count]
                 .iter()
                 .map(|w| w.to_string_lossy().into_owned())
                 .collect();
-            out.properties.push(PropertyArg { position: i, words });
-            i += 1 + needed;
+            let property = PropertyArg { position: i, words };
+            properties::parse_one(&property, personality)?;
+            out.properties.push(property);
+            i += 1 + count;
             continue;
         }
-        match takes_value(cmd, &word) {
-            Some(true) => {
-                if i + 1 >= args.len() {
-                    return Err(Failure::usage(missing_value(&word)));
-                }
-                if word == "-V" || word == "--protocol-version" {
-                    out.last_version_position = Some(i);
-                }
-                out.args.push(args[i].clone());
-                out.args.push(args[i + 1].clone());
-                i += 2;
+        let Some((id, takes_value)) = lookup(cmd, &word) else {
+            if strict {
+                return Err(Failure::usage(format!("Error: Unknown option '{word}'.\n")));
             }
-            _ => {
-                out.args.push(args[i].clone());
-                i += 1;
-            }
+            // clap decides.
+            out.args.push(args[i].clone());
+            i += 1;
+            continue;
+        };
+        seen.before_value(id)?;
+        if id == "help" || id == "version" {
+            // Parsing stops here, as in mosquitto: later words are not looked at.
+            out.args.push(args[i].clone());
+            break;
         }
+        if !takes_value {
+            out.args.push(args[i].clone());
+            i += 1;
+            continue;
+        }
+        let Some(value) = args.get(i + 1) else {
+            return Err(Failure::usage(missing_value(&word)));
+        };
+        if matches!(rules, Some((Alias::Pub, _))) {
+            resolve::check_value(personality, id, value)?;
+        }
+        if id == "protocol_version" {
+            out.last_version_position = Some(i);
+        }
+        out.args.push(args[i].clone());
+        out.args.push(value.clone());
+        i += 2;
     }
     Ok(out)
+}
+
+/// The mosquitto client a command stands for, from the name `cli` gives it (`mosquitto_pub`,
+/// `mqtk-pub`, `mqtk pub`, …); `None` for mqtk's own commands.
+fn rules(cmd: &Command) -> Option<(Alias, Personality)> {
+    match cmd.get_name() {
+        "mqtk pub" => Some((Alias::Pub, Personality::Mqtk)),
+        "mqtk sub" => Some((Alias::Sub, Personality::Mqtk)),
+        name => super::alias_of(OsStr::new(name)),
+    }
+}
+
+/// The options whose mere presence can conflict with an earlier one.
+#[derive(Default)]
+struct Seen {
+    message_mode: bool,
+    id: bool,
+    id_prefix: bool,
+}
+
+impl Seen {
+    /// mosquitto checks these conflicts before it looks for the option's value.
+    fn before_value(&mut self, id: &str) -> Result<(), Failure> {
+        const ONE_TYPE: &str = "Error: Only one type of message can be sent at once.\n\n";
+        const BOTH_IDS: &str = "Error: -i and -I argument cannot be used together.\n\n";
+        let conflict = match id {
+            "message" | "file" | "stdin_file" | "stdin_line" | "null_message" => {
+                std::mem::replace(&mut self.message_mode, true).then_some(ONE_TYPE)
+            }
+            "id" => {
+                self.id = true;
+                self.id_prefix.then_some(BOTH_IDS)
+            }
+            "id_prefix" => {
+                self.id_prefix = true;
+                self.id.then_some(BOTH_IDS)
+            }
+            _ => None,
+        };
+        match conflict {
+            Some(text) => Err(Failure::usage(text)),
+            None => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scan_as(alias: Alias, name: &str, words: &[&str]) -> Result<Scanned, Failure> {
+        let cmd = super::super::alias_command(alias, name);
+        let strict = name.starts_with("mosquitto_");
+        scan(&cmd, words.iter().map(OsString::from).collect(), strict)
+    }
+
+    fn error(name: &str, words: &[&str]) -> String {
+        scan_as(Alias::Pub, name, words).unwrap_err().text
+    }
+
+    #[test]
+    fn whole_words_only() {
+        for word in ["-dr", "--qos=1", "-q1", "topic", "--"] {
+            assert_eq!(
+                error("mosquitto_pub", &["-t", "a", word]),
+                format!("Error: Unknown option '{word}'.\n")
+            );
+        }
+    }
+
+    #[test]
+    fn the_first_mistake_is_reported() {
+        let qos = "Error: Invalid QoS given: 3\n";
+        assert_eq!(error("mosquitto_pub", &["-q", "3", "--bogus"]), qos);
+        assert_eq!(error("mosquitto_pub", &["-q", "3", "-q", "1"]), qos);
+        assert_eq!(
+            error("mosquitto_pub", &["-n", "-m"]),
+            "Error: Only one type of message can be sent at once.\n\n"
+        );
+        assert_eq!(
+            error("mosquitto_pub", &["-i", "x", "-I"]),
+            "Error: -i and -I argument cannot be used together.\n\n"
+        );
+    }
+
+    #[test]
+    fn help_stops_the_scan() {
+        let scanned = scan_as(Alias::Pub, "mosquitto_pub", &["--help", "--bogus", "-q"]).unwrap();
+        assert_eq!(scanned.args, ["--help"]);
+    }
+
+    #[test]
+    fn numbers_follow_the_personality() {
+        assert!(scan_as(Alias::Pub, "mosquitto_pub", &["-q", "1x"]).is_ok());
+        assert!(scan_as(Alias::Pub, "mqtk pub", &["-q", "1x"]).is_err());
+        assert!(scan_as(Alias::Pub, "mqtk-pub", &["-q", "1x"]).is_err());
+    }
+
+    #[test]
+    fn values_are_checked_for_pub_only() {
+        assert!(scan_as(Alias::Sub, "mosquitto_sub", &["-t", "a/#", "-q", "1"]).is_ok());
+        assert_eq!(
+            scan_as(Alias::Sub, "mosquitto_sub", &["-t", "a", "-dv"])
+                .unwrap_err()
+                .text,
+            "Error: Unknown option '-dv'.\n"
+        );
+    }
 }

@@ -26,16 +26,16 @@ pub struct BenchArgs {
     #[arg(long, value_name = "N", default_value_t = 100)]
     pub clients: u32,
 
-    /// Messages per publisher (instead of --duration)
+    /// Messages per publisher (instead of --duration); `bench sub`: messages to receive in total
     #[arg(long, value_name = "N", conflicts_with = "duration")]
     pub count: Option<u64>,
 
     /// Seconds to publish after the warm-up [default: 10]
-    #[arg(long, value_name = "SECONDS")]
+    #[arg(long, value_name = "SECONDS", allow_negative_numbers = true)]
     pub duration: Option<f64>,
 
     /// Seconds at the start excluded from the results [default: 1 with --duration, 0 with --count]
-    #[arg(long, value_name = "SECONDS")]
+    #[arg(long, value_name = "SECONDS", allow_negative_numbers = true)]
     pub warmup: Option<f64>,
 
     /// QoS of publishes and subscriptions: 0, 1 or 2
@@ -47,7 +47,7 @@ pub struct BenchArgs {
     pub size: usize,
 
     /// Offered load in messages per second over all publishers [default: as fast as possible]
-    #[arg(long, value_name = "MSGS")]
+    #[arg(long, value_name = "MSGS", allow_negative_numbers = true)]
     pub rate: Option<f64>,
 
     /// QoS 1/2 messages in flight per publisher (same as -M) [default: 20]
@@ -55,11 +55,16 @@ pub struct BenchArgs {
     pub inflight: Option<u16>,
 
     /// New connections per second [default: all at once]
-    #[arg(long = "connect-rate", value_name = "N")]
+    #[arg(long = "connect-rate", value_name = "N", allow_negative_numbers = true)]
     pub connect_rate: Option<f64>,
 
     /// Publisher topic template: %i publisher index, %c client id
-    #[arg(short = 't', long, value_name = "TEMPLATE", default_value = "mqtk/bench/%i")]
+    #[arg(
+        short = 't',
+        long,
+        value_name = "TEMPLATE",
+        default_value = "mqtk/bench/%i"
+    )]
     pub topic: String,
 
     /// Subscriber filter template: %i subscriber index, %c client id [default: the topic with %i as +]

@@ -14,6 +14,7 @@ pub mod publish;
 mod resolve;
 mod resolve_bench;
 mod resolve_subscribe;
+pub mod retain_clear;
 pub mod subscribe;
 
 use std::ffi::OsString;
@@ -114,6 +115,10 @@ pub enum TopCommand {
     /// Benchmark a broker: throughput, latency percentiles, loss
     Bench(bench::BenchArgs),
 
+    /// Find retained messages under topic filters and clear them safely
+    #[command(name = "retain-clear", args_override_self = true)]
+    RetainClear(retain_clear::RetainClearArgs),
+
     /// Write shell completions and man pages into a directory
     #[command(hide = true)]
     Generate {
@@ -129,6 +134,7 @@ pub enum Request {
     Publish(resolve::PublishRequest),
     Subscribe(resolve_subscribe::SubscribeRequest),
     Bench(crate::bench::Config),
+    RetainClear(retain_clear::RetainClearRequest),
     Generate(PathBuf),
     /// Print text on stdout and exit (help, version).
     Print {
@@ -234,7 +240,7 @@ fn parse_alias(
     }
     all.extend(args);
     let cmd = alias_command(alias, program);
-    let scanned = argv::scan(&cmd, all)?;
+    let scanned = argv::scan(&cmd, all, personality == Personality::Mosquitto)?;
     let mut argv = vec![OsString::from(program)];
     argv.extend(scanned.args.iter().cloned());
     let matches = match cmd.clone().try_get_matches_from(argv) {
@@ -287,6 +293,14 @@ pub fn parse(args: Vec<OsString>) -> Result<(Request, Personality, String), (Fai
             Err(f) => Err((f, program)),
         };
     }
+    // -D needs mosquitto's pre-scan (three or four words), so retain-clear is parsed on its own.
+    if rest.first().and_then(|a| a.to_str()) == Some("retain-clear") {
+        let program = "mqtk retain-clear".to_string();
+        return match retain_clear::parse(rest[1..].to_vec(), &program) {
+            Ok(req) => Ok((req, Personality::Mqtk, program)),
+            Err(f) => Err((f, program)),
+        };
+    }
     let mut argv = vec![OsString::from("mqtk")];
     argv.extend(rest);
     let program = "mqtk".to_string();
@@ -303,7 +317,9 @@ pub fn parse(args: Vec<OsString>) -> Result<(Request, Personality, String), (Fai
                     Err(f) => Err((f, program)),
                 }
             }
-            Ok(TopCommand::Pub(_) | TopCommand::Sub(_)) => unreachable!("handled above"),
+            Ok(TopCommand::Pub(_) | TopCommand::Sub(_) | TopCommand::RetainClear(_)) => {
+                unreachable!("handled above")
+            }
             Err(e) => Err((Failure::usage(format!("Error: {e}\n")), program)),
         },
         Err(e) => match clap_failure(e, Personality::Mqtk, &program) {

@@ -1,5 +1,6 @@
 //! From parsed flags to validated config structs, with mosquitto's checks, order and messages.
 
+use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 use std::time::Duration;
 
@@ -12,7 +13,7 @@ use super::conn::ConnArgs;
 use super::numbers;
 use super::properties::{self, PropertySet};
 use super::publish::PubArgs;
-use crate::cmd::publish::{Config, Source};
+use crate::cmd::publish::{Config, Source, load_file, load_stdin};
 use crate::conn::topic::{self, TopicError};
 use crate::conn::url::{self, Scheme, UrlError};
 use crate::conn::{Endpoint, MAX_PACKET_SIZE, Options, Protocol, Qos, Will};
@@ -88,6 +89,140 @@ fn protocol(text: &str) -> Result<Protocol, Failure> {
     }
 }
 
+fn port(personality: Personality, text: &str) -> Result<u16, Failure> {
+    let n = numbers::int(personality, "-p", text)?;
+    if !(0..=65_535).contains(&n) || (n == 0 && personality == Personality::Mqtk) {
+        return Err(Failure::usage(format!("Error: Invalid port given: {n}\n")));
+    }
+    Ok(n as u16)
+}
+
+fn keepalive(personality: Personality, text: &str) -> Result<u16, Failure> {
+    let n = numbers::int(personality, "-k", text)?;
+    if !(5..=65_535).contains(&n) {
+        return Err(Failure::usage(
+            "Error: Invalid keepalive given, it must be between 5 and 65535 inclusive.\n\n",
+        ));
+    }
+    Ok(n as u16)
+}
+
+fn max_inflight(personality: Personality, text: &str) -> Result<u16, Failure> {
+    let n = numbers::int(personality, "-M", text)?;
+    if n < 1 {
+        return Err(Failure::usage(
+            "Error: Maximum inflight messages must be greater than 0.\n\n",
+        ));
+    }
+    Ok(n.min(65_535) as u16)
+}
+
+fn repeat(personality: Personality, text: &str) -> Result<u64, Failure> {
+    let n = numbers::int(personality, "--repeat", text)?;
+    if n < 1 {
+        return Err(Failure::usage("Error: --repeat argument must be >0.\n\n"));
+    }
+    Ok(n as u64)
+}
+
+fn repeat_delay(personality: Personality, text: &str) -> Result<Duration, Failure> {
+    let s = numbers::float(personality, "--repeat-delay", text)?;
+    if s < 0.0 {
+        return Err(Failure::usage(
+            "Error: --repeat-delay argument must be >=0.0.\n\n",
+        ));
+    }
+    Ok(Duration::from_secs_f64(s))
+}
+
+/// A publish topic from `-t` or `-L` (`flag` names it in messages). mosquitto_pub accepts `''` here
+/// and fails at publish time; mqtk refuses it at once.
+fn publish_topic(personality: Personality, bytes: &[u8], flag: &str) -> Result<String, Failure> {
+    match topic::check_publish(bytes) {
+        Ok(t) => Ok(t.to_string()),
+        Err(TopicError::MalformedUtf8) => Err(Failure::usage(format!(
+            "Error: Malformed UTF-8 in {flag} argument.\n\n"
+        ))),
+        Err(TopicError::Empty) => match personality {
+            Personality::Mosquitto => Ok(String::new()),
+            Personality::Mqtk => Err(Failure::usage(
+                "Error: Empty topic: a topic needs at least one character.\n",
+            )),
+        },
+        Err(TopicError::Invalid) => Err(Failure::usage(format!(
+            "Error: Invalid publish topic '{}', does it contain '+' or '#'?\n",
+            String::from_utf8_lossy(bytes)
+        ))),
+    }
+}
+
+fn will_topic(personality: Personality, bytes: &[u8]) -> Result<String, Failure> {
+    match topic::check_publish(bytes) {
+        Ok(t) => Ok(t.to_string()),
+        Err(TopicError::MalformedUtf8) => Err(Failure::usage(
+            "Error: Malformed UTF-8 in --will-topic argument.\n\n",
+        )),
+        Err(TopicError::Empty) if personality == Personality::Mosquitto => Ok(String::new()),
+        Err(_) => Err(Failure::usage(format!(
+            "Error: Invalid will topic '{}', does it contain '+' or '#'?\n",
+            String::from_utf8_lossy(bytes)
+        ))),
+    }
+}
+
+/// A `-L` URL: the scheme and the topic's presence are checked (the topic itself is a publish topic
+/// for pub and a filter for sub, so the command checks it).
+fn broker_url(personality: Personality, text: &str) -> Result<url::BrokerUrl, Failure> {
+    let parsed = url::parse(text).map_err(|e| match e {
+        UrlError::Scheme => Failure::usage("Error: unsupported URL scheme.\n\n"),
+        UrlError::TopicMissing => {
+            Failure::usage("Error: Invalid URL for -L argument specified - topic missing.\n")
+        }
+    })?;
+    if personality == Personality::Mosquitto && matches!(parsed.scheme, Scheme::Ws | Scheme::Wss) {
+        return Err(Failure::usage("Error: unsupported URL scheme.\n\n"));
+    }
+    Ok(parsed)
+}
+
+fn message(bytes: &[u8]) -> Result<Bytes, Failure> {
+    if bytes.len() > MAX_PACKET_SIZE {
+        return Err(Failure::usage(
+            "Error: Message length must be less than 268435455 bytes.\n\n",
+        ));
+    }
+    Ok(Bytes::copy_from_slice(bytes))
+}
+
+/// The checks mosquitto makes on an option's value while it parses argv (`id` is the clap id);
+/// called for every occurrence, in order.
+pub(super) fn check_value(
+    personality: Personality,
+    id: &str,
+    value: &OsStr,
+) -> Result<(), Failure> {
+    let text = value.to_string_lossy();
+    match id {
+        "port" => port(personality, &text).map(drop),
+        "qos" => qos(personality, "-q", &text, false).map(drop),
+        "will_qos" => qos(personality, "--will-qos", &text, true).map(drop),
+        "keepalive" => keepalive(personality, &text).map(drop),
+        "max_inflight" => max_inflight(personality, &text).map(drop),
+        "repeat" => repeat(personality, &text).map(drop),
+        "repeat_delay" => repeat_delay(personality, &text).map(drop),
+        "protocol_version" => protocol(&text).map(drop),
+        "session_expiry" => session_expiry(&text).map(drop),
+        "topic" => publish_topic(personality, value.as_bytes(), "-t").map(drop),
+        "will_topic" => will_topic(personality, value.as_bytes()).map(drop),
+        "url" => {
+            let parsed = broker_url(personality, &text)?;
+            publish_topic(personality, parsed.topic.as_bytes(), "-L topic").map(drop)
+        }
+        "message" => message(value.as_bytes()).map(drop),
+        _ => Ok(()),
+    }
+}
+
 /// The values `-L` sets, applied in argv order with `-h -p -u -P`: the later one wins.
 struct UrlParts {
     parsed: url::BrokerUrl,
@@ -102,7 +237,8 @@ fn later(matches: &ArgMatches, id: &str, than: Option<usize>) -> bool {
     }
 }
 
-/// Resolves the connection flags. `topic` receives a topic given in `-L` (with its position).
+/// Resolves the connection flags with all their checks. The second value is a topic given in `-L`
+/// (with its position).
 pub(super) fn connection(
     args: &ConnArgs,
     matches: &ArgMatches,
@@ -110,41 +246,34 @@ pub(super) fn connection(
     props: &PropertySet,
     personality: Personality,
 ) -> Result<(Options, Option<(String, usize)>), Failure> {
+    let (o, url_topic) = connection_values(args, matches, scanned, props, personality)?;
+    runtime_checks(args, &o)?;
+    Ok((o, url_topic))
+}
+
+/// The connection flags with the checks mosquitto makes while and right after parsing; the checks it
+/// makes later, when it creates the client, are [`runtime_checks`].
+fn connection_values(
+    args: &ConnArgs,
+    matches: &ArgMatches,
+    scanned: &Scanned,
+    props: &PropertySet,
+    personality: Personality,
+) -> Result<(Options, Option<(String, usize)>), Failure> {
     let mut o = Options::default();
-    if personality == Personality::Mosquitto {
-        if let Some(flag) = args.mqtk_extension() {
-            return Err(Failure::usage(format!("Error: Unknown option '{flag}'.\n")));
-        }
+    if personality == Personality::Mosquitto
+        && let Some(flag) = args.mqtk_extension()
+    {
+        return Err(Failure::usage(format!("Error: Unknown option '{flag}'.\n")));
     }
     o.trace = match args.trace_format.as_deref() {
         Some("json") => Some(TraceFormat::Json),
         Some(_) => Some(TraceFormat::Text),
         None => args.trace.then_some(TraceFormat::Text),
     };
-    if let Some(flag) = args.unsupported_transport() {
-        return Err(runtime_error(&format!(
-            "Error: {flag} is not supported yet: TLS, proxies, Unix sockets and local binding come in a later mqtk release."
-        )));
-    }
     let url = match &args.url {
         Some(text) => {
-            let parsed = url::parse(text).map_err(|e| match e {
-                UrlError::Scheme => Failure::usage("Error: unsupported URL scheme.\n\n"),
-                UrlError::TopicMissing => Failure::usage(
-                    "Error: Invalid URL for -L argument specified - topic missing.\n",
-                ),
-            })?;
-            if parsed.scheme != Scheme::Mqtt {
-                if personality == Personality::Mosquitto
-                    && matches!(parsed.scheme, Scheme::Ws | Scheme::Wss)
-                {
-                    return Err(Failure::usage("Error: unsupported URL scheme.\n\n"));
-                }
-                return Err(runtime_error(&format!(
-                    "Error: {}:// URLs are not supported yet: TLS and WebSockets come in a later mqtk release.",
-                    text.split("://").next().unwrap_or("").to_ascii_lowercase()
-                )));
-            }
+            let parsed = broker_url(personality, text)?;
             Some(UrlParts {
                 parsed,
                 position: matches.index_of("url").unwrap_or(0),
@@ -175,15 +304,7 @@ pub(super) fn connection(
         url_topic = Some((u.parsed.topic.clone(), u.position));
     }
     if let Some(p) = &port_text {
-        let n = numbers::int(personality, "-p", p)?;
-        if !(0..=65_535).contains(&n) || (n == 0 && personality == Personality::Mqtk) {
-            return Err(Failure::usage(format!("Error: Invalid port given: {n}\n")));
-        }
-        if n == 0 {
-            // mosquitto treats port 0 as a Unix socket named by the host; there is none.
-            return Err(runtime_error("Error: No such file or directory"));
-        }
-        o.endpoint.port = n as u16;
+        o.endpoint.port = port(personality, p)?;
     }
     o.endpoint = Endpoint {
         host: host.unwrap_or_else(|| "localhost".into()),
@@ -191,22 +312,10 @@ pub(super) fn connection(
     };
 
     if let Some(k) = &args.keepalive {
-        let n = numbers::int(personality, "-k", k)?;
-        if !(5..=65_535).contains(&n) {
-            return Err(Failure::usage(
-                "Error: Invalid keepalive given, it must be between 5 and 65535 inclusive.\n\n",
-            ));
-        }
-        o.keepalive = n as u16;
+        o.keepalive = keepalive(personality, k)?;
     }
     if let Some(m) = &args.max_inflight {
-        let n = numbers::int(personality, "-M", m)?;
-        if n < 1 {
-            return Err(Failure::usage(
-                "Error: Maximum inflight messages must be greater than 0.\n\n",
-            ));
-        }
-        o.inflight = n.min(65_535) as u16;
+        o.inflight = max_inflight(personality, m)?;
     }
     if args.id.is_some() && args.id_prefix.is_some() {
         return Err(Failure::usage(
@@ -220,10 +329,10 @@ pub(super) fn connection(
         None => Protocol::V311,
     };
     let last_d = scanned.properties.last().map(|p| p.position);
-    if let Some(d) = last_d {
-        if scanned.last_version_position.is_none_or(|v| v < d) {
-            version = Protocol::V5;
-        }
+    if let Some(d) = last_d
+        && scanned.last_version_position.is_none_or(|v| v < d)
+    {
+        version = Protocol::V5;
     }
     o.protocol = version;
 
@@ -248,23 +357,8 @@ pub(super) fn connection(
         None => Qos::AtMostOnce,
     };
     if let Some(t) = &args.will_topic {
-        let topic = match topic::check_publish(t.as_bytes()) {
-            Ok(s) => s.to_string(),
-            Err(TopicError::MalformedUtf8) => {
-                return Err(Failure::usage(
-                    "Error: Malformed UTF-8 in --will-topic argument.\n\n",
-                ));
-            }
-            Err(TopicError::Empty) if personality == Personality::Mosquitto => String::new(),
-            Err(_) => {
-                return Err(Failure::usage(format!(
-                    "Error: Invalid will topic '{}', does it contain '+' or '#'?\n",
-                    t.to_string_lossy()
-                )));
-            }
-        };
         o.will = Some(Will {
-            topic,
+            topic: will_topic(personality, t.as_bytes())?,
             payload: Bytes::from(
                 args.will_payload
                     .clone()
@@ -277,13 +371,10 @@ pub(super) fn connection(
         });
     }
 
-    // Client id and session.
+    // Client id and session. (A bad id is reported later, as mosquitto_new reports it.)
     let id_given = args.id.is_some();
     if let Some(id) = &args.id {
-        let id = id
-            .to_str()
-            .ok_or_else(|| runtime_error("Error: Invalid id."))?;
-        o.client_id = id.to_string();
+        o.client_id = id.to_string_lossy().into_owned();
     } else if let Some(prefix) = &args.id_prefix {
         o.client_id = format!("{prefix}{}", std::process::id());
     }
@@ -305,19 +396,6 @@ pub(super) fn connection(
             "Error: You must provide a client id if you are using the -c option.\n",
         ));
     }
-    if id_given && o.client_id.is_empty() {
-        return Err(runtime_error("Error: Invalid id."));
-    }
-    if version != Protocol::V5 && password.is_some() && username.is_none() {
-        return Err(runtime_error(
-            "Error: Problem setting username and/or password.",
-        ));
-    }
-    if version == Protocol::V31 {
-        return Err(runtime_error(
-            "Error: MQTT v3.1 (-V 31) is not supported by mqtk; use -V 311 (the default) or -V 5.",
-        ));
-    }
     o.username = username;
     o.password = password;
     o.nodelay = args.nodelay;
@@ -327,7 +405,57 @@ pub(super) fn connection(
     Ok((o, url_topic))
 }
 
-/// Resolves `pub`.
+/// The checks mosquitto_pub makes once the message is loaded and the topic known, when it creates the
+/// client and sets its options (`mosquitto_new`, `client_opts_set`), and what mqtk cannot do yet.
+fn runtime_checks(args: &ConnArgs, o: &Options) -> Result<(), Failure> {
+    let id_given = args.id.is_some();
+    if id_given
+        && (o.client_id.is_empty() || args.id.as_ref().is_some_and(|i| i.to_str().is_none()))
+    {
+        return Err(runtime_error("Error: Invalid id."));
+    }
+    let v3 = o.protocol != Protocol::V5;
+    if v3 && o.will.as_ref().is_some_and(|w| !w.properties.is_empty()) {
+        return Err(runtime_error("Error: Problem setting will."));
+    }
+    if v3 && o.password.is_some() && o.username.is_none() {
+        return Err(runtime_error(
+            "Error: Problem setting username and/or password.",
+        ));
+    }
+    if let Some(flag) = args.unsupported_transport() {
+        return Err(runtime_error(&format!(
+            "Error: {flag} is not supported yet: TLS, proxies, Unix sockets and local binding come in a later mqtk release."
+        )));
+    }
+    if let Some(text) = &args.url {
+        let scheme = text.split("://").next().unwrap_or("").to_ascii_lowercase();
+        if scheme != "mqtt" {
+            return Err(runtime_error(&format!(
+                "Error: {scheme}:// URLs are not supported yet: TLS and WebSockets come in a later mqtk release."
+            )));
+        }
+    }
+    if v3 && !o.connect_properties.is_empty() {
+        return Err(runtime_error(
+            "Unable to connect (This feature is not supported.).",
+        ));
+    }
+    if o.endpoint.port == 0 {
+        // mosquitto treats port 0 as a Unix socket named by the host; there is none.
+        return Err(runtime_error("Error: No such file or directory"));
+    }
+    if o.protocol == Protocol::V31 {
+        return Err(runtime_error(
+            "Error: MQTT v3.1 (-V 31) is not supported by mqtk; use -V 311 (the default) or -V 5.",
+        ));
+    }
+    Ok(())
+}
+
+/// Resolves `pub`, with mosquitto_pub's checks in its order: each option as it is parsed (already
+/// done by `argv::scan`), then the will and session rules, the property lists, loading `-f`/`-s`, the
+/// topic and message, and last what creating the client would refuse.
 pub fn publish(
     args: PubArgs,
     matches: &ArgMatches,
@@ -335,107 +463,60 @@ pub fn publish(
     personality: Personality,
     usage: String,
 ) -> Result<PublishRequest, Failure> {
-    let sources = args.message.len()
-        + args.file.len()
-        + usize::from(args.stdin_file)
-        + usize::from(args.stdin_line)
-        + usize::from(args.null_message);
-    if sources > 1 {
-        return Err(Failure::usage(
-            "Error: Only one type of message can be sent at once.\n\n",
-        ));
+    let quiet = args.conn.quiet;
+    // Runtime errors go through mosquitto's err_printf, which --quiet silences. (main only knows
+    // about --quiet once parsing has succeeded.)
+    let hush = |f: Failure| {
+        if quiet && !f.usage {
+            Failure::silent(f.status)
+        } else {
+            f
+        }
+    };
+    let props = properties::parse_lists(&scanned.properties, personality)?;
+    let (conn, url_topic) = connection_values(&args.conn, matches, scanned, &props, personality)?;
+    let expiry = conn
+        .session_expiry
+        .filter(|_| conn.protocol == Protocol::V5);
+    if let Err(text) = props.check(expiry) {
+        // mosquitto prints this one through err_printf: --quiet silences it, not the usage hint.
+        return Err(Failure::usage(if quiet { String::new() } else { text }));
     }
-    let props = properties::parse(&scanned.properties, personality)?;
-    let (conn, url_topic) = connection(&args.conn, matches, scanned, &props, personality)?;
 
     let qos = match &args.qos {
         Some(q) => qos(personality, "-q", q, false)?,
         None => Qos::AtMostOnce,
     };
     let repeat = match &args.repeat {
-        Some(r) => {
-            let n = numbers::int(personality, "--repeat", r)?;
-            if n < 1 {
-                return Err(Failure::usage("Error: --repeat argument must be >0.\n\n"));
-            }
-            n as u64
-        }
+        Some(r) => repeat(personality, r)?,
         None => 1,
     };
     let repeat_delay = match &args.repeat_delay {
-        Some(d) => {
-            let s = numbers::float(personality, "--repeat-delay", d)?;
-            if s < 0.0 {
-                return Err(Failure::usage(
-                    "Error: --repeat-delay argument must be >=0.0.\n\n",
-                ));
-            }
-            Duration::from_secs_f64(s)
-        }
+        Some(d) => repeat_delay(personality, d)?,
         None => Duration::ZERO,
     };
 
     // The topic: the later of -t and -L.
-    let topic_bytes: Option<Vec<u8>> = match (&args.topic, url_topic) {
-        (Some(t), Some((u, upos))) => {
-            if matches.index_of("topic").is_some_and(|i| i > upos) {
-                Some(t.as_bytes().to_vec())
-            } else {
-                Some(u.into_bytes())
-            }
+    let topic = match (&args.topic, url_topic) {
+        (Some(_), Some((u, upos))) if matches.index_of("topic").is_none_or(|i| i < upos) => {
+            Some(publish_topic(personality, u.as_bytes(), "-L topic")?)
         }
-        (Some(t), None) => Some(t.as_bytes().to_vec()),
-        (None, Some((u, _))) => Some(u.into_bytes()),
+        (Some(t), _) => Some(publish_topic(personality, t.as_bytes(), "-t")?),
+        (None, Some((u, _))) => Some(publish_topic(personality, u.as_bytes(), "-L topic")?),
         (None, None) => None,
     };
-    let flag = if args.topic.is_some() {
-        "-t"
-    } else {
-        "-L topic"
-    };
-    let topic = match &topic_bytes {
-        Some(bytes) => match topic::check_publish(bytes) {
-            Ok(t) => Some(t.to_string()),
-            Err(TopicError::MalformedUtf8) => {
-                return Err(Failure::usage(format!(
-                    "Error: Malformed UTF-8 in {flag} argument.\n\n"
-                )));
-            }
-            Err(TopicError::Empty) => match personality {
-                // mosquitto_pub accepts '' here and fails at publish time with exit 0.
-                Personality::Mosquitto => Some(String::new()),
-                Personality::Mqtk => {
-                    return Err(Failure::usage(
-                        "Error: Empty topic: a topic needs at least one character.\n",
-                    ));
-                }
-            },
-            Err(TopicError::Invalid) => {
-                return Err(Failure::usage(format!(
-                    "Error: Invalid publish topic '{}', does it contain '+' or '#'?\n",
-                    String::from_utf8_lossy(bytes)
-                )));
-            }
-        },
-        None => None,
-    };
 
+    // mosquitto_pub reads -f and -s before it checks that there is a topic.
     let source = if let Some(m) = args.message.first() {
-        let bytes = m.as_bytes();
-        if bytes.len() > MAX_PACKET_SIZE {
-            return Err(Failure::usage(
-                "Error: Message length must be less than 268435455 bytes.\n\n",
-            ));
-        }
-        Some(Source::Message(Bytes::copy_from_slice(bytes)))
+        Some(Source::Payload(message(m.as_bytes())?))
     } else if let Some(f) = args.file.first() {
-        Some(Source::File(f.clone()))
+        Some(Source::Payload(load_file(f).map_err(hush)?))
     } else if args.stdin_file > 0 {
-        Some(Source::Stdin)
+        Some(Source::Payload(load_stdin().map_err(hush)?))
     } else if args.stdin_line > 0 {
         Some(Source::Lines)
     } else if args.null_message > 0 {
-        Some(Source::Null)
+        Some(Source::Payload(Bytes::new()))
     } else {
         None
     };
@@ -448,6 +529,7 @@ pub fn publish(
             stdout: usage,
         });
     };
+    runtime_checks(&args.conn, &conn).map_err(hush)?;
 
     // Properties only exist in v5. mosquitto (quirk) then publishes nothing and exits 0.
     let props_without_v5 = !props.publish.is_empty() && conn.protocol != Protocol::V5;

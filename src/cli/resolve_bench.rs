@@ -17,7 +17,9 @@ fn positive(value: f64, flag: &str) -> Result<f64, Failure> {
     if value.is_finite() && value > 0.0 {
         Ok(value)
     } else {
-        Err(Failure::usage(format!("Error: {flag} must be a number greater than 0, got {value}.\n")))
+        Err(Failure::usage(format!(
+            "Error: {flag} must be a number greater than 0, got {value}.\n"
+        )))
     }
 }
 
@@ -30,7 +32,10 @@ pub fn bench(args: BenchArgs, matches: &ArgMatches) -> Result<Config, Failure> {
             .property
             .chunks(3)
             .enumerate()
-            .map(|(position, words)| PropertyArg { position, words: words.to_vec() })
+            .map(|(position, words)| PropertyArg {
+                position,
+                words: words.to_vec(),
+            })
             .collect(),
         ..Scanned::default()
     };
@@ -57,35 +62,65 @@ pub fn bench(args: BenchArgs, matches: &ArgMatches) -> Result<Config, Failure> {
     if args.pubs == 0 && matches!(scenario, Scenario::PubSub | Scenario::Pub) {
         return Err(Failure::usage("Error: --pubs must be at least 1.\n"));
     }
+    if args.pubs > crate::bench::payload::MAX_PUBLISHERS {
+        return Err(Failure::usage(format!(
+            "Error: --pubs must be at most {} (payloads carry a 16-bit publisher index).\n",
+            crate::bench::payload::MAX_PUBLISHERS
+        )));
+    }
     if args.subs == 0 && matches!(scenario, Scenario::PubSub | Scenario::Sub) {
         return Err(Failure::usage("Error: --subs must be at least 1.\n"));
+    }
+    if args.clients == 0 && scenario == Scenario::Conn {
+        return Err(Failure::usage("Error: --clients must be at least 1.\n"));
     }
     if args.count == Some(0) {
         return Err(Failure::usage("Error: --count must be at least 1.\n"));
     }
     let duration = Duration::from_secs_f64(positive(args.duration.unwrap_or(10.0), "--duration")?);
-    let warmup = args.warmup.unwrap_or(if args.count.is_some() { 0.0 } else { 1.0 });
+    let warmup = args
+        .warmup
+        .unwrap_or(if args.count.is_some() { 0.0 } else { 1.0 });
     if !(warmup.is_finite() && warmup >= 0.0) {
-        return Err(Failure::usage("Error: --warmup must be 0 or more seconds.\n"));
+        return Err(Failure::usage(
+            "Error: --warmup must be 0 or more seconds.\n",
+        ));
     }
     let rate = args.rate.map(|r| positive(r, "--rate")).transpose()?;
-    let connect_rate = args.connect_rate.map(|r| positive(r, "--connect-rate")).transpose()?;
-    let sub_topic = args.sub_topic.clone().unwrap_or_else(|| args.topic.replace("%i", "+").replace("%c", "+"));
+    let connect_rate = args
+        .connect_rate
+        .map(|r| positive(r, "--connect-rate"))
+        .transpose()?;
+    let sub_topic = args
+        .sub_topic
+        .clone()
+        .unwrap_or_else(|| args.topic.replace("%i", "+").replace("%c", "+"));
     for template in [&args.topic, &sub_topic] {
         let sample = crate::bench::expand(template, 0, "id");
         if crate::conn::topic::check_filter(sample.as_bytes()).is_err() {
-            return Err(Failure::usage(format!("Error: Invalid topic template '{template}'.\n")));
+            return Err(Failure::usage(format!(
+                "Error: Invalid topic template '{template}'.\n"
+            )));
         }
     }
-    if crate::conn::topic::check_publish(crate::bench::expand(&args.topic, 0, "id").as_bytes()).is_err() {
-        return Err(Failure::usage(format!("Error: Invalid publish topic template '{}'.\n", args.topic)));
+    if crate::conn::topic::check_publish(crate::bench::expand(&args.topic, 0, "id").as_bytes())
+        .is_err()
+    {
+        return Err(Failure::usage(format!(
+            "Error: Invalid publish topic template '{}'.\n",
+            args.topic
+        )));
     }
     let id_prefix = match &args.conn.id_prefix {
         Some(p) => p.clone(),
         None => format!("mqtk-bench-{}", std::process::id()),
     };
     let series = args.series.clone().map(|p| {
-        let format = if args.series_format == "ndjson" { SeriesFormat::Ndjson } else { SeriesFormat::Csv };
+        let format = if args.series_format == "ndjson" {
+            SeriesFormat::Ndjson
+        } else {
+            SeriesFormat::Csv
+        };
         (p, format)
     });
     Ok(Config {

@@ -51,10 +51,10 @@ pub fn subscribe(
     scanned: &Scanned,
     personality: Personality,
 ) -> Result<SubscribeRequest, Failure> {
-    if personality == Personality::Mosquitto {
-        if let Some(flag) = args.mqtk_extension() {
-            return Err(Failure::usage(format!("Error: Unknown option '{flag}'.\n")));
-        }
+    if personality == Personality::Mosquitto
+        && let Some(flag) = args.mqtk_extension()
+    {
+        return Err(Failure::usage(format!("Error: Unknown option '{flag}'.\n")));
     }
     let props = properties::parse(&scanned.properties, personality)?;
     let (mut conn, url_topic) = connection(&args.conn, matches, scanned, &props, personality)?;
@@ -158,19 +158,17 @@ pub fn subscribe(
         .collect::<Result<Vec<_>, _>>()?;
 
     // libmosquitto sets the v5 receive maximum to -C when it is below 20.
-    if conn.protocol == Protocol::V5 {
-        if let Some(n) = count.filter(|&n| n < 20) {
-            if !conn
-                .connect_properties
-                .0
-                .iter()
-                .any(|p| matches!(p, Property::ReceiveMaximum(_)))
-            {
-                conn.connect_properties
-                    .0
-                    .push(Property::ReceiveMaximum(n as u16));
-            }
-        }
+    if conn.protocol == Protocol::V5
+        && let Some(n) = count.filter(|&n| n < 20)
+        && !conn
+            .connect_properties
+            .0
+            .iter()
+            .any(|p| matches!(p, Property::ReceiveMaximum(_)))
+    {
+        conn.connect_properties
+            .0
+            .push(Property::ReceiveMaximum(n as u16));
     }
     let stop = Stop {
         count,

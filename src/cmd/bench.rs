@@ -20,11 +20,21 @@ pub async fn run(config: Config) -> Result<u8, Failure> {
     if report.connect_failures > 0 {
         return Err(Failure::code(
             Code::BenchFailed,
-            format!("Error: {} clients could not connect or subscribe.\n", report.connect_failures),
+            format!(
+                "Error: {} clients could not connect or subscribe.\n",
+                report.connect_failures
+            ),
         ));
     }
     if report.lost > 0 && config.qos != Qos::AtMostOnce {
-        return Err(Failure::code(Code::BenchFailed, format!("Error: {} messages lost at QoS {}.\n", report.lost, config.qos.number())));
+        return Err(Failure::code(
+            Code::BenchFailed,
+            format!(
+                "Error: {} messages lost at QoS {}.\n",
+                report.lost,
+                config.qos.number()
+            ),
+        ));
     }
     Ok(0)
 }

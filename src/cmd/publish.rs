@@ -1,6 +1,8 @@
 //! `mqtk pub`: publish one message (optionally repeated), a file, all of stdin, or stdin line by line.
 
-use std::path::PathBuf;
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -11,19 +13,13 @@ use crate::conn::{
 };
 use crate::exit::Failure;
 
-/// Where the message comes from.
+/// Where the messages come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Source {
-    /// `-m`: the argument's bytes.
-    Message(Bytes),
-    /// `-f`: a whole file, read before connecting.
-    File(PathBuf),
-    /// `-s`: all of stdin, read before connecting.
-    Stdin,
+    /// One payload, read before connecting: `-m`, `-f` and `-s` bytes, or `-n`'s empty message.
+    Payload(Bytes),
     /// `-l`: one message per line, streamed.
     Lines,
-    /// `-n`: a zero-length message.
-    Null,
 }
 
 /// A validated `pub` invocation.
@@ -43,39 +39,53 @@ pub struct Config {
     pub publish_nothing: bool,
 }
 
-/// Reads `-f`/`-s` input before connecting, with mosquitto's messages.
-fn load(source: &Source) -> Result<Option<Bytes>, Failure> {
-    use std::io::Read;
-    let data = match source {
-        Source::Message(b) => b.clone(),
-        Source::Null => Bytes::new(),
-        Source::Lines => return Ok(None),
-        Source::File(path) => {
-            let shown = path.display();
-            let data = std::fs::read(path).map_err(|_| {
-                Failure::runtime(1, format!("Error: Unable to open file \"{shown}\".\nError loading input file \"{shown}\".\n"))
-            })?;
-            Bytes::from(data)
-        }
-        Source::Stdin => {
-            let mut data = Vec::new();
-            let read = std::io::stdin().lock().read_to_end(&mut data);
-            if read.is_err() || data.is_empty() {
-                return Err(Failure::runtime(
-                    1,
-                    "Error: Zero length input.\nError loading input from stdin.\n",
-                ));
-            }
-            Bytes::from(data)
-        }
+/// Reads a `-f` file whole, with mosquitto's messages (it checks the size before reading).
+pub fn load_file(path: &Path) -> Result<Bytes, Failure> {
+    let shown = path.display();
+    let failed = |first: String| {
+        Failure::runtime(1, format!("{first}Error loading input file \"{shown}\".\n"))
     };
-    if data.len() > MAX_PACKET_SIZE {
-        return Err(Failure::runtime(
-            1,
-            "Error: Message length must be less than 268435455 bytes.\n",
-        ));
+    let mut file = File::open(path)
+        .map_err(|_| failed(format!("Error: Unable to open file \"{shown}\".\n")))?;
+    let too_large = || {
+        failed(format!(
+            "Error: File must be less than {MAX_PACKET_SIZE} bytes.\n\n"
+        ))
+    };
+    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+    if len > MAX_PACKET_SIZE as u64 {
+        return Err(too_large());
     }
-    Ok(Some(data))
+    let mut data = Vec::with_capacity(len as usize);
+    file.read_to_end(&mut data)
+        .map_err(|e| failed(format!("Error: Unable to read file \"{shown}\": {e}.\n")))?;
+    if data.len() > MAX_PACKET_SIZE {
+        return Err(too_large());
+    }
+    Ok(Bytes::from(data))
+}
+
+/// Reads all of stdin for `-s`, with mosquitto's messages: empty input is an error.
+pub fn load_stdin() -> Result<Bytes, Failure> {
+    let failed =
+        |first: &str| Failure::runtime(1, format!("{first}Error loading input from stdin.\n"));
+    let mut data = Vec::new();
+    // One byte more than allowed is enough to know the input is too long.
+    let limit = MAX_PACKET_SIZE as u64 + 1;
+    std::io::stdin()
+        .lock()
+        .take(limit)
+        .read_to_end(&mut data)
+        .map_err(|_| failed("Error: Zero length input.\n"))?;
+    if data.len() > MAX_PACKET_SIZE {
+        return Err(failed(&format!(
+            "Error: Message length must be less than {MAX_PACKET_SIZE} bytes.\n\n"
+        )));
+    }
+    if data.is_empty() {
+        return Err(failed("Error: Zero length input.\n"));
+    }
+    Ok(Bytes::from(data))
 }
 
 /// Builds PUBLISH requests, managing the v5 topic alias as mosquitto does: the topic goes with the
@@ -125,7 +135,6 @@ impl Publisher {
 /// Runs `pub`; returns the exit status.
 pub async fn run(conn: Options, config: Config, personality: Personality) -> Result<u8, Failure> {
     let quiet = conn.quiet;
-    let payload = load(&config.source)?;
     let protocol = conn.protocol;
     let connect_failure = |f: ConnectFailure| f.to_failure(true);
     let session = Session::connect(conn, false)
@@ -142,8 +151,8 @@ pub async fn run(conn: Options, config: Config, personality: Personality) -> Res
     }
 
     let mut publisher = Publisher::new(&config, protocol);
-    match payload {
-        Some(payload) => {
+    match &config.source {
+        Source::Payload(payload) => {
             for i in 0..config.repeat {
                 session
                     .publish(publisher.next(payload.clone()))
@@ -158,7 +167,7 @@ pub async fn run(conn: Options, config: Config, personality: Personality) -> Res
                 }
             }
         }
-        None => {
+        Source::Lines => {
             let mut lines = super::stdin_lines::spawn();
             while let Some(batch) = lines.recv().await {
                 let batch = batch
@@ -172,6 +181,8 @@ pub async fn run(conn: Options, config: Config, personality: Personality) -> Res
             }
         }
     }
+    // Every acknowledgement must be in before the refusals are counted.
+    session.flush().await.map_err(connect_failure)?;
     let refused = session.refused_reason();
     session.disconnect().await.map_err(connect_failure)?;
     // mosquitto only warns when the broker refuses a publish; under mqtk the exit status says so.

@@ -112,9 +112,37 @@ struct Run {
     held: HashMap<u16, Message>,
     removals: Option<mpsc::UnboundedSender<Bytes>>,
     random: Random,
+    /// UNSUBSCRIBEs requested and not yet written. libmosquitto writes SUBSCRIBE and every
+    /// UNSUBSCRIBE before it reads anything; rumqttc may read the SUBACK in between, so incoming
+    /// packets wait here until the last UNSUBSCRIBE is out, to keep `-d` output in mosquitto's order.
+    unsubscribes_unsent: usize,
+    waiting: Vec<Delivery>,
 }
 
 impl Run {
+    /// Handles one delivery in mosquitto's order (see `unsubscribes_unsent`).
+    async fn deliver(&mut self, session: &Session, d: Delivery) -> Result<Option<End>, Failure> {
+        let outgoing_unsubscribe = matches!(d.event, Event::SentUnsubscribe { .. });
+        if self.unsubscribes_unsent > 0 && !outgoing_unsubscribe && !is_outgoing(&d.event) {
+            self.waiting.push(d);
+            return Ok(None);
+        }
+        if let Some(end) = self.event(session, d).await? {
+            return Ok(Some(end));
+        }
+        if outgoing_unsubscribe && self.unsubscribes_unsent > 0 {
+            self.unsubscribes_unsent -= 1;
+            if self.unsubscribes_unsent == 0 {
+                for waiting in std::mem::take(&mut self.waiting) {
+                    if let Some(end) = self.event(session, waiting).await? {
+                        return Ok(Some(end));
+                    }
+                }
+            }
+        }
+        Ok(None)
+    }
+
     fn subscriptions(&self) -> Vec<Subscription> {
         let retain_handling = if self.config.no_retained { 2 } else { 0 };
         self.config
@@ -148,10 +176,11 @@ impl Run {
         {
             return Ok(None);
         }
-        if c.remove_retained && msg.retain {
-            if let Some(tx) = &self.removals {
-                let _ = tx.send(msg.topic.clone());
-            }
+        if c.remove_retained
+            && msg.retain
+            && let Some(tx) = &self.removals
+        {
+            let _ = tx.send(msg.topic.clone());
         }
         let keep = c.random_filter.is_none_or(|p| self.random.chance() < p);
         if keep {
@@ -170,10 +199,10 @@ impl Run {
 
     /// One event from the connection layer. Returns `Some` to stop.
     async fn event(&mut self, session: &Session, d: Delivery) -> Result<Option<End>, Failure> {
-        if let Some(line) = &d.debug_line {
-            if self.printer.raw(format!("{line}\n").as_bytes()).is_err() {
-                return Ok(Some(End::Disconnect(0)));
-            }
+        if let Some(line) = &d.debug_line
+            && self.printer.raw(format!("{line}\n").as_bytes()).is_err()
+        {
+            return Ok(Some(End::Disconnect(0)));
         }
         match d.event {
             Event::ConnAck(_) => {
@@ -185,6 +214,7 @@ impl Run {
                     .subscribe(&self.subscriptions(), props)
                     .await
                     .map_err(lost)?;
+                self.unsubscribes_unsent = self.config.unsubscribe.len();
                 for f in self.config.unsubscribe.clone() {
                     session.unsubscribe(f).await.map_err(lost)?;
                 }
@@ -237,6 +267,23 @@ impl Run {
         }
         Ok(None)
     }
+}
+
+/// Whether an event is a packet we wrote (those never wait: see `Run::unsubscribes_unsent`).
+fn is_outgoing(event: &Event) -> bool {
+    matches!(
+        event,
+        Event::ConnectSent
+            | Event::SentPublish { .. }
+            | Event::SentPubAck { .. }
+            | Event::SentPubRec { .. }
+            | Event::SentPubRel { .. }
+            | Event::SentPubComp { .. }
+            | Event::SentSubscribe { .. }
+            | Event::SentUnsubscribe { .. }
+            | Event::SentPingReq
+            | Event::SentDisconnect
+    )
 }
 
 /// Starts the task that clears retained messages for `--remove-retained`: an empty retained QoS 1
@@ -301,6 +348,8 @@ pub async fn run(conn: Options, config: Config) -> Result<u8, Failure> {
         held: HashMap::new(),
         removals: None,
         random: Random::new(),
+        unsubscribes_unsent: 0,
+        waiting: Vec::new(),
     };
     let removal_task = if run.config.remove_retained {
         let (tx, task) = spawn_removals(&session);
@@ -320,7 +369,7 @@ pub async fn run(conn: Options, config: Config) -> Result<u8, Failure> {
     let end = loop {
         tokio::select! {
             delivery = session.next_event() => match delivery {
-                Some(d) => match run.event(&session, d).await {
+                Some(d) => match run.deliver(&session, d).await {
                     Ok(Some(end)) => break end,
                     Ok(None) => {}
                     Err(failure) => break End::Fail(failure),

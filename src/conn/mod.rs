@@ -25,7 +25,8 @@ pub use session::{ConnectFailure, Session};
 /// The MQTT maximum packet size (the largest remaining length a fixed header can encode).
 pub const MAX_PACKET_SIZE: usize = 268_435_455;
 
-/// Quality of service.
+/// Quality of service (MQTT's own names for the levels).
+#[allow(clippy::enum_variant_names)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
 pub enum Qos {
     #[default]

@@ -22,7 +22,7 @@ pub enum Property {
     MaximumPacketSize(u32),
     WillDelayInterval(u32),
     ReasonString(String),
-    UserProperty(String, String),
+    User(String, String),
 }
 
 /// The properties given for one packet type, in command-line order.
@@ -40,7 +40,7 @@ impl Properties {
         self.0
             .iter()
             .filter_map(|p| match p {
-                Property::UserProperty(k, v) => Some((k.clone(), v.clone())),
+                Property::User(k, v) => Some((k.clone(), v.clone())),
                 _ => None,
             })
             .collect()

@@ -9,7 +9,7 @@ use tokio::task::JoinHandle;
 
 use super::backend::{self, Client};
 use super::driver::{self, Driver};
-use super::event::{ConnAck, Event};
+use super::event::Event;
 use super::{Options, Outgoing, Protocol, Qos, Subscription};
 use crate::exit::{self, Code, Failure};
 
@@ -144,7 +144,11 @@ impl Publisher {
     pub async fn publish(&self, msg: Outgoing) -> Result<(), ConnectFailure> {
         self.shared.outstanding.fetch_add(1, Ordering::SeqCst);
         // Only tracing shows the topic: do not pay for a copy per message otherwise.
-        let topic = if self.shared.keep_topics { msg.topic.clone() } else { String::new() };
+        let topic = if self.shared.keep_topics {
+            msg.topic.clone()
+        } else {
+            String::new()
+        };
         let record = Record {
             topic,
             qos: msg.qos,
@@ -207,7 +211,6 @@ pub struct Session {
     shared: Arc<Shared>,
     driver: Option<JoinHandle<Result<(), ConnectFailure>>>,
     events: Option<mpsc::Receiver<Delivery>>,
-    connack: ConnAck,
     protocol: Protocol,
 }
 
@@ -225,7 +228,10 @@ impl Session {
             return Err(ConnectFailure::Lookup);
         }
         let (client, event_loop) = backend::build(&opts);
-        let shared = Arc::new(Shared { keep_topics: opts.debug || opts.trace.is_some(), ..Shared::default() });
+        let shared = Arc::new(Shared {
+            keep_topics: opts.debug || opts.trace.is_some(),
+            ..Shared::default()
+        });
         let (connack_tx, connack_rx) = oneshot::channel();
         let (events_tx, events_rx) = if want_events {
             let (tx, rx) = mpsc::channel::<Delivery>(1024);
@@ -237,12 +243,11 @@ impl Session {
         let driver = Driver::new(opts, event_loop, shared.clone(), events_tx);
         let handle = tokio::spawn(driver::run(driver, connack_tx));
         match connack_rx.await {
-            Ok(Ok(connack)) => Ok(Session {
+            Ok(Ok(_)) => Ok(Session {
                 client,
                 shared,
                 driver: Some(handle),
                 events: events_rx,
-                connack,
                 protocol,
             }),
             Ok(Err(failure)) => Err(failure),
@@ -251,11 +256,6 @@ impl Session {
                 _ => Err(ConnectFailure::Protocol("connection task ended".into())),
             },
         }
-    }
-
-    /// What the broker said in the first CONNACK.
-    pub fn connack(&self) -> &ConnAck {
-        &self.connack
     }
 
     /// The protocol version in use.

@@ -11,18 +11,6 @@ pub enum Scheme {
     Wss,
 }
 
-impl Scheme {
-    /// The scheme's default port.
-    pub fn default_port(self) -> u16 {
-        match self {
-            Scheme::Mqtt => 1883,
-            Scheme::Mqtts => 8883,
-            Scheme::Ws => 80,
-            Scheme::Wss => 443,
-        }
-    }
-}
-
 /// The parts of a `-L` URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BrokerUrl {

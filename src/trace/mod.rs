@@ -32,10 +32,10 @@ impl Tap {
     /// Observes one event; returns the `-d` line(s) for it, which the caller prints on stdout in
     /// order with message output. `--trace` output goes straight to stderr.
     pub fn observe(&mut self, event: &Event, sent: Option<&Sent>, at: Instant) -> Option<String> {
-        if let Event::ConnAck(ack) = event {
-            if let (Some(id), Some(debug)) = (&ack.assigned_client_id, self.debug.as_mut()) {
-                debug.set_client_id(id);
-            }
+        if let Event::ConnAck(ack) = event
+            && let (Some(id), Some(debug)) = (&ack.assigned_client_id, self.debug.as_mut())
+        {
+            debug.set_client_id(id);
         }
         if let Some(rich) = self.rich.as_mut() {
             rich.observe(event, sent, at);

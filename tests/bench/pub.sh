@@ -1,0 +1,323 @@
+#!/usr/bin/env bash
+# Benchmark: mqtk pub against mosquitto_pub, same broker, same run.
+#
+#   bash tests/bench/pub.sh
+#
+# Starts a private mosquitto on a free loopback port, builds mqtk in release mode, then measures
+#   (a) one-shot `pub -m` wall time with hyperfine (mean +- sd), at QoS 0 and 1;
+#   (b) `pub -l` throughput at QoS 0, 1 and 2 from a file of 64-byte lines, wall time and msgs/s
+#       (median of ROUNDS runs). For QoS 1/2 a `mosquitto_sub -C N` at the same QoS, subscribed
+#       before the publisher starts, checks that every message arrived.
+# Prints a table with the ratio mqtk/mosquitto and the targets from the issue.
+#
+# Environment knobs (defaults in brackets):
+#   RUNS [200]  WARMUP [20]  hyperfine runs and warmup runs per one-shot command
+#   N0 [200000]  N1 [60000]  N2 [50000]  lines per -l run at QoS 0, 1, 2. Keep N1 and N2 at
+#       most 65535: mosquitto_pub 2.0.11 -l at QoS 1/2 matches the last message by its mid, mids wrap
+#       at 65535, so with more lines it can disconnect early (100000 lines: ~34,470 delivered, exit 0).
+#   ROUNDS [3]  -l runs per client and QoS (the median is reported)
+#   MQTK [built here]  path of an mqtk binary to use instead of building one
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
+
+RUNS=${RUNS:-200}
+WARMUP=${WARMUP:-20}
+N0=${N0:-200000}
+N1=${N1:-60000}
+N2=${N2:-50000}
+ROUNDS=${ROUNDS:-3}
+PAYLOAD_BYTES=64
+SUB_TIMEOUT=60
+
+step() { printf '\n==> %s\n' "$*" >&2; }
+die() {
+    echo "error: $*" >&2
+    exit 1
+}
+
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then
+        "$@"
+    elif command -v sudo >/dev/null 2>&1; then
+        sudo -n "$@"
+    else
+        return 1
+    fi
+}
+
+# ---------------------------------------------------------------------------------------------
+# Tools
+# ---------------------------------------------------------------------------------------------
+for tool in mosquitto mosquitto_pub mosquitto_sub; do
+    command -v "$tool" >/dev/null 2>&1 ||
+        die "$tool not found: apt-get install mosquitto mosquitto-clients"
+done
+if ! command -v hyperfine >/dev/null 2>&1; then
+    step "Installing hyperfine"
+    export DEBIAN_FRONTEND=noninteractive
+    { as_root apt-get update -q && as_root apt-get install -y -q hyperfine; } ||
+        die "hyperfine is missing and could not be installed (apt-get install hyperfine)"
+fi
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/mqtk-bench.XXXXXX")
+BROKER_PID=
+SUB_PID=
+cleanup() {
+    [ -n "$SUB_PID" ] && kill "$SUB_PID" 2>/dev/null || true
+    if [ -n "$BROKER_PID" ]; then
+        kill "$BROKER_PID" 2>/dev/null || true
+        wait "$BROKER_PID" 2>/dev/null || true
+    fi
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+if [ -n "${MQTK:-}" ]; then
+    [ -x "$MQTK" ] || die "MQTK=$MQTK is not an executable"
+else
+    step "Building mqtk (release)"
+    cargo build --release --locked >&2
+    target_dir=$(cargo metadata --format-version 1 --no-deps |
+        grep -o '"target_directory":"[^"]*"' | cut -d'"' -f4)
+    MQTK="$target_dir/release/mqtk"
+fi
+MOSQ_PUB=$(command -v mosquitto_pub)
+
+# An empty home (after building: rustup needs the real one), so a ~/.config/mosquitto_pub or
+# mosquitto_sub options file cannot change what the clients do.
+mkdir -p "$WORK/home"
+export HOME="$WORK/home" XDG_CONFIG_HOME="$WORK/home"
+
+# ---------------------------------------------------------------------------------------------
+# Broker
+# ---------------------------------------------------------------------------------------------
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+start_broker() {
+    local attempt conf log
+    conf="$WORK/mosquitto.conf"
+    log="$WORK/mosquitto.log"
+    for attempt in 1 2 3 4 5 6 7 8 9 10; do
+        PORT=$((20000 + RANDOM % 40000))
+        port_open "$PORT" && continue
+        {
+            echo "listener $PORT 127.0.0.1"
+            echo "allow_anonymous true"
+            # As root mosquitto drops to user `mosquitto`, which cannot write our log.
+            [ "$(id -u)" -eq 0 ] && echo "user root"
+            echo "persistence false"
+            echo "log_dest file $log"
+            # `subscribe` shows when the checking subscriber is ready; no per-packet debug logging.
+            echo "log_type error"
+            echo "log_type warning"
+            echo "log_type notice"
+            echo "log_type information"
+            echo "log_type subscribe"
+            # No $SYS updates in the middle of a measurement.
+            echo "sys_interval 0"
+            # The default (1000) lets the broker drop QoS 1/2 messages for a subscriber that falls
+            # behind a fast publisher; the check needs every message queued, not dropped.
+            echo "max_queued_messages 1000000"
+        } >"$conf"
+        : >"$log"
+        mosquitto -c "$conf" 2>>"$WORK/mosquitto.stderr" &
+        BROKER_PID=$!
+        local i
+        for i in $(seq 1 500); do
+            if ! kill -0 "$BROKER_PID" 2>/dev/null; then
+                break
+            fi
+            if grep -q ' running' "$log" && port_open "$PORT"; then
+                return 0
+            fi
+            sleep 0.01
+        done
+        kill "$BROKER_PID" 2>/dev/null || true
+        wait "$BROKER_PID" 2>/dev/null || true
+        BROKER_PID=
+        grep -q 'Address already in use' "$log" "$WORK/mosquitto.stderr" 2>/dev/null && continue
+        cat "$log" "$WORK/mosquitto.stderr" >&2
+        die "mosquitto did not start"
+    done
+    die "no free port for mosquitto after 10 attempts"
+}
+
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+step "Starting mosquitto"
+start_broker
+BROKER_LOG="$WORK/mosquitto.log"
+echo "broker: $(mosquitto -h 2>&1 | head -n 1 || true), 127.0.0.1:$PORT" >&2
+
+# ---------------------------------------------------------------------------------------------
+# Input: one file of 64-byte lines (distinct payloads) per size
+# ---------------------------------------------------------------------------------------------
+make_lines() { awk -v n="$1" -v w="$PAYLOAD_BYTES" 'BEGIN { for (i = 1; i <= n; i++) printf "%0" w "d\n", i }'; }
+make_lines "$N0" >"$WORK/lines0"
+make_lines "$N1" >"$WORK/lines1"
+make_lines "$N2" >"$WORK/lines2"
+
+# ---------------------------------------------------------------------------------------------
+# Helpers
+# ---------------------------------------------------------------------------------------------
+now() { echo "$EPOCHREALTIME"; }
+calc() { awk "BEGIN { printf \"$1\", $2 }"; }
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# Starts `mosquitto_sub -C count` on topic at qos, and returns once the broker logged the subscription.
+start_checker() {
+    local topic=$1 qos=$2 count=$3 id=$4 mark
+    mark=$(wc -c <"$BROKER_LOG")
+    mosquitto_sub -h 127.0.0.1 -p "$PORT" -i "$id" -t "$topic" -q "$qos" -C "$count" \
+        >"$WORK/sub.out" 2>"$WORK/sub.err" &
+    SUB_PID=$!
+    local i
+    for i in $(seq 1 1000); do
+        if tail -c +"$((mark + 1))" "$BROKER_LOG" | grep -q ": $id $qos $topic\$"; then
+            return 0
+        fi
+        kill -0 "$SUB_PID" 2>/dev/null || break
+        sleep 0.01
+    done
+    cat "$WORK/sub.err" >&2
+    die "checking subscriber $id did not subscribe"
+}
+
+# Waits for the checker to receive everything (or SUB_TIMEOUT); sets RECEIVED to its line count.
+finish_checker() {
+    local i
+    for i in $(seq 1 $((SUB_TIMEOUT * 100))); do
+        kill -0 "$SUB_PID" 2>/dev/null || break
+        sleep 0.01
+    done
+    kill "$SUB_PID" 2>/dev/null || true
+    wait "$SUB_PID" 2>/dev/null || true
+    SUB_PID=
+    RECEIVED=$(wc -l <"$WORK/sub.out")
+}
+
+# One -l run: sets SECONDS_TAKEN and RECEIVED (received is "-" at QoS 0).
+run_lines() {
+    local client=$1 qos=$2 n=$3 round=$4 topic start end status
+    topic="bench/$client/q$qos/$round"
+    RECEIVED=-
+    if [ "$qos" -gt 0 ]; then
+        start_checker "$topic" "$qos" "$n" "bench-check-$client-$qos-$round"
+    fi
+    local cmd
+    if [ "$client" = mosquitto ]; then
+        cmd=("$MOSQ_PUB")
+    else
+        cmd=("$MQTK" pub)
+    fi
+    start=$(now)
+    status=0
+    "${cmd[@]}" -h 127.0.0.1 -p "$PORT" -t "$topic" -q "$qos" -l <"$WORK/lines$qos" \
+        2>"$WORK/pub.err" || status=$?
+    end=$(now)
+    if [ "$status" -ne 0 ]; then
+        cat "$WORK/pub.err" >&2
+        echo "warning: $client pub -l -q $qos exited with $status" >&2
+    fi
+    if [ "$qos" -gt 0 ]; then
+        finish_checker
+    fi
+    SECONDS_TAKEN=$(calc '%.6f' "$end - $start")
+}
+
+# ---------------------------------------------------------------------------------------------
+# (a) One-shot publish
+# ---------------------------------------------------------------------------------------------
+declare -A ONESHOT
+for qos in 0 1; do
+    step "One-shot pub -m -q $qos: hyperfine, $WARMUP warmup + $RUNS runs each"
+    csv="$WORK/oneshot$qos.csv"
+    hyperfine -N --style basic --warmup "$WARMUP" --runs "$RUNS" --export-csv "$csv" \
+        -n mosquitto "$MOSQ_PUB -h 127.0.0.1 -p $PORT -t bench/oneshot -q $qos -m hello" \
+        -n mqtk "$MQTK pub -h 127.0.0.1 -p $PORT -t bench/oneshot -q $qos -m hello" >&2
+    # CSV columns: command,mean,stddev,median,user,system,min,max (seconds).
+    while IFS=, read -r name mean stddev _; do
+        ONESHOT[$name,$qos]="$mean $stddev"
+    done < <(tail -n +2 "$csv")
+done
+
+# ---------------------------------------------------------------------------------------------
+# (b) -l throughput
+# ---------------------------------------------------------------------------------------------
+declare -A SECS RECV
+N=([0]=$N0 [1]=$N1 [2]=$N2)
+for qos in 0 1 2; do
+    n=${N[$qos]}
+    step "pub -l -q $qos: $n lines of $PAYLOAD_BYTES bytes, $ROUNDS rounds, clients alternating"
+    for client in mosquitto mqtk; do
+        : >"$WORK/times.$client.$qos"
+        RECV[$client,$qos]=
+    done
+    for round in $(seq 1 "$ROUNDS"); do
+        for client in mosquitto mqtk; do
+            run_lines "$client" "$qos" "$n" "$round"
+            secs=$SECONDS_TAKEN received=$RECEIVED
+            echo "$secs" >>"$WORK/times.$client.$qos"
+            printf '  round %d %-9s %8.3f s  %10.0f msgs/s  received %s\n' "$round" "$client" \
+                "$secs" "$(calc '%.0f' "$n / $secs")" "$received" >&2
+            RECV[$client,$qos]="${RECV[$client,$qos]}${RECV[$client,$qos]:+,}$received"
+        done
+    done
+    for client in mosquitto mqtk; do
+        SECS[$client,$qos]=$(median <"$WORK/times.$client.$qos")
+    done
+done
+
+# ---------------------------------------------------------------------------------------------
+# Report
+# ---------------------------------------------------------------------------------------------
+verdict() { awk "BEGIN { print ($1) ? \"met\" : \"MISSED\" }"; }
+# True when every checked round of client at qos delivered all n messages.
+complete() {
+    local r
+    for r in ${RECV[$1,$2]//,/ }; do
+        [ "$r" = - ] || [ "$r" -eq "$3" ] || return 1
+    done
+}
+
+echo
+echo "mqtk pub vs mosquitto_pub: $(nproc) cores, $(uname -sr), $(mosquitto -h 2>&1 | head -n 1 || true)"
+echo "load average before: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "mqtk: $("$MQTK" --version 2>/dev/null || echo "?"); one-shot: hyperfine mean +- sd over $RUNS runs;" \
+    "-l: median of $ROUNDS rounds, $PAYLOAD_BYTES-byte payloads"
+echo
+printf '%-22s %-22s %-22s %-14s %-10s %s\n' case mosquitto_pub "mqtk pub" "mqtk/mosquitto" target result
+printf '%-22s %-22s %-22s %-14s %-10s %s\n' ---- ------------- -------- -------------- ------ ------
+for qos in 0 1; do
+    read -r m_mean m_sd <<<"${ONESHOT[mosquitto,$qos]}"
+    read -r k_mean k_sd <<<"${ONESHOT[mqtk,$qos]}"
+    ratio=$(calc '%.2f' "$k_mean / $m_mean")
+    printf '%-22s %-22s %-22s %-14s %-10s %s\n' "one-shot -m -q $qos" \
+        "$(calc '%.2f +- %.2f ms' "$m_mean * 1000, $m_sd * 1000")" \
+        "$(calc '%.2f +- %.2f ms' "$k_mean * 1000, $k_sd * 1000")" \
+        "${ratio}x time" "<= 1.00x" "$(verdict "$k_mean <= $m_mean")"
+done
+for qos in 0 1 2; do
+    n=${N[$qos]}
+    m=${SECS[mosquitto,$qos]}
+    k=${SECS[mqtk,$qos]}
+    target=2.0
+    [ "$qos" -eq 2 ] && target=1.5
+    ratio=$(calc '%.2f' "$m / $k")
+    result=$(verdict "$m / $k >= $target")
+    complete mosquitto "$qos" "$n" || result="$result (mosquitto_pub lost messages)"
+    complete mqtk "$qos" "$n" || result="$result (mqtk LOST MESSAGES)"
+    printf '%-22s %-22s %-22s %-14s %-10s %s\n' "-l -q $qos ($n)" \
+        "$(calc '%.3f s %7.0f/s' "$m, $n / $m")" \
+        "$(calc '%.3f s %7.0f/s' "$k, $n / $k")" \
+        "${ratio}x msgs/s" ">= ${target}x" "$result"
+done
+echo
+echo "delivered to a mosquitto_sub -C N checker (per round, expected N):"
+for qos in 1 2; do
+    for client in mosquitto mqtk; do
+        printf '  -q %d %-9s expected %d, received %s\n' "$qos" "$client" "${N[$qos]}" "${RECV[$client,$qos]}"
+    done
+done
