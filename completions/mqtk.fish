@@ -54,21 +54,22 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l will-payload -d 'Paylo
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l will-qos -d 'QoS of the last will [default: 0]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l trace-format -d '--trace output: text (for people) or json (one object per packet); implies --trace' -r -f -a "text\t''
 json\t''"
-complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l cafile -d 'Not supported yet: TLS comes with the transports' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l capath -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l cert -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l key -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l keyform -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l ciphers -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l tls-version -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l tls-alpn -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l tls-engine -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l tls-engine-kpass-sha1 -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l psk -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l psk-identity -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l proxy -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l unix -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s A -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l pw-file -d 'Password read from the first line of this file (mqtk; also: the MQTK_PASSWORD variable)' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l cafile -d 'Trust the CA certificates in this PEM file (turns TLS on; default port 8883)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l capath -d 'Trust the CA certificates (PEM) in this directory (turns TLS on)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l cert -d 'Client certificate for mutual TLS (PEM; needs --key)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l key -d 'Client private key for mutual TLS (PEM; needs --cert)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l keyform -d 'Key format: pem (engine is not supported)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l ciphers -d 'OpenSSL cipher list (not supported: rustls chooses)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l tls-version -d 'Only this TLS version: tlsv1.3 or tlsv1.2' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l tls-alpn -d 'ALPN protocol to offer' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l tls-engine -d 'OpenSSL engine (not supported)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l tls-engine-kpass-sha1 -d 'OpenSSL engine key password hash (not supported)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l psk -d 'TLS-PSK key (not supported: rustls has no TLS-PSK)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l psk-identity -d 'TLS-PSK identity (not supported)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l proxy -d 'Connect through a proxy: socks5h://[USER[:PASS]@]HOST[:PORT] (mqtk also: http://…)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l unix -d 'Connect to a Unix domain socket' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s A -d 'Connect from this local address' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s s -l stdin-file -d 'Read all of stdin and send it as one message'
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s l -l stdin-line -d 'Send each line of stdin as a message (streaming)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s n -l null-message -d 'Send a zero-length message'
@@ -79,8 +80,9 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l nodelay -d 'Disable Na
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s d -l debug -d 'Print every packet as mosquitto\'s -d does (on stdout)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l quiet -d 'Do not print runtime errors and warnings'
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l trace -d 'Show every packet on stderr with its fields, and time each QoS 1/2 handshake (mqtk only)'
-complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l tls-use-os-certs
-complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l insecure
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l tls-use-os-certs -d 'Trust the operating system\'s CA certificates (turns TLS on)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l insecure -d 'Do not check the broker\'s host name (mqtk: nor its certificate chain)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l ws -d 'Connect over WebSockets (path /mqtt; with TLS options: wss)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l help -d 'Print help'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s t -l topic -d 'Topic filter to subscribe to (repeatable; + and # wildcards)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s T -l filter-out -d 'Do not print messages whose topic matches this filter (repeatable)' -r
@@ -109,21 +111,22 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l will-payload -d 'Paylo
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l will-qos -d 'QoS of the last will [default: 0]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l trace-format -d '--trace output: text (for people) or json (one object per packet); implies --trace' -r -f -a "text\t''
 json\t''"
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l cafile -d 'Not supported yet: TLS comes with the transports' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l capath -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l cert -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l key -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l keyform -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l ciphers -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l tls-version -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l tls-alpn -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l tls-engine -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l tls-engine-kpass-sha1 -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l psk -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l psk-identity -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l proxy -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l unix -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s A -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l pw-file -d 'Password read from the first line of this file (mqtk; also: the MQTK_PASSWORD variable)' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l cafile -d 'Trust the CA certificates in this PEM file (turns TLS on; default port 8883)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l capath -d 'Trust the CA certificates (PEM) in this directory (turns TLS on)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l cert -d 'Client certificate for mutual TLS (PEM; needs --key)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l key -d 'Client private key for mutual TLS (PEM; needs --cert)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l keyform -d 'Key format: pem (engine is not supported)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l ciphers -d 'OpenSSL cipher list (not supported: rustls chooses)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l tls-version -d 'Only this TLS version: tlsv1.3 or tlsv1.2' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l tls-alpn -d 'ALPN protocol to offer' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l tls-engine -d 'OpenSSL engine (not supported)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l tls-engine-kpass-sha1 -d 'OpenSSL engine key password hash (not supported)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l psk -d 'TLS-PSK key (not supported: rustls has no TLS-PSK)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l psk-identity -d 'TLS-PSK identity (not supported)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l proxy -d 'Connect through a proxy: socks5h://[USER[:PASS]@]HOST[:PORT] (mqtk also: http://…)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l unix -d 'Connect to a Unix domain socket' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s A -d 'Connect from this local address' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s v -l verbose -d 'Print the topic before each payload'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s N -d 'Do not add a newline after each message'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s R -d 'Do not print retained messages'
@@ -140,8 +143,9 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l nodelay -d 'Disable Na
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s d -l debug -d 'Print every packet as mosquitto\'s -d does (on stdout)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l quiet -d 'Do not print runtime errors and warnings'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l trace -d 'Show every packet on stderr with its fields, and time each QoS 1/2 handshake (mqtk only)'
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l tls-use-os-certs
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l insecure
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l tls-use-os-certs -d 'Trust the operating system\'s CA certificates (turns TLS on)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l insecure -d 'Do not check the broker\'s host name (mqtk: nor its certificate chain)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l ws -d 'Connect over WebSockets (path /mqtt; with TLS options: wss)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l help -d 'Print help'
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l pubs -d 'Publishers' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l subs -d 'Subscribers' -r
@@ -176,21 +180,22 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l will-payload -d 'Pay
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l will-qos -d 'QoS of the last will [default: 0]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l trace-format -d '--trace output: text (for people) or json (one object per packet); implies --trace' -r -f -a "text\t''
 json\t''"
-complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l cafile -d 'Not supported yet: TLS comes with the transports' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l capath -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l cert -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l key -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l keyform -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l ciphers -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l tls-version -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l tls-alpn -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l tls-engine -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l tls-engine-kpass-sha1 -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l psk -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l psk-identity -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l proxy -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l unix -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s A -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l pw-file -d 'Password read from the first line of this file (mqtk; also: the MQTK_PASSWORD variable)' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l cafile -d 'Trust the CA certificates in this PEM file (turns TLS on; default port 8883)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l capath -d 'Trust the CA certificates (PEM) in this directory (turns TLS on)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l cert -d 'Client certificate for mutual TLS (PEM; needs --key)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l key -d 'Client private key for mutual TLS (PEM; needs --cert)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l keyform -d 'Key format: pem (engine is not supported)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l ciphers -d 'OpenSSL cipher list (not supported: rustls chooses)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l tls-version -d 'Only this TLS version: tlsv1.3 or tlsv1.2' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l tls-alpn -d 'ALPN protocol to offer' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l tls-engine -d 'OpenSSL engine (not supported)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l tls-engine-kpass-sha1 -d 'OpenSSL engine key password hash (not supported)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l psk -d 'TLS-PSK key (not supported: rustls has no TLS-PSK)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l psk-identity -d 'TLS-PSK identity (not supported)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l proxy -d 'Connect through a proxy: socks5h://[USER[:PASS]@]HOST[:PORT] (mqtk also: http://…)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l unix -d 'Connect to a Unix domain socket' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s A -d 'Connect from this local address' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l json -d 'Print the summary as JSON on stdout'
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s c -l disable-clean-session -d 'Keep the session on the broker (clean session off); needs -i'
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l will-retain -d 'Retain the last will'
@@ -198,8 +203,9 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l nodelay -d 'Disable 
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s d -l debug -d 'Print every packet as mosquitto\'s -d does (on stdout)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l quiet -d 'Do not print runtime errors and warnings'
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l trace -d 'Show every packet on stderr with its fields, and time each QoS 1/2 handshake (mqtk only)'
-complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l tls-use-os-certs
-complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l insecure
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l tls-use-os-certs -d 'Trust the operating system\'s CA certificates (turns TLS on)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l insecure -d 'Do not check the broker\'s host name (mqtk: nor its certificate chain)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l ws -d 'Connect over WebSockets (path /mqtt; with TLS options: wss)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l help -d 'Print help'
 complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -s t -l topic -d 'Clear retained messages whose topic matches this filter (repeatable; + and # wildcards)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -s T -l exclude -d 'Leave topics matching this filter alone (repeatable)' -r
@@ -222,21 +228,22 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l will-payload 
 complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l will-qos -d 'QoS of the last will [default: 0]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l trace-format -d '--trace output: text (for people) or json (one object per packet); implies --trace' -r -f -a "text\t''
 json\t''"
-complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l cafile -d 'Not supported yet: TLS comes with the transports' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l capath -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l cert -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l key -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l keyform -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l ciphers -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l tls-version -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l tls-alpn -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l tls-engine -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l tls-engine-kpass-sha1 -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l psk -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l psk-identity -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l proxy -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l unix -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -s A -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l pw-file -d 'Password read from the first line of this file (mqtk; also: the MQTK_PASSWORD variable)' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l cafile -d 'Trust the CA certificates in this PEM file (turns TLS on; default port 8883)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l capath -d 'Trust the CA certificates (PEM) in this directory (turns TLS on)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l cert -d 'Client certificate for mutual TLS (PEM; needs --key)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l key -d 'Client private key for mutual TLS (PEM; needs --cert)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l keyform -d 'Key format: pem (engine is not supported)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l ciphers -d 'OpenSSL cipher list (not supported: rustls chooses)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l tls-version -d 'Only this TLS version: tlsv1.3 or tlsv1.2' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l tls-alpn -d 'ALPN protocol to offer' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l tls-engine -d 'OpenSSL engine (not supported)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l tls-engine-kpass-sha1 -d 'OpenSSL engine key password hash (not supported)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l psk -d 'TLS-PSK key (not supported: rustls has no TLS-PSK)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l psk-identity -d 'TLS-PSK identity (not supported)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l proxy -d 'Connect through a proxy: socks5h://[USER[:PASS]@]HOST[:PORT] (mqtk also: http://…)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l unix -d 'Connect to a Unix domain socket' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -s A -d 'Connect from this local address' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l dry-run -d 'List what would be cleared (bytes, tab, topic; one line each) and clear nothing'
 complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l verify -d 'Subscribe again after clearing and fail (exit 75) if any retained message is left'
 complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l yes -d 'Do not ask before clearing everything (-t \'#\'); required when there is no terminal'
@@ -247,7 +254,8 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l nodelay -d 'D
 complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -s d -l debug -d 'Print every packet as mosquitto\'s -d does (on stdout)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l quiet -d 'Do not print runtime errors and warnings'
 complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l trace -d 'Show every packet on stderr with its fields, and time each QoS 1/2 handshake (mqtk only)'
-complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l tls-use-os-certs
-complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l insecure
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l tls-use-os-certs -d 'Trust the operating system\'s CA certificates (turns TLS on)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l insecure -d 'Do not check the broker\'s host name (mqtk: nor its certificate chain)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l ws -d 'Connect over WebSockets (path /mqtt; with TLS options: wss)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l help -d 'Print help'
 complete -c mqtk -n "__fish_mqtk_using_subcommand generate" -l help -d 'Print help'

@@ -9,12 +9,12 @@ use hdrhistogram::Histogram;
 
 use super::clock::Clock;
 use super::connect::{self, Pacer, client_options};
+use super::paced;
 use super::progress::{self, Progress};
 use super::publisher::{self, PubResult, Schedule};
 use super::report::{ConfigReport, Environment, Report};
 use super::stats::{self, Latency};
 use super::subscriber::{self, Listen, SubResult, Window};
-use super::timer::Timer;
 use super::{Config, Scenario, SeriesFormat, expand};
 use crate::conn::{ConnectFailure, Protocol, Qos, Session, topic};
 
@@ -222,16 +222,6 @@ pub async fn run(cfg: &Config) -> Report {
         count: publish_count,
         interval: per_pub_rate.map(|r| Duration::from_secs_f64(1.0 / r)),
     };
-    let timer = match cfg.rate.map(|_| Timer::start()) {
-        Some(Ok(timer)) => Some(timer),
-        Some(Err(e)) => {
-            report.warnings.push(format!(
-                "no precise timer ({e}): sends are paced in whole milliseconds"
-            ));
-            None
-        }
-        None => None,
-    };
     let progress = Progress::start(counters.clone(), cfg.json);
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let listen = Listen {
@@ -251,23 +241,33 @@ pub async fn run(cfg: &Config) -> Report {
         .into_iter()
         .map(|s| tokio::spawn(subscriber::run(s, listen.clone(), stop_rx.clone())))
         .collect();
-    let pub_tasks: Vec<_> = pub_sessions
-        .into_iter()
-        .zip(pub_topics.iter())
-        .map(|((i, s), (_, t))| {
-            let job = publisher::Job {
-                index: i,
-                topic: t.clone(),
-                qos: cfg.qos,
-                size: cfg.size,
-                schedule,
-                clock,
-                counters: counters.clone(),
-                timer: timer.as_ref().map(Timer::handle),
-            };
-            tokio::spawn(publisher::run(s, job))
-        })
-        .collect();
+    let mut senders = Vec::new();
+    let mut pub_tasks = Vec::new();
+    for ((i, session), (_, topic)) in pub_sessions.into_iter().zip(&pub_topics) {
+        let job = publisher::Job {
+            index: i,
+            topic: topic.clone(),
+            qos: cfg.qos,
+            size: cfg.size,
+            schedule,
+            clock,
+            counters: counters.clone(),
+        };
+        let (sender, acks) = publisher::prepare(session, job);
+        senders.push(sender);
+        pub_tasks.push(tokio::spawn(publisher::run(acks)));
+    }
+    if cfg.rate.is_some() {
+        if let Err(e) = paced::start(senders) {
+            report
+                .warnings
+                .push(format!("could not start the pacing thread: {e}"));
+        }
+    } else {
+        for sender in senders {
+            tokio::spawn(sender.run());
+        }
+    }
 
     let mut pub_results: Vec<(u32, PubResult)> = Vec::new();
     for (task, (i, _)) in pub_tasks.into_iter().zip(pub_topics.iter()) {

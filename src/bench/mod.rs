@@ -5,13 +5,13 @@
 mod clock;
 mod connect;
 mod engine;
+mod paced;
 pub mod payload;
 mod progress;
 mod publisher;
 pub mod report;
 pub mod stats;
 mod subscriber;
-mod timer;
 
 use std::path::PathBuf;
 use std::time::Duration;

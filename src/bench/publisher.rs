@@ -6,12 +6,12 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use hdrhistogram::Histogram;
+use tokio::sync::oneshot;
 
 use super::clock::Clock;
 use super::engine::Counters;
 use super::payload::{Header, PayloadMaker};
 use super::stats;
-use super::timer;
 use crate::conn::{ConnectFailure, Event, Outgoing, Qos, Session};
 
 /// When one publisher sends.
@@ -35,8 +35,6 @@ pub struct Job {
     pub schedule: Schedule,
     pub clock: Clock,
     pub counters: Arc<Counters>,
-    /// Paces the schedule (with `--rate`).
-    pub timer: Option<timer::Handle>,
 }
 
 /// What one publisher did.
@@ -59,7 +57,7 @@ pub struct PubResult {
 }
 
 /// What the sending half reports.
-struct Sent {
+pub struct Sent {
     sent: u64,
     in_window: u64,
     lag: Histogram<u64>,
@@ -67,92 +65,150 @@ struct Sent {
     failure: Option<ConnectFailure>,
 }
 
-/// Sends on the schedule; for QoS 1/2 the intended send times go into `pending` in order so the
-/// event reader can pair them with packet ids.
-async fn send(
+/// The sending half of a publisher: on a tokio task ([`Sender::run`]) or, paced by `--rate`, on the
+/// pacing thread ([`super::paced`]).
+pub struct Sender {
     publisher: crate::conn::session::Publisher,
     job: Job,
+    maker: PayloadMaker,
+    /// Intended send times of QoS 1/2 messages, in order, for the acknowledgement reader to pair
+    /// with packet ids.
     pending: Arc<Mutex<VecDeque<Instant>>>,
-) -> Sent {
-    let Job {
-        index,
-        topic,
-        qos,
-        size,
-        schedule,
-        clock,
-        counters,
-        timer,
-    } = job;
-    let mut maker = PayloadMaker::new(size);
-    let mut out = Sent {
-        sent: 0,
-        in_window: 0,
-        lag: stats::histogram(),
-        send_end: clock.start,
-        failure: None,
-    };
-    let start = clock.start;
-    loop {
-        if schedule.count.is_some_and(|c| out.sent >= c) {
-            break;
+    out: Sent,
+    done: oneshot::Sender<Sent>,
+}
+
+impl Sender {
+    /// When the next message is due (`now` when unpaced); `None` once everything is sent.
+    pub fn next_due(&self, now: Instant) -> Option<Instant> {
+        let Job {
+            schedule, clock, ..
+        } = &self.job;
+        if self.out.failure.is_some() || schedule.count.is_some_and(|c| self.out.sent >= c) {
+            return None;
         }
-        let now = Instant::now();
-        let intended = match schedule.interval {
-            Some(interval) => start + interval.mul_f64(out.sent as f64),
+        let due = match schedule.interval {
+            Some(interval) => clock.start + interval.mul_f64(self.out.sent as f64),
             None => now,
         };
-        if schedule.count.is_none() && clock.end.is_some_and(|end| intended >= end) {
-            break;
+        if schedule.count.is_none() && clock.end.is_some_and(|end| due >= end) {
+            return None;
         }
-        if intended > now {
-            match &timer {
-                Some(timer) => timer.sleep_until(intended).await,
-                None => tokio::time::sleep_until(intended.into()).await,
-            }
-        }
-        let payload = maker.make(Header {
-            publisher: index,
-            seq: out.sent,
-            sent_ns: clock.ns(intended),
+        Some(due)
+    }
+
+    /// Sends the message intended for `intended`; false when the connection has failed.
+    pub async fn send(&mut self, intended: Instant) -> bool {
+        let job = &self.job;
+        let payload = self.maker.make(Header {
+            publisher: job.index,
+            seq: self.out.sent,
+            sent_ns: job.clock.ns(intended),
         });
-        if qos != Qos::AtMostOnce {
-            pending.lock().expect("pending lock").push_back(intended);
+        if job.qos != Qos::AtMostOnce {
+            self.pending
+                .lock()
+                .expect("pending lock")
+                .push_back(intended);
         }
         // rumqttc takes the topic by value: this copy is the one allocation per message it forces.
         let msg = Outgoing {
-            topic: topic.clone(),
+            topic: job.topic.clone(),
             payload,
-            qos,
+            qos: job.qos,
             retain: false,
             properties: None,
         };
-        if let Err(failure) = publisher.publish(msg).await {
-            out.failure = Some(failure);
-            break;
+        if let Err(failure) = self.publisher.publish(msg).await {
+            self.out.failure = Some(failure);
+            return false;
         }
         let done = Instant::now();
+        let out = &mut self.out;
         stats::record(
             &mut out.lag,
             done.saturating_duration_since(intended).as_nanos() as u64,
         );
-        out.send_end = done.max(intended + schedule.interval.unwrap_or_default());
+        out.send_end = done.max(intended + job.schedule.interval.unwrap_or_default());
         out.sent += 1;
-        if clock.in_window(intended) {
+        if job.clock.in_window(intended) {
             out.in_window += 1;
         }
-        counters.sent.fetch_add(1, Ordering::Relaxed);
+        job.counters.sent.fetch_add(1, Ordering::Relaxed);
+        true
     }
-    out
+
+    /// Hands what was sent to the acknowledgement reader.
+    pub fn finish(self) {
+        let _ = self.done.send(self.out);
+    }
+
+    /// Sends everything on the runtime (no `--rate`: as fast as the connection takes them).
+    pub async fn run(mut self) {
+        while let Some(due) = self.next_due(Instant::now()) {
+            if due > Instant::now() {
+                tokio::time::sleep_until(due.into()).await;
+            }
+            if !self.send(due).await {
+                break;
+            }
+        }
+        self.finish();
+    }
 }
 
-/// Runs one publisher to completion: sends everything, waits for every acknowledgement, disconnects.
-pub async fn run(mut session: Session, job: Job) -> PubResult {
-    let (qos, clock, counters) = (job.qos, job.clock, job.counters.clone());
+/// The acknowledgement half of a publisher, run by [`run`].
+pub struct Acks {
+    session: Session,
+    qos: Qos,
+    clock: Clock,
+    counters: Arc<Counters>,
+    pending: Arc<Mutex<VecDeque<Instant>>>,
+    done: oneshot::Receiver<Sent>,
+}
+
+/// Splits a connected publisher into its sending and its acknowledgement half.
+pub fn prepare(session: Session, job: Job) -> (Sender, Acks) {
     let pending = Arc::new(Mutex::new(VecDeque::new()));
-    let publisher = session.publisher();
+    let (done_tx, done_rx) = oneshot::channel();
+    let out = Sent {
+        sent: 0,
+        in_window: 0,
+        lag: stats::histogram(),
+        send_end: job.clock.start,
+        failure: None,
+    };
+    let acks = Acks {
+        qos: job.qos,
+        clock: job.clock,
+        counters: job.counters.clone(),
+        pending: pending.clone(),
+        done: done_rx,
+        session,
+    };
+    let sender = Sender {
+        publisher: acks.session.publisher(),
+        maker: PayloadMaker::new(job.size),
+        job,
+        pending,
+        out,
+        done: done_tx,
+    };
+    (sender, acks)
+}
+
+/// Reads one publisher's acknowledgements until everything its sender sent is acknowledged (QoS 1/2)
+/// or written (QoS 0), then disconnects.
+pub async fn run(acks: Acks) -> PubResult {
+    let Acks {
+        mut session,
+        qos,
+        clock,
+        counters,
+        pending,
+        done: mut sender,
+    } = acks;
     let idle = session.publisher();
-    let mut sender = tokio::spawn(send(publisher, job, pending.clone()));
     let mut in_flight: HashMap<u16, Instant> = HashMap::new();
     let mut result = PubResult {
         sent: 0,

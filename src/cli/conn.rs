@@ -120,69 +120,138 @@ pub struct ConnArgs {
     #[arg(long = "trace-format", value_name = "FORMAT", value_parser = ["text", "json"])]
     pub trace_format: Option<String>,
 
-    /// Not supported yet: TLS comes with the transports
-    #[arg(long, value_name = "FILE", hide = true, allow_hyphen_values = true)]
+    /// Password read from the first line of this file (mqtk; also: the MQTK_PASSWORD variable)
+    #[arg(long = "pw-file", value_name = "FILE", allow_hyphen_values = true)]
+    pub pw_file: Option<std::path::PathBuf>,
+
+    /// Trust the CA certificates in this PEM file (turns TLS on; default port 8883)
+    #[arg(
+        long,
+        value_name = "FILE",
+        allow_hyphen_values = true,
+        help_heading = "TLS"
+    )]
     pub cafile: Option<String>,
-    #[arg(long, value_name = "DIR", hide = true, allow_hyphen_values = true)]
+    /// Trust the CA certificates (PEM) in this directory (turns TLS on)
+    #[arg(
+        long,
+        value_name = "DIR",
+        allow_hyphen_values = true,
+        help_heading = "TLS"
+    )]
     pub capath: Option<String>,
-    #[arg(long, value_name = "FILE", hide = true, allow_hyphen_values = true)]
+    /// Client certificate for mutual TLS (PEM; needs --key)
+    #[arg(
+        long,
+        value_name = "FILE",
+        allow_hyphen_values = true,
+        help_heading = "TLS"
+    )]
     pub cert: Option<String>,
-    #[arg(long, value_name = "FILE", hide = true, allow_hyphen_values = true)]
+    /// Client private key for mutual TLS (PEM; needs --cert)
+    #[arg(
+        long,
+        value_name = "FILE",
+        allow_hyphen_values = true,
+        help_heading = "TLS"
+    )]
     pub key: Option<String>,
-    #[arg(long, value_name = "FORM", hide = true, allow_hyphen_values = true)]
+    /// Key format: pem (engine is not supported)
+    #[arg(
+        long,
+        value_name = "FORM",
+        allow_hyphen_values = true,
+        help_heading = "TLS"
+    )]
     pub keyform: Option<String>,
-    #[arg(long, value_name = "LIST", hide = true, allow_hyphen_values = true)]
+    /// OpenSSL cipher list (not supported: rustls chooses)
+    #[arg(
+        long,
+        value_name = "LIST",
+        allow_hyphen_values = true,
+        help_heading = "TLS"
+    )]
     pub ciphers: Option<String>,
+    /// Only this TLS version: tlsv1.3 or tlsv1.2
     #[arg(
         long = "tls-version",
         value_name = "VERSION",
-        hide = true,
-        allow_hyphen_values = true
+        allow_hyphen_values = true,
+        help_heading = "TLS"
     )]
     pub tls_version: Option<String>,
+    /// ALPN protocol to offer
     #[arg(
         long = "tls-alpn",
         value_name = "PROTOCOL",
-        hide = true,
-        allow_hyphen_values = true
+        allow_hyphen_values = true,
+        help_heading = "TLS"
     )]
     pub tls_alpn: Option<String>,
+    /// OpenSSL engine (not supported)
     #[arg(
         long = "tls-engine",
         value_name = "ENGINE",
-        hide = true,
-        allow_hyphen_values = true
+        allow_hyphen_values = true,
+        help_heading = "TLS"
     )]
     pub tls_engine: Option<String>,
+    /// OpenSSL engine key password hash (not supported)
     #[arg(
         long = "tls-engine-kpass-sha1",
         value_name = "SHA1",
-        hide = true,
-        allow_hyphen_values = true
+        allow_hyphen_values = true,
+        help_heading = "TLS"
     )]
     pub tls_engine_kpass_sha1: Option<String>,
-    #[arg(long = "tls-use-os-certs", hide = true)]
+    /// Trust the operating system's CA certificates (turns TLS on)
+    #[arg(long = "tls-use-os-certs", help_heading = "TLS")]
     pub tls_use_os_certs: bool,
-    #[arg(long, hide = true)]
+    /// Do not check the broker's host name (mqtk: nor its certificate chain)
+    #[arg(long, help_heading = "TLS")]
     pub insecure: bool,
-    #[arg(long, value_name = "KEY", hide = true, allow_hyphen_values = true)]
+    /// TLS-PSK key (not supported: rustls has no TLS-PSK)
+    #[arg(
+        long,
+        value_name = "KEY",
+        allow_hyphen_values = true,
+        help_heading = "TLS"
+    )]
     pub psk: Option<String>,
+    /// TLS-PSK identity (not supported)
     #[arg(
         long = "psk-identity",
         value_name = "ID",
-        hide = true,
-        allow_hyphen_values = true
+        allow_hyphen_values = true,
+        help_heading = "TLS"
     )]
     pub psk_identity: Option<String>,
-    #[arg(long, value_name = "URL", hide = true, allow_hyphen_values = true)]
+
+    /// Connect over WebSockets (path /mqtt; with TLS options: wss)
+    #[arg(long, help_heading = "Transport")]
+    pub ws: bool,
+    /// Connect through a proxy: socks5h://[USER[:PASS]@]HOST[:PORT] (mqtk also: http://…)
+    #[arg(
+        long,
+        value_name = "URL",
+        allow_hyphen_values = true,
+        help_heading = "Transport"
+    )]
     pub proxy: Option<String>,
-    #[arg(long, value_name = "PATH", hide = true, allow_hyphen_values = true)]
+    /// Connect to a Unix domain socket
+    #[arg(
+        long,
+        value_name = "PATH",
+        allow_hyphen_values = true,
+        help_heading = "Transport"
+    )]
     pub unix: Option<String>,
+    /// Connect from this local address
     #[arg(
         short = 'A',
         value_name = "ADDRESS",
-        hide = true,
-        allow_hyphen_values = true
+        allow_hyphen_values = true,
+        help_heading = "Transport"
     )]
     pub bind_address: Option<String>,
 }
@@ -194,35 +263,12 @@ impl ConnArgs {
             Some("--trace")
         } else if self.trace_format.is_some() {
             Some("--trace-format")
+        } else if self.pw_file.is_some() {
+            Some("--pw-file")
+        } else if self.ws {
+            Some("--ws")
         } else {
             None
         }
-    }
-
-    /// The first transport option given that this release cannot honour yet.
-    pub fn unsupported_transport(&self) -> Option<&'static str> {
-        let given = [
-            (self.cafile.is_some(), "--cafile"),
-            (self.capath.is_some(), "--capath"),
-            (self.cert.is_some(), "--cert"),
-            (self.key.is_some(), "--key"),
-            (self.keyform.is_some(), "--keyform"),
-            (self.ciphers.is_some(), "--ciphers"),
-            (self.tls_version.is_some(), "--tls-version"),
-            (self.tls_alpn.is_some(), "--tls-alpn"),
-            (self.tls_engine.is_some(), "--tls-engine"),
-            (
-                self.tls_engine_kpass_sha1.is_some(),
-                "--tls-engine-kpass-sha1",
-            ),
-            (self.tls_use_os_certs, "--tls-use-os-certs"),
-            (self.insecure, "--insecure"),
-            (self.psk.is_some(), "--psk"),
-            (self.psk_identity.is_some(), "--psk-identity"),
-            (self.proxy.is_some(), "--proxy"),
-            (self.unix.is_some(), "--unix"),
-            (self.bind_address.is_some(), "-A"),
-        ];
-        given.into_iter().find(|(on, _)| *on).map(|(_, name)| name)
     }
 }

@@ -14,6 +14,7 @@ pub mod publish;
 mod resolve;
 mod resolve_bench;
 mod resolve_subscribe;
+mod resolve_transport;
 pub mod retain_clear;
 pub mod subscribe;
 

@@ -13,6 +13,7 @@ use super::conn::ConnArgs;
 use super::numbers;
 use super::properties::{self, PropertySet};
 use super::publish::PubArgs;
+use super::resolve_transport;
 use crate::cmd::publish::{Config, Source, load_file, load_stdin};
 use crate::conn::topic::{self, TopicError};
 use crate::conn::url::{self, Scheme, UrlError};
@@ -293,7 +294,13 @@ fn connection_values(
             host = Some(u.parsed.host.clone());
         }
         if !later(matches, "port", url_pos) {
-            port_text = Some(u.parsed.port.clone().unwrap_or_else(|| "1883".into()));
+            let default = match u.parsed.scheme {
+                Scheme::Mqtt => "1883",
+                Scheme::Mqtts => "8883",
+                Scheme::Ws => "80",
+                Scheme::Wss => "443",
+            };
+            port_text = Some(u.parsed.port.clone().unwrap_or_else(|| default.into()));
         }
         if u.parsed.username.is_some() && !later(matches, "username", url_pos) {
             username = u.parsed.username.clone();
@@ -301,15 +308,44 @@ fn connection_values(
         if u.parsed.password.is_some() && !later(matches, "password", url_pos) {
             password = u.parsed.password.clone();
         }
-        url_topic = Some((u.parsed.topic.clone(), u.position));
+        // In ws:// and wss:// URLs the path is the WebSocket path, not a topic.
+        if matches!(u.parsed.scheme, Scheme::Mqtt | Scheme::Mqtts) {
+            url_topic = Some((u.parsed.topic.clone(), u.position));
+        }
     }
-    if let Some(p) = &port_text {
-        o.endpoint.port = port(personality, p)?;
-    }
+    let port_given = port_text
+        .as_deref()
+        .map(|p| port(personality, p))
+        .transpose()?;
+    let host = host.unwrap_or_else(|| "localhost".into());
+    let t = resolve_transport::resolve(
+        args,
+        url.as_ref().map(|u| &u.parsed),
+        &host,
+        port_given,
+        personality,
+    )?;
     o.endpoint = Endpoint {
-        host: host.unwrap_or_else(|| "localhost".into()),
-        port: o.endpoint.port,
+        host,
+        port: t.port,
+        transport: t.transport,
+        proxy: t.proxy,
+        bind: t.bind,
     };
+    // The password can also come from a file or the environment, so it is never on the command line.
+    if password.is_none() && (username.is_some() || o.protocol == Protocol::V5) {
+        if let Some(file) = &args.pw_file {
+            let text = std::fs::read_to_string(file).map_err(|e| {
+                runtime_error(&format!(
+                    "Error: cannot read the password file '{}': {e}",
+                    file.display()
+                ))
+            })?;
+            password = Some(text.lines().next().unwrap_or("").to_string());
+        } else if let Some(env) = std::env::var_os("MQTK_PASSWORD") {
+            password = Some(env.to_string_lossy().into_owned());
+        }
+    }
 
     if let Some(k) = &args.keepalive {
         o.keepalive = keepalive(personality, k)?;
@@ -423,27 +459,10 @@ fn runtime_checks(args: &ConnArgs, o: &Options) -> Result<(), Failure> {
             "Error: Problem setting username and/or password.",
         ));
     }
-    if let Some(flag) = args.unsupported_transport() {
-        return Err(runtime_error(&format!(
-            "Error: {flag} is not supported yet: TLS, proxies, Unix sockets and local binding come in a later mqtk release."
-        )));
-    }
-    if let Some(text) = &args.url {
-        let scheme = text.split("://").next().unwrap_or("").to_ascii_lowercase();
-        if scheme != "mqtt" {
-            return Err(runtime_error(&format!(
-                "Error: {scheme}:// URLs are not supported yet: TLS and WebSockets come in a later mqtk release."
-            )));
-        }
-    }
     if v3 && !o.connect_properties.is_empty() {
         return Err(runtime_error(
             "Unable to connect (This feature is not supported.).",
         ));
-    }
-    if o.endpoint.port == 0 {
-        // mosquitto treats port 0 as a Unix socket named by the host; there is none.
-        return Err(runtime_error("Error: No such file or directory"));
     }
     if o.protocol == Protocol::V31 {
         return Err(runtime_error(

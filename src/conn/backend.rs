@@ -7,6 +7,7 @@ use rumqttc::v5::mqttbytes::QoS as QoS5;
 use rumqttc::v5::mqttbytes::v5 as p5;
 
 use super::event::{ConnAck, Event, Message};
+use super::transport::Prepared;
 use super::{MAX_PACKET_SIZE, Options, Outgoing, Protocol, Qos, Subscription};
 
 /// How many requests may wait between commands and the event loop: enough to keep the socket busy,
@@ -46,9 +47,13 @@ pub enum Loop {
 /// Builds the client and its event loop. Every value was validated by the caller; the few that make
 /// rumqttc panic are excluded by construction in `Options` (keepalive ≥ 5, inflight ≥ 1, clean session
 /// or a non-empty id).
-pub fn build(opts: &Options) -> (Client, Loop) {
-    let host = opts.endpoint.host.clone();
-    let port = opts.endpoint.port;
+pub fn build(opts: &Options, prepared: Prepared) -> (Client, Loop) {
+    let Prepared {
+        broker_addr: host,
+        port,
+        transport,
+        proxy,
+    } = prepared;
     let keepalive = Duration::from_secs(u64::from(opts.keepalive));
     let timeout = opts.connect_timeout().as_secs();
     match opts.protocol {
@@ -56,7 +61,11 @@ pub fn build(opts: &Options) -> (Client, Loop) {
             let mut o = rumqttc::MqttOptions::new(opts.client_id.clone(), host, port);
             o.set_keep_alive(keepalive)
                 .set_max_packet_size(MAX_PACKET_SIZE, MAX_PACKET_SIZE)
-                .set_inflight(opts.inflight);
+                .set_inflight(opts.inflight)
+                .set_transport(transport);
+            if let Some(proxy) = proxy {
+                o.set_proxy(proxy);
+            }
             if !opts.client_id.is_empty() || opts.clean {
                 o.set_clean_session(opts.clean);
             }
@@ -84,7 +93,11 @@ pub fn build(opts: &Options) -> (Client, Loop) {
                 .set_max_packet_size(Some(MAX_PACKET_SIZE as u32))
                 .set_clean_start(opts.clean)
                 .set_outgoing_inflight_upper_limit(opts.inflight)
-                .set_connection_timeout(timeout);
+                .set_connection_timeout(timeout)
+                .set_transport(transport);
+            if let Some(proxy) = proxy {
+                o.set_proxy(proxy);
+            }
             // libmosquitto always announces a receive maximum of 20.
             o.set_receive_maximum(Some(20));
             if let Some(expiry) = opts.session_expiry {

@@ -10,8 +10,11 @@ mod backend;
 mod driver;
 pub mod event;
 pub mod props;
+mod relay;
 pub mod session;
+mod tls;
 pub mod topic;
+mod transport;
 pub mod url;
 
 use std::time::Duration;
@@ -89,12 +92,90 @@ pub struct Will {
     pub properties: Properties,
 }
 
-/// Where the broker is. Only TCP exists for now; TLS, WebSockets and Unix sockets come with the
-/// transports.
+/// Where the broker is and how to reach it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Endpoint {
     pub host: String,
     pub port: u16,
+    pub transport: Transport,
+    /// Reach the broker through this proxy.
+    pub proxy: Option<Proxy>,
+    /// `-A`: the local address to connect from.
+    pub bind: Option<String>,
+}
+
+/// The byte stream MQTT runs over.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Transport {
+    #[default]
+    Tcp,
+    Tls(TlsOptions),
+    /// WebSockets; `path` is the URL path (`/mqtt`).
+    Ws {
+        path: String,
+    },
+    Wss {
+        path: String,
+        tls: TlsOptions,
+    },
+    /// A Unix domain socket at this path.
+    Unix(std::path::PathBuf),
+}
+
+/// TLS settings (rustls).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TlsOptions {
+    /// `--cafile`: trust these CA certificates (PEM).
+    pub cafile: Option<std::path::PathBuf>,
+    /// `--capath`: trust the CA certificates in this directory.
+    pub capath: Option<std::path::PathBuf>,
+    /// `--cert`/`--key`: client certificate and key for mutual TLS (PEM).
+    pub cert: Option<std::path::PathBuf>,
+    pub key: Option<std::path::PathBuf>,
+    pub insecure: Insecure,
+    /// `--tls-version`: the only version to use (`None`: 1.2 and 1.3).
+    pub version: Option<TlsVersion>,
+    /// `--tls-alpn`.
+    pub alpn: Vec<String>,
+    /// `--tls-use-os-certs` (also implied by mqtts:// and -p 8883 without a CA): the system store.
+    pub os_certs: bool,
+}
+
+/// How much certificate checking `--insecure` switches off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Insecure {
+    #[default]
+    No,
+    /// mosquitto 2.0: skip the host name check only.
+    Hostname,
+    /// mqtk: accept any certificate chain too.
+    All,
+}
+
+/// TLS protocol versions rustls offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TlsVersion {
+    V12,
+    V13,
+}
+
+/// A proxy between us and the broker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Proxy {
+    pub kind: ProxyKind,
+    pub host: String,
+    pub port: u16,
+    pub username: Option<String>,
+    pub password: Option<String>,
+}
+
+/// Proxy protocols.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProxyKind {
+    /// SOCKS5, the proxy resolves the broker's name (`socks5h://`).
+    Socks5h,
+    /// HTTP CONNECT (`http://`).
+    Http,
 }
 
 /// Everything needed to connect, validated: nothing here can make rumqttc panic.
@@ -134,6 +215,9 @@ impl Default for Options {
             endpoint: Endpoint {
                 host: "localhost".into(),
                 port: 1883,
+                transport: Transport::Tcp,
+                proxy: None,
+                bind: None,
             },
             protocol: Protocol::V311,
             client_id: String::new(),

@@ -77,6 +77,8 @@ pub enum ConnectFailure {
     ServerDisconnect(u8),
     /// A protocol violation, malformed packet or similar.
     Protocol(String),
+    /// TLS failed: a one-line reason (unknown issuer, host name mismatch, expired, bad file …).
+    Tls(String),
 }
 
 impl ConnectFailure {
@@ -116,6 +118,9 @@ impl ConnectFailure {
                 Code::NoConnection,
                 format!("Error: {}\n", exit::strerror(Code::NoConnection)),
             ),
+            ConnectFailure::Tls(detail) => {
+                Failure::runtime(8, format!("Error: A TLS error occurred: {detail}\n"))
+            }
             ConnectFailure::Protocol(detail) => Failure::code(
                 Code::Protocol,
                 format!("Error: {} ({detail})\n", exit::strerror(Code::Protocol)),
@@ -219,15 +224,21 @@ impl Session {
     /// CONNACK included) is also delivered through [`Session::next_event`], with its `-d` line
     /// (subscribers need that; publishers do not, and their `-d` lines are printed directly).
     pub async fn connect(opts: Options, want_events: bool) -> Result<Session, ConnectFailure> {
-        // Resolve first so that a bad host name gets mosquitto's "Lookup error", not a socket error.
-        let target = (opts.endpoint.host.as_str(), opts.endpoint.port);
-        let resolved = tokio::net::lookup_host(target)
-            .await
-            .map(|mut addrs| addrs.next().is_some());
-        if !matches!(resolved, Ok(true)) {
-            return Err(ConnectFailure::Lookup);
+        // Resolve first so that a bad host name gets mosquitto's "Lookup error", not a socket error
+        // (a Unix socket has no name to resolve, and a SOCKS5h or HTTP proxy resolves it itself).
+        let direct = opts.endpoint.proxy.is_none()
+            && !matches!(opts.endpoint.transport, super::Transport::Unix(_));
+        if direct {
+            let target = (opts.endpoint.host.as_str(), opts.endpoint.port);
+            let resolved = tokio::net::lookup_host(target)
+                .await
+                .map(|mut addrs| addrs.next().is_some());
+            if !matches!(resolved, Ok(true)) {
+                return Err(ConnectFailure::Lookup);
+            }
         }
-        let (client, event_loop) = backend::build(&opts);
+        let prepared = super::transport::prepare(&opts.endpoint, opts.quiet).await?;
+        let (client, event_loop) = backend::build(&opts, prepared);
         let shared = Arc::new(Shared {
             keep_topics: opts.debug || opts.trace.is_some(),
             ..Shared::default()

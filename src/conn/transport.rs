@@ -1,0 +1,74 @@
+//! Maps an [`Endpoint`] to what rumqttc needs: the broker address (a host, a WebSocket URL or a socket
+//! path), its transport (TCP, TLS, WebSockets, Unix) and an HTTP CONNECT proxy, which is either the
+//! user's or our own relay for SOCKS5 and `-A`.
+
+use super::session::ConnectFailure;
+use super::{Endpoint, Insecure, ProxyKind, Transport, relay, tls};
+
+/// rumqttc's view of the endpoint.
+pub struct Prepared {
+    /// `MqttOptions::new`'s host argument.
+    pub broker_addr: String,
+    pub port: u16,
+    pub transport: rumqttc::Transport,
+    pub proxy: Option<rumqttc::Proxy>,
+}
+
+/// Prepares the transport; `quiet` silences the `--insecure` warning.
+pub async fn prepare(endpoint: &Endpoint, quiet: bool) -> Result<Prepared, ConnectFailure> {
+    let host = endpoint.host.clone();
+    let port = endpoint.port;
+    let tls_config = |t: &super::TlsOptions| {
+        if t.insecure != Insecure::No && !quiet {
+            eprintln!("Warning: --insecure: the broker's certificate is not fully checked.");
+        }
+        tls::client_config(t, &host)
+            .map(rumqttc::TlsConfiguration::Rustls)
+            .map_err(ConnectFailure::Tls)
+    };
+    let (broker_addr, transport) = match &endpoint.transport {
+        Transport::Tcp => (host.clone(), rumqttc::Transport::Tcp),
+        Transport::Tls(t) => (host.clone(), rumqttc::Transport::Tls(tls_config(t)?)),
+        Transport::Ws { path } => (format!("ws://{host}:{port}{path}"), rumqttc::Transport::Ws),
+        Transport::Wss { path, tls } => (
+            format!("wss://{host}:{port}{path}"),
+            rumqttc::Transport::Wss(tls_config(tls)?),
+        ),
+        Transport::Unix(path) => (
+            path.to_string_lossy().into_owned(),
+            rumqttc::Transport::Unix,
+        ),
+    };
+    let proxy = match (&endpoint.proxy, &endpoint.bind) {
+        (None, None) => None,
+        (Some(p), None) if p.kind == ProxyKind::Http => Some(rumqttc::Proxy {
+            ty: rumqttc::ProxyType::Http,
+            auth: match (&p.username, &p.password) {
+                (Some(u), pw) => rumqttc::ProxyAuth::Basic {
+                    username: u.clone(),
+                    password: pw.clone().unwrap_or_default(),
+                },
+                _ => rumqttc::ProxyAuth::None,
+            },
+            addr: p.host.clone(),
+            port: p.port,
+        }),
+        (proxy, bind) => {
+            let addr = relay::start(proxy.as_ref(), bind.as_deref())
+                .await
+                .map_err(|e| ConnectFailure::Io(e.to_string()))?;
+            Some(rumqttc::Proxy {
+                ty: rumqttc::ProxyType::Http,
+                auth: rumqttc::ProxyAuth::None,
+                addr: addr.ip().to_string(),
+                port: addr.port(),
+            })
+        }
+    };
+    Ok(Prepared {
+        broker_addr,
+        port,
+        transport,
+        proxy,
+    })
+}
