@@ -136,9 +136,12 @@ impl Driver {
 
     /// Hands an event to the consumer with its `-d` line, or prints the line when nobody consumes.
     async fn emit(&mut self, event: Event, sent: Option<Sent>) {
-        let debug_line = self
-            .tap
-            .observe(&event, sent.as_ref(), std::time::Instant::now());
+        self.emit_at(event, sent, std::time::Instant::now()).await;
+    }
+
+    /// [`Driver::emit`] for an event that happened at `at`.
+    async fn emit_at(&mut self, event: Event, sent: Option<Sent>, at: std::time::Instant) {
+        let debug_line = self.tap.observe(&event, sent.as_ref(), at);
         match &self.events {
             // A consumer that has gone away no longer needs events; keep polling regardless.
             Some(tx) => {
@@ -193,12 +196,37 @@ pub(super) async fn run(
 ) -> Result<(), ConnectFailure> {
     let mut connack_tx = Some(connack_tx);
     let mut ever_connected = false;
-    d.emit(Event::ConnectSent, None).await;
+    // rumqttc writes CONNECT only once the socket is connected and reports nothing until CONNACK, so
+    // the CONNECT line is printed when we learn it went out (mosquitto prints none when the TCP
+    // connection fails), stamped with the time of the attempt.
+    let mut connect_attempt = Some(std::time::Instant::now());
     loop {
-        let event = match d.event_loop.poll().await {
+        let polled = d.event_loop.poll().await;
+        let connect_went_out = match &polled {
+            Ok(Event::ConnAck(_)) => true,
+            Ok(_) => false,
+            Err(PollError::Refused(_) | PollError::ServerDisconnect(_) | PollError::Timeout) => {
+                !d.connected
+            }
+            Err(_) => false,
+        };
+        if connect_went_out {
+            if let Some(at) = connect_attempt.take() {
+                d.emit_at(Event::ConnectSent, None, at).await;
+            }
+        }
+        let event = match polled {
             Ok(event) => event,
             Err(err) => {
                 let failure = failure_of(err, d.opts.protocol, d.connected);
+                if let ConnectFailure::Refused { code, .. } = &failure {
+                    // mosquitto prints the refusing CONNACK with its code.
+                    let ack = ConnAck {
+                        code: *code,
+                        ..ConnAck::default()
+                    };
+                    d.emit(Event::ConnAck(ack), None).await;
+                }
                 if let ConnectFailure::ServerDisconnect(reason) = &failure {
                     d.emit(Event::Disconnect { reason: *reason }, None).await;
                 }
@@ -216,7 +244,7 @@ pub(super) async fn run(
                     d.emit(Event::ConnectionLost, None).await;
                 }
                 tokio::time::sleep(RECONNECT_DELAY).await;
-                d.emit(Event::ConnectSent, None).await;
+                connect_attempt = Some(std::time::Instant::now());
                 continue;
             }
         };

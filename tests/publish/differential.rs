@@ -498,7 +498,6 @@ fn debug_output() {
 }
 
 #[test]
-#[ignore = "bug: -d prints no `received CONNACK (5)` line when CONNACK refuses (src/conn/driver.rs)"]
 fn debug_output_connack_refused() {
     check(&[Case {
         name: "-d connection refused by CONNACK",

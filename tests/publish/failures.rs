@@ -50,7 +50,6 @@ fn connection_errors() {
 }
 
 #[test]
-#[ignore = "bug: -d prints `sending CONNECT` when the TCP connection fails (src/conn/driver.rs)"]
 fn debug_output_connection_refused() {
     check(&[Case {
         name: "-d, connection refused",
