@@ -21,9 +21,23 @@ use crate::conn::{ConnectFailure, Protocol, Qos, Session, topic};
 /// Running totals, read once a second for the live line and the series.
 #[derive(Debug, Default)]
 pub struct Counters {
-    pub sent: AtomicU64,
-    pub acked: AtomicU64,
-    pub received: AtomicU64,
+    pub sent: Padded,
+    pub acked: Padded,
+    pub received: Padded,
+}
+
+/// A counter on a cache line (pair) of its own: publishers and subscribers bump theirs once per
+/// message from different threads, and sharing a line would make each bump a cache miss.
+#[derive(Debug, Default)]
+#[repr(align(128))]
+pub struct Padded(AtomicU64);
+
+impl std::ops::Deref for Padded {
+    type Target = AtomicU64;
+
+    fn deref(&self) -> &AtomicU64 {
+        &self.0
+    }
 }
 
 /// How long subscribers may stay silent at the end before the missing messages count as lost.

@@ -29,6 +29,11 @@ impl Tap {
         }
     }
 
+    /// Whether anything watches at all (most runs: no `-d`, no `--trace`).
+    pub fn is_active(&self) -> bool {
+        self.debug.is_some() || self.rich.is_some()
+    }
+
     /// Observes one event; returns the `-d` line(s) for it, which the caller prints on stdout in
     /// order with message output. `--trace` output goes straight to stderr.
     pub fn observe(&mut self, event: &Event, sent: Option<&Sent>, at: Instant) -> Option<String> {
