@@ -54,7 +54,8 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l will-payload -d 'Paylo
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l will-qos -d 'QoS of the last will [default: 0]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l trace-format -d '--trace output: text (for people) or json (one object per packet); implies --trace' -r -f -a "text\t''
 json\t''"
-complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l pw-file -d 'Password read from the first line of this file (mqtk; also: the MQTK_PASSWORD variable)' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s o -d 'Read options from this file (one option per line) instead of the default options file' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l pw-file -d 'Password from the first line of this file (mqtk; or set MQTK_PASSWORD, used with -u)' -r -F
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l cafile -d 'Trust the CA certificates in this PEM file (turns TLS on; default port 8883)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l capath -d 'Trust the CA certificates (PEM) in this directory (turns TLS on)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l cert -d 'Client certificate for mutual TLS (PEM; needs --key)' -r
@@ -111,7 +112,8 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l will-payload -d 'Paylo
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l will-qos -d 'QoS of the last will [default: 0]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l trace-format -d '--trace output: text (for people) or json (one object per packet); implies --trace' -r -f -a "text\t''
 json\t''"
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l pw-file -d 'Password read from the first line of this file (mqtk; also: the MQTK_PASSWORD variable)' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s o -d 'Read options from this file (one option per line) instead of the default options file' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l pw-file -d 'Password from the first line of this file (mqtk; or set MQTK_PASSWORD, used with -u)' -r -F
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l cafile -d 'Trust the CA certificates in this PEM file (turns TLS on; default port 8883)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l capath -d 'Trust the CA certificates (PEM) in this directory (turns TLS on)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l cert -d 'Client certificate for mutual TLS (PEM; needs --key)' -r
@@ -180,7 +182,8 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l will-payload -d 'Pay
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l will-qos -d 'QoS of the last will [default: 0]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l trace-format -d '--trace output: text (for people) or json (one object per packet); implies --trace' -r -f -a "text\t''
 json\t''"
-complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l pw-file -d 'Password read from the first line of this file (mqtk; also: the MQTK_PASSWORD variable)' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s o -d 'Read options from this file (one option per line) instead of the default options file' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l pw-file -d 'Password from the first line of this file (mqtk; or set MQTK_PASSWORD, used with -u)' -r -F
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l cafile -d 'Trust the CA certificates in this PEM file (turns TLS on; default port 8883)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l capath -d 'Trust the CA certificates (PEM) in this directory (turns TLS on)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l cert -d 'Client certificate for mutual TLS (PEM; needs --key)' -r
@@ -228,7 +231,8 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l will-payload 
 complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l will-qos -d 'QoS of the last will [default: 0]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l trace-format -d '--trace output: text (for people) or json (one object per packet); implies --trace' -r -f -a "text\t''
 json\t''"
-complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l pw-file -d 'Password read from the first line of this file (mqtk; also: the MQTK_PASSWORD variable)' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -s o -d 'Read options from this file (one option per line) instead of the default options file' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l pw-file -d 'Password from the first line of this file (mqtk; or set MQTK_PASSWORD, used with -u)' -r -F
 complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l cafile -d 'Trust the CA certificates in this PEM file (turns TLS on; default port 8883)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l capath -d 'Trust the CA certificates (PEM) in this directory (turns TLS on)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l cert -d 'Client certificate for mutual TLS (PEM; needs --key)' -r

@@ -34,12 +34,19 @@ fn report(failure: &Failure, program: &str, quiet: bool) {
 }
 
 fn run(request: Request) -> Result<u8, Failure> {
-    // sub runs best on one thread: the polling task hands every message to the command, and a
-    // cross-thread wake-up per message costs more than the work (measured: tests/bench/sub.sh).
-    // pub keeps the polling task and the publishing loop on separate cores (QoS 1 `-l` more than
-    // doubles), and the bench drives many connections.
-    let mut builder = match request {
-        Request::Bench(_) | Request::Publish(_) => tokio::runtime::Builder::new_multi_thread(),
+    // One thread is fastest where the polling task and the command hand every packet to each other
+    // (sub; pub -l at QoS 0: 370k against 270k msg/s, one-shot pub: fewer context switches). At QoS
+    // 1/2, pub -l gains from reading stdin and handling acknowledgements on separate cores (QoS 2:
+    // 44k against 28-33k msg/s), and the bench drives many connections. Measured with
+    // tests/bench/pub.sh and tests/bench/sub.sh.
+    let mut builder = match &request {
+        Request::Bench(_) => tokio::runtime::Builder::new_multi_thread(),
+        Request::Publish(p)
+            if p.config.source == cmd::publish::Source::Lines
+                && p.config.qos != conn::Qos::AtMostOnce =>
+        {
+            tokio::runtime::Builder::new_multi_thread()
+        }
         _ => tokio::runtime::Builder::new_current_thread(),
     };
     let runtime = builder

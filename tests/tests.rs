@@ -17,3 +17,7 @@ mod subscribe;
 mod retain_clear;
 // mqtk bench against a real mosquitto: counts, loss, the JSON summary's shape and the series files.
 mod bench;
+// TLS against mosquitto listeners with a PKI made at test time: trust, names, expiry, mutual TLS, wss, exit 8.
+mod tls;
+// WebSockets, Unix sockets, SOCKS5/HTTP proxies, -A, passwords from a file or the environment, options files.
+mod transport;

@@ -7,6 +7,7 @@ use std::ffi::{OsStr, OsString};
 
 use clap::Command;
 
+use super::optfile::OptionsFile;
 use super::{Alias, Personality, properties, resolve};
 use crate::exit::Failure;
 
@@ -82,6 +83,7 @@ fn missing_value(word: &str) -> String {
         }
         "--tls-version" => "--tls-version argument given but no version specified",
         "-e" => "-e argument given but no response topic specified",
+        "-o" => "-o argument given but no options file specified",
         other => return format!("Error: {other} argument given but no value specified.\n\n"),
     };
     format!("Error: {what}.\n\n")
@@ -94,71 +96,134 @@ fn missing_value(word: &str) -> String {
 ///
 /// With `strict` (the mosquitto names), anything that is not exactly an option name where an option
 /// is expected is an unknown option, as in mosquitto: no bundled `-dv`, no `--topic=a`, no `--`.
-pub fn scan(cmd: &Command, args: Vec<OsString>, strict: bool) -> Result<Scanned, Failure> {
-    let rules = rules(cmd);
-    let personality = rules.map_or(Personality::Mqtk, |(_, personality)| personality);
-    let mut out = Scanned::default();
-    let mut seen = Seen::default();
-    let mut i = 0;
-    while i < args.len() {
-        let word = args[i].to_string_lossy().into_owned();
-        if word == "-D" || word == "--property" {
-            let rest = &args[i + 1..];
-            if rest.len() < 3 {
-                return Err(Failure::usage(
-                    "Error: --property argument given but not enough arguments specified.\n\n",
-                ));
-            }
-            // A user property has a key and a value; with one word short, parsing reports it
-            // after checking the command and property names.
-            let is_pair = rest[1]
-                .to_string_lossy()
-                .eq_ignore_ascii_case("user-property");
-            let count = if is_pair { rest.len().min(4) } else { 3 };
-            let words = rest[..count]
-                .iter()
-                .map(|w| w.to_string_lossy().into_owned())
-                .collect();
-            let property = PropertyArg { position: i, words };
-            properties::parse_one(&property, personality)?;
-            out.properties.push(property);
-            i += 1 + count;
-            continue;
+///
+/// An options file's `lines` come first. Each is scanned on its own, as its own argv (an option at the
+/// end of a line never takes the next line's or argv's first word), and always strictly: a file line
+/// is an exact option name and its value. `-o` in a file is ignored, as in mosquitto 2.1. Conflicts
+/// (two message modes, `-i` with `-I`) are checked across file and argv.
+pub fn scan(
+    cmd: &Command,
+    file: &OptionsFile,
+    args: Vec<OsString>,
+    strict: bool,
+) -> Result<Scanned, Failure> {
+    let mut scanner = Scanner {
+        cmd,
+        rules: rules(cmd),
+        out: Scanned::default(),
+        seen: Seen::default(),
+        offset: 0,
+    };
+    let mosquitto = matches!(scanner.rules, Some((_, Personality::Mosquitto)));
+    for line in &file.lines {
+        match scanner.segment(&line.words, true, true) {
+            Ok(Flow::Stop) => return Ok(scanner.out),
+            Ok(Flow::Continue) => {}
+            Err(failure) if mosquitto => return Err(failure),
+            Err(failure) => return Err(file.locate(failure, line)),
         }
-        let Some((id, takes_value)) = lookup(cmd, &word) else {
-            if strict {
-                return Err(Failure::usage(format!("Error: Unknown option '{word}'.\n")));
-            }
-            // clap decides.
-            out.args.push(args[i].clone());
-            i += 1;
-            continue;
-        };
-        seen.before_value(id)?;
-        if id == "help" || id == "version" {
-            // Parsing stops here, as in mosquitto: later words are not looked at.
-            out.args.push(args[i].clone());
-            break;
-        }
-        if !takes_value {
-            out.args.push(args[i].clone());
-            i += 1;
-            continue;
-        }
-        let Some(value) = args.get(i + 1) else {
-            return Err(Failure::usage(missing_value(&word)));
-        };
-        if matches!(rules, Some((Alias::Pub, _))) {
-            resolve::check_value(personality, id, value)?;
-        }
-        if id == "protocol_version" {
-            out.last_version_position = Some(i);
-        }
-        out.args.push(args[i].clone());
-        out.args.push(value.clone());
-        i += 2;
     }
-    Ok(out)
+    scanner.segment(&args, strict, false)?;
+    Ok(scanner.out)
+}
+
+/// Whether scanning goes on after a segment.
+#[derive(PartialEq, Eq)]
+enum Flow {
+    Continue,
+    /// `--help` or `--version` was met.
+    Stop,
+}
+
+/// The scan's state across options-file lines and argv.
+struct Scanner<'c> {
+    cmd: &'c Command,
+    rules: Option<(Alias, Personality)>,
+    out: Scanned,
+    seen: Seen,
+    /// Words scanned in earlier segments: positions count across all of them.
+    offset: usize,
+}
+
+impl Scanner<'_> {
+    fn segment(&mut self, args: &[OsString], strict: bool, file: bool) -> Result<Flow, Failure> {
+        let personality = self
+            .rules
+            .map_or(Personality::Mqtk, |(_, personality)| personality);
+        let out = &mut self.out;
+        let mut i = 0;
+        let flow = loop {
+            let Some(arg) = args.get(i) else {
+                break Flow::Continue;
+            };
+            let word = arg.to_string_lossy().into_owned();
+            if word == "-D" || word == "--property" {
+                let rest = &args[i + 1..];
+                if rest.len() < 3 {
+                    return Err(Failure::usage(
+                        "Error: --property argument given but not enough arguments specified.\n\n",
+                    ));
+                }
+                // A user property has a key and a value; with one word short, parsing reports it
+                // after checking the command and property names.
+                let is_pair = rest[1]
+                    .to_string_lossy()
+                    .eq_ignore_ascii_case("user-property");
+                let count = if is_pair { rest.len().min(4) } else { 3 };
+                let words = rest[..count]
+                    .iter()
+                    .map(|w| w.to_string_lossy().into_owned())
+                    .collect();
+                let property = PropertyArg {
+                    position: self.offset + i,
+                    words,
+                };
+                properties::parse_one(&property, personality)?;
+                out.properties.push(property);
+                i += 1 + count;
+                continue;
+            }
+            let Some((id, takes_value)) = lookup(self.cmd, &word) else {
+                if strict {
+                    return Err(Failure::usage(format!("Error: Unknown option '{word}'.\n")));
+                }
+                // clap decides.
+                out.args.push(arg.clone());
+                i += 1;
+                continue;
+            };
+            self.seen.before_value(id)?;
+            if id == "help" || id == "version" {
+                // Parsing stops here, as in mosquitto: later words are not looked at.
+                out.args.push(arg.clone());
+                break Flow::Stop;
+            }
+            if !takes_value {
+                out.args.push(arg.clone());
+                i += 1;
+                continue;
+            }
+            let Some(value) = args.get(i + 1) else {
+                return Err(Failure::usage(missing_value(&word)));
+            };
+            if id == "options_file" && file {
+                // Already found in argv (mosquitto 2.1 skips it in a file).
+                i += 2;
+                continue;
+            }
+            if matches!(self.rules, Some((Alias::Pub, _))) {
+                resolve::check_value(personality, id, value)?;
+            }
+            if id == "protocol_version" {
+                out.last_version_position = Some(self.offset + i);
+            }
+            out.args.push(arg.clone());
+            out.args.push(value.clone());
+            i += 2;
+        };
+        self.offset += args.len();
+        Ok(flow)
+    }
 }
 
 /// The mosquitto client a command stands for, from the name `cli` gives it (`mosquitto_pub`,
@@ -212,7 +277,36 @@ mod tests {
     fn scan_as(alias: Alias, name: &str, words: &[&str]) -> Result<Scanned, Failure> {
         let cmd = super::super::alias_command(alias, name);
         let strict = name.starts_with("mosquitto_");
-        scan(&cmd, words.iter().map(OsString::from).collect(), strict)
+        let none = OptionsFile::default();
+        scan(
+            &cmd,
+            &none,
+            words.iter().map(OsString::from).collect(),
+            strict,
+        )
+    }
+
+    fn scan_file(name: &str, file: &[&[&str]], words: &[&str]) -> Result<Scanned, Failure> {
+        let alias = if name.contains("sub") {
+            Alias::Sub
+        } else {
+            Alias::Pub
+        };
+        let cmd = super::super::alias_command(alias, name);
+        let strict = name.starts_with("mosquitto_");
+        let os = |w: &[&str]| w.iter().map(OsString::from).collect::<Vec<_>>();
+        let file = OptionsFile {
+            path: None,
+            lines: file
+                .iter()
+                .enumerate()
+                .map(|(i, l)| super::super::optfile::Line {
+                    number: i + 1,
+                    words: os(l),
+                })
+                .collect(),
+        };
+        scan(&cmd, &file, os(words), strict)
     }
 
     fn error(name: &str, words: &[&str]) -> String {
@@ -265,6 +359,73 @@ mod tests {
                 .unwrap_err()
                 .text,
             "Error: Unknown option '-dv'.\n"
+        );
+    }
+
+    #[test]
+    fn each_file_line_is_scanned_on_its_own() {
+        for name in ["mosquitto_pub", "mqtk pub"] {
+            // `-p` alone on a line does not take the first argv word.
+            assert_eq!(
+                scan_file(name, &[&["-p"]], &["1883", "-t", "a", "-m", "x"])
+                    .unwrap_err()
+                    .text,
+                "Error: -p argument given but no port specified.\n\n",
+                "{name}"
+            );
+            // A -D line is two words: never enough, and argv's words are not borrowed.
+            assert_eq!(
+                scan_file(
+                    name,
+                    &[&["-D", "publish user-property a b"]],
+                    &["c", "d", "e"]
+                )
+                .unwrap_err()
+                .text,
+                "Error: --property argument given but not enough arguments specified.\n\n",
+                "{name}"
+            );
+            // A flag with a value on its line: the value is not an option.
+            assert_eq!(
+                scan_file(name, &[&["-r", "yes"]], &[]).unwrap_err().text,
+                "Error: Unknown option 'yes'.\n",
+                "{name}"
+            );
+            // File lines are exact option names, under mqtk too.
+            assert_eq!(
+                scan_file(name, &[&["--qos=1"]], &[]).unwrap_err().text,
+                "Error: Unknown option '--qos=1'.\n",
+                "{name}"
+            );
+        }
+        let scanned = scan_file(
+            "mqtk pub",
+            &[&["-h", "broker"], &["-o", "ignored"], &["-V", "5"]],
+            &["-D", "publish", "user-property", "k", "v", "-t", "a"],
+        )
+        .unwrap();
+        assert_eq!(
+            scanned.args,
+            ["-h", "broker", "-V", "5", "-t", "a"].map(OsString::from)
+        );
+        // Positions count file words too: the -D in argv comes after the file's -V.
+        assert_eq!(scanned.last_version_position, Some(4));
+        assert_eq!(scanned.properties[0].position, 6);
+    }
+
+    #[test]
+    fn conflicts_span_file_and_argv() {
+        assert_eq!(
+            scan_file("mosquitto_pub", &[&["-m", "from file"]], &["-n"])
+                .unwrap_err()
+                .text,
+            "Error: Only one type of message can be sent at once.\n\n"
+        );
+        assert_eq!(
+            scan_file("mqtk sub", &[&["-i", "x"]], &["-I", "p"])
+                .unwrap_err()
+                .text,
+            "Error: -i and -I argument cannot be used together.\n\n"
         );
     }
 }

@@ -120,7 +120,11 @@ pub struct ConnArgs {
     #[arg(long = "trace-format", value_name = "FORMAT", value_parser = ["text", "json"])]
     pub trace_format: Option<String>,
 
-    /// Password read from the first line of this file (mqtk; also: the MQTK_PASSWORD variable)
+    /// Read options from this file (one option per line) instead of the default options file
+    #[arg(short = 'o', value_name = "FILE", allow_hyphen_values = true)]
+    pub options_file: Option<std::path::PathBuf>,
+
+    /// Password from the first line of this file (mqtk; or set MQTK_PASSWORD, used with -u)
     #[arg(long = "pw-file", value_name = "FILE", allow_hyphen_values = true)]
     pub pw_file: Option<std::path::PathBuf>,
 

@@ -24,6 +24,7 @@ use std::path::PathBuf;
 use clap::{ArgAction, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::exit::Failure;
+use optfile::DefaultFile;
 
 /// Which program the user asked for, decided by argv[0].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,6 +48,15 @@ impl Alias {
         match self {
             Alias::Pub => "mosquitto_pub",
             Alias::Sub => "mosquitto_sub",
+        }
+    }
+
+    /// The options file read before argv under `personality`.
+    fn options_file(self, personality: Personality) -> DefaultFile {
+        match (personality, self) {
+            (Personality::Mosquitto, _) => DefaultFile::Mosquitto(self.mosquitto_name()),
+            (Personality::Mqtk, Alias::Pub) => DefaultFile::Mqtk("pub"),
+            (Personality::Mqtk, Alias::Sub) => DefaultFile::Mqtk("sub"),
         }
     }
 }
@@ -114,6 +124,7 @@ pub enum TopCommand {
     Sub(subscribe::SubArgs),
 
     /// Benchmark a broker: throughput, latency percentiles, loss
+    #[command(args_override_self = true)]
     Bench(bench::BenchArgs),
 
     /// Find retained messages under topic filters and clear them safely
@@ -235,13 +246,11 @@ fn parse_alias(
     personality: Personality,
     program: &str,
 ) -> Result<Request, Failure> {
-    let mut all = Vec::new();
-    if personality == Personality::Mosquitto {
-        all.extend(optfile::load(alias.mosquitto_name()));
-    }
-    all.extend(args);
+    let explicit = optfile::prescan(&args)?;
+    let file = optfile::load(explicit.as_ref(), alias.options_file(personality))?;
     let cmd = alias_command(alias, program);
-    let scanned = argv::scan(&cmd, all, personality == Personality::Mosquitto)?;
+    let strict = personality == Personality::Mosquitto;
+    let scanned = argv::scan(&cmd, &file, args, strict)?;
     let mut argv = vec![OsString::from(program)];
     argv.extend(scanned.args.iter().cloned());
     let matches = match cmd.clone().try_get_matches_from(argv) {
@@ -252,15 +261,43 @@ fn parse_alias(
     match alias {
         Alias::Pub => {
             let parsed = publish::PubArgs::from_arg_matches(&matches).map_err(bad)?;
-            let usage = cmd.clone().render_help().to_string();
+            options_file_seen(explicit.as_ref(), &parsed.conn)?;
+            // Rendering the help costs more than the rest of a one-shot publish: only when needed.
+            let usage = || cmd.clone().render_help().to_string();
             resolve::publish(parsed, &matches, &scanned, personality, usage).map(Request::Publish)
         }
         Alias::Sub => {
             let parsed = subscribe::SubArgs::from_arg_matches(&matches).map_err(bad)?;
+            options_file_seen(explicit.as_ref(), &parsed.conn)?;
             resolve_subscribe::subscribe(parsed, &matches, &scanned, personality)
                 .map(Request::Subscribe)
         }
     }
+}
+
+/// `-o` is found by a pre-scan of argv for the word `-o` (as in mosquitto 2.1); clap also accepts forms
+/// the pre-scan cannot see (`-oFILE`, `-do FILE`) and that would leave the file unread.
+fn options_file_seen(prescanned: Option<&OsString>, conn: &conn::ConnArgs) -> Result<(), Failure> {
+    match (&conn.options_file, prescanned) {
+        (Some(parsed), Some(found)) if parsed.as_os_str() == found => Ok(()),
+        (None, None) => Ok(()),
+        _ => Err(Failure::usage(
+            "Error: -o must be a word of its own, followed by the options file: -o FILE.\n",
+        )),
+    }
+}
+
+/// `mqtk bench`'s argv with its options file in front: each line checked on its own (as for pub and
+/// sub), then clap parses the whole. Also returns the `-o` file found.
+fn bench_argv(args: &[OsString]) -> Result<(Vec<OsString>, Option<OsString>), Failure> {
+    let explicit = optfile::prescan(args)?;
+    let file = optfile::load(explicit.as_ref(), DefaultFile::Mqtk("bench"))?;
+    let definitions = bench::BenchArgs::augment_args(clap::Command::new("bench"));
+    let scanned = argv::scan(&definitions, &file, Vec::new(), false)?;
+    let mut argv = vec![OsString::from("mqtk"), OsString::from("bench")];
+    argv.extend(scanned.args);
+    argv.extend(args.iter().cloned());
+    Ok((argv, explicit))
 }
 
 /// Parses the whole command line, argv[0] included.
@@ -302,8 +339,13 @@ pub fn parse(args: Vec<OsString>) -> Result<(Request, Personality, String), (Fai
             Err(f) => Err((f, program)),
         };
     }
-    let mut argv = vec![OsString::from("mqtk")];
-    argv.extend(rest);
+    let (argv, explicit) = if rest.first().and_then(|a| a.to_str()) == Some("bench") {
+        bench_argv(&rest[1..]).map_err(|f| (f, "mqtk bench".to_string()))?
+    } else {
+        let mut argv = vec![OsString::from("mqtk")];
+        argv.extend(rest);
+        (argv, None)
+    };
     let program = "mqtk".to_string();
     match Cli::command().try_get_matches_from(argv) {
         Ok(m) => match Cli::from_arg_matches(&m).map(|c| c.command) {
@@ -313,7 +355,9 @@ pub fn parse(args: Vec<OsString>) -> Result<(Request, Personality, String), (Fai
             Ok(TopCommand::Bench(args)) => {
                 let program = "mqtk bench".to_string();
                 let sub = m.subcommand_matches("bench").unwrap_or(&m);
-                match resolve_bench::bench(args, sub) {
+                let resolved = options_file_seen(explicit.as_ref(), &args.conn)
+                    .and_then(|()| resolve_bench::bench(args, sub));
+                match resolved {
                     Ok(cfg) => Ok((Request::Bench(cfg), Personality::Mqtk, program)),
                     Err(f) => Err((f, program)),
                 }

@@ -224,6 +224,12 @@ pub(super) fn check_value(
     }
 }
 
+/// A port as given: text from `-p` or `-L`, or `--unix` (port 0).
+enum PortText {
+    Given(String),
+    Unix,
+}
+
 /// The values `-L` sets, applied in argv order with `-h -p -u -P`: the later one wins.
 struct UrlParts {
     parsed: url::BrokerUrl,
@@ -284,24 +290,41 @@ fn connection_values(
     };
     let url_pos = url.as_ref().map(|u| u.position);
 
-    // Host and port: -L overrides earlier -h/-p, later ones override -L.
-    let mut host = args.host.clone();
-    let mut port_text = args.port.clone();
+    // Host and port, as mosquitto sets them while it parses: the last of -h, -L and --unix gives the
+    // host, the last of -p, -L and --unix (port 0: a Unix socket) the port.
+    let mut host = None;
+    let mut port_text = None;
     let (mut username, mut password) = (args.username.clone(), args.password.clone());
     let mut url_topic = None;
+    let mut sources: Vec<(usize, &str)> = ["host", "port", "url", "unix"]
+        .into_iter()
+        .filter_map(|id| matches.index_of(id).map(|i| (i, id)))
+        .collect();
+    sources.sort_unstable();
+    for (_, id) in sources {
+        match id {
+            "host" => host = args.host.clone(),
+            "port" => port_text = args.port.clone().map(PortText::Given),
+            "unix" => {
+                host = args.unix.clone();
+                port_text = Some(PortText::Unix);
+            }
+            _ => {
+                if let Some(u) = &url {
+                    host = Some(u.parsed.host.clone());
+                    let default = match u.parsed.scheme {
+                        Scheme::Mqtt => "1883",
+                        Scheme::Mqtts => "8883",
+                        Scheme::Ws => "80",
+                        Scheme::Wss => "443",
+                    };
+                    let port = u.parsed.port.clone().unwrap_or_else(|| default.into());
+                    port_text = Some(PortText::Given(port));
+                }
+            }
+        }
+    }
     if let Some(u) = &url {
-        if !later(matches, "host", url_pos) {
-            host = Some(u.parsed.host.clone());
-        }
-        if !later(matches, "port", url_pos) {
-            let default = match u.parsed.scheme {
-                Scheme::Mqtt => "1883",
-                Scheme::Mqtts => "8883",
-                Scheme::Ws => "80",
-                Scheme::Wss => "443",
-            };
-            port_text = Some(u.parsed.port.clone().unwrap_or_else(|| default.into()));
-        }
         if u.parsed.username.is_some() && !later(matches, "username", url_pos) {
             username = u.parsed.username.clone();
         }
@@ -313,10 +336,11 @@ fn connection_values(
             url_topic = Some((u.parsed.topic.clone(), u.position));
         }
     }
-    let port_given = port_text
-        .as_deref()
-        .map(|p| port(personality, p))
-        .transpose()?;
+    let port_given = match port_text {
+        Some(PortText::Given(p)) => Some(port(personality, &p)?),
+        Some(PortText::Unix) => Some(0),
+        None => None,
+    };
     let host = host.unwrap_or_else(|| "localhost".into());
     let t = resolve_transport::resolve(
         args,
@@ -332,21 +356,6 @@ fn connection_values(
         proxy: t.proxy,
         bind: t.bind,
     };
-    // The password can also come from a file or the environment, so it is never on the command line.
-    if password.is_none() && (username.is_some() || o.protocol == Protocol::V5) {
-        if let Some(file) = &args.pw_file {
-            let text = std::fs::read_to_string(file).map_err(|e| {
-                runtime_error(&format!(
-                    "Error: cannot read the password file '{}': {e}",
-                    file.display()
-                ))
-            })?;
-            password = Some(text.lines().next().unwrap_or("").to_string());
-        } else if let Some(env) = std::env::var_os("MQTK_PASSWORD") {
-            password = Some(env.to_string_lossy().into_owned());
-        }
-    }
-
     if let Some(k) = &args.keepalive {
         o.keepalive = keepalive(personality, k)?;
     }
@@ -371,6 +380,27 @@ fn connection_values(
         version = Protocol::V5;
     }
     o.protocol = version;
+
+    // The password can also come from a file or the environment, so that it is not on the command
+    // line: -P first, then --pw-file (as if given with -P), then MQTK_PASSWORD, which is used only with
+    // a username (it is set for a whole shell, not for one broker).
+    if password.is_none() {
+        if let Some(file) = &args.pw_file {
+            let text = std::fs::read_to_string(file).map_err(|e| {
+                let why = e.to_string();
+                let why = why.split(" (os error").next().unwrap_or(&why).to_string();
+                runtime_error(&format!(
+                    "Error: cannot read the password file '{}': {why}",
+                    file.display()
+                ))
+            })?;
+            password = Some(text.lines().next().unwrap_or("").to_string());
+        } else if username.is_some()
+            && let Some(env) = std::env::var_os("MQTK_PASSWORD")
+        {
+            password = Some(env.to_string_lossy().into_owned());
+        }
+    }
 
     let expiry = match &args.session_expiry {
         Some(x) => Some(session_expiry(x)?),
@@ -480,7 +510,7 @@ pub fn publish(
     matches: &ArgMatches,
     scanned: &Scanned,
     personality: Personality,
-    usage: String,
+    usage: impl FnOnce() -> String,
 ) -> Result<PublishRequest, Failure> {
     let quiet = args.conn.quiet;
     // Runtime errors go through mosquitto's err_printf, which --quiet silences. (main only knows
@@ -545,7 +575,7 @@ pub fn publish(
             status: 1,
             text: "Error: Both topic and message must be supplied.\n".into(),
             usage: false,
-            stdout: usage,
+            stdout: usage(),
         });
     };
     runtime_checks(&args.conn, &conn).map_err(hush)?;

@@ -57,6 +57,9 @@ fn unsupported(args: &ConnArgs) -> Option<String> {
 fn tls(args: &ConnArgs, personality: Personality, os_certs: bool) -> Result<TlsOptions, Failure> {
     let version = match args.tls_version.as_deref() {
         None => None,
+        // libmosquitto only disables the versions below the one named, so under its names 1.2 and
+        // 1.1 mean "1.2 or later" (rustls has nothing older); mqtk pins the version asked for.
+        Some("tlsv1.2" | "tlsv1.1") if personality == Personality::Mosquitto => None,
         Some("tlsv1.3") => Some(TlsVersion::V13),
         Some("tlsv1.2") => Some(TlsVersion::V12),
         Some("tlsv1.1") | Some("tlsv1") => {
@@ -167,8 +170,8 @@ fn proxy(text: &str, personality: Personality) -> Result<Proxy, Failure> {
     })
 }
 
-/// Decides the transport. `host` is the broker host (for `-p 0`), `port` the port given with `-p` or
-/// in the URL, `url` the `-L` URL when one was given last.
+/// Decides the transport. `host` is the broker host (the socket's path for port 0), `port` the port
+/// given with `-p`, in the URL or as 0 by `--unix`, `url` the `-L` URL when one was given last.
 pub fn resolve(
     args: &ConnArgs,
     url: Option<&BrokerUrl>,
@@ -206,10 +209,8 @@ pub fn resolve(
         .filter(|_| matches!(scheme, Some(Scheme::Ws) | Some(Scheme::Wss)))
         .map(|u| format!("/{}", u.topic))
         .unwrap_or_else(|| "/mqtt".to_string());
-    let unix = args
-        .unix
-        .clone()
-        .or_else(|| (port == Some(0)).then(|| host.to_string()));
+    // `--unix PATH` arrives as host PATH and port 0, as in mosquitto.
+    let unix = (port == Some(0)).then(|| host.to_string());
 
     let transport = if let Some(path) = unix {
         Transport::Unix(PathBuf::from(path))

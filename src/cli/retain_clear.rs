@@ -8,7 +8,9 @@ use clap::{ArgAction, ArgMatches, Args, CommandFactory, FromArgMatches};
 
 use super::conn::ConnArgs;
 use super::resolve::connection;
-use super::{Cli, Personality, Request, argv, clap_failure, properties};
+use super::{
+    Cli, Personality, Request, argv, clap_failure, optfile, options_file_seen, properties,
+};
 use crate::cmd::retain_clear::Config;
 use crate::conn::Options;
 use crate::conn::topic::{self, TopicError};
@@ -129,8 +131,13 @@ pub struct RetainClearRequest {
 /// Parses everything after `mqtk retain-clear`. `-D` is taken out first, as for `pub`/`sub`, because
 /// it has three or four words depending on the property.
 pub(super) fn parse(args: Vec<OsString>, program: &str) -> Result<Request, Failure> {
+    let explicit = optfile::prescan(&args)?;
+    let file = optfile::load(
+        explicit.as_ref(),
+        optfile::DefaultFile::Mqtk("retain-clear"),
+    )?;
     let definitions = RetainClearArgs::augment_args(clap::Command::new("retain-clear"));
-    let scanned = argv::scan(&definitions, args, false)?;
+    let scanned = argv::scan(&definitions, &file, args, false)?;
     let mut argv = vec![OsString::from("mqtk"), OsString::from("retain-clear")];
     argv.extend(scanned.args.iter().cloned());
     // The whole tree parses it, so help and errors name the command as `mqtk retain-clear`.
@@ -143,6 +150,7 @@ pub(super) fn parse(args: Vec<OsString>, program: &str) -> Result<Request, Failu
     };
     let parsed = RetainClearArgs::from_arg_matches(matches)
         .map_err(|e| Failure::usage(format!("Error: {e}\n")))?;
+    options_file_seen(explicit.as_ref(), &parsed.conn)?;
     resolve(parsed, matches, &scanned).map(Request::RetainClear)
 }
 

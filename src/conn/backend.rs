@@ -29,6 +29,8 @@ pub enum PollError {
     Closed,
     /// Anything else rumqttc reports (malformed packets, protocol violations).
     Protocol(String),
+    /// TLS failed (handshake, certificate, alert), in one line.
+    Tls(String),
 }
 
 /// The request side of a rumqttc client.
@@ -220,12 +222,12 @@ impl Loop {
             Loop::V4(ev) => match ev.poll().await {
                 Ok(rumqttc::Event::Incoming(p)) => Ok(incoming_v4(p)),
                 Ok(rumqttc::Event::Outgoing(o)) => Ok(outgoing(o)),
-                Err(e) => Err(error_v4(e)),
+                Err(e) => Err(error_v4(e, is_wss(&ev.mqtt_options.transport()))),
             },
             Loop::V5(ev) => match ev.poll().await {
                 Ok(rumqttc::v5::Event::Incoming(p)) => Ok(incoming_v5(p)),
                 Ok(rumqttc::v5::Event::Outgoing(o)) => Ok(outgoing(o)),
-                Err(e) => Err(error_v5(e)),
+                Err(e) => Err(error_v5(e, is_wss(&ev.options.transport()))),
             },
         }
     }
@@ -454,6 +456,10 @@ fn connack_code_v5(c: p5::ConnectReturnCode) -> u8 {
 }
 
 fn io_error(e: std::io::Error) -> PollError {
+    // A TLS alert after the handshake (a refused client certificate under TLS 1.3) arrives as I/O.
+    if let Some(detail) = super::tls::cause(&e) {
+        return PollError::Tls(detail);
+    }
     match e.kind() {
         std::io::ErrorKind::UnexpectedEof | std::io::ErrorKind::ConnectionReset => {
             PollError::Closed
@@ -462,23 +468,66 @@ fn io_error(e: std::io::Error) -> PollError {
     }
 }
 
-fn error_v4(e: rumqttc::ConnectionError) -> PollError {
+/// rumqttc wraps a peer's hang-up in other errors (a reset while reading a packet is a
+/// deserialization error): that is a lost connection, anything else a protocol error.
+fn hang_up_or_protocol(e: &(dyn std::error::Error + 'static)) -> PollError {
+    let mut next = Some(e);
+    while let Some(err) = next {
+        let kind = err
+            .downcast_ref::<std::io::Error>()
+            .map(std::io::Error::kind);
+        if matches!(
+            kind,
+            Some(std::io::ErrorKind::UnexpectedEof | std::io::ErrorKind::ConnectionReset)
+        ) {
+            return PollError::Closed;
+        }
+        next = err.source();
+    }
+    PollError::Protocol(e.to_string())
+}
+
+fn is_wss(t: &rumqttc::Transport) -> bool {
+    matches!(t, rumqttc::Transport::Wss(_))
+}
+
+/// rumqttc reports errors from the TLS and WebSocket handshakes of `wss://` together: a hang-up
+/// there is a set-up failure, most likely a port that does not speak TLS (or not WebSockets).
+fn wss_handshake(e: &(dyn std::error::Error + 'static)) -> PollError {
+    match hang_up_or_protocol(e) {
+        PollError::Closed => PollError::Tls(super::tls::CLOSED_IN_WSS_HANDSHAKE.into()),
+        other => other,
+    }
+}
+
+fn error_v4(e: rumqttc::ConnectionError, wss: bool) -> PollError {
     use rumqttc::ConnectionError as E;
     use rumqttc::StateError as S;
+    if let Some(detail) = super::tls::cause(&e) {
+        return PollError::Tls(detail);
+    }
     match e {
         E::ConnectionRefused(code) => PollError::Refused(code as u8),
+        E::Tls(e) => PollError::Tls(super::tls::handshake_error(&e)),
+        E::Websocket(e) if wss => wss_handshake(&e),
         E::NetworkTimeout | E::FlushTimeout => PollError::Timeout,
         E::Io(e) => io_error(e),
         E::MqttState(S::Io(e)) => io_error(e),
         E::MqttState(S::ConnectionAborted) => PollError::Closed,
-        other => PollError::Protocol(other.to_string()),
+        E::Proxy(p) => proxy_error(&p),
+        other => hang_up_or_protocol(&other),
     }
 }
 
-fn error_v5(e: rumqttc::v5::ConnectionError) -> PollError {
+fn error_v5(e: rumqttc::v5::ConnectionError, wss: bool) -> PollError {
     use rumqttc::v5::ConnectionError as E;
     use rumqttc::v5::StateError as S;
+    if let Some(detail) = super::tls::cause(&e) {
+        return PollError::Tls(detail);
+    }
     match e {
+        E::Tls(e) => PollError::Tls(super::tls::handshake_error(&e)),
+        E::Websocket(e) if wss => wss_handshake(&e),
         E::ConnectionRefused(code) => PollError::Refused(connack_code_v5(code)),
         E::MqttState(S::ConnFail { reason }) => PollError::Refused(connack_code_v5(reason)),
         E::MqttState(S::ServerDisconnect { reason_code, .. }) => {
@@ -487,7 +536,29 @@ fn error_v5(e: rumqttc::v5::ConnectionError) -> PollError {
         E::Timeout(_) => PollError::Timeout,
         E::Io(e) => io_error(e),
         E::MqttState(S::Io(e)) => io_error(e),
+        // v5's deserialization error does not chain its cause: unwrap it here.
+        E::MqttState(S::Deserialization(rumqttc::v5::mqttbytes::Error::Io(e))) => io_error(e),
         E::MqttState(S::ConnectionAborted) => PollError::Closed,
-        other => PollError::Protocol(other.to_string()),
+        E::Proxy(p) => proxy_error(&p),
+        other => hang_up_or_protocol(&other),
+    }
+}
+
+/// A proxy failure (the user's HTTP proxy, or our relay for SOCKS5 and `-A`), as mosquitto reports
+/// one: an unreachable proxy is the socket error itself, a proxy that answers 407 is "Authorisation
+/// failed.", and any other refusal (the relay's 502 when it cannot reach the broker) is "Connection
+/// refused". rumqttc does not export its proxy error type, so the HTTP status is read from its text.
+fn proxy_error(e: &(dyn std::error::Error + 'static)) -> PollError {
+    use std::io::{Error, ErrorKind};
+    if let Some(io) = e.source().and_then(|s| s.downcast_ref::<Error>()) {
+        return io_error(Error::new(io.kind(), io.to_string()));
+    }
+    let text = e.source().map(|s| s.to_string()).unwrap_or_default();
+    match text.rsplit_once("not equal 200: ").map(|(_, code)| code) {
+        Some("407") => PollError::Io(Error::other("Authorisation failed.")),
+        _ => PollError::Io(Error::new(
+            ErrorKind::ConnectionRefused,
+            "Connection refused",
+        )),
     }
 }

@@ -136,6 +136,18 @@ impl Driver {
 
     /// Hands an event to the consumer with its `-d` line, or prints the line when nobody consumes.
     async fn emit(&mut self, event: Event, sent: Option<Sent>) {
+        if !self.tap.is_active() {
+            // The hot path: no tap, so no clock read and no debug line per packet.
+            if let Some(tx) = &self.events {
+                let _ = tx
+                    .send(Delivery {
+                        event,
+                        debug_line: None,
+                    })
+                    .await;
+            }
+            return;
+        }
         self.emit_at(event, sent, std::time::Instant::now()).await;
     }
 
@@ -177,6 +189,7 @@ fn failure_of(err: PollError, protocol: Protocol, connected: bool) -> ConnectFai
         }
         PollError::Io(e) => ConnectFailure::Io(io_text(&e)),
         PollError::Protocol(detail) => ConnectFailure::Protocol(detail),
+        PollError::Tls(detail) => ConnectFailure::Tls(detail),
     }
 }
 
@@ -210,10 +223,8 @@ pub(super) async fn run(
             }
             Err(_) => false,
         };
-        if connect_went_out {
-            if let Some(at) = connect_attempt.take() {
-                d.emit_at(Event::ConnectSent, None, at).await;
-            }
+        if connect_went_out && let Some(at) = connect_attempt.take() {
+            d.emit_at(Event::ConnectSent, None, at).await;
         }
         let event = match polled {
             Ok(event) => event,

@@ -228,13 +228,20 @@ impl Session {
         // (a Unix socket has no name to resolve, and a SOCKS5h or HTTP proxy resolves it itself).
         let direct = opts.endpoint.proxy.is_none()
             && !matches!(opts.endpoint.transport, super::Transport::Unix(_));
+        let mut opts = opts;
         if direct {
+            // Resolved here, synchronously, once: tokio would start a blocking thread for it and
+            // rumqttc would resolve again, which costs more than the rest of a one-shot publish.
             let target = (opts.endpoint.host.as_str(), opts.endpoint.port);
-            let resolved = tokio::net::lookup_host(target)
-                .await
-                .map(|mut addrs| addrs.next().is_some());
-            if !matches!(resolved, Ok(true)) {
+            let first = std::net::ToSocketAddrs::to_socket_addrs(&target)
+                .ok()
+                .and_then(|mut a| a.next());
+            let Some(addr) = first else {
                 return Err(ConnectFailure::Lookup);
+            };
+            // Plain TCP needs no name after this (TLS and WebSockets keep it for SNI and Host).
+            if opts.endpoint.transport == super::Transport::Tcp {
+                opts.endpoint.host = addr.ip().to_string();
             }
         }
         let prepared = super::transport::prepare(&opts.endpoint, opts.quiet).await?;

@@ -19,8 +19,12 @@ pub async fn prepare(endpoint: &Endpoint, quiet: bool) -> Result<Prepared, Conne
     let host = endpoint.host.clone();
     let port = endpoint.port;
     let tls_config = |t: &super::TlsOptions| {
+        // Once per process: the bench opens many connections with the same options.
+        static WARNED: std::sync::Once = std::sync::Once::new();
         if t.insecure != Insecure::No && !quiet {
-            eprintln!("Warning: --insecure: the broker's certificate is not fully checked.");
+            WARNED.call_once(|| {
+                eprintln!("Warning: --insecure: the broker's certificate is not fully checked.")
+            });
         }
         tls::client_config(t, &host)
             .map(rumqttc::TlsConfiguration::Rustls)
@@ -40,6 +44,8 @@ pub async fn prepare(endpoint: &Endpoint, quiet: bool) -> Result<Prepared, Conne
         ),
     };
     let proxy = match (&endpoint.proxy, &endpoint.bind) {
+        // rumqttc dials a Unix socket itself and ignores any proxy.
+        _ if matches!(endpoint.transport, Transport::Unix(_)) => None,
         (None, None) => None,
         (Some(p), None) if p.kind == ProxyKind::Http => Some(rumqttc::Proxy {
             ty: rumqttc::ProxyType::Http,
@@ -54,14 +60,17 @@ pub async fn prepare(endpoint: &Endpoint, quiet: bool) -> Result<Prepared, Conne
             port: p.port,
         }),
         (proxy, bind) => {
-            let addr = relay::start(proxy.as_ref(), bind.as_deref())
+            let relay = relay::start(proxy.as_ref(), bind.as_deref())
                 .await
                 .map_err(|e| ConnectFailure::Io(e.to_string()))?;
             Some(rumqttc::Proxy {
                 ty: rumqttc::ProxyType::Http,
-                auth: rumqttc::ProxyAuth::None,
-                addr: addr.ip().to_string(),
-                port: addr.port(),
+                auth: rumqttc::ProxyAuth::Basic {
+                    username: relay::USER.to_string(),
+                    password: relay.secret,
+                },
+                addr: relay.addr.ip().to_string(),
+                port: relay.addr.port(),
             })
         }
     };

@@ -1,0 +1,183 @@
+//! Every command over TLS: sub, bench, retain-clear, WebSockets over TLS, and the password never
+//! printed by -d or --trace.
+
+use super::pki::pki;
+use super::{
+    Files, T, TlsBroker, assert_delivered_once, assert_tls_error, delivered, mqtk_pub, publish,
+};
+use crate::util::{self, Proc};
+
+#[test]
+fn sub_receives_over_tls() {
+    let b = TlsBroker::start(&pki().server, "");
+    let f = Files::new();
+    let ca = f.path("ca.pem");
+    let port = b.tls_port();
+    // A retained message, then a live one published once the broker has our SUBSCRIBE.
+    let plain = b.plain_port();
+    util::run(
+        &util::real("mosquitto_pub"),
+        &[
+            "-p", &plain, "-t", "tls/a", "-m", "retained", "-r", "-q", "1",
+        ],
+        None,
+    )
+    .assert_success();
+    let mark = b.broker.log_mark();
+    let sub = Proc::spawn(
+        &util::mqtk(),
+        &[
+            "sub",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &port,
+            "--cafile",
+            &ca,
+            "-t",
+            "tls/#",
+            "-v",
+            "-C",
+            "2",
+        ],
+    );
+    assert_eq!(sub.expect_line(T), "tls/a retained");
+    b.broker.expect_log_since(mark, "Received SUBSCRIBE", T);
+    util::run(
+        &util::real("mosquitto_pub"),
+        &["-p", &plain, "-t", "tls/b", "-m", "live"],
+        None,
+    )
+    .assert_success();
+    assert_eq!(sub.expect_line(T), "tls/b live");
+    sub.wait(T).assert_success();
+    // And the failure: exit 8, as mosquitto_sub.
+    let bad = util::run(
+        &util::mqtk(),
+        &[
+            "sub",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &port,
+            "--cafile",
+            &f.path("other-ca.pem"),
+            "-t",
+            "#",
+        ],
+        None,
+    );
+    assert_tls_error(&bad, &["unknown issuer"]);
+}
+
+#[test]
+fn bench_pubsub_over_tls() {
+    let b = TlsBroker::start(&pki().server, "");
+    let f = Files::new();
+    let port = b.tls_port();
+    let run = util::run(
+        &util::mqtk(),
+        &[
+            "bench",
+            "pubsub",
+            "--count",
+            "100",
+            "-q",
+            "1",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &port,
+            "--cafile",
+            &f.path("ca.pem"),
+            "--json",
+        ],
+        None,
+    );
+    run.assert_success();
+    let summary: serde_json::Value =
+        serde_json::from_slice(&run.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {run}"));
+    crate::bench::assert_delivered(&summary, 100, 1);
+}
+
+#[test]
+fn retain_clear_over_tls() {
+    let b = TlsBroker::start(&pki().server, "");
+    let f = Files::new();
+    let plain = b.plain_port();
+    for topic in ["tls/r/1", "tls/r/2", "tls/r/3"] {
+        util::run(
+            &util::real("mosquitto_pub"),
+            &["-p", &plain, "-t", topic, "-m", "x", "-r", "-q", "1"],
+            None,
+        )
+        .assert_success();
+    }
+    let port = b.tls_port();
+    let run = util::run(
+        &util::mqtk(),
+        &[
+            "retain-clear",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &port,
+            "--cafile",
+            &f.path("ca.pem"),
+            "-t",
+            "tls/r/#",
+            "--verify",
+            "--json",
+        ],
+        None,
+    );
+    run.assert_success();
+    let summary: serde_json::Value =
+        serde_json::from_slice(&run.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {run}"));
+    assert_eq!(summary["cleared"], 3, "{summary:#}");
+    // Nothing retained is left: a new subscriber gets only the fence.
+    let sub = b.observer();
+    assert_eq!(delivered(&b, &sub), Vec::<String>::new());
+}
+
+#[test]
+fn secure_websockets() {
+    // Debian's mosquitto 2.0.11 serves websockets (libwebsockets is linked in statically), with TLS.
+    let b = TlsBroker::start(&pki().server, "protocol websockets");
+    let f = Files::new();
+    let sub = b.observer();
+    let ok = mqtk_pub(&b, &["--ws", "--cafile", &f.path("ca.pem")]);
+    assert_delivered_once(&b, &sub, &ok);
+    let v5 = mqtk_pub(&b, &["--ws", "--cafile", &f.path("ca.pem"), "-V", "5"]);
+    assert_delivered_once(&b, &sub, &v5);
+    let bad = mqtk_pub(&b, &["--ws", "--cafile", &f.path("other-ca.pem")]);
+    assert_tls_error(&bad, &["unknown issuer"]);
+    // wss to a port that speaks no TLS at all.
+    let plain = publish(
+        &util::mqtk(),
+        &["pub"],
+        "127.0.0.1",
+        &b.plain_port(),
+        &["--ws", "--cafile", &f.path("ca.pem")],
+    );
+    assert_tls_error(&plain, &["closed the connection", "wss"]);
+    assert_eq!(delivered(&b, &sub), Vec::<String>::new());
+}
+
+#[test]
+fn the_password_is_never_printed() {
+    let b = TlsBroker::start(&pki().server, "");
+    let f = Files::new();
+    let secret = "s3cret-Pa55";
+    for (ca, code) in [("ca.pem", 0), ("other-ca.pem", 8)] {
+        for debug in ["--trace", "-d"] {
+            let run = mqtk_pub(
+                &b,
+                &["--cafile", &f.path(ca), "-u", "alice", "-P", secret, debug],
+            );
+            run.assert_code(code);
+            let all = format!("{}{}", run.stdout_str(), run.stderr_str());
+            assert!(!all.contains(secret), "password printed:\n{run}");
+        }
+    }
+}

@@ -1,0 +1,74 @@
+//! WebSockets: `--ws` (path `/mqtt`) and `ws://HOST:PORT/PATH` URLs, whose path is the WebSocket path
+//! (the topic comes from `-t`), against a mosquitto `protocol websockets` listener.
+
+use super::{all_commands, assert_fails, mqtk_run, retain};
+use crate::broker::{Broker, free_port};
+use crate::util::{Alias, run};
+
+/// A broker with a WebSockets listener next to its plain one; returns it and the WebSockets port.
+fn broker() -> (Broker, String) {
+    let ws = free_port();
+    let broker = Broker::with_config(&format!("listener {ws} 127.0.0.1\nprotocol websockets"));
+    (broker, ws.to_string())
+}
+
+#[test]
+fn ws_flag_serves_every_command() {
+    let (broker, ws) = broker();
+    all_commands(&broker, &["-h", "127.0.0.1", "-p", &ws, "--ws"], "ws-flag");
+}
+
+#[test]
+fn ws_url_serves_every_command() {
+    let (broker, ws) = broker();
+    let url = format!("ws://127.0.0.1:{ws}/mqtt");
+    all_commands(&broker, &["-L", &url], "ws-url");
+}
+
+/// The URL's path is the WebSocket path, not a topic: `-t` names the topic.
+#[test]
+fn ws_url_path_is_not_the_topic() {
+    let (broker, ws) = broker();
+    retain(&broker, "ws/topic", "from -t");
+    let url = format!("ws://127.0.0.1:{ws}/mqtt");
+    let out = mqtk_run(&["sub", "-L", &url, "-t", "ws/topic", "-C", "1"]);
+    out.assert_success();
+    assert_eq!(out.stdout_str(), "from -t\n", "{out}");
+}
+
+#[test]
+fn ws_failures() {
+    let (broker, _ws) = broker();
+    // Nothing listens: as for TCP.
+    let closed = free_port().to_string();
+    let out = mqtk_run(&["pub", "-p", &closed, "--ws", "-t", "a", "-m", "x"]);
+    assert_fails(&out, 1, "Error: Connection refused\n");
+    // A plain MQTT listener drops the WebSocket handshake.
+    let out = mqtk_run(&[
+        "pub",
+        "-p",
+        &broker.port_str(),
+        "--ws",
+        "-t",
+        "a",
+        "-m",
+        "x",
+    ]);
+    assert_fails(&out, 7, "Error: The connection was lost.\n");
+}
+
+/// mosquitto 2.0 has neither `--ws` nor ws:// URLs, so its names refuse them as it does.
+#[test]
+fn ws_is_mqtk_only() {
+    let alias = Alias::with_names(&["mosquitto_pub", "mosquitto_sub"]);
+    let out = run(&alias.path("mosquitto_sub"), &["--ws", "-t", "a"], None);
+    assert_fails(
+        &out,
+        1,
+        "Error: Unknown option '--ws'.\n\nUse 'mosquitto_sub --help' to see usage.\n",
+    );
+    let url = ["-L", "ws://127.0.0.1:1/mqtt", "-t", "a", "-m", "x"];
+    super::assert_same_as_mosquitto("mosquitto_pub", &url);
+    let out = run(&alias.path("mosquitto_pub"), &url, None);
+    assert_eq!(out.code, 1, "{out}");
+}
