@@ -217,7 +217,13 @@ pub(super) fn check_value(
         "will_topic" => will_topic(personality, value.as_bytes()).map(drop),
         "url" => {
             let parsed = broker_url(personality, &text)?;
-            publish_topic(personality, parsed.topic.as_bytes(), "-L topic").map(drop)
+            // In ws:// and wss:// URLs the path is the WebSocket path, not a topic.
+            match parsed.scheme {
+                Scheme::Mqtt | Scheme::Mqtts => {
+                    publish_topic(personality, parsed.topic.as_bytes(), "-L topic").map(drop)
+                }
+                Scheme::Ws | Scheme::Wss => Ok(()),
+            }
         }
         "message" => message(value.as_bytes()).map(drop),
         _ => Ok(()),

@@ -20,6 +20,7 @@ pub struct BrokerUrl {
     pub host: String,
     /// The port text as written (empty when absent); the caller converts it (mosquitto uses `atoi`).
     pub port: Option<String>,
+    /// The topic (mqtt://, mqtts://), or the WebSocket path without its leading `/` (ws://, wss://).
     pub topic: String,
 }
 
@@ -28,7 +29,7 @@ pub struct BrokerUrl {
 pub enum UrlError {
     /// Not mqtt://, mqtts://, ws:// or wss://.
     Scheme,
-    /// No `/` after the host.
+    /// No `/` after the host (mqtt:// and mqtts:// only).
     TopicMissing,
 }
 
@@ -45,7 +46,12 @@ pub fn parse(url: &str) -> Result<BrokerUrl, UrlError> {
     .find(|(prefix, _)| lower.starts_with(prefix))
     .map(|(prefix, scheme)| (scheme, &url[prefix.len()..]))
     .ok_or(UrlError::Scheme)?;
-    let (authority, topic) = rest.split_once('/').ok_or(UrlError::TopicMissing)?;
+    let (authority, topic) = match rest.split_once('/') {
+        Some(parts) => parts,
+        // A WebSocket URL's path is the WebSocket path, `/mqtt` when absent (as with --ws).
+        None if matches!(scheme, Scheme::Ws | Scheme::Wss) => (rest, "mqtt"),
+        None => return Err(UrlError::TopicMissing),
+    };
     let (userinfo, hostport) = match authority.split_once('@') {
         Some((u, h)) => (Some(u), h),
         None => (None, authority),
@@ -101,5 +107,7 @@ mod tests {
     fn errors() {
         assert_eq!(parse("http://h/t"), Err(UrlError::Scheme));
         assert_eq!(parse("mqtt://h"), Err(UrlError::TopicMissing));
+        assert_eq!(parse("ws://h:8080").unwrap().topic, "mqtt");
+        assert_eq!(parse("wss://h/").unwrap().topic, "");
     }
 }

@@ -25,15 +25,23 @@ fn ws_url_serves_every_command() {
     all_commands(&broker, &["-L", &url], "ws-url");
 }
 
-/// The URL's path is the WebSocket path, not a topic: `-t` names the topic.
+/// The URL's path is the WebSocket path, not a topic (`-t` names the topic), and `/mqtt` when the
+/// URL has none.
 #[test]
 fn ws_url_path_is_not_the_topic() {
     let (broker, ws) = broker();
     retain(&broker, "ws/topic", "from -t");
-    let url = format!("ws://127.0.0.1:{ws}/mqtt");
-    let out = mqtk_run(&["sub", "-L", &url, "-t", "ws/topic", "-C", "1"]);
-    out.assert_success();
-    assert_eq!(out.stdout_str(), "from -t\n", "{out}");
+    for path in ["/mqtt", "", "/", "/a/#"] {
+        let url = format!("ws://127.0.0.1:{ws}{path}");
+        let out = mqtk_run(&["sub", "-L", &url, "-t", "ws/topic", "-C", "1"]);
+        assert_eq!(
+            (out.code, out.stdout_str()),
+            (0, "from -t\n".into()),
+            "{out}"
+        );
+        let out = mqtk_run(&["pub", "-L", &url, "-t", "ws/other", "-m", "x"]);
+        out.assert_success();
+    }
 }
 
 #[test]
