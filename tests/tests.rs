@@ -21,3 +21,5 @@ mod bench;
 mod tls;
 // WebSockets, Unix sockets, SOCKS5/HTTP proxies, -A, passwords from a file or the environment, options files.
 mod transport;
+// --trace and --trace-format json: each QoS step in order, timed, on stderr, never the password.
+mod trace;
