@@ -339,14 +339,16 @@ pub fn parse(args: Vec<OsString>) -> Result<(Request, Personality, String), (Fai
             Err(f) => Err((f, program)),
         };
     }
-    let (argv, explicit) = if rest.first().and_then(|a| a.to_str()) == Some("bench") {
+    let is_bench = rest.first().and_then(|a| a.to_str()) == Some("bench");
+    let (argv, explicit) = if is_bench {
         bench_argv(&rest[1..]).map_err(|f| (f, "mqtk bench".to_string()))?
     } else {
         let mut argv = vec![OsString::from("mqtk")];
         argv.extend(rest);
         (argv, None)
     };
-    let program = "mqtk".to_string();
+    // Usage hints name the subcommand the user typed.
+    let program = if is_bench { "mqtk bench" } else { "mqtk" }.to_string();
     match Cli::command().try_get_matches_from(argv) {
         Ok(m) => match Cli::from_arg_matches(&m).map(|c| c.command) {
             Ok(TopCommand::Generate { dir }) => {
