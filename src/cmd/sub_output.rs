@@ -7,7 +7,6 @@ use serde_json::Value;
 
 use super::ndjson;
 use super::subscribe::Output;
-use crate::cli::Personality;
 use crate::conn::Message;
 use crate::exit::{Code, Failure};
 use crate::jsonpath::{self, Path};
@@ -28,26 +27,17 @@ pub struct Printer {
     verbose: bool,
     quiet: bool,
     strict: bool,
-    personality: Personality,
     buf: Vec<u8>,
 }
 
 impl Printer {
-    pub fn new(
-        eol: bool,
-        pretty: bool,
-        verbose: bool,
-        quiet: bool,
-        strict: bool,
-        personality: Personality,
-    ) -> Self {
+    pub fn new(eol: bool, pretty: bool, verbose: bool, quiet: bool, strict: bool) -> Self {
         Printer {
             eol,
             pretty,
             verbose,
             quiet,
             strict,
-            personality,
             buf: Vec::with_capacity(4096),
         }
     }
@@ -170,7 +160,6 @@ impl Printer {
                 self.buf.push(b'\n');
             }
         }
-        let _ = self.personality;
         let buf = std::mem::take(&mut self.buf);
         let written = self.raw(&buf);
         self.buf = buf;

@@ -339,7 +339,6 @@ pub async fn run(conn: Options, config: Config) -> Result<u8, Failure> {
             config.verbose,
             quiet,
             config.strict,
-            personality,
         ),
         config,
         quiet,

@@ -378,35 +378,28 @@ fn incoming_v5(p: p5::Packet) -> Event {
     }
 }
 
-fn puback_code(r: p5::PubAckReason) -> u8 {
-    use p5::PubAckReason as R;
-    match r {
-        R::Success => 0,
-        R::NoMatchingSubscribers => 0x10,
-        R::UnspecifiedError => 0x80,
-        R::ImplementationSpecificError => 0x83,
-        R::NotAuthorized => 0x87,
-        R::TopicNameInvalid => 0x90,
-        R::PacketIdentifierInUse => 0x91,
-        R::QuotaExceeded => 0x97,
-        R::PayloadFormatInvalid => 0x99,
-    }
+/// PUBACK and PUBREC share their reason codes, but rumqttc gives them two enums.
+macro_rules! ack_reason_code {
+    ($name:ident, $reason:ty) => {
+        fn $name(r: $reason) -> u8 {
+            use $reason as R;
+            match r {
+                R::Success => 0,
+                R::NoMatchingSubscribers => 0x10,
+                R::UnspecifiedError => 0x80,
+                R::ImplementationSpecificError => 0x83,
+                R::NotAuthorized => 0x87,
+                R::TopicNameInvalid => 0x90,
+                R::PacketIdentifierInUse => 0x91,
+                R::QuotaExceeded => 0x97,
+                R::PayloadFormatInvalid => 0x99,
+            }
+        }
+    };
 }
 
-fn pubrec_code(r: p5::PubRecReason) -> u8 {
-    use p5::PubRecReason as R;
-    match r {
-        R::Success => 0,
-        R::NoMatchingSubscribers => 0x10,
-        R::UnspecifiedError => 0x80,
-        R::ImplementationSpecificError => 0x83,
-        R::NotAuthorized => 0x87,
-        R::TopicNameInvalid => 0x90,
-        R::PacketIdentifierInUse => 0x91,
-        R::QuotaExceeded => 0x97,
-        R::PayloadFormatInvalid => 0x99,
-    }
-}
+ack_reason_code!(puback_code, p5::PubAckReason);
+ack_reason_code!(pubrec_code, p5::PubRecReason);
 
 fn suback_code(c: p5::SubscribeReasonCode) -> u8 {
     use p5::SubscribeReasonCode as C;

@@ -31,6 +31,8 @@ set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
+# shellcheck source=tests/bench/common.sh
+source tests/bench/common.sh
 
 N0=${N0:-500000}
 ROUNDS=${ROUNDS:-3}
@@ -43,49 +45,16 @@ BROKER_NODELAY=${BROKER_NODELAY:-0}
 SIZE=64
 SUB_TIMEOUT=120
 
-step() { printf '\n==> %s\n' "$*" >&2; }
-die() {
-    echo "error: $*" >&2
-    exit 1
-}
 
 for tool in mosquitto mosquitto_pub mosquitto_sub awk; do
     command -v "$tool" >/dev/null 2>&1 ||
         die "$tool not found: apt-get install mosquitto mosquitto-clients"
 done
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/mqtk-bench.XXXXXX")
-BROKER_PID=
-SUB_PID=
-cleanup() {
-    [ -n "$SUB_PID" ] && kill "$SUB_PID" 2>/dev/null || true
-    if [ -n "$BROKER_PID" ]; then
-        kill "$BROKER_PID" 2>/dev/null || true
-        wait "$BROKER_PID" 2>/dev/null || true
-    fi
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-if [ -n "${MQTK:-}" ]; then
-    [ -x "$MQTK" ] || die "MQTK=$MQTK is not an executable"
-else
-    step "Building mqtk (release)"
-    cargo build --release --locked >&2
-    target_dir=$(cargo metadata --format-version 1 --no-deps |
-        grep -o '"target_directory":"[^"]*"' | cut -d'"' -f4)
-    MQTK="$target_dir/release/mqtk"
-fi
-
-# An empty home, so no ~/.config/mosquitto_sub or mosquitto_pub options file changes the clients.
-mkdir -p "$WORK/home"
-export HOME="$WORK/home" XDG_CONFIG_HOME="$WORK/home"
 
 # ---------------------------------------------------------------------------------------------
 # Broker
 # ---------------------------------------------------------------------------------------------
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 BROKER_LOG="$WORK/mosquitto.log"
 start_broker() {

@@ -21,6 +21,8 @@ set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
+# shellcheck source=tests/bench/common.sh
+source tests/bench/common.sh
 
 RUNS=${RUNS:-200}
 WARMUP=${WARMUP:-20}
@@ -31,11 +33,6 @@ ROUNDS=${ROUNDS:-3}
 PAYLOAD_BYTES=64
 SUB_TIMEOUT=60
 
-step() { printf '\n==> %s\n' "$*" >&2; }
-die() {
-    echo "error: $*" >&2
-    exit 1
-}
 
 as_root() {
     if [ "$(id -u)" -eq 0 ]; then
@@ -61,40 +58,11 @@ if ! command -v hyperfine >/dev/null 2>&1; then
         die "hyperfine is missing and could not be installed (apt-get install hyperfine)"
 fi
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/mqtk-bench.XXXXXX")
-BROKER_PID=
-SUB_PID=
-cleanup() {
-    [ -n "$SUB_PID" ] && kill "$SUB_PID" 2>/dev/null || true
-    if [ -n "$BROKER_PID" ]; then
-        kill "$BROKER_PID" 2>/dev/null || true
-        wait "$BROKER_PID" 2>/dev/null || true
-    fi
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-if [ -n "${MQTK:-}" ]; then
-    [ -x "$MQTK" ] || die "MQTK=$MQTK is not an executable"
-else
-    step "Building mqtk (release)"
-    cargo build --release --locked >&2
-    target_dir=$(cargo metadata --format-version 1 --no-deps |
-        grep -o '"target_directory":"[^"]*"' | cut -d'"' -f4)
-    MQTK="$target_dir/release/mqtk"
-fi
 MOSQ_PUB=$(command -v mosquitto_pub)
-
-# An empty home (after building: rustup needs the real one), so a ~/.config/mosquitto_pub or
-# mosquitto_sub options file cannot change what the clients do.
-mkdir -p "$WORK/home"
-export HOME="$WORK/home" XDG_CONFIG_HOME="$WORK/home"
 
 # ---------------------------------------------------------------------------------------------
 # Broker
 # ---------------------------------------------------------------------------------------------
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 start_broker() {
     local attempt conf log
