@@ -33,6 +33,11 @@ else
     MQTK="$target_dir/release/mqtk"
 fi
 
+# The broker-ceiling probe (pub.sh), std only: built here while rustup still sees the real home.
+CEILING_PROBE="$WORK/ceiling"
+rustc -O --edition 2021 tests/bench/ceiling.rs -o "$CEILING_PROBE" >&2 ||
+    die "tests/bench/ceiling.rs did not compile"
+
 # An empty home (after building: rustup needs the real one), so a ~/.config/mosquitto_pub or
 # mosquitto_sub options file cannot change what the clients do.
 mkdir -p "$WORK/home"
