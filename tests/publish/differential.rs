@@ -548,7 +548,6 @@ fn options_file() {
 /// mosquitto parses each options-file line on its own, so a line's missing value is reported
 /// instead of taking the next line's (or argv's) first word.
 #[test]
-#[ignore = "bug: options-file words are scanned together with argv, not line by line (src/cli/mod.rs parse_alias)"]
 fn options_file_lines_stand_alone() {
     check(&[
         Case {

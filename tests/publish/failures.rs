@@ -61,7 +61,9 @@ fn debug_output_connection_refused() {
 /// mosquitto sends the alias and the broker disconnects with "Topic alias invalid"; rumqttc refuses
 /// it before sending.
 #[test]
-#[ignore = "bug: a topic alias over the broker's maximum exits 2 with rumqttc's text, not 4 (src/conn)"]
+#[ignore = "divergence (rumqttc): it refuses an alias over the CONNACK maximum locally (exit 2, its text); \
+            letting the broker judge does not help, as rumqttc cannot parse mosquitto's short \
+            DISCONNECT (e0 01 94) and reports a lost connection (exit 7)"]
 fn topic_alias_over_the_broker_maximum() {
     check(&[Case {
         name: "topic-alias 100 (mosquitto's maximum is 10)",
