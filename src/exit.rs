@@ -20,8 +20,17 @@ pub enum Code {
     ConnectionLost = 7,
     /// The broker never answered CONNECT within the keepalive (MOSQ_ERR_KEEPALIVE).
     Keepalive = 19,
+    /// mosquitto_pub `-l`: a line at a QoS above the broker's v5 maximum (MOSQ_ERR_QOS_NOT_SUPPORTED;
+    /// with `-m`, `-f`, `-s` and `-n` mosquitto_pub exits 0 instead).
+    MosqQosNotSupported = 24,
     /// `-W` ran out (MOSQ_ERR_TIMEOUT).
     Timeout = 27,
+    /// mqtk pub and bench: the QoS is above the maximum in the broker's v5 CONNACK, so nothing was
+    /// sent (reason code 0x9B, "QoS not supported").
+    QosNotSupported = 155,
+    /// mqtk pub: a retained message, and the broker's v5 CONNACK says it keeps none, so nothing was
+    /// sent (reason code 0x9A, "Retain not supported"; mosquitto_pub drops the retain flag quietly).
+    RetainNotSupported = 154,
     /// mqtk bench: messages lost at QoS ≥ 1, or clients that could not connect.
     BenchFailed = 3,
     /// mqtk retain-clear: `--verify` found retained messages left after clearing: something
@@ -109,6 +118,9 @@ pub fn strerror(code: Code) -> &'static str {
         Code::NoConnection => "The client is not currently connected.",
         Code::ConnectionLost => "The connection was lost.",
         Code::Keepalive | Code::Timeout => "Unknown error.",
+        Code::MosqQosNotSupported => "Requested QoS not supported on server.",
+        Code::QosNotSupported => "QoS not supported.",
+        Code::RetainNotSupported => "Retain not supported.",
         Code::DataError => "Data format error.",
         Code::StillRetained => "Retained messages are still present.",
         Code::NotConfirmed => "Not confirmed.",
@@ -189,6 +201,17 @@ mod tests {
         assert_eq!(Code::ConnectionLost.number(), 7);
         assert_eq!(Code::Timeout.number(), 27);
         assert_eq!(Code::Keepalive.number(), 19);
+        assert_eq!(Code::MosqQosNotSupported.number(), 24);
+        // mqtk's refusals carry the v5 reason code, as a refused PUBACK does.
+        assert_eq!(Code::QosNotSupported.number(), 155);
+        assert_eq!(
+            reason_text(Code::QosNotSupported.number()),
+            "QoS not supported"
+        );
+        assert_eq!(
+            reason_text(Code::RetainNotSupported.number()),
+            "Retain not supported"
+        );
     }
 
     #[test]

@@ -5,7 +5,8 @@
 
 // pubsub at each QoS, MQTT 5, the human table, and the topic templates (fan-in, fan-out, 1:1).
 mod pubsub;
-// bench pub, bench sub (with other processes publishing), bench conn, refused connections.
+// bench pub, bench sub (with other processes publishing), bench conn, refused connections, a QoS
+// above the broker's maximum.
 mod scenarios;
 // --rate, --series and bad input.
 mod options;

@@ -22,6 +22,8 @@ mod proxy;
 mod mqtk;
 // Line mode and volume: streaming stdin, 100,000 lines, a 10 MB payload.
 mod streaming;
+// A v5 broker's CONNACK limits (maximum QoS, retain available): checked before publishing.
+mod v5_limits;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -76,11 +78,19 @@ pub type Creds<'a> = Option<(&'a str, &'a str)>;
 /// publisher delivered, without sleeping. `sub` must be subscribed to `#`.
 #[track_caller]
 pub fn fence(port: u16, creds: Creds, sub: &Subscriber) -> Vec<Msg> {
+    fence_at(port, creds, sub, "1")
+}
+
+/// [`fence`] with the marker at `qos`: QoS 0 for a broker configured with `max_qos 0`, which
+/// disconnects a v3.1.1 client publishing at QoS 1. The order still holds: the marker's PUBLISH
+/// follows a CONNACK, so the broker has read what the earlier publisher wrote before it.
+#[track_caller]
+pub fn fence_at(port: u16, creds: Creds, sub: &Subscriber, qos: &str) -> Vec<Msg> {
     use std::sync::atomic::{AtomicU64, Ordering};
     static N: AtomicU64 = AtomicU64::new(0);
     let marker = format!("fence-{}", N.fetch_add(1, Ordering::Relaxed));
     let port = port.to_string();
-    let mut args = vec!["-p", &port, "-t", "fence", "-m", &marker, "-q", "1"];
+    let mut args = vec!["-p", &port, "-t", "fence", "-m", &marker, "-q", qos];
     if let Some((u, p)) = creds {
         args.extend(["-u", u, "-P", p]);
     }

@@ -16,7 +16,7 @@ use super::report::{ConfigReport, Environment, Report};
 use super::stats::{self, Latency};
 use super::subscriber::{self, Listen, SubResult, Window};
 use super::{Config, Scenario, SeriesFormat, expand};
-use crate::conn::{ConnectFailure, Protocol, Qos, Session, topic};
+use crate::conn::{ConnectFailure, Exceeded, Protocol, Qos, Session, topic};
 
 /// Running totals, read once a second for the live line and the series.
 #[derive(Debug, Default)]
@@ -140,8 +140,20 @@ fn connect_failed(report: &mut Report, failure: &ConnectFailure) {
     report.connect_failures += 1;
 }
 
-/// Runs the configured scenario and returns its report.
-pub async fn run(cfg: &Config) -> Report {
+/// Disconnects clients that will take no part.
+async fn close(sessions: impl IntoIterator<Item = Session>) {
+    let closing: Vec<_> = sessions
+        .into_iter()
+        .map(|s| tokio::spawn(s.disconnect()))
+        .collect();
+    for c in closing {
+        let _ = c.await;
+    }
+}
+
+/// Runs the configured scenario and returns its report, or why the broker rules the run out (a QoS
+/// above the maximum in its v5 CONNACK).
+pub async fn run(cfg: &Config) -> Result<Report, Exceeded> {
     let cpu_before = stats::process_cpu_seconds().unwrap_or(0.0);
     let wall = Instant::now();
     let mut report = base_report(cfg);
@@ -160,7 +172,7 @@ pub async fn run(cfg: &Config) -> Report {
             ));
         }
         finish_cpu(&mut report, cpu_before, wall);
-        return report;
+        return Ok(report);
     }
 
     let origin = Instant::now();
@@ -216,6 +228,15 @@ pub async fn run(cfg: &Config) -> Report {
             }
             Err(failure) => connect_failed(&mut report, &failure),
         }
+    }
+    // The broker would drop each publisher's connection at its first message: say why instead.
+    let exceeded = pub_sessions
+        .iter()
+        .find_map(|(_, s)| s.limits().check(cfg.qos, false).err());
+    if let Some(exceeded) = exceeded {
+        close(sub_sessions).await;
+        close(pub_sessions.into_iter().map(|(_, s)| s)).await;
+        return Err(exceeded);
     }
 
     // In `bench sub`, --count is the number of messages to receive in total.
@@ -325,7 +346,7 @@ pub async fn run(cfg: &Config) -> Report {
     );
     finish_cpu(&mut report, cpu_before, wall);
     warn(cfg, &mut report);
-    report
+    Ok(report)
 }
 
 /// `bench sub`: listens for the whole window, until `--count` messages have arrived, until every

@@ -5,9 +5,11 @@ use crate::conn::Qos;
 use crate::exit::{Code, Failure};
 
 /// Runs `bench`; returns the exit status: messages lost at QoS ≥ 1 or clients that could not
-/// connect make it fail.
+/// connect make it fail, and a QoS above the broker's maximum stops it before it publishes.
 pub async fn run(config: Config) -> Result<u8, Failure> {
-    let report = bench::run(&config).await;
+    let report = bench::run(&config)
+        .await
+        .map_err(|e| Failure::code(e.code(), format!("{}\n", e.message())))?;
     let text = if config.json {
         let mut s = serde_json::to_string_pretty(&report).unwrap_or_default();
         s.push('\n');

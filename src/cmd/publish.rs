@@ -9,9 +9,10 @@ use bytes::Bytes;
 
 use crate::cli::Personality;
 use crate::conn::{
-    ConnectFailure, MAX_PACKET_SIZE, Options, Outgoing, Properties, Protocol, Qos, Session,
+    ConnectFailure, Exceeded, MAX_PACKET_SIZE, Options, Outgoing, Properties, Protocol, Qos,
+    Session,
 };
-use crate::exit::Failure;
+use crate::exit::{self, Code, Failure};
 
 /// Where the messages come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -99,13 +100,13 @@ struct Publisher {
 }
 
 impl Publisher {
-    fn new(config: &Config, protocol: Protocol) -> Self {
+    fn new(config: &Config, protocol: Protocol, retain: bool) -> Self {
         let properties = (protocol == Protocol::V5 && !config.properties.is_empty())
             .then(|| config.properties.to_publish());
         Publisher {
             topic: config.topic.clone(),
             qos: config.qos,
-            retain: config.retain,
+            retain,
             properties,
             alias_sent: false,
         }
@@ -141,6 +142,16 @@ pub async fn run(conn: Options, config: Config, personality: Personality) -> Res
         .await
         .map_err(connect_failure)?;
 
+    // The limits of the broker's v5 CONNACK. libmosquitto quietly drops the retain flag when the
+    // broker keeps no retained messages; mqtk refuses instead, as it does for a QoS too high.
+    let limits = session.limits();
+    let retain = config.retain && (limits.retain_available || personality == Personality::Mqtk);
+    let exceeded = limits.check(config.qos, retain).err();
+    if let (Some(exceeded), Source::Payload(_)) = (exceeded, &config.source) {
+        // Before the empty-topic check: libmosquitto checks the QoS first.
+        return refuse(session, exceeded, personality, quiet, false).await;
+    }
+
     if config.topic.is_empty() || config.publish_nothing {
         // mosquitto_pub: the publish call fails, it says so (or nothing, for properties in v3) and exits 0.
         if config.topic.is_empty() && !quiet {
@@ -150,7 +161,7 @@ pub async fn run(conn: Options, config: Config, personality: Personality) -> Res
         return Ok(0);
     }
 
-    let mut publisher = Publisher::new(&config, protocol);
+    let mut publisher = Publisher::new(&config, protocol, retain);
     match &config.source {
         Source::Payload(payload) => {
             for i in 0..config.repeat {
@@ -172,6 +183,10 @@ pub async fn run(conn: Options, config: Config, personality: Personality) -> Res
             while let Some(batch) = lines.recv().await {
                 let batch = batch
                     .map_err(|e| Failure::runtime(1, format!("Error: reading stdin: {e}\n")))?;
+                // mosquitto_pub finds out when it publishes the first line (empty stdin is no error).
+                if let Some(exceeded) = exceeded {
+                    return refuse(session, exceeded, personality, quiet, true).await;
+                }
                 for line in batch {
                     session
                         .publish(publisher.next(line))
@@ -190,4 +205,38 @@ pub async fn run(conn: Options, config: Config, personality: Personality) -> Res
         return Ok(refused);
     }
     Ok(0)
+}
+
+/// Ends a run whose messages the broker's CONNACK limits rule out, before any is sent.
+async fn refuse(
+    session: Session,
+    exceeded: Exceeded,
+    personality: Personality,
+    quiet: bool,
+    lines: bool,
+) -> Result<u8, Failure> {
+    let connect_failure = |f: ConnectFailure| f.to_failure(true);
+    match personality {
+        // mosquitto_pub -l returns from its line loop at once: it exits 24 without sending
+        // DISCONNECT (the socket closes when the runtime ends, so the broker publishes any will).
+        Personality::Mosquitto if lines => Err(Failure::code(
+            Code::MosqQosNotSupported,
+            format!("Error: {}\n", exit::strerror(Code::MosqQosNotSupported)),
+        )),
+        // Only a QoS reaches here (the retain flag was dropped): an error, DISCONNECT, exit 0.
+        Personality::Mosquitto => {
+            if !quiet {
+                eprintln!("Error: Message QoS not supported on broker, try a lower QoS.");
+            }
+            session.disconnect().await.map_err(connect_failure)?;
+            Ok(0)
+        }
+        Personality::Mqtk => {
+            session.disconnect().await.map_err(connect_failure)?;
+            Err(Failure::code(
+                exceeded.code(),
+                format!("{}\n", exceeded.message()),
+            ))
+        }
+    }
 }

@@ -9,6 +9,7 @@
 mod backend;
 mod driver;
 pub mod event;
+pub mod limits;
 pub mod props;
 mod relay;
 pub mod session;
@@ -22,6 +23,7 @@ use std::time::Duration;
 use bytes::Bytes;
 
 pub use event::{Event, Message};
+pub use limits::Exceeded;
 pub use props::{Properties, Property};
 pub use session::{ConnectFailure, Session};
 

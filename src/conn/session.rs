@@ -10,6 +10,7 @@ use tokio::task::JoinHandle;
 use super::backend::{self, Client};
 use super::driver::{self, Driver};
 use super::event::Event;
+use super::limits::Limits;
 use super::{Options, Outgoing, Protocol, Qos, Subscription};
 use crate::exit::{self, Code, Failure};
 
@@ -217,6 +218,7 @@ pub struct Session {
     driver: Option<JoinHandle<Result<(), ConnectFailure>>>,
     events: Option<mpsc::Receiver<Delivery>>,
     protocol: Protocol,
+    limits: Limits,
 }
 
 impl Session {
@@ -261,12 +263,13 @@ impl Session {
         let driver = Driver::new(opts, event_loop, shared.clone(), events_tx);
         let handle = tokio::spawn(driver::run(driver, connack_tx));
         match connack_rx.await {
-            Ok(Ok(_)) => Ok(Session {
+            Ok(Ok(ack)) => Ok(Session {
                 client,
                 shared,
                 driver: Some(handle),
                 events: events_rx,
                 protocol,
+                limits: Limits::from_connack(&ack),
             }),
             Ok(Err(failure)) => Err(failure),
             Err(_) => match handle.await {
@@ -279,6 +282,12 @@ impl Session {
     /// The protocol version in use.
     pub fn protocol(&self) -> Protocol {
         self.protocol
+    }
+
+    /// What the broker's CONNACK says it accepts in a PUBLISH (maximum QoS, retain available).
+    /// Publishing beyond it is not prevented here: commands decide how to report it.
+    pub fn limits(&self) -> Limits {
+        self.limits
     }
 
     /// Queues a PUBLISH. Waits while the request queue is full (backpressure), never drops it.

@@ -1,8 +1,10 @@
-//! `bench pub`, `bench sub` (with other processes publishing), `bench conn`, refused connections.
+//! `bench pub`, `bench sub` (with other processes publishing), `bench conn`, refused connections,
+//! a QoS above the broker's maximum.
 
 use super::{T, assert_shape, bench, int, num, summary};
 use crate::broker::Broker;
-use crate::util::{Proc, mqtk, real, run};
+use crate::publish::fence;
+use crate::util::{Proc, Run, Subscriber, assert_same_run, mqtk, real, run};
 
 #[test]
 fn bench_pub_counts_acknowledgements() {
@@ -172,5 +174,40 @@ fn refused_connections_fail_the_run() {
     assert!(
         warnings.contains("not authorised"),
         "the reason is reported: {warnings}"
+    );
+}
+
+/// A v5 broker's CONNACK can cap the QoS (mosquitto `max_qos`): publishing above it would only get
+/// every publisher disconnected and every message counted as lost. The run stops before publishing,
+/// with the reason code 155 as its exit status.
+#[test]
+fn a_qos_above_the_broker_maximum_stops_the_run() {
+    let broker = Broker::with_config("max_qos 1");
+    let sub = Subscriber::start_v5(broker.port, "#", 2);
+    let port = broker.port_str();
+    for scenario in ["pubsub", "pub"] {
+        #[rustfmt::skip]
+        let args = [
+            "bench", scenario, "-h", "127.0.0.1", "-p", &port, "-V", "5", "-q", "2", "--count", "100",
+        ];
+        let out = run(&mqtk(), &args, None);
+        assert_same_run(
+            &args.join(" "),
+            &Run {
+                code: 155,
+                stdout: Vec::new(),
+                stderr: b"Error: Message QoS 2 not supported on broker (maximum QoS 1); nothing was published. Try -q 1.\n".to_vec(),
+            },
+            &out,
+        );
+    }
+    assert_eq!(fence(broker.port, None, &sub), []);
+    // The maximum itself runs normally.
+    let (out, v) = bench(&broker, &["-V", "5", "-q", "1", "--count", "100"]);
+    out.assert_success();
+    assert_eq!(
+        ["sent", "acked", "received", "lost"].map(|k| int(&v, k)),
+        [100, 100, 100, 0],
+        "in\n{v:#}"
     );
 }

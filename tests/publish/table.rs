@@ -7,7 +7,7 @@ use std::path::Path;
 
 use tempfile::TempDir;
 
-use super::{Creds, Ours, fence, normalise_ids, real};
+use super::{Creds, Ours, fence_at, normalise_ids, real};
 use crate::broker::{Broker, free_port};
 use crate::util::{Msg, Run, SubOptions, Subscriber, run_env};
 
@@ -20,6 +20,8 @@ pub enum Setup {
     Users,
     /// No broker: `{port}` is a port nothing listens on.
     Nothing,
+    /// Anonymous access, plus these lines in the broker's config (`max_qos 1`, …).
+    Config(&'static str),
 }
 
 /// The account of a [`Setup::Users`] broker.
@@ -125,6 +127,12 @@ fn check_one(case: &Case, ours: &Ours) {
         Setup::Anonymous => Some(Broker::start()),
         Setup::Users => Some(Broker::with_users("", &[(USER, PASSWORD)])),
         Setup::Nothing => None,
+        Setup::Config(lines) => Some(Broker::with_config(lines)),
+    };
+    // A broker may be limited to QoS 0 (`max_qos 0`); the marker's QoS makes no difference to the order.
+    let fence_qos = match case.setup {
+        Setup::Config(_) => "0",
+        _ => "1",
     };
     let port = broker.as_ref().map_or_else(free_port, |b| b.port);
     let creds: Creds = (case.setup == Setup::Users).then_some((USER, PASSWORD));
@@ -154,7 +162,7 @@ fn check_one(case: &Case, ours: &Ours) {
     let go = |program: &Path| {
         let run = run_env(program, &args, case.stdin, &env);
         let msgs = match &sub {
-            Some(s) => fence(port, creds, s),
+            Some(s) => fence_at(port, creds, s, fence_qos),
             None => Vec::new(),
         };
         Outcome { run, msgs }
