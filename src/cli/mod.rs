@@ -12,9 +12,6 @@ mod optfile;
 mod properties;
 pub mod publish;
 mod resolve;
-mod resolve_bench;
-mod resolve_subscribe;
-mod resolve_transport;
 pub mod retain_clear;
 pub mod subscribe;
 
@@ -144,7 +141,7 @@ pub enum TopCommand {
 #[derive(Debug)]
 pub enum Request {
     Publish(resolve::PublishRequest),
-    Subscribe(resolve_subscribe::SubscribeRequest),
+    Subscribe(resolve::SubscribeRequest),
     Bench(crate::bench::Config),
     RetainClear(retain_clear::RetainClearRequest),
     Generate(PathBuf),
@@ -269,8 +266,7 @@ fn parse_alias(
         Alias::Sub => {
             let parsed = subscribe::SubArgs::from_arg_matches(&matches).map_err(bad)?;
             options_file_seen(explicit.as_ref(), &parsed.conn)?;
-            resolve_subscribe::subscribe(parsed, &matches, &scanned, personality)
-                .map(Request::Subscribe)
+            resolve::subscribe(parsed, &matches, &scanned, personality).map(Request::Subscribe)
         }
     }
 }
@@ -358,7 +354,7 @@ pub fn parse(args: Vec<OsString>) -> Result<(Request, Personality, String), (Fai
                 let program = "mqtk bench".to_string();
                 let sub = m.subcommand_matches("bench").unwrap_or(&m);
                 let resolved = options_file_seen(explicit.as_ref(), &args.conn)
-                    .and_then(|()| resolve_bench::bench(args, sub));
+                    .and_then(|()| resolve::bench(args, sub));
                 match resolved {
                     Ok(cfg) => Ok((Request::Bench(cfg), Personality::Mqtk, program)),
                     Err(f) => Err((f, program)),

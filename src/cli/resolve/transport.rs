@@ -5,9 +5,9 @@
 
 use std::path::PathBuf;
 
-use super::Personality;
-use super::conn::ConnArgs;
-use super::resolve::runtime_error;
+use super::values::runtime_error;
+use crate::cli::Personality;
+use crate::cli::conn::ConnArgs;
 use crate::conn::url::{BrokerUrl, Scheme};
 use crate::conn::{Insecure, Proxy, ProxyKind, TlsOptions, TlsVersion, Transport};
 use crate::exit::Failure;
@@ -150,7 +150,7 @@ fn proxy(text: &str, personality: Personality) -> Result<Proxy, Failure> {
     let hostport = hostport.trim_end_matches('/');
     let (host, port) = match hostport.rsplit_once(':') {
         Some((h, p)) => {
-            let n = super::numbers::atoi(p);
+            let n = crate::cli::numbers::atoi(p);
             if !(1..=65_535).contains(&n) {
                 return Err(Failure::usage(format!("Error: Invalid proxy port {n}\n")));
             }

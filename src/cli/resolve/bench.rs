@@ -4,12 +4,12 @@ use std::time::Duration;
 
 use clap::ArgMatches;
 
-use super::Personality;
-use super::argv::{PropertyArg, Scanned};
-use super::bench::BenchArgs;
-use super::properties;
-use super::resolve::connection;
+use super::connection::connection;
 use crate::bench::{Config, Scenario, SeriesFormat};
+use crate::cli::Personality;
+use crate::cli::argv::{PropertyArg, Scanned};
+use crate::cli::bench::BenchArgs;
+use crate::cli::properties;
 use crate::conn::Qos;
 use crate::exit::Failure;
 

@@ -5,12 +5,13 @@ use std::time::Duration;
 
 use clap::ArgMatches;
 
-use super::Personality;
-use super::argv::Scanned;
-use super::numbers;
-use super::properties;
-use super::resolve::{connection, qos, runtime_error};
-use super::subscribe::SubArgs;
+use super::connection::connection;
+use super::values::{qos, runtime_error};
+use crate::cli::Personality;
+use crate::cli::argv::Scanned;
+use crate::cli::numbers;
+use crate::cli::properties;
+use crate::cli::subscribe::SubArgs;
 use crate::cmd::subscribe::{Config, Output, Stop};
 use crate::conn::topic::{self, TopicError};
 use crate::conn::{Options, Property, Protocol, Qos};
