@@ -100,6 +100,12 @@ pub async fn bench_conn(
         }
     }
     result.elapsed = started.elapsed();
+    close(sessions).await;
+    result
+}
+
+/// Disconnects clients all at once (each DISCONNECT on its own task) and waits for them all.
+pub async fn close(sessions: impl IntoIterator<Item = Session>) {
     let closing: Vec<_> = sessions
         .into_iter()
         .map(|s| tokio::spawn(s.disconnect()))
@@ -107,5 +113,4 @@ pub async fn bench_conn(
     for c in closing {
         let _ = c.await;
     }
-    result
 }

@@ -140,17 +140,6 @@ fn connect_failed(report: &mut Report, failure: &ConnectFailure) {
     report.connect_failures += 1;
 }
 
-/// Disconnects clients that will take no part.
-async fn close(sessions: impl IntoIterator<Item = Session>) {
-    let closing: Vec<_> = sessions
-        .into_iter()
-        .map(|s| tokio::spawn(s.disconnect()))
-        .collect();
-    for c in closing {
-        let _ = c.await;
-    }
-}
-
 /// Runs the configured scenario and returns its report, or why the broker rules the run out (a QoS
 /// above the maximum in its v5 CONNACK).
 pub async fn run(cfg: &Config) -> Result<Report, Exceeded> {
@@ -234,8 +223,8 @@ pub async fn run(cfg: &Config) -> Result<Report, Exceeded> {
         .iter()
         .find_map(|(_, s)| s.limits().check(cfg.qos, false).err());
     if let Some(exceeded) = exceeded {
-        close(sub_sessions).await;
-        close(pub_sessions.into_iter().map(|(_, s)| s)).await;
+        connect::close(sub_sessions).await;
+        connect::close(pub_sessions.into_iter().map(|(_, s)| s)).await;
         return Err(exceeded);
     }
 
