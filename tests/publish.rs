@@ -22,6 +22,10 @@ mod proxy;
 mod mqtk;
 // Line mode and volume: streaming stdin, 100,000 lines, a 10 MB payload.
 mod streaming;
+// Line mode across a lost connection (session takeover): reconnects, loses nothing; -m exits 7.
+mod reconnect;
+// What line mode sends again after a reconnect, against a broker that drops mid-handshake.
+mod resend;
 
 use std::path::PathBuf;
 use std::time::Duration;
