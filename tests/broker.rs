@@ -135,23 +135,23 @@ impl Broker {
     /// (`allow_anonymous false`) for the given `(user, password)` pairs,
     /// plus `extra_lines`. The password file is hashed with `mosquitto_passwd -U`.
     pub fn with_users(extra_lines: &str, users: &[(&str, &str)]) -> Broker {
-        let tmp = TempDir::new().expect("temp dir");
-        let pw = tmp.path().join("passwd");
-        let plain: String = users.iter().map(|(u, p)| format!("{u}:{p}\n")).collect();
-        fs::write(&pw, plain).expect("write passwd");
-        let out = Command::new("mosquitto_passwd")
-            .arg("-U")
-            .arg(&pw)
-            .output()
-            .expect("run mosquitto_passwd");
-        assert!(
-            out.status.success(),
-            "mosquitto_passwd -U failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let hashed = fs::read(&pw).expect("read passwd");
         let extra = format!("allow_anonymous false\npassword_file {{dir}}/passwd\n{extra_lines}");
-        Broker::with_files(&extra, &[("passwd", &hashed)])
+        Broker::with_files(&extra, &[("passwd", &hashed_passwords(users))])
+    }
+
+    /// For a broker from [`Broker::with_users`]: replaces the users and makes the broker reload
+    /// its configuration (SIGHUP). mosquitto then disconnects clients whose credentials no longer
+    /// hold. Returns once the broker has logged the reload.
+    pub fn replace_users(&self, users: &[(&str, &str)]) {
+        fs::write(self.dir().join("passwd"), hashed_passwords(users)).expect("write passwd");
+        let mark = self.log_mark();
+        let pid = self.child.as_ref().expect("broker is running").id();
+        let status = Command::new("kill")
+            .args(["-s", "HUP", &pid.to_string()])
+            .status()
+            .expect("run kill");
+        assert!(status.success(), "kill -s HUP {pid} failed");
+        self.expect_log_since(mark, "Reloading config.", READY_TIMEOUT);
     }
 
     /// The full config text for the current port.
@@ -342,6 +342,25 @@ impl Broker {
             }
         }
     }
+}
+
+/// A mosquitto password file for `(user, password)` pairs, hashed with `mosquitto_passwd -U`.
+fn hashed_passwords(users: &[(&str, &str)]) -> Vec<u8> {
+    let tmp = TempDir::new().expect("temp dir");
+    let pw = tmp.path().join("passwd");
+    let plain: String = users.iter().map(|(u, p)| format!("{u}:{p}\n")).collect();
+    fs::write(&pw, plain).expect("write passwd");
+    let out = Command::new("mosquitto_passwd")
+        .arg("-U")
+        .arg(&pw)
+        .output()
+        .expect("run mosquitto_passwd");
+    assert!(
+        out.status.success(),
+        "mosquitto_passwd -U failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    fs::read(&pw).expect("read passwd")
 }
 
 impl Drop for Broker {

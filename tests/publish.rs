@@ -24,6 +24,10 @@ mod mqtk;
 mod streaming;
 // A v5 broker's CONNACK limits (maximum QoS, retain available): checked before publishing.
 mod v5_limits;
+// Line mode across a lost connection (session takeover): reconnects, loses nothing; -m exits 7.
+mod reconnect;
+// What line mode sends again after a reconnect, against a broker that drops mid-handshake.
+mod resend;
 
 use std::path::PathBuf;
 use std::time::Duration;

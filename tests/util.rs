@@ -300,6 +300,16 @@ impl Proc {
         self.stdin = None;
     }
 
+    /// Writes `data` to stdin from a background thread, then closes stdin, so the test can watch
+    /// the process while it reads (a child that stops reading cannot block the test; EPIPE is
+    /// ignored).
+    pub fn feed_stdin(&mut self, data: Vec<u8>) {
+        let mut pipe = self.stdin.take().expect("stdin already closed");
+        thread::spawn(move || {
+            let _ = pipe.write_all(&data);
+        });
+    }
+
     /// The next stdout line (including its `\n`, if any), waiting up to
     /// `timeout`; `None` on timeout or EOF.
     pub fn recv_line(&self, timeout: Duration) -> Option<Vec<u8>> {

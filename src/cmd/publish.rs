@@ -90,13 +90,14 @@ pub fn load_stdin() -> Result<Bytes, Failure> {
 }
 
 /// Builds PUBLISH requests, managing the v5 topic alias as mosquitto does: the topic goes with the
-/// first publish only, later ones carry the alias alone.
+/// first publish on a connection only, later ones carry the alias alone.
 struct Publisher {
     topic: String,
     qos: Qos,
     retain: bool,
     properties: Option<rumqttc::v5::mqttbytes::v5::PublishProperties>,
-    alias_sent: bool,
+    /// The session's loss count when the topic last went with the alias (see [`Session::losses`]).
+    alias_sent: Option<u64>,
 }
 
 impl Publisher {
@@ -108,21 +109,24 @@ impl Publisher {
             qos: config.qos,
             retain,
             properties,
-            alias_sent: false,
+            alias_sent: None,
         }
     }
 
-    fn next(&mut self, payload: Bytes) -> Outgoing {
+    /// The next PUBLISH; `losses` is [`Session::losses`]: after a lost connection the topic goes
+    /// with the alias again (as in mosquitto 2.0.15; 2.0.11 sends the alias alone, which the new
+    /// connection does not know).
+    fn next(&mut self, payload: Bytes, losses: u64) -> Outgoing {
         let has_alias = self
             .properties
             .as_ref()
             .is_some_and(|p| p.topic_alias.is_some());
-        let topic = if has_alias && self.alias_sent {
+        let topic = if has_alias && self.alias_sent == Some(losses) {
             String::new()
         } else {
             self.topic.clone()
         };
-        self.alias_sent = true;
+        self.alias_sent = Some(losses);
         Outgoing {
             topic,
             payload,
@@ -138,6 +142,12 @@ pub async fn run(conn: Options, config: Config, personality: Personality) -> Res
     let quiet = conn.quiet;
     let protocol = conn.protocol;
     let connect_failure = |f: ConnectFailure| f.to_failure(true);
+    // mosquitto_pub -l runs libmosquitto's threaded loop, which reconnects after a lost connection
+    // and goes on reading lines; the one-shot modes exit 7 instead.
+    let conn = Options {
+        reconnect: config.source == Source::Lines,
+        ..conn
+    };
     let session = Session::connect(conn, false)
         .await
         .map_err(connect_failure)?;
@@ -166,7 +176,7 @@ pub async fn run(conn: Options, config: Config, personality: Personality) -> Res
         Source::Payload(payload) => {
             for i in 0..config.repeat {
                 session
-                    .publish(publisher.next(payload.clone()))
+                    .publish(publisher.next(payload.clone(), session.losses()))
                     .await
                     .map_err(connect_failure)?;
                 if config.repeat > 1 {
@@ -180,7 +190,13 @@ pub async fn run(conn: Options, config: Config, personality: Personality) -> Res
         }
         Source::Lines => {
             let mut lines = super::stdin_lines::spawn();
-            while let Some(batch) = lines.recv().await {
+            loop {
+                // A refused reconnect ends the run at once, not at the next line.
+                let batch = tokio::select! {
+                    batch = lines.recv() => batch,
+                    failure = session.failed() => return Err(connect_failure(failure)),
+                };
+                let Some(batch) = batch else { break };
                 let batch = batch
                     .map_err(|e| Failure::runtime(1, format!("Error: reading stdin: {e}\n")))?;
                 // mosquitto_pub finds out when it publishes the first line (empty stdin is no error).
@@ -189,7 +205,7 @@ pub async fn run(conn: Options, config: Config, personality: Personality) -> Res
                 }
                 for line in batch {
                     session
-                        .publish(publisher.next(line))
+                        .publish(publisher.next(line, session.losses()))
                         .await
                         .map_err(connect_failure)?;
                 }

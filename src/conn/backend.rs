@@ -29,6 +29,9 @@ pub enum PollError {
     Closed,
     /// Anything else rumqttc reports (malformed packets, protocol violations).
     Protocol(String),
+    /// rumqttc refused to send one of our requests (a v5 topic alias or a packet over the
+    /// broker's limits): the same request would be refused again after a reconnect.
+    Request(String),
     /// TLS failed (handshake, certificate, alert), in one line.
     Tls(String),
 }
@@ -229,6 +232,32 @@ impl Loop {
                 Ok(rumqttc::v5::Event::Outgoing(o)) => Ok(outgoing(o)),
                 Err(e) => Err(error_v5(e, is_wss(&ev.options.transport()))),
             },
+        }
+    }
+
+    /// Events rumqttc buffered and had not returned when the connection failed. They happened (an
+    /// ack that arrived, a packet handed to the socket) and the state already reflects them, so the
+    /// books must see them too; left in place they would come out after the next CONNACK.
+    pub fn take_buffered_events(&mut self) -> Vec<Event> {
+        match self {
+            Loop::V4(ev) => ev
+                .state
+                .events
+                .drain(..)
+                .map(|e| match e {
+                    rumqttc::Event::Incoming(p) => incoming_v4(p),
+                    rumqttc::Event::Outgoing(o) => outgoing(o),
+                })
+                .collect(),
+            Loop::V5(ev) => ev
+                .state
+                .events
+                .drain(..)
+                .map(|e| match e {
+                    rumqttc::v5::Event::Incoming(p) => incoming_v5(p),
+                    rumqttc::v5::Event::Outgoing(o) => outgoing(o),
+                })
+                .collect(),
         }
     }
 }
@@ -499,6 +528,14 @@ fn error_v4(e: rumqttc::ConnectionError, wss: bool) -> PollError {
     if let Some(detail) = super::tls::cause(&e) {
         return PollError::Tls(detail);
     }
+    if matches!(
+        e,
+        E::MqttState(S::Deserialization(
+            rumqttc::mqttbytes::Error::OutgoingPacketTooLarge { .. }
+        ))
+    ) {
+        return PollError::Request(e.to_string());
+    }
     match e {
         E::ConnectionRefused(code) => PollError::Refused(code as u8),
         E::Tls(e) => PollError::Tls(super::tls::handshake_error(&e)),
@@ -517,6 +554,16 @@ fn error_v5(e: rumqttc::v5::ConnectionError, wss: bool) -> PollError {
     use rumqttc::v5::StateError as S;
     if let Some(detail) = super::tls::cause(&e) {
         return PollError::Tls(detail);
+    }
+    if matches!(
+        e,
+        E::MqttState(
+            S::InvalidAlias { .. }
+                | S::OutgoingPacketTooLarge { .. }
+                | S::Deserialization(rumqttc::v5::mqttbytes::Error::OutgoingPacketTooLarge { .. })
+        )
+    ) {
+        return PollError::Request(e.to_string());
     }
     match e {
         E::Tls(e) => PollError::Tls(super::tls::handshake_error(&e)),

@@ -1,5 +1,6 @@
 //! The one task that polls rumqttc's event loop. It keeps the books rumqttc does not (which publish
-//! is which, what is still unacknowledged), prints `-d` lines, forwards events to the command, and
+//! is which, what is still unacknowledged), prints `-d` lines, forwards events to the command,
+//! reconnects when asked to (carrying over what a lost connection left unsent: see `backlog`), and
 //! stops polling as soon as DISCONNECT is written.
 
 use std::collections::HashMap;
@@ -10,13 +11,21 @@ use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 
 use super::backend::{Loop, PollError};
+use super::backlog::{self, Backlog, Dropped};
 use super::event::{ConnAck, Event};
-use super::session::{ConnectFailure, Delivery, Sent, Shared};
+use super::session::{ConnectFailure, Delivery, Record, Sent, Shared};
 use super::{Options, Protocol, Qos};
 use crate::trace::Tap;
 
 /// mosquitto's reconnect delay: one second, no backoff growth.
 const RECONNECT_DELAY: Duration = Duration::from_secs(1);
+
+/// A QoS 1/2 publish written and not yet complete.
+struct InFlight {
+    record: Record,
+    /// Its place in the order of first sending: resends after a reconnect keep that order.
+    seq: u64,
+}
 
 /// The polling task's state.
 pub(super) struct Driver {
@@ -25,12 +34,16 @@ pub(super) struct Driver {
     shared: Arc<Shared>,
     events: Option<mpsc::Sender<Delivery>>,
     /// QoS 1/2 publishes written and not yet complete, by packet id.
-    inflight: HashMap<u16, super::session::Record>,
+    inflight: HashMap<u16, InFlight>,
+    /// The next [`InFlight::seq`].
+    next_seq: u64,
     /// mosquitto numbers QoS 0 publishes too; rumqttc reports them as packet id 0.
     qos0_mid: u16,
     tap: Tap,
-    /// Between a connection error and the next CONNACK rumqttc may replay stale events.
+    /// Between a connection error and the next CONNACK.
     connected: bool,
+    /// What a lost connection left to send on the next one.
+    backlog: Backlog,
 }
 
 impl Driver {
@@ -41,15 +54,18 @@ impl Driver {
         events: Option<mpsc::Sender<Delivery>>,
     ) -> Self {
         let tap = Tap::new(&opts);
+        let backlog = Backlog::new(opts.inflight);
         Driver {
             opts,
             event_loop,
             shared,
             events,
             inflight: HashMap::new(),
+            next_seq: 0,
             qos0_mid: 0,
             tap,
             connected: false,
+            backlog,
         }
     }
 
@@ -80,13 +96,15 @@ impl Driver {
     fn book(&mut self, event: &Event) -> Option<Sent> {
         match *event {
             Event::SentPublish { mid } => {
-                if mid != 0 && self.inflight.contains_key(&mid) {
+                if mid != 0
+                    && let Some(f) = self.inflight.get(&mid)
+                {
                     // A resend after reconnecting: the same message again.
-                    return self
-                        .inflight
-                        .get(&mid)
-                        .cloned()
-                        .map(|r| Sent::Publish(r, mid));
+                    return Some(Sent::Publish {
+                        record: f.record.clone(),
+                        mid,
+                        dup: true,
+                    });
                 }
                 let record = self
                     .shared
@@ -97,10 +115,22 @@ impl Driver {
                 if record.qos == Qos::AtMostOnce {
                     self.qos0_mid = self.qos0_mid.wrapping_add(1).max(1);
                     self.release(1);
-                    Some(Sent::Publish(record, self.qos0_mid))
+                    let mid = self.qos0_mid;
+                    Some(Sent::Publish {
+                        record,
+                        mid,
+                        dup: false,
+                    })
                 } else {
-                    self.inflight.insert(mid, record.clone());
-                    Some(Sent::Publish(record, mid))
+                    let sent = Sent::Publish {
+                        record: record.clone(),
+                        mid,
+                        dup: false,
+                    };
+                    let seq = self.next_seq;
+                    self.next_seq += 1;
+                    self.inflight.insert(mid, InFlight { record, seq });
+                    Some(sent)
                 }
             }
             Event::SentSubscribe { mid } => {
@@ -167,6 +197,77 @@ impl Driver {
         }
     }
 
+    /// After a failed poll, on the way to reconnecting: books and shows the events rumqttc had
+    /// buffered, then takes back what it would resend (or drop) on the next connection. True when
+    /// those events include our DISCONNECT: the work is done.
+    async fn take_back(&mut self) -> bool {
+        self.shared.losses.fetch_add(1, Ordering::SeqCst);
+        let stale = self.event_loop.take_buffered_events();
+        let wrote_request = stale.iter().any(|e| {
+            matches!(
+                e,
+                Event::SentPublish { .. }
+                    | Event::SentSubscribe { .. }
+                    | Event::SentUnsubscribe { .. }
+                    | Event::SentDisconnect
+            )
+        });
+        let mut done = false;
+        for event in stale {
+            let sent = self.book(&event);
+            done |= event == Event::SentDisconnect;
+            self.emit(event, sent).await;
+        }
+        let inflight = &self.inflight;
+        let first_sent = |pkid| inflight.get(&pkid).map_or(u64::MAX, |f| f.seq);
+        self.backlog
+            .take_back(&mut self.event_loop, wrote_request, first_sent);
+        self.note_held();
+        done
+    }
+
+    /// Publishes [`Backlog::held`] to the publishers, waking them when there is room again.
+    fn note_held(&self) {
+        let held = self.backlog.held();
+        let before = self.shared.held.swap(held, Ordering::SeqCst);
+        if before >= backlog::MAX_HELD && held < backlog::MAX_HELD {
+            self.shared.idle.notify_waiters();
+        }
+    }
+
+    /// After the CONNACK of a reconnect: what the lost connection left goes out first.
+    fn resume(&mut self, session_present: bool) {
+        let (inflight, protocol) = (&self.inflight, self.opts.protocol);
+        let replay = |pkid| {
+            let msg = inflight.get(&pkid)?.record.replay.as_ref()?;
+            Some(backlog::republish(msg, pkid, protocol))
+        };
+        let aliases = self.shared.aliases.lock().expect("aliases lock").clone();
+        let topic_of = |alias| {
+            let (_, topic) = aliases.iter().find(|(a, _)| *a == alias)?;
+            Some(topic.clone())
+        };
+        let dropped = self
+            .backlog
+            .resume(&mut self.event_loop, session_present, replay, topic_of);
+        self.forget(&dropped);
+        self.note_held();
+    }
+
+    /// Forgets the records of subscription requests a reconnect dropped, so the next SUBSCRIBE is
+    /// paired with its own.
+    fn forget(&self, dropped: &Dropped) {
+        let mut subs = self.shared.subscribes.lock().expect("subscribes lock");
+        for _ in 0..dropped.subscribes {
+            subs.pop_front();
+        }
+        drop(subs);
+        let mut unsubs = self.shared.unsubscribes.lock().expect("unsubscribes lock");
+        for _ in 0..dropped.unsubscribes {
+            unsubs.pop_front();
+        }
+    }
+
     fn fail(&self, failure: ConnectFailure) -> Result<(), ConnectFailure> {
         *self.shared.failure.lock().expect("failure lock") = Some(failure.clone());
         self.shared.idle.notify_waiters();
@@ -188,7 +289,9 @@ fn failure_of(err: PollError, protocol: Protocol, connected: bool) -> ConnectFai
             ConnectFailure::Lost
         }
         PollError::Io(e) => ConnectFailure::Io(io_text(&e)),
-        PollError::Protocol(detail) => ConnectFailure::Protocol(detail),
+        PollError::Protocol(detail) | PollError::Request(detail) => {
+            ConnectFailure::Protocol(detail)
+        }
         PollError::Tls(detail) => ConnectFailure::Tls(detail),
     }
 }
@@ -214,6 +317,10 @@ pub(super) async fn run(
     // connection fails), stamped with the time of the attempt.
     let mut connect_attempt = Some(std::time::Instant::now());
     loop {
+        if d.connected && !d.backlog.is_empty() {
+            d.backlog.feed(&mut d.event_loop);
+            d.note_held();
+        }
         let polled = d.event_loop.poll().await;
         let connect_went_out = match &polled {
             Ok(Event::ConnAck(_)) => true,
@@ -229,7 +336,15 @@ pub(super) async fn run(
         let event = match polled {
             Ok(event) => event,
             Err(err) => {
+                // A refused CONNACK, or a request rumqttc will not send, would only come back.
+                let hopeless = matches!(err, PollError::Refused(_) | PollError::Request(_));
                 let failure = failure_of(err, d.opts.protocol, d.connected);
+                let retry = connack_tx.is_none() && d.opts.reconnect && !hopeless;
+                // What happened before the failure comes first, in the books and in `-d`.
+                if retry && d.take_back().await {
+                    d.shared.idle.notify_waiters();
+                    return Ok(());
+                }
                 if let ConnectFailure::Refused { code, .. } = &failure {
                     // mosquitto prints the refusing CONNACK with its code.
                     let ack = ConnAck {
@@ -238,7 +353,10 @@ pub(super) async fn run(
                     };
                     d.emit(Event::ConnAck(ack), None).await;
                 }
-                if let ConnectFailure::ServerDisconnect(reason) = &failure {
+                // (When reconnecting, the DISCONNECT was among the buffered events.)
+                if let ConnectFailure::ServerDisconnect(reason) = &failure
+                    && !retry
+                {
                     d.emit(Event::Disconnect { reason: *reason }, None).await;
                 }
                 let was_connected = d.connected;
@@ -247,27 +365,31 @@ pub(super) async fn run(
                     let _ = tx.send(Err(failure.clone()));
                     return d.fail(failure);
                 }
-                let fatal = matches!(failure, ConnectFailure::Refused { .. });
-                if !d.opts.reconnect || fatal {
+                if !retry {
                     return d.fail(failure);
                 }
                 if was_connected {
                     d.emit(Event::ConnectionLost, None).await;
                 }
                 tokio::time::sleep(RECONNECT_DELAY).await;
+                d.backlog.take_queued(&mut d.event_loop);
+                d.note_held();
                 connect_attempt = Some(std::time::Instant::now());
                 continue;
             }
         };
+        // No event comes between a failure and the next CONNACK: `take_back` took the buffered ones.
         if let Event::ConnAck(ack) = &event {
             d.connected = true;
+            if let Some(receive_max) = ack.receive_max {
+                d.backlog.set_limit(receive_max.min(d.opts.inflight));
+            }
             if let Some(tx) = connack_tx.take() {
                 ever_connected = true;
                 let _ = tx.send(Ok(ack.clone()));
+            } else {
+                d.resume(ack.session_present);
             }
-        } else if !d.connected {
-            // Stale events replayed after a connection error describe packets never sent.
-            continue;
         }
         let sent = d.book(&event);
         let done = event == Event::SentDisconnect;

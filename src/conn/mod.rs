@@ -7,6 +7,7 @@
 //! as DISCONNECT has been written (polling on would reconnect).
 
 mod backend;
+mod backlog;
 mod driver;
 pub mod event;
 pub mod limits;
@@ -201,7 +202,7 @@ pub struct Options {
     pub inflight: u16,
     /// v5 CONNECT properties (`-D connect …`).
     pub connect_properties: Properties,
-    /// Reconnect after a lost connection instead of failing (sub does, pub does not).
+    /// Reconnect after a lost connection instead of failing (sub and `pub -l` do, as mosquitto).
     pub reconnect: bool,
     /// Print mosquitto's `-d` lines on stdout.
     pub debug: bool,

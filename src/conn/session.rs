@@ -1,7 +1,7 @@
 //! The handle commands use: connect, publish, subscribe, wait for acknowledgements, disconnect.
 
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use tokio::sync::{Notify, mpsc, oneshot};
@@ -21,6 +21,9 @@ pub struct Record {
     pub qos: Qos,
     pub retain: bool,
     pub len: usize,
+    /// The message itself, kept at QoS 2 on a reconnecting connection: a broker that starts a new
+    /// session has forgotten a message it answered with PUBREC, so it is published again then.
+    pub replay: Option<Arc<Outgoing>>,
 }
 
 /// A SUBSCRIBE or UNSUBSCRIBE as asked for: (filter, QoS, v5 options byte) per filter.
@@ -32,8 +35,8 @@ pub struct FilterRecord {
 /// What a packet we wrote carried, paired with rumqttc's id-only outgoing event (for `-d`).
 #[derive(Debug, Clone)]
 pub enum Sent {
-    /// A PUBLISH and the message id to show.
-    Publish(Record, u16),
+    /// A PUBLISH, the message id to show, and whether it is a resend (DUP set).
+    Publish { record: Record, mid: u16, dup: bool },
     /// A SUBSCRIBE and its packet id.
     Subscribe(FilterRecord, u16),
     /// An UNSUBSCRIBE and its packet id.
@@ -59,6 +62,17 @@ pub(super) struct Shared {
     pub idle: Notify,
     /// Whether records keep the topic (only `-d`/`--trace` print it).
     pub keep_topics: bool,
+    /// Whether records keep QoS 2 messages for publishing again (see [`Record::replay`]).
+    pub keep_qos2: bool,
+    /// How many times a reconnecting session has lost its connection.
+    pub losses: AtomicU64,
+    /// Requests the driver holds for the next connection (see `backlog`); at
+    /// [`super::backlog::MAX_HELD`] publishers wait, so memory stays bounded however long the
+    /// broker stays away. Woken through `idle`.
+    pub held: AtomicUsize,
+    /// v5 topic aliases and their topics: a new connection knows no alias, so publishes that
+    /// carry only the alias get their topic back when held across a reconnect.
+    pub aliases: Mutex<Vec<(u16, String)>>,
 }
 
 /// Why a connection could not be made or kept.
@@ -148,6 +162,9 @@ pub struct Publisher {
 impl Publisher {
     /// Queues a PUBLISH. Waits while the request queue is full (backpressure), never drops it.
     pub async fn publish(&self, msg: Outgoing) -> Result<(), ConnectFailure> {
+        if self.shared.held.load(Ordering::SeqCst) >= super::backlog::MAX_HELD {
+            wait_for_room(&self.shared).await;
+        }
         self.shared.outstanding.fetch_add(1, Ordering::SeqCst);
         // Only tracing shows the topic: do not pay for a copy per message otherwise.
         let topic = if self.shared.keep_topics {
@@ -155,11 +172,21 @@ impl Publisher {
         } else {
             String::new()
         };
+        if let Some(alias) = msg.properties.as_ref().and_then(|p| p.topic_alias)
+            && !msg.topic.is_empty()
+        {
+            let mut aliases = self.shared.aliases.lock().expect("aliases lock");
+            aliases.retain(|(a, _)| *a != alias);
+            aliases.push((alias, msg.topic.clone()));
+        }
+        let replay =
+            (self.shared.keep_qos2 && msg.qos == Qos::ExactlyOnce).then(|| Arc::new(msg.clone()));
         let record = Record {
             topic,
             qos: msg.qos,
             retain: msg.retain,
             len: msg.payload.len(),
+            replay,
         };
         self.shared
             .records
@@ -187,6 +214,21 @@ fn failure_or_lost(shared: &Shared) -> ConnectFailure {
         .expect("failure lock")
         .clone()
         .unwrap_or(ConnectFailure::Lost)
+}
+
+/// Waits until the driver holds fewer requests than [`super::backlog::MAX_HELD`], or has failed.
+async fn wait_for_room(shared: &Shared) {
+    loop {
+        let notified = shared.idle.notified();
+        tokio::pin!(notified);
+        notified.as_mut().enable();
+        if shared.held.load(Ordering::SeqCst) < super::backlog::MAX_HELD
+            || shared.failure.lock().expect("failure lock").is_some()
+        {
+            return;
+        }
+        notified.await;
+    }
 }
 
 /// Waits until every publish so far is written (QoS 0) or acknowledged (QoS 1/2).
@@ -250,6 +292,7 @@ impl Session {
         let (client, event_loop) = backend::build(&opts, prepared);
         let shared = Arc::new(Shared {
             keep_topics: opts.debug || opts.trace.is_some(),
+            keep_qos2: opts.reconnect,
             ..Shared::default()
         });
         let (connack_tx, connack_rx) = oneshot::channel();
@@ -359,6 +402,12 @@ impl Session {
         }
     }
 
+    /// How many times the connection was lost and taken up again (a v5 topic alias must be
+    /// set up anew on each connection).
+    pub fn losses(&self) -> u64 {
+        self.shared.losses.load(Ordering::SeqCst)
+    }
+
     /// The highest v5 reason code with which the broker refused a publish (0: none refused).
     pub fn refused_reason(&self) -> u8 {
         self.shared.refused.load(Ordering::SeqCst) as u8
@@ -367,6 +416,20 @@ impl Session {
     /// Waits until every publish so far is written (QoS 0) or acknowledged (QoS 1/2).
     pub async fn flush(&self) -> Result<(), ConnectFailure> {
         wait_idle(&self.shared).await
+    }
+
+    /// Resolves when the connection has failed for good (a reconnecting session keeps going
+    /// through lost connections, but not through a refused CONNACK).
+    pub async fn failed(&self) -> ConnectFailure {
+        loop {
+            let notified = self.shared.idle.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            if let Some(failure) = self.shared.failure.lock().expect("failure lock").clone() {
+                return failure;
+            }
+            notified.await;
+        }
     }
 
     /// Waits for every acknowledgement, then sends DISCONNECT and waits until it is written.

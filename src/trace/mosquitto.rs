@@ -53,10 +53,11 @@ impl Debug {
             Event::PingResp => format!("Client {id} received PINGRESP"),
             Event::Disconnect { reason } => format!("Received DISCONNECT ({reason})"),
             Event::SentPublish { .. } => match sent {
-                Some(Sent::Publish(r, mid)) => {
+                Some(Sent::Publish { record: r, mid, dup }) => {
                     let topic = if r.topic.is_empty() { "(null)" } else { r.topic.as_str() };
                     format!(
-                        "Client {id} sending PUBLISH (d0, q{}, r{}, m{mid}, '{topic}', ... ({} bytes))",
+                        "Client {id} sending PUBLISH (d{}, q{}, r{}, m{mid}, '{topic}', ... ({} bytes))",
+                        u8::from(*dup),
                         r.qos.number(),
                         u8::from(r.retain),
                         r.len

@@ -303,7 +303,12 @@ impl Tracer {
                 (line, None)
             }
             Event::SentPublish { .. } => {
-                let Some(Sent::Publish(r, mid)) = sent else {
+                let Some(Sent::Publish {
+                    record: r,
+                    mid,
+                    dup,
+                }) = sent
+                else {
                     return;
                 };
                 Self::start(&mut self.outgoing, *mid, r.qos.number(), at);
@@ -320,6 +325,9 @@ impl Tracer {
                     )
                     .field("topic", format!("'{}'", r.topic), json!(r.topic))
                     .field("payload_len", format!("{} bytes", r.len), json!(r.len));
+                if *dup {
+                    line = line.field("dup", "resent (DUP)".into(), json!(true));
+                }
                 if r.qos.number() == 0 {
                     line = line.field("ack", "QoS 0: nothing comes back".into(), Value::Null);
                 }
