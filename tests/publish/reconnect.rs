@@ -364,7 +364,9 @@ fn line_mode_reconnects_like_mosquitto_pub() {
 }
 
 /// The one-shot modes do not reconnect: `-m … --repeat` loses its connection and exits 7 with
-/// mosquitto's message, under both names.
+/// mosquitto's message, under both names. mosquitto_pub itself races here: when the loss shows in
+/// a repeat's publish call rather than in its network loop it exits 4 (`Error: The client is not
+/// currently connected.`), 3 times in 40 runs measured; mqtk always reports the lost connection.
 #[test]
 fn one_shot_mode_exits_7_on_a_lost_connection() {
     let broker = Broker::start();
@@ -382,11 +384,18 @@ fn one_shot_mode_exits_7_on_a_lost_connection() {
         (ours.mosquitto_pub(), &args[..]),
         (mqtk(), &mqtk_args[..]),
     ];
-    for (program, args) in runs {
+    for (i, (program, args)) in runs.into_iter().enumerate() {
         let publisher = Proc::spawn(&program, args);
         sub.take(1, T);
         kick(&broker);
         let out = publisher.wait(T);
+        let racy_oracle = i == 0
+            && out.code == 4
+            && out.stderr_str() == "Error: The client is not currently connected.\n";
+        if racy_oracle {
+            fence(broker.port, None, &sub);
+            continue;
+        }
         out.assert_code(7);
         assert_eq!(
             out.stderr_str(),
