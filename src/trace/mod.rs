@@ -45,7 +45,7 @@ impl Tap {
         if let Some(rich) = self.rich.as_mut() {
             rich.observe(event, sent, at);
         }
-        self.debug.as_ref().and_then(|d| d.render(event, sent))
+        self.debug.as_mut().and_then(|d| d.render(event, sent))
     }
 }
 

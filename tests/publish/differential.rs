@@ -487,6 +487,30 @@ fn debug_output() {
             stdout: Stdout::SameLines,
             ..CASE
         },
+        // More publishes than -M (20): mosquitto numbers them 1, 2, 3 …; rumqttc's packet ids
+        // cycle through 1..=20.
+        Case {
+            name: "-d --repeat 25 -q 1: ids past -M",
+            #[rustfmt::skip]
+            args: &["-p", "{port}", "-t", "d/r25", "-m", "x", "-d", "-q", "1", "--repeat", "25"],
+            msgs: 25,
+            ..CASE
+        },
+        Case {
+            name: "-d --repeat 22 -q 2 -M 5: ids past -M",
+            #[rustfmt::skip]
+            args: &["-p", "{port}", "-t", "d/r22", "-m", "x", "-d", "-q", "2", "--repeat", "22", "-M", "5"],
+            msgs: 22,
+            ..CASE
+        },
+        Case {
+            name: "-d -l -q 1, 30 lines: ids past -M",
+            args: &["-p", "{port}", "-t", "d/l30", "-l", "-d", "-q", "1"],
+            stdin: Some(b"1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n11\n12\n13\n14\n15\n16\n17\n18\n19\n20\n21\n22\n23\n24\n25\n26\n27\n28\n29\n30\n"),
+            msgs: 30,
+            stdout: Stdout::SameLines,
+            ..CASE
+        },
         Case {
             name: "-d -l empty stdin",
             args: &["-p", "{port}", "-t", "d/l", "-l", "-d"],
