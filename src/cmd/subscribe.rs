@@ -12,7 +12,7 @@ use super::sub_output::{Printed, Printer};
 use crate::cli::Personality;
 use crate::conn::session::Delivery;
 use crate::conn::{
-    Event, Message, Options, Outgoing, Properties, Qos, Session, Subscription, topic,
+    Event, Message, Options, Outgoing, Properties, Protocol, Qos, Session, Subscription, topic,
 };
 use crate::exit::{Code, Failure};
 use crate::format::Format;
@@ -78,7 +78,9 @@ pub struct Config {
 enum End {
     /// Stop processing, wait for outstanding acknowledgements, disconnect, exit with this status.
     Disconnect(u8),
-    /// Disconnect at once and exit with this failure (`-W`).
+    /// SIGINT or SIGTERM: as [`End::Disconnect`] with status 0, but a v5 will is published.
+    Interrupted,
+    /// Disconnect at once and exit with this failure (`-W`: a v5 will is published).
     Fail(Failure),
 }
 
@@ -320,6 +322,8 @@ pub async fn run(conn: Options, config: Config) -> Result<u8, Failure> {
     let mut interrupt = signal(SignalKind::interrupt()).map_err(signal_error)?;
     let mut terminate = signal(SignalKind::terminate()).map_err(signal_error)?;
 
+    // mosquitto_sub ends a v5 connection on a signal or -W with "disconnect with will message".
+    let keep_will = conn.protocol == Protocol::V5 && conn.will.is_some();
     let connect = Session::connect(conn, true);
     let connected = match deadline {
         Some(at) => match tokio::time::timeout_at(at, connect).await {
@@ -379,29 +383,45 @@ pub async fn run(conn: Options, config: Config) -> Result<u8, Failure> {
                     return Err(failure.to_failure(false));
                 }
             },
-            _ = interrupt.recv() => break End::Disconnect(0),
-            _ = terminate.recv() => break End::Disconnect(0),
+            _ = interrupt.recv() => break End::Interrupted,
+            _ = terminate.recv() => break End::Interrupted,
             _ = &mut sleep => break End::Fail(Failure::code(Code::Timeout, "Timed out\n")),
         }
     };
     match end {
-        End::Disconnect(status) => {
-            // Removals already requested are completed and acknowledged before DISCONNECT.
-            run.removals = None;
-            let removals_queued = async {
-                if let Some(task) = removal_task {
-                    let _ = task.await;
-                }
-            };
-            session
-                .disconnect_after(removals_queued)
-                .await
-                .map_err(|f| f.to_failure(false))?;
-            Ok(status)
+        End::Interrupted if keep_will => {
+            session.close_keeping_will().await;
+            Ok(0)
         }
+        End::Fail(failure) if keep_will && failure.status == Code::Timeout.number() => {
+            session.close_keeping_will().await;
+            Err(failure)
+        }
+        End::Interrupted => finish(session, run, removal_task, 0).await,
+        End::Disconnect(status) => finish(session, run, removal_task, status).await,
         End::Fail(failure) => {
             let _ = session.disconnect_now().await;
             Err(failure)
         }
     }
+}
+
+/// Ends a run normally: removals already requested are completed and acknowledged, then DISCONNECT.
+async fn finish(
+    session: Session,
+    mut run: Run,
+    removal_task: Option<tokio::task::JoinHandle<()>>,
+    status: u8,
+) -> Result<u8, Failure> {
+    run.removals = None;
+    let removals_queued = async {
+        if let Some(task) = removal_task {
+            let _ = task.await;
+        }
+    };
+    session
+        .disconnect_after(removals_queued)
+        .await
+        .map_err(|f| f.to_failure(false))?;
+    Ok(status)
 }

@@ -472,6 +472,18 @@ impl Session {
         self.disconnect_now().await
     }
 
+    /// Closes the connection without DISCONNECT, so that the broker publishes the will. mosquitto_sub
+    /// ends a v5 connection on SIGINT, SIGTERM and `-W` with DISCONNECT reason 4, "disconnect with
+    /// will message"; rumqttc only sends reason 0, which discards the will, and closing is what
+    /// reason 4 asks the broker to treat it as.
+    pub async fn close_keeping_will(mut self) {
+        if let Some(handle) = self.driver.take() {
+            // Dropping the polling task drops rumqttc's event loop and with it the socket.
+            handle.abort();
+            let _ = handle.await;
+        }
+    }
+
     /// Sends DISCONNECT without waiting for outstanding acknowledgements (signals, `-W`).
     pub async fn disconnect_now(&mut self) -> Result<(), ConnectFailure> {
         // Requested from another task so that a full request queue cannot stall the event drain.
