@@ -35,47 +35,39 @@ enum Kind {
     Other,
 }
 
+/// [`Request::kind`] for one protocol: rumqttc's v4 and v5 requests have the same shape but are
+/// different types.
+macro_rules! kind_of {
+    ($request:expr, $R:path, $qos0:expr) => {{
+        use $R as R;
+        match $request {
+            R::Publish(p) if p.pkid != 0 => Kind::Resend {
+                pkid: p.pkid,
+                release: false,
+            },
+            R::Publish(p) => Kind::Publish {
+                needs_id: p.qos != $qos0,
+            },
+            R::PubRel(r) => Kind::Resend {
+                pkid: r.pkid,
+                release: true,
+            },
+            R::Subscribe(_) => Kind::Subscription { subscribe: true },
+            R::Unsubscribe(_) => Kind::Subscription { subscribe: false },
+            _ => Kind::Other,
+        }
+    }};
+}
+
 impl Request {
     fn kind(&self) -> Kind {
         match self {
-            Request::V4(r) => {
-                use rumqttc::Request as R;
-                match r {
-                    R::Publish(p) if p.pkid != 0 => Kind::Resend {
-                        pkid: p.pkid,
-                        release: false,
-                    },
-                    R::Publish(p) => Kind::Publish {
-                        needs_id: p.qos != rumqttc::QoS::AtMostOnce,
-                    },
-                    R::PubRel(r) => Kind::Resend {
-                        pkid: r.pkid,
-                        release: true,
-                    },
-                    R::Subscribe(_) => Kind::Subscription { subscribe: true },
-                    R::Unsubscribe(_) => Kind::Subscription { subscribe: false },
-                    _ => Kind::Other,
-                }
-            }
-            Request::V5(r) => {
-                use rumqttc::v5::Request as R;
-                match r {
-                    R::Publish(p) if p.pkid != 0 => Kind::Resend {
-                        pkid: p.pkid,
-                        release: false,
-                    },
-                    R::Publish(p) => Kind::Publish {
-                        needs_id: p.qos != rumqttc::v5::mqttbytes::QoS::AtMostOnce,
-                    },
-                    R::PubRel(r) => Kind::Resend {
-                        pkid: r.pkid,
-                        release: true,
-                    },
-                    R::Subscribe(_) => Kind::Subscription { subscribe: true },
-                    R::Unsubscribe(_) => Kind::Subscription { subscribe: false },
-                    _ => Kind::Other,
-                }
-            }
+            Request::V4(r) => kind_of!(r, rumqttc::Request, rumqttc::QoS::AtMostOnce),
+            Request::V5(r) => kind_of!(
+                r,
+                rumqttc::v5::Request,
+                rumqttc::v5::mqttbytes::QoS::AtMostOnce
+            ),
         }
     }
 

@@ -10,9 +10,9 @@ use tokio::task::JoinHandle;
 use super::backend::{self, Client};
 use super::driver::{self, Driver};
 use super::event::Event;
+pub use super::failure::ConnectFailure;
 use super::limits::Limits;
 use super::{Options, Outgoing, Protocol, Qos, Subscription};
-use crate::exit::{self, Code, Failure};
 
 /// What was asked for in a PUBLISH, kept because rumqttc's outgoing events carry only packet ids.
 #[derive(Debug, Clone)]
@@ -73,75 +73,6 @@ pub(super) struct Shared {
     /// v5 topic aliases and their topics: a new connection knows no alias, so publishes that
     /// carry only the alias get their topic back when held across a reconnect.
     pub aliases: Mutex<Vec<(u16, String)>>,
-}
-
-/// Why a connection could not be made or kept.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ConnectFailure {
-    /// The host name did not resolve.
-    Lookup,
-    /// A socket error, with the system's text ("Connection refused").
-    Io(String),
-    /// CONNACK refused the connection with this code.
-    Refused { code: u8, v5: bool },
-    /// No CONNACK within the keepalive period.
-    NoConnAck,
-    /// The connection dropped.
-    Lost,
-    /// The broker sent a v5 DISCONNECT with this reason.
-    ServerDisconnect(u8),
-    /// A protocol violation, malformed packet or similar.
-    Protocol(String),
-    /// TLS failed: a one-line reason (unknown issuer, host name mismatch, expired, bad file …).
-    Tls(String),
-}
-
-impl ConnectFailure {
-    /// The failure as mosquitto reports it: `pub_style` adds the trailing `Error: …` line that
-    /// mosquitto_pub prints after a CONNACK refusal (mosquitto_sub prints only the first line).
-    pub fn to_failure(&self, pub_style: bool) -> Failure {
-        match self {
-            ConnectFailure::Lookup => {
-                Failure::code(Code::Error, "Unable to connect (Lookup error.).\n")
-            }
-            ConnectFailure::Io(text) => Failure::code(Code::Error, format!("Error: {text}\n")),
-            ConnectFailure::Refused { code, v5 } => {
-                let first = if *v5 {
-                    if *code == 132 {
-                        "Connection error: Unsupported Protocol Version. Try connecting to an MQTT v5 broker, or use MQTT v3.x mode.".to_string()
-                    } else {
-                        format!("Connection error: {}", exit::reason_text(*code))
-                    }
-                } else {
-                    format!("Connection error: {}", exit::connack_v3_text(*code))
-                };
-                let second = if !pub_style {
-                    String::new()
-                } else if *v5 {
-                    format!("Error: {}\n", exit::strerror(Code::Protocol))
-                } else {
-                    "Error: The connection was refused.\n".to_string()
-                };
-                Failure::runtime(*code, format!("{first}\n{second}"))
-            }
-            ConnectFailure::NoConnAck => Failure::code(Code::Keepalive, "Error: Unknown error.\n"),
-            ConnectFailure::Lost => Failure::code(
-                Code::ConnectionLost,
-                format!("Error: {}\n", exit::strerror(Code::ConnectionLost)),
-            ),
-            ConnectFailure::ServerDisconnect(_) => Failure::code(
-                Code::NoConnection,
-                format!("Error: {}\n", exit::strerror(Code::NoConnection)),
-            ),
-            ConnectFailure::Tls(detail) => {
-                Failure::runtime(8, format!("Error: A TLS error occurred: {detail}\n"))
-            }
-            ConnectFailure::Protocol(detail) => Failure::code(
-                Code::Protocol,
-                format!("Error: {} ({detail})\n", exit::strerror(Code::Protocol)),
-            ),
-        }
-    }
 }
 
 /// An event with the `-d` line that goes with it, printed by the consumer so that debug lines and
