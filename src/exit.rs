@@ -23,6 +23,9 @@ pub enum Code {
     /// mosquitto_pub `-l`: a line at a QoS above the broker's v5 maximum (MOSQ_ERR_QOS_NOT_SUPPORTED;
     /// with `-m`, `-f`, `-s` and `-n` mosquitto_pub exits 0 instead).
     MosqQosNotSupported = 24,
+    /// mosquitto_pub `-l`: a line published with `-D` properties on an MQTT 3.1.1 connection
+    /// (MOSQ_ERR_NOT_SUPPORTED; the one-shot modes exit 0 instead).
+    MosqNotSupported = 10,
     /// `-W` ran out (MOSQ_ERR_TIMEOUT).
     Timeout = 27,
     /// mqtk pub and bench: the QoS is above the maximum in the broker's v5 CONNACK, so nothing was
@@ -45,6 +48,13 @@ pub enum Code {
     /// EX_DATAERR).
     DataError = 65,
 }
+
+/// libmosquitto's MOSQ_ERR_INVAL, "Invalid function arguments provided.": mosquitto_pub `-l` exits
+/// with it when a line is published to an empty topic (the one-shot modes exit 0). mqtk bench's
+/// [`Code::BenchFailed`] has the same number; the two never meet.
+pub const MOSQ_ERR_INVAL: u8 = 3;
+/// libmosquitto's text for [`MOSQ_ERR_INVAL`].
+pub const MOSQ_ERR_INVAL_TEXT: &str = "Invalid function arguments provided.";
 
 impl Code {
     /// The numeric process exit status.
@@ -119,6 +129,7 @@ pub fn strerror(code: Code) -> &'static str {
         Code::ConnectionLost => "The connection was lost.",
         Code::Keepalive | Code::Timeout => "Unknown error.",
         Code::MosqQosNotSupported => "Requested QoS not supported on server.",
+        Code::MosqNotSupported => "This feature is not supported.",
         Code::QosNotSupported => "QoS not supported.",
         Code::RetainNotSupported => "Retain not supported.",
         Code::DataError => "Data format error.",

@@ -162,7 +162,8 @@ pub async fn run(conn: Options, config: Config, personality: Personality) -> Res
         return refuse(session, exceeded, personality, quiet, false).await;
     }
 
-    if config.topic.is_empty() || config.publish_nothing {
+    let cannot_publish = config.topic.is_empty() || config.publish_nothing;
+    if cannot_publish && matches!(config.source, Source::Payload(_)) {
         // mosquitto_pub: the publish call fails, it says so (or nothing, for properties in v3) and exits 0.
         if config.topic.is_empty() && !quiet {
             eprintln!("Error: Invalid input. Does your topic contain '+' or '#'?");
@@ -199,9 +200,20 @@ pub async fn run(conn: Options, config: Config, personality: Personality) -> Res
                 let Some(batch) = batch else { break };
                 let batch = batch
                     .map_err(|e| Failure::runtime(1, format!("Error: reading stdin: {e}\n")))?;
-                // mosquitto_pub finds out when it publishes the first line (empty stdin is no error).
+                // mosquitto_pub finds out when it publishes the first line (empty stdin is no error),
+                // in libmosquitto's order: properties in v3, the QoS, the topic.
+                if config.publish_nothing {
+                    let code = Code::MosqNotSupported;
+                    return Err(line_refused(code.number(), exit::strerror(code)));
+                }
                 if let Some(exceeded) = exceeded {
                     return refuse(session, exceeded, personality, quiet, true).await;
+                }
+                if config.topic.is_empty() {
+                    return Err(line_refused(
+                        exit::MOSQ_ERR_INVAL,
+                        exit::MOSQ_ERR_INVAL_TEXT,
+                    ));
                 }
                 for line in batch {
                     session
@@ -221,6 +233,13 @@ pub async fn run(conn: Options, config: Config, personality: Personality) -> Res
         return Ok(refused);
     }
     Ok(0)
+}
+
+/// mosquitto_pub `-l` when publishing a line fails (only under its name: mqtk refuses an empty topic
+/// and v3 properties before connecting): the line loop returns the error at once, so it prints
+/// libmosquitto's text for it and exits with its number, without DISCONNECT.
+fn line_refused(status: u8, text: &str) -> Failure {
+    Failure::runtime(status, format!("Error: {text}\n"))
 }
 
 /// Ends a run whose messages the broker's CONNACK limits rule out, before any is sent.

@@ -38,6 +38,36 @@ fn connection_errors() {
             msgs: 0,
             ..CASE
         },
+        // In line mode the first line's failed publish ends the run: libmosquitto's text and
+        // number, no DISCONNECT; with no line at all, nothing fails.
+        Case {
+            name: "-t '' -l: exit 3 at the first line",
+            args: &["-p", "{port}", "-t", "", "-l", "-d"],
+            stdin: Some(b"a\nb\n"),
+            setup: Setup::Anonymous,
+            code: 3,
+            msgs: 0,
+            ..CASE
+        },
+        Case {
+            name: "-t '' -l, empty stdin: exit 0",
+            args: &["-p", "{port}", "-t", "", "-l", "-d"],
+            stdin: Some(b""),
+            setup: Setup::Anonymous,
+            code: 0,
+            msgs: 0,
+            ..CASE
+        },
+        Case {
+            name: "-D publish … -V 311 -l: exit 10 at the first line",
+            #[rustfmt::skip]
+            args: &["-p", "{port}", "-t", "a", "-D", "publish", "user-property", "k", "v", "-V", "311", "-l", "-d"],
+            stdin: Some(b"a\n"),
+            setup: Setup::Anonymous,
+            code: 10,
+            msgs: 0,
+            ..CASE
+        },
         Case {
             name: "-L with an empty topic: an error, but exit 0",
             args: &["-L", "mqtt://127.0.0.1:{port}/", "-m", "x"],
