@@ -13,6 +13,7 @@ pub mod event;
 mod failure;
 pub mod limits;
 pub mod props;
+mod publisher;
 mod relay;
 pub mod session;
 mod tls;

@@ -1,0 +1,108 @@
+//! The publishing side of a session: queue PUBLISHes with backpressure, wait for their completion.
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+use super::backend::Client;
+use super::failure::ConnectFailure;
+use super::session::{Record, Shared};
+use super::{Outgoing, Qos};
+
+/// A cloneable handle that can publish from another task while the session's owner reads events.
+#[derive(Clone)]
+pub struct Publisher {
+    client: Client,
+    shared: Arc<Shared>,
+}
+
+impl Publisher {
+    pub(super) fn new(client: Client, shared: Arc<Shared>) -> Self {
+        Publisher { client, shared }
+    }
+
+    /// Queues a PUBLISH. Waits while the request queue is full (backpressure), never drops it.
+    pub async fn publish(&self, msg: Outgoing) -> Result<(), ConnectFailure> {
+        if self.shared.held.load(Ordering::SeqCst) >= super::backlog::MAX_HELD {
+            wait_for_room(&self.shared).await;
+        }
+        self.shared.outstanding.fetch_add(1, Ordering::SeqCst);
+        // Only tracing shows the topic: do not pay for a copy per message otherwise.
+        let topic = if self.shared.keep_topics {
+            msg.topic.clone()
+        } else {
+            String::new()
+        };
+        if let Some(alias) = msg.properties.as_ref().and_then(|p| p.topic_alias)
+            && !msg.topic.is_empty()
+        {
+            let mut aliases = self.shared.aliases.lock().expect("aliases lock");
+            aliases.retain(|(a, _)| *a != alias);
+            aliases.push((alias, msg.topic.clone()));
+        }
+        let replay =
+            (self.shared.keep_qos2 && msg.qos == Qos::ExactlyOnce).then(|| Arc::new(msg.clone()));
+        let record = Record {
+            topic,
+            qos: msg.qos,
+            retain: msg.retain,
+            len: msg.payload.len(),
+            replay,
+        };
+        self.shared
+            .records
+            .lock()
+            .expect("records lock")
+            .push_back(record);
+        if self.client.publish(msg).await.is_err() {
+            return Err(failure_or_lost(&self.shared));
+        }
+        Ok(())
+    }
+}
+
+impl Publisher {
+    /// Waits until every publish so far is written (QoS 0) or acknowledged (QoS 1/2).
+    pub async fn flush(&self) -> Result<(), ConnectFailure> {
+        wait_idle(&self.shared).await
+    }
+}
+
+fn failure_or_lost(shared: &Shared) -> ConnectFailure {
+    shared
+        .failure
+        .lock()
+        .expect("failure lock")
+        .clone()
+        .unwrap_or(ConnectFailure::Lost)
+}
+
+/// Waits until the driver holds fewer requests than [`super::backlog::MAX_HELD`], or has failed.
+async fn wait_for_room(shared: &Shared) {
+    loop {
+        let notified = shared.idle.notified();
+        tokio::pin!(notified);
+        notified.as_mut().enable();
+        if shared.held.load(Ordering::SeqCst) < super::backlog::MAX_HELD
+            || shared.failure.lock().expect("failure lock").is_some()
+        {
+            return;
+        }
+        notified.await;
+    }
+}
+
+/// Waits until every publish so far is written (QoS 0) or acknowledged (QoS 1/2).
+pub(super) async fn wait_idle(shared: &Shared) -> Result<(), ConnectFailure> {
+    loop {
+        let notified = shared.idle.notified();
+        tokio::pin!(notified);
+        notified.as_mut().enable();
+        if let Some(failure) = shared.failure.lock().expect("failure lock").clone() {
+            return Err(failure);
+        }
+        if shared.outstanding.load(Ordering::SeqCst) == 0 {
+            return Ok(());
+        }
+        notified.await;
+    }
+}
