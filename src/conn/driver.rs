@@ -13,8 +13,9 @@ use tokio::sync::{mpsc, oneshot};
 use super::backend::{Loop, PollError};
 use super::backlog::{self, Backlog, Dropped};
 use super::event::{ConnAck, Event};
+use super::failure::failure_of;
 use super::session::{ConnectFailure, Delivery, Record, Sent, Shared};
-use super::{Options, Protocol, Qos};
+use super::{Options, Qos};
 use crate::trace::Tap;
 
 /// mosquitto's reconnect delay: one second, no backoff growth.
@@ -272,36 +273,6 @@ impl Driver {
         *self.shared.failure.lock().expect("failure lock") = Some(failure.clone());
         self.shared.idle.notify_waiters();
         Err(failure)
-    }
-}
-
-fn failure_of(err: PollError, protocol: Protocol, connected: bool) -> ConnectFailure {
-    match err {
-        PollError::Refused(code) => ConnectFailure::Refused {
-            code,
-            v5: protocol == Protocol::V5,
-        },
-        PollError::ServerDisconnect(reason) => ConnectFailure::ServerDisconnect(reason),
-        PollError::Timeout if !connected => ConnectFailure::NoConnAck,
-        PollError::Timeout | PollError::Closed => ConnectFailure::Lost,
-        PollError::Io(e) if connected => {
-            let _ = e;
-            ConnectFailure::Lost
-        }
-        PollError::Io(e) => ConnectFailure::Io(io_text(&e)),
-        PollError::Protocol(detail) | PollError::Request(detail) => {
-            ConnectFailure::Protocol(detail)
-        }
-        PollError::Tls(detail) => ConnectFailure::Tls(detail),
-    }
-}
-
-/// The system's text for an I/O error, without Rust's " (os error N)" suffix, as strerror prints it.
-fn io_text(e: &std::io::Error) -> String {
-    let text = e.to_string();
-    match text.find(" (os error") {
-        Some(i) => text[..i].to_string(),
-        None => text,
     }
 }
 
