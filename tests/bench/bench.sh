@@ -56,45 +56,6 @@ done
 # Broker
 # ---------------------------------------------------------------------------------------------
 
-BROKER_LOG="$WORK/mosquitto.log"
-start_broker() {
-    local attempt i conf="$WORK/mosquitto.conf"
-    for attempt in 1 2 3 4 5 6 7 8 9 10; do
-        PORT=$((20000 + RANDOM % 40000))
-        port_open "$PORT" && continue
-        {
-            echo "listener $PORT 127.0.0.1"
-            echo "allow_anonymous true"
-            # As root mosquitto drops to user `mosquitto`, which cannot write our log.
-            [ "$(id -u)" -eq 0 ] && echo "user root"
-            # The default (1000) drops QoS 1/2 messages for a subscriber that falls behind.
-            echo "max_queued_messages 1000000"
-            [ "$BROKER_NODELAY" = 1 ] && echo "set_tcp_nodelay true"
-            echo "persistence false"
-            echo "log_dest file $BROKER_LOG"
-            # `subscribe` tells when mosquitto_sub is ready; no per-packet logging.
-            for t in error warning notice information subscribe; do echo "log_type $t"; done
-        } >"$conf"
-        : >"$BROKER_LOG"
-        mosquitto -c "$conf" 2>>"$WORK/mosquitto.stderr" &
-        BROKER_PID=$!
-        for i in $(seq 1 500); do
-            kill -0 "$BROKER_PID" 2>/dev/null || break
-            if grep -q ' running' "$BROKER_LOG" && port_open "$PORT"; then
-                return 0
-            fi
-            sleep 0.01
-        done
-        kill "$BROKER_PID" 2>/dev/null || true
-        wait "$BROKER_PID" 2>/dev/null || true
-        BROKER_PID=
-        grep -q 'Address already in use' "$BROKER_LOG" "$WORK/mosquitto.stderr" 2>/dev/null && continue
-        cat "$BROKER_LOG" "$WORK/mosquitto.stderr" >&2
-        die "mosquitto did not start"
-    done
-    die "no free port for mosquitto after 10 attempts"
-}
-
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 step "Starting mosquitto"
 start_broker

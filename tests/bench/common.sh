@@ -33,14 +33,53 @@ else
     MQTK="$target_dir/release/mqtk"
 fi
 
-# The broker-ceiling probe (pub.sh), std only: built here while rustup still sees the real home.
-CEILING_PROBE="$WORK/ceiling"
-rustc -O --edition 2021 tests/bench/ceiling.rs -o "$CEILING_PROBE" >&2 ||
-    die "tests/bench/ceiling.rs did not compile"
-
 # An empty home (after building: rustup needs the real one), so a ~/.config/mosquitto_pub or
 # mosquitto_sub options file cannot change what the clients do.
+# REAL_HOME is for rustup (building anything else).
+REAL_HOME=$HOME
 mkdir -p "$WORK/home"
 export HOME="$WORK/home" XDG_CONFIG_HOME="$WORK/home"
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# Starts a private mosquitto on a free loopback port (sets PORT and BROKER_PID; its log is
+# BROKER_LOG). No persistence, no $SYS updates mid-measurement, `subscribe` logging so a script can
+# tell when a subscriber is ready, and room for every QoS 1/2 message of a subscriber that falls
+# behind (the default of 1000 drops them). BROKER_NODELAY=1 adds `set_tcp_nodelay true`.
+BROKER_LOG="$WORK/mosquitto.log"
+start_broker() {
+    local attempt i conf="$WORK/mosquitto.conf"
+    for attempt in 1 2 3 4 5 6 7 8 9 10; do
+        PORT=$((20000 + RANDOM % 40000))
+        port_open "$PORT" && continue
+        {
+            echo "listener $PORT 127.0.0.1"
+            echo "allow_anonymous true"
+            # As root mosquitto drops to user `mosquitto`, which cannot write our log.
+            [ "$(id -u)" -eq 0 ] && echo "user root"
+            echo "persistence false"
+            echo "sys_interval 0"
+            echo "max_queued_messages 1000000"
+            [ "${BROKER_NODELAY:-0}" = 1 ] && echo "set_tcp_nodelay true"
+            echo "log_dest file $BROKER_LOG"
+            for t in error warning notice information subscribe; do echo "log_type $t"; done
+        } >"$conf"
+        : >"$BROKER_LOG"
+        mosquitto -c "$conf" 2>>"$WORK/mosquitto.stderr" &
+        BROKER_PID=$!
+        for i in $(seq 1 500); do
+            kill -0 "$BROKER_PID" 2>/dev/null || break
+            if grep -q ' running' "$BROKER_LOG" && port_open "$PORT"; then
+                return 0
+            fi
+            sleep 0.01
+        done
+        kill "$BROKER_PID" 2>/dev/null || true
+        wait "$BROKER_PID" 2>/dev/null || true
+        BROKER_PID=
+        grep -q 'Address already in use' "$BROKER_LOG" "$WORK/mosquitto.stderr" 2>/dev/null && continue
+        cat "$BROKER_LOG" "$WORK/mosquitto.stderr" >&2
+        die "mosquitto did not start"
+    done
+    die "no free port for mosquitto after 10 attempts"
+}

@@ -3,10 +3,9 @@
 use super::{bench, int};
 use crate::broker::Broker;
 
-#[test]
-fn a_subscriber_that_misses_messages_reports_loss() {
-    // The user may publish to b/0 and b/1 but read only b/0: mosquitto grants the SUBACK for b/+ and
-    // silently drops what it may not deliver, so the subscriber misses every message of publisher 1.
+/// A broker where user `bench` (password `secret`) may publish to b/0 and b/1 but read only b/0;
+/// the ACL file lives as long as the returned directory.
+fn half_readable_broker() -> (Broker, tempfile::TempDir) {
     let acl = tempfile::tempdir().expect("temp dir");
     let acl_path = acl.path().join("acl");
     std::fs::write(
@@ -18,6 +17,14 @@ fn a_subscriber_that_misses_messages_reports_loss() {
         &format!("acl_file {}", acl_path.display()),
         &[("bench", "secret")],
     );
+    (broker, acl)
+}
+
+#[test]
+fn a_subscriber_that_misses_messages_reports_loss() {
+    // The user may publish to b/0 and b/1 but read only b/0: mosquitto grants the SUBACK for b/+ and
+    // silently drops what it may not deliver, so the subscriber misses every message of publisher 1.
+    let (broker, _acl) = half_readable_broker();
     let args = [
         "-u",
         "bench",
@@ -56,17 +63,7 @@ fn a_subscriber_that_misses_messages_reports_loss() {
 
 #[test]
 fn loss_at_qos0_is_reported_but_does_not_fail() {
-    let acl = tempfile::tempdir().expect("temp dir");
-    let acl_path = acl.path().join("acl");
-    std::fs::write(
-        &acl_path,
-        "user bench\ntopic write b/0\ntopic write b/1\ntopic read b/0\n",
-    )
-    .expect("write acl");
-    let broker = Broker::with_users(
-        &format!("acl_file {}", acl_path.display()),
-        &[("bench", "secret")],
-    );
+    let (broker, _acl) = half_readable_broker();
     let args = [
         "-u",
         "bench",

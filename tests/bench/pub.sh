@@ -63,65 +63,18 @@ if ! command -v hyperfine >/dev/null 2>&1; then
 fi
 
 MOSQ_PUB=$(command -v mosquitto_pub)
-[ -x "$CEILING_PROBE" ] || die "tests/bench/ceiling.rs was not built"
+# The broker-ceiling probe, std only (rustup needs the real home to find its toolchain).
+CEILING_PROBE="$WORK/ceiling"
+HOME="$REAL_HOME" rustc -O --edition 2021 tests/bench/ceiling.rs -o "$CEILING_PROBE" >&2 ||
+    die "tests/bench/ceiling.rs did not compile"
 
 # ---------------------------------------------------------------------------------------------
 # Broker
 # ---------------------------------------------------------------------------------------------
 
-start_broker() {
-    local attempt conf log
-    conf="$WORK/mosquitto.conf"
-    log="$WORK/mosquitto.log"
-    for attempt in 1 2 3 4 5 6 7 8 9 10; do
-        PORT=$((20000 + RANDOM % 40000))
-        port_open "$PORT" && continue
-        {
-            echo "listener $PORT 127.0.0.1"
-            echo "allow_anonymous true"
-            # As root mosquitto drops to user `mosquitto`, which cannot write our log.
-            [ "$(id -u)" -eq 0 ] && echo "user root"
-            echo "persistence false"
-            echo "log_dest file $log"
-            # `subscribe` shows when the checking subscriber is ready; no per-packet debug logging.
-            echo "log_type error"
-            echo "log_type warning"
-            echo "log_type notice"
-            echo "log_type information"
-            echo "log_type subscribe"
-            # No $SYS updates in the middle of a measurement.
-            echo "sys_interval 0"
-            # The default (1000) lets the broker drop QoS 1/2 messages for a subscriber that falls
-            # behind a fast publisher; the check needs every message queued, not dropped.
-            echo "max_queued_messages 1000000"
-        } >"$conf"
-        : >"$log"
-        mosquitto -c "$conf" 2>>"$WORK/mosquitto.stderr" &
-        BROKER_PID=$!
-        local i
-        for i in $(seq 1 500); do
-            if ! kill -0 "$BROKER_PID" 2>/dev/null; then
-                break
-            fi
-            if grep -q ' running' "$log" && port_open "$PORT"; then
-                return 0
-            fi
-            sleep 0.01
-        done
-        kill "$BROKER_PID" 2>/dev/null || true
-        wait "$BROKER_PID" 2>/dev/null || true
-        BROKER_PID=
-        grep -q 'Address already in use' "$log" "$WORK/mosquitto.stderr" 2>/dev/null && continue
-        cat "$log" "$WORK/mosquitto.stderr" >&2
-        die "mosquitto did not start"
-    done
-    die "no free port for mosquitto after 10 attempts"
-}
-
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 step "Starting mosquitto"
 start_broker
-BROKER_LOG="$WORK/mosquitto.log"
 echo "broker: $(mosquitto -h 2>&1 | head -n 1 || true), 127.0.0.1:$PORT" >&2
 
 # ---------------------------------------------------------------------------------------------

@@ -21,25 +21,12 @@ command -v perf >/dev/null || apt-get install -y -q linux-perf >/dev/null
 # cpu_of FILE: CPU seconds from a `perf stat -x,` output file.
 cpu_of() { awk -F, '/task-clock/ {printf "%.4f", $1 / 1000}' "$1"; }
 measure() { local out=$1; shift; perf stat -e task-clock -x, -o "$out" "$@"; }
-if [ -z "${MQTK:-}" ]; then
-    cargo build --release --locked -q
-    MQTK=$PWD/target/release/mqtk
-fi
-work=$(mktemp -d)
-cleanup() { [ -n "${broker:-}" ] && kill "$broker" 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
-
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-{
-    echo "listener $port 127.0.0.1"
-    echo "allow_anonymous true"
-    [ "$(id -u)" -eq 0 ] && echo "user root"
-    echo "max_queued_messages 1000000"
-    echo "log_dest file $work/broker.log"
-    echo "log_type subscribe"
-} > "$work/mosquitto.conf"
-mosquitto -c "$work/mosquitto.conf" & broker=$!
-for _ in $(seq 200); do grep -q "" "$work/broker.log" 2>/dev/null && break; sleep 0.05; done
+# shellcheck source=tests/bench/common.sh
+source tests/bench/common.sh
+step "Starting mosquitto"
+start_broker
+work=$WORK
+port=$PORT
 
 python3 - "$N" > "$work/lines" <<'PY'
 import sys
@@ -52,12 +39,12 @@ declare -A total
 one_run() {
     local name=$1; shift
     local before
-    before=$(grep -c 'b/#' "$work/broker.log" || true)
+    before=$(grep -c 'b/#' "$BROKER_LOG" || true)
     measure "$work/t.$name" "$@" > /dev/null &
     local pid=$!
     # Wait for the broker to log the subscription (an event, not a guess).
     for _ in $(seq 400); do
-        [ "$(grep -c 'b/#' "$work/broker.log" || true)" -gt "$before" ] && break
+        [ "$(grep -c 'b/#' "$BROKER_LOG" || true)" -gt "$before" ] && break
         sleep 0.025
     done
     mosquitto_pub -p "$port" -t b/x -l < "$work/lines"

@@ -89,22 +89,6 @@ fn first_error_wins() {
             ..USAGE
         },
         Case {
-            name: "-D user-property without its value",
-            args: &[
-                "-p",
-                "{port}",
-                "-t",
-                "a",
-                "-m",
-                "x",
-                "-D",
-                "publish",
-                "user-property",
-                "k",
-            ],
-            ..USAGE
-        },
-        Case {
             name: "will rules before property checks",
             #[rustfmt::skip]
             args: &[
