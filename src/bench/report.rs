@@ -99,6 +99,19 @@ pub struct Report {
     pub environment: Environment,
 }
 
+/// The bench's own CPU line and the header of the latency table under it.
+fn cpu_and_latency_header(out: &mut String, cpu_percent: f64) {
+    let _ = writeln!(
+        out,
+        "  bench CPU              {cpu_percent:.0} % of one core"
+    );
+    let _ = writeln!(
+        out,
+        "  latency (µs)           {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}",
+        "min", "p50", "p90", "p99", "p99.9", "max", "mean"
+    );
+}
+
 fn latency_row(out: &mut String, name: &str, l: &Latency) {
     if l.count == 0 {
         return;
@@ -126,16 +139,7 @@ impl Report {
                 "  connected              {}   failed {}   in {:.2} s ({:.0} connections/s)",
                 self.latency_us.count, self.connect_failures, self.window_s, self.msgs_per_s
             );
-            let _ = writeln!(
-                out,
-                "  bench CPU              {:.0} % of one core",
-                self.cpu_percent
-            );
-            let _ = writeln!(
-                out,
-                "  latency (µs)           {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}",
-                "min", "p50", "p90", "p99", "p99.9", "max", "mean"
-            );
+            cpu_and_latency_header(&mut out, self.cpu_percent);
             latency_row(&mut out, "CONNECT → CONNACK", &self.latency_us);
             for w in &self.warnings {
                 let _ = writeln!(out, "  warning: {w}");
@@ -209,16 +213,7 @@ impl Report {
             Scenario::Pub => writeln!(out, "; offered {offered}"),
             _ => writeln!(out),
         };
-        let _ = writeln!(
-            out,
-            "  bench CPU              {:.0} % of one core",
-            self.cpu_percent
-        );
-        let _ = writeln!(
-            out,
-            "  latency (µs)           {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}",
-            "min", "p50", "p90", "p99", "p99.9", "max", "mean"
-        );
+        cpu_and_latency_header(&mut out, self.cpu_percent);
         let headline = match c.scenario {
             Scenario::PubSub | Scenario::Sub => "end to end",
             Scenario::Pub => "publish → ack",

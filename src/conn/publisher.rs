@@ -54,7 +54,7 @@ impl Publisher {
             .expect("records lock")
             .push_back(record);
         if self.client.publish(msg).await.is_err() {
-            return Err(failure_or_lost(&self.shared));
+            return Err(self.shared.failure_or_lost());
         }
         Ok(())
     }
@@ -67,42 +67,22 @@ impl Publisher {
     }
 }
 
-fn failure_or_lost(shared: &Shared) -> ConnectFailure {
-    shared
-        .failure
-        .lock()
-        .expect("failure lock")
-        .clone()
-        .unwrap_or(ConnectFailure::Lost)
-}
-
 /// Waits until the driver holds fewer requests than [`super::backlog::MAX_HELD`], or has failed.
 async fn wait_for_room(shared: &Shared) {
-    loop {
-        let notified = shared.idle.notified();
-        tokio::pin!(notified);
-        notified.as_mut().enable();
-        if shared.held.load(Ordering::SeqCst) < super::backlog::MAX_HELD
-            || shared.failure.lock().expect("failure lock").is_some()
-        {
-            return;
-        }
-        notified.await;
-    }
+    shared
+        .wait_until(|s| {
+            (s.held.load(Ordering::SeqCst) < super::backlog::MAX_HELD || s.failure().is_some())
+                .then_some(())
+        })
+        .await
 }
 
 /// Waits until every publish so far is written (QoS 0) or acknowledged (QoS 1/2).
 pub(super) async fn wait_idle(shared: &Shared) -> Result<(), ConnectFailure> {
-    loop {
-        let notified = shared.idle.notified();
-        tokio::pin!(notified);
-        notified.as_mut().enable();
-        if let Some(failure) = shared.failure.lock().expect("failure lock").clone() {
-            return Err(failure);
-        }
-        if shared.outstanding.load(Ordering::SeqCst) == 0 {
-            return Ok(());
-        }
-        notified.await;
-    }
+    shared
+        .wait_until(|s| match s.failure() {
+            Some(failure) => Some(Err(failure)),
+            None => (s.outstanding.load(Ordering::SeqCst) == 0).then_some(Ok(())),
+        })
+        .await
 }

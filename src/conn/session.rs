@@ -77,6 +77,33 @@ pub(super) struct Shared {
     pub aliases: Mutex<Vec<(u16, String)>>,
 }
 
+impl Shared {
+    /// How the polling task ended, if it has.
+    pub fn failure(&self) -> Option<ConnectFailure> {
+        self.failure.lock().expect("failure lock").clone()
+    }
+
+    /// Why a request could not be queued: the task's failure, or a lost connection.
+    pub fn failure_or_lost(&self) -> ConnectFailure {
+        self.failure().unwrap_or(ConnectFailure::Lost)
+    }
+
+    /// Waits until `ready` gives a value, checking again each time the driver wakes `idle`
+    /// (completions, the backlog draining, the task ending).
+    pub async fn wait_until<T>(&self, mut ready: impl FnMut(&Shared) -> Option<T>) -> T {
+        loop {
+            // Registered before the check, so a wake-up between the check and the wait is kept.
+            let notified = self.idle.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            if let Some(value) = ready(self) {
+                return value;
+            }
+            notified.await;
+        }
+    }
+}
+
 /// An event with the `-d` line that goes with it, printed by the consumer so that debug lines and
 /// message output stay in order on stdout.
 #[derive(Debug, Clone)]
@@ -256,15 +283,7 @@ impl Session {
     /// Resolves when the connection has failed for good (a reconnecting session keeps going
     /// through lost connections, but not through a refused CONNACK).
     pub async fn failed(&self) -> ConnectFailure {
-        loop {
-            let notified = self.shared.idle.notified();
-            tokio::pin!(notified);
-            notified.as_mut().enable();
-            if let Some(failure) = self.shared.failure.lock().expect("failure lock").clone() {
-                return failure;
-            }
-            notified.await;
-        }
+        self.shared.wait_until(Shared::failure).await
     }
 
     /// Waits for every acknowledgement, then sends DISCONNECT and waits until it is written.
@@ -337,11 +356,6 @@ impl Session {
     }
 
     fn failure_or_lost(&self) -> ConnectFailure {
-        self.shared
-            .failure
-            .lock()
-            .expect("failure lock")
-            .clone()
-            .unwrap_or(ConnectFailure::Lost)
+        self.shared.failure_or_lost()
     }
 }
