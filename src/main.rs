@@ -8,6 +8,7 @@ mod exit;
 mod format;
 mod generate;
 mod jsonpath;
+mod personality;
 mod trace;
 
 use std::io::{IsTerminal, Write};

@@ -23,14 +23,7 @@ use clap::{ArgAction, CommandFactory, FromArgMatches, Parser, Subcommand};
 use crate::exit::Failure;
 use optfile::DefaultFile;
 
-/// Which program the user asked for, decided by argv[0].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Personality {
-    /// `mqtk …`: mosquitto's flags and output, with its harmful quirks fixed.
-    Mqtk,
-    /// `mosquitto_pub` / `mosquitto_sub`: mosquitto 2.0, quirks included.
-    Mosquitto,
-}
+pub use crate::personality::Personality;
 
 /// The subcommand an alias stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -7,12 +7,12 @@ use std::time::Duration;
 
 use bytes::Bytes;
 
-use crate::cli::Personality;
 use crate::conn::{
     ConnectFailure, Exceeded, MAX_PACKET_SIZE, Options, Outgoing, Properties, Protocol, Qos,
     Session,
 };
 use crate::exit::{self, Code, Failure};
+use crate::personality::Personality;
 
 /// Where the messages come from.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -9,7 +9,6 @@ use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 
 use super::sub_output::{Printed, Printer};
-use crate::cli::Personality;
 use crate::conn::session::Delivery;
 use crate::conn::{
     Event, Message, Options, Outgoing, Properties, Protocol, Qos, Session, Subscription, topic,
@@ -17,6 +16,7 @@ use crate::conn::{
 use crate::exit::{Code, Failure};
 use crate::format::Format;
 use crate::jsonpath::Path;
+use crate::personality::Personality;
 
 /// How messages are printed.
 #[derive(Debug)]

@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, FixedOffset};
 
-use crate::cli::Personality;
+use crate::personality::Personality;
 
 /// The time of one message.
 pub type Time = DateTime<FixedOffset>;

@@ -6,8 +6,8 @@
 use super::clock::{self, Time};
 use super::{NotJson, message_json};
 use super::{Spec, cstr};
-use crate::cli::Personality;
 use crate::conn::event::Message;
+use crate::personality::Personality;
 
 /// What a conversion may print from.
 pub struct Context<'a> {

@@ -14,8 +14,8 @@ use rumqttc::v5::mqttbytes::v5::PublishProperties;
 use super::cjson::{self, Json};
 use super::clock::{self, Time};
 use super::cstr;
-use crate::cli::Personality;
 use crate::conn::event::Message;
+use crate::personality::Personality;
 
 /// `%J` met a payload that is not JSON (cJSON's rules); nothing was written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

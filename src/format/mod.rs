@@ -16,10 +16,10 @@ mod tests;
 
 pub use json::{NotJson, message_json};
 
-use crate::cli::Personality;
 use crate::conn::event::Message;
 use crate::exit::Failure;
 use crate::jsonpath::{self, Path};
+use crate::personality::Personality;
 use clock::Time;
 
 /// A parsed `-F` format.

@@ -5,9 +5,9 @@
 //! `%-05p` is left-aligned with width 5 and pad character `0`.
 
 use super::{Spec, Token};
-use crate::cli::Personality;
 use crate::exit::Failure;
 use crate::jsonpath::Path;
+use crate::personality::Personality;
 
 /// The `%` conversions mosquitto 2.0.11 knows.
 const CONVERSIONS: &[u8] = b"%ACDEFIlmPpqRSrtjJUxX";

@@ -8,9 +8,9 @@ use rumqttc::v5::mqttbytes::v5::PublishProperties;
 
 use super::clock::Time;
 use super::{Format, Skip, message_json};
-use crate::cli::Personality::{self, Mosquitto, Mqtk};
 use crate::conn::Qos;
 use crate::conn::event::Message;
+use crate::personality::Personality::{self, Mosquitto, Mqtk};
 
 fn at(secs: i64, nanos: u32, offset_secs: i32) -> Time {
     FixedOffset::east_opt(offset_secs)
