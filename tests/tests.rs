@@ -23,3 +23,5 @@ mod tls;
 mod transport;
 // --trace and --trace-format json: each QoS step in order, timed, on stderr, never the password.
 mod trace;
+// Faults: brokers killed and restarted, a scripted broker for exact packet orders, signals, EPIPE.
+mod faults;

@@ -1,0 +1,13 @@
+//! Faults are normal: brokers SIGKILLed and restarted with persistence at chosen points, a scripted
+//! broker for exact packet orders, signals in every state, a closed stdout, endless reconnects.
+//! What each test proves is listed in the README's "Guarantees" section.
+
+use std::time::Duration;
+
+/// Generous bound for anything a test waits on; a hang fails the test instead of blocking CI.
+pub const T: Duration = Duration::from_secs(20);
+
+// The scripted broker: a std TCP server the test drives packet by packet.
+mod script;
+// Incoming QoS 2 against the scripted broker: a replayed PUBREL, a DUP PUBLISH after PUBREC.
+mod qos2;
