@@ -54,3 +54,51 @@ fn replayed_pubrel_is_completed() {
         assert_eq!(out.stdout_str(), "first\nsecond\n", "v5={v5}");
     }
 }
+
+/// The broker crashes between our PUBREC and its PUBREL, and resends the PUBLISH with DUP on the
+/// resumed session: it is answered (PUBREC again) and not delivered a second time. Without a
+/// resumed session the same packet id is a new message of the new session, and is delivered.
+#[test]
+fn dup_publish_after_pubrec_is_delivered_once() {
+    for v5 in [false, true] {
+        for resumed in [true, false] {
+            let label = format!("v5={v5} session-present={resumed}");
+            let script = Script::start();
+            let proc = sub(&script, v5, "2");
+            let mut conn = script.accept();
+            conn.connack(false);
+            let sub = conn.expect(SUBSCRIBE);
+            conn.suback(&sub);
+            conn.publish("t", 2, 3, false, b"x");
+            assert_eq!(conn.expect(PUBREC).pkid(), 3, "{label}");
+            conn.drop_connection();
+
+            let mut conn = script.accept();
+            conn.connack(resumed);
+            let second: &[u8] = if resumed {
+                // The same message again, with DUP.
+                conn.publish("t", 2, 3, true, b"x");
+                b"x"
+            } else {
+                let sub = conn.expect(SUBSCRIBE);
+                conn.suback(&sub);
+                conn.publish("t", 2, 3, false, b"new");
+                b"new"
+            };
+            assert_eq!(conn.expect(PUBREC).pkid(), 3, "{label}");
+            conn.ack(PUBREL, 3);
+            assert_eq!(conn.expect(PUBCOMP).pkid(), 3, "{label}");
+            if resumed {
+                deliver(&mut conn, 4, b"y");
+            }
+            let out = proc.wait(T);
+            assert_eq!(out.code, 0, "{label}: {out}");
+            let want = if resumed {
+                "x\ny\n".to_string()
+            } else {
+                format!("x\n{}\n", String::from_utf8_lossy(second))
+            };
+            assert_eq!(out.stdout_str(), want, "{label}");
+        }
+    }
+}

@@ -120,8 +120,9 @@ impl MqttState {
         }
         self.outgoing_rel.clear();
 
-        // remove packet ids of incoming qos2 publishes
-        self.incoming_pub.clear();
+        // mqtk patch: the packet ids of incoming QoS 2 publishes we answered with PUBREC are kept
+        // for the next connection: a resumed session resends them with DUP, and they must not be
+        // delivered twice. `forget_incoming` clears them when the session is not resumed.
 
         self.await_pingresp = false;
         self.collision_ping_count = 0;
@@ -131,6 +132,17 @@ impl MqttState {
 
     pub fn inflight(&self) -> u16 {
         self.inflight
+    }
+
+    /// mqtk patch: forgets the incoming QoS 2 packet ids (the broker started a new session).
+    pub fn forget_incoming(&mut self) {
+        self.incoming_pub.clear();
+    }
+
+    /// mqtk patch: an incoming QoS 2 PUBLISH whose packet id we answered with PUBREC and have
+    /// not seen released is a resend (method B of the spec): it is answered again, not delivered.
+    fn is_resent_qos2(&self, publish: &Publish) -> bool {
+        publish.qos == QoS::ExactlyOnce && self.incoming_pub.contains(publish.pkid as usize)
     }
 
     /// Consolidates handling of all outgoing mqtt packet logic. Returns a packet which should
@@ -163,7 +175,10 @@ impl MqttState {
         &mut self,
         packet: Incoming,
     ) -> Result<Option<Packet>, StateError> {
-        self.events.push_back(Event::Incoming(packet.clone()));
+        let resent = matches!(&packet, Incoming::Publish(p) if self.is_resent_qos2(p));
+        if !resent {
+            self.events.push_back(Event::Incoming(packet.clone()));
+        }
 
         let outgoing = match &packet {
             Incoming::PingResp => self.handle_incoming_pingresp()?,

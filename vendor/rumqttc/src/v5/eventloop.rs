@@ -152,6 +152,8 @@ impl EventLoop {
             // Last session might contain packets which aren't acked. If it's a new session, clear the pending packets.
             if !connack.session_present {
                 self.pending.clear();
+                // mqtk patch: a new session holds no QoS 2 message of the old one.
+                self.state.forget_incoming();
             }
             self.network = Some(network);
 
