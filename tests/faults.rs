@@ -11,3 +11,5 @@ pub const T: Duration = Duration::from_secs(20);
 mod script;
 // Incoming QoS 2 against the scripted broker: a replayed PUBREL, a DUP PUBLISH after PUBREC.
 mod qos2;
+// Incoming v5 topic aliases against the scripted broker.
+mod alias;

@@ -225,6 +225,16 @@ impl Conn {
         self.send(&packet(first, &body));
     }
 
+    /// A v5 QoS 0 PUBLISH with a topic alias (`topic` empty: the alias alone).
+    pub fn publish_alias(&mut self, topic: &str, alias: u16, payload: &[u8]) {
+        let mut body = (topic.len() as u16).to_be_bytes().to_vec();
+        body.extend_from_slice(topic.as_bytes());
+        let [a, b] = alias.to_be_bytes();
+        body.extend_from_slice(&[3, 0x23, a, b]);
+        body.extend_from_slice(payload);
+        self.send(&packet(0x30, &body));
+    }
+
     /// Closes the connection (the broker "crashes").
     pub fn drop_connection(self) {
         let _ = self.stream.shutdown(std::net::Shutdown::Both);

@@ -126,6 +126,9 @@ pub(super) fn error_v5(e: rumqttc::v5::ConnectionError, wss: bool) -> PollError 
         // v5's deserialization error does not chain its cause: unwrap it here.
         E::MqttState(S::Deserialization(rumqttc::v5::mqttbytes::Error::Io(e))) => io_error(e),
         E::MqttState(S::ConnectionAborted) => PollError::Closed,
+        E::MqttState(S::UnknownTopicAlias(alias)) => PollError::Protocol(format!(
+            "the broker sent a PUBLISH with topic alias {alias}, which it never set on this connection"
+        )),
         E::Proxy(p) => proxy_error(&p),
         other => hang_up_or_protocol(&other),
     }

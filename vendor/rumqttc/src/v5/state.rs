@@ -55,6 +55,9 @@ pub enum StateError {
     ConnFail { reason: ConnectReturnCode },
     #[error("Connection closed by peer abruptly")]
     ConnectionAborted,
+    /// mqtk patch: a PUBLISH named its topic only by an alias this connection never set.
+    #[error("Received a PUBLISH with topic alias {0}, which the broker never set on this connection")]
+    UnknownTopicAlias(u16),
 }
 
 impl From<mqttbytes::Error> for StateError {
@@ -215,6 +218,11 @@ impl MqttState {
         &mut self,
         mut packet: Incoming,
     ) -> Result<Option<Packet>, StateError> {
+        // mqtk patch: the topic is resolved before the PUBLISH is handed to the user, who would
+        // otherwise see an empty topic for every alias-only PUBLISH.
+        if let Incoming::Publish(publish) = &mut packet {
+            self.resolve_topic_alias(publish)?;
+        }
         let resent = matches!(&packet, Incoming::Publish(p) if self.is_resent_qos2(p));
         if !resent {
             self.events.push_back(Event::Incoming(packet.to_owned()));
@@ -284,6 +292,8 @@ impl MqttState {
                 reason: connack.code,
             });
         }
+        // mqtk patch: topic aliases live as long as one connection.
+        self.topic_alises.clear();
 
         if let Some(props) = &connack.properties {
             if let Some(topic_alias_max) = props.topic_alias_max {
@@ -316,6 +326,29 @@ impl MqttState {
         })
     }
 
+    /// mqtk patch: records a topic alias the broker sets, and fills in the topic of a PUBLISH
+    /// that carries only the alias. An alias never set is a protocol error, never an empty topic.
+    fn resolve_topic_alias(&mut self, publish: &mut Publish) -> Result<(), StateError> {
+        let alias = match &publish.properties {
+            Some(props) => props.topic_alias,
+            None => None,
+        };
+        let Some(alias) = alias else {
+            return Ok(());
+        };
+        if !publish.topic.is_empty() {
+            self.topic_alises.insert(alias, publish.topic.clone());
+            return Ok(());
+        }
+        match self.topic_alises.get(&alias) {
+            Some(topic) => {
+                topic.clone_into(&mut publish.topic);
+                Ok(())
+            }
+            None => Err(StateError::UnknownTopicAlias(alias)),
+        }
+    }
+
     /// Results in a publish notification in all the QoS cases. Replys with an ack
     /// in case of QoS1 and Replys rec in case of QoS while also storing the message
     fn handle_incoming_publish(
@@ -323,23 +356,6 @@ impl MqttState {
         publish: &mut Publish,
     ) -> Result<Option<Packet>, StateError> {
         let qos = publish.qos;
-
-        let topic_alias = match &publish.properties {
-            Some(props) => props.topic_alias,
-            None => None,
-        };
-
-        if !publish.topic.is_empty() {
-            if let Some(alias) = topic_alias {
-                self.topic_alises.insert(alias, publish.topic.clone());
-            }
-        } else if let Some(alias) = topic_alias {
-            if let Some(topic) = self.topic_alises.get(&alias) {
-                topic.clone_into(&mut publish.topic);
-            } else {
-                self.handle_protocol_error()?;
-            };
-        }
 
         match qos {
             QoS::AtMostOnce => Ok(None),
