@@ -2,6 +2,7 @@
 //! them. `-d` prints mosquitto's lines on stdout; `--trace` shows every packet on stderr with its
 //! decoded fields and times each QoS 1/2 handshake, as text or JSON.
 
+mod connect_props;
 mod mosquitto;
 mod rich;
 

@@ -110,6 +110,9 @@ fn describe_connect(opts: &Options) -> Line {
             json!(expiry),
         );
     }
+    for (key, text, value) in super::connect_props::connect_properties(opts) {
+        line = line.field(key, text, value);
+    }
     if let Some(user) = &opts.username {
         line = line.field("username", format!("username \"{user}\""), json!(user));
     }
