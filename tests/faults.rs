@@ -13,3 +13,5 @@ mod script;
 mod qos2;
 // Incoming v5 topic aliases against the scripted broker.
 mod alias;
+// The same packet ending the connection three times in a row stops the client.
+mod loops;

@@ -14,6 +14,7 @@ use super::backend::{Loop, PollError};
 use super::backlog::{self, Backlog, Dropped};
 use super::event::{ConnAck, Event};
 use super::failure::failure_of;
+use super::repeats::Repeats;
 use super::session::{ConnectFailure, Delivery, Record, Sent, Shared};
 use super::{Options, Qos};
 use crate::trace::Tap;
@@ -45,6 +46,8 @@ pub(super) struct Driver {
     connected: bool,
     /// What a lost connection left to send on the next one.
     backlog: Backlog,
+    /// Connections in a row the same packet ended.
+    repeats: Repeats,
 }
 
 impl Driver {
@@ -67,6 +70,7 @@ impl Driver {
             tap,
             connected: false,
             backlog,
+            repeats: Repeats::default(),
         }
     }
 
@@ -309,8 +313,14 @@ pub(super) async fn run(
             Err(err) => {
                 // A refused CONNACK, or a request rumqttc will not send, would only come back.
                 let hopeless = matches!(err, PollError::Refused(_) | PollError::Request(_));
-                let failure = failure_of(err, d.opts.protocol, d.connected);
-                let retry = connack_tx.is_none() && d.opts.reconnect && !hopeless;
+                let mut failure = failure_of(err, d.opts.protocol, d.connected);
+                let mut retry = connack_tx.is_none() && d.opts.reconnect && !hopeless;
+                if retry
+                    && d.connected
+                    && let Some(stop) = d.repeats.note(&failure)
+                {
+                    (failure, retry) = (stop, false);
+                }
                 // What happened before the failure comes first, in the books and in `-d`.
                 if retry && d.take_back().await {
                     d.shared.idle.notify_waiters();

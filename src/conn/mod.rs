@@ -15,6 +15,7 @@ pub mod limits;
 pub mod props;
 mod publisher;
 mod relay;
+mod repeats;
 pub mod session;
 mod tls;
 pub mod topic;

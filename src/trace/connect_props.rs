@@ -27,7 +27,9 @@ pub(super) fn connect_properties(opts: &Options) -> Vec<(&'static str, String, V
     out.push(number("maximum_packet_size", max_packet));
     for p in given {
         match p {
-            Property::TopicAliasMaximum(v) => out.push(number("topic_alias_maximum", u32::from(*v))),
+            Property::TopicAliasMaximum(v) => {
+                out.push(number("topic_alias_maximum", u32::from(*v)))
+            }
             Property::RequestProblemInformation(v) => {
                 out.push(number("request_problem_information", u32::from(*v)))
             }

@@ -10,7 +10,9 @@ use super::T;
 /// `mqtk sub -c -q 2` against the script, stopping after `count` messages.
 fn sub(script: &Script, v5: bool, count: &str) -> Proc {
     let port = script.port_str();
-    let mut args = vec!["sub", "-p", &port, "-c", "-i", "q2", "-q", "2", "-t", "t", "-C", count];
+    let mut args = vec![
+        "sub", "-p", &port, "-c", "-i", "q2", "-q", "2", "-t", "t", "-C", count,
+    ];
     if v5 {
         args.extend_from_slice(&["-V", "5"]);
     }

@@ -73,7 +73,10 @@ impl Script {
             match self.listener.accept() {
                 Ok((s, _)) => break s,
                 Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
-                    assert!(Instant::now() < deadline, "no client connected within {WAIT:?}");
+                    assert!(
+                        Instant::now() < deadline,
+                        "no client connected within {WAIT:?}"
+                    );
                     // Polling a non-blocking accept: there is no readiness event to await in std.
                     std::thread::sleep(Duration::from_millis(5));
                 }
@@ -119,8 +122,9 @@ impl Conn {
     /// Reads one packet; panics on timeout or EOF.
     #[track_caller]
     pub fn read(&mut self) -> Packet {
-        self.try_read()
-            .unwrap_or_else(|| panic!("the client closed the connection instead of sending a packet"))
+        self.try_read().unwrap_or_else(|| {
+            panic!("the client closed the connection instead of sending a packet")
+        })
     }
 
     /// Reads one packet; `None` when the client closed the connection.
@@ -178,7 +182,10 @@ impl Conn {
         }
         let mut codes = Vec::new();
         while at < subscribe.body.len() {
-            let len = usize::from(u16::from_be_bytes([subscribe.body[at], subscribe.body[at + 1]]));
+            let len = usize::from(u16::from_be_bytes([
+                subscribe.body[at],
+                subscribe.body[at + 1],
+            ]));
             at += 2 + len;
             codes.push(subscribe.body[at] & 3);
             at += 1;

@@ -91,6 +91,7 @@ pub(super) fn error_v4(e: rumqttc::ConnectionError, wss: bool) -> PollError {
         E::Io(e) => io_error(e),
         E::MqttState(S::Io(e)) => io_error(e),
         E::MqttState(S::ConnectionAborted) => PollError::Closed,
+        E::MqttState(S::Unsolicited(pkid)) => unsolicited(pkid),
         E::Proxy(p) => proxy_error(&p),
         other => hang_up_or_protocol(&other),
     }
@@ -126,12 +127,20 @@ pub(super) fn error_v5(e: rumqttc::v5::ConnectionError, wss: bool) -> PollError 
         // v5's deserialization error does not chain its cause: unwrap it here.
         E::MqttState(S::Deserialization(rumqttc::v5::mqttbytes::Error::Io(e))) => io_error(e),
         E::MqttState(S::ConnectionAborted) => PollError::Closed,
+        E::MqttState(S::Unsolicited(pkid)) => unsolicited(pkid),
         E::MqttState(S::UnknownTopicAlias(alias)) => PollError::Protocol(format!(
             "the broker sent a PUBLISH with topic alias {alias}, which it never set on this connection"
         )),
         E::Proxy(p) => proxy_error(&p),
         other => hang_up_or_protocol(&other),
     }
+}
+
+/// An acknowledgement for a packet id with nothing in flight: rumqttc's text names no packet.
+fn unsolicited(pkid: u16) -> PollError {
+    PollError::Protocol(format!(
+        "the broker acknowledged packet id {pkid}, which has nothing in flight"
+    ))
 }
 
 /// A proxy failure (the user's HTTP proxy, or our relay for SOCKS5 and `-A`), as mosquitto reports
