@@ -15,3 +15,5 @@ mod qos2;
 mod alias;
 // The same packet ending the connection three times in a row stops the client.
 mod loops;
+// SIGINT/SIGTERM in every state: connecting, back-off, waiting for acks, bench, retain-clear.
+mod signals;

@@ -325,14 +325,23 @@ pub async fn run(conn: Options, config: Config) -> Result<u8, Failure> {
     // mosquitto_sub ends a v5 connection on a signal or -W with "disconnect with will message".
     let keep_will = conn.protocol == Protocol::V5 && conn.will.is_some();
     let connect = Session::connect(conn, true);
-    let connected = match deadline {
-        Some(at) => match tokio::time::timeout_at(at, connect).await {
-            Ok(result) => result,
+    let connect = async {
+        match deadline {
+            Some(at) => tokio::time::timeout_at(at, connect).await.ok(),
+            None => Some(connect.await),
+        }
+    };
+    let connected = tokio::select! {
+        connected = connect => match connected {
+            Some(result) => result,
             // mosquitto_sub exits 255 without a word when -W runs out before CONNACK.
-            Err(_) if personality == Personality::Mosquitto => return Ok(255),
-            Err(_) => return Err(Failure::code(Code::Timeout, "Timed out\n")),
+            None if personality == Personality::Mosquitto => return Ok(255),
+            None => return Err(Failure::code(Code::Timeout, "Timed out\n")),
         },
-        None => connect.await,
+        // A signal before CONNACK: mosquitto_sub exits 255 without a word; mqtk says it was
+        // interrupted (130) the same silent way.
+        _ = interrupt.recv() => return Ok(interrupted_before_connack(personality)),
+        _ = terminate.recv() => return Ok(interrupted_before_connack(personality)),
     };
     let mut session = connected.map_err(|f| f.to_failure(false))?;
 
@@ -397,12 +406,33 @@ pub async fn run(conn: Options, config: Config) -> Result<u8, Failure> {
             session.close_keeping_will().await;
             Err(failure)
         }
-        End::Interrupted => finish(session, run, removal_task, 0).await,
+        End::Interrupted => {
+            // With the broker away there is nobody to say DISCONNECT to: exit at once, as
+            // mosquitto_sub does; a connection lost, or a second signal, while finishing too.
+            let watch = session.watch();
+            if !watch.is_up() {
+                return Ok(0);
+            }
+            tokio::select! {
+                done = finish(session, run, removal_task, 0) => done,
+                () = watch.down() => Ok(0),
+                _ = interrupt.recv() => Ok(0),
+                _ = terminate.recv() => Ok(0),
+            }
+        }
         End::Disconnect(status) => finish(session, run, removal_task, status).await,
         End::Fail(failure) => {
             let _ = session.disconnect_now().await;
             Err(failure)
         }
+    }
+}
+
+/// The exit status for SIGINT/SIGTERM before the first CONNACK.
+fn interrupted_before_connack(personality: Personality) -> u8 {
+    match personality {
+        Personality::Mosquitto => 255,
+        Personality::Mqtk => Code::Interrupted.number(),
     }
 }
 

@@ -273,6 +273,12 @@ impl Driver {
         }
     }
 
+    /// Publishes whether the connection is up (see `watch`).
+    fn set_up(&self, up: bool) {
+        self.shared.up.store(up, Ordering::SeqCst);
+        self.shared.idle.notify_waiters();
+    }
+
     fn fail(&self, failure: ConnectFailure) -> Result<(), ConnectFailure> {
         *self.shared.failure.lock().expect("failure lock") = Some(failure.clone());
         self.shared.idle.notify_waiters();
@@ -342,6 +348,7 @@ pub(super) async fn run(
                 }
                 let was_connected = d.connected;
                 d.connected = false;
+                d.set_up(false);
                 if let Some(tx) = connack_tx.take() {
                     let _ = tx.send(Err(failure.clone()));
                     return d.fail(failure);
@@ -362,6 +369,7 @@ pub(super) async fn run(
         // No event comes between a failure and the next CONNACK: `take_back` took the buffered ones.
         if let Event::ConnAck(ack) = &event {
             d.connected = true;
+            d.set_up(true);
             if let Some(receive_max) = ack.receive_max {
                 d.backlog.set_limit(receive_max.min(d.opts.inflight));
             }

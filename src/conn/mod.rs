@@ -21,6 +21,7 @@ mod tls;
 pub mod topic;
 mod transport;
 pub mod url;
+pub mod watch;
 
 use std::time::Duration;
 

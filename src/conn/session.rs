@@ -1,7 +1,7 @@
 //! The handle commands use: connect, publish, subscribe, wait for acknowledgements, disconnect.
 
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use tokio::sync::{Notify, mpsc, oneshot};
@@ -75,6 +75,8 @@ pub(super) struct Shared {
     /// v5 topic aliases and their topics: a new connection knows no alias, so publishes that
     /// carry only the alias get their topic back when held across a reconnect.
     pub aliases: Mutex<Vec<(u16, String)>>,
+    /// Whether the connection is up (see [`super::watch::Watch`]); changes wake `idle`.
+    pub up: AtomicBool,
 }
 
 impl Shared {
@@ -185,6 +187,11 @@ impl Session {
                 _ => Err(ConnectFailure::Protocol("connection task ended".into())),
             },
         }
+    }
+
+    /// Whether the connection is up, observable after the session has moved into a future.
+    pub fn watch(&self) -> super::watch::Watch {
+        super::watch::Watch(self.shared.clone())
     }
 
     /// The protocol version in use.
