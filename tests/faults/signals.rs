@@ -93,3 +93,85 @@ fn sub_signal_while_the_broker_is_down() {
         }
     }
 }
+
+/// `pub -l` with a QoS 1 line unacknowledged and the broker SIGKILLed: SIGTERM and SIGINT end it at
+/// once, by the signal, as they end mosquitto_pub (which installs no handler) — never a wait for a
+/// broker that is not there.
+#[test]
+fn pub_lines_signal_while_waiting_for_acks() {
+    let alias = Alias::new();
+    let programs = [
+        ("real mosquitto_pub", real("mosquitto_pub"), vec![]),
+        ("mosquitto_pub", alias.path("mosquitto_pub"), vec![]),
+        ("mqtk pub", mqtk(), vec!["pub"]),
+    ];
+    for (label, program, lead) in programs {
+        for (sig, code) in [("INT", 130), ("TERM", 143)] {
+            let mut broker = Broker::start();
+            let port = broker.port_str();
+            let mut args = vec!["-p", &port, "-l", "-q", "1", "-t", "l"];
+            if label == "mqtk pub" {
+                args.push("--trace");
+            }
+            let mark = broker.log_mark();
+            let mut proc = spawn(&program, &lead, &args);
+            proc.write_stdin(b"first\n");
+            broker.expect_log_since(mark, "Received PUBLISH from", T);
+            broker.stop();
+            proc.write_stdin(b"second\n");
+            if label == "mqtk pub" {
+                await_stderr(&proc, "LOST");
+            }
+            proc.signal(sig);
+            let out = proc.wait(T);
+            assert_eq!(out.code, code, "{label} SIG{sig}: {out}");
+        }
+    }
+}
+
+/// `mqtk bench pubsub` at QoS 1 whose broker is SIGKILLed mid-run: SIGINT still ends it at once,
+/// and not with success.
+#[test]
+fn bench_signal_after_the_broker_died() {
+    let mut broker = Broker::start();
+    let port = broker.port_str();
+    let mark = broker.log_mark();
+    #[rustfmt::skip]
+    let args = ["bench", "pubsub", "-p", &port, "-q", "1", "--duration", "600", "--rate", "100"];
+    let proc = Proc::spawn(&mqtk(), &args);
+    // The subscriber and the publisher are connected.
+    let deadline = Instant::now() + T;
+    while broker
+        .log_since(mark)
+        .matches("New client connected")
+        .count()
+        < 2
+    {
+        assert!(
+            Instant::now() < deadline,
+            "bench never connected:\n{}",
+            broker.log()
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    broker.expect_log_since(mark, "Received PUBLISH from", T);
+    broker.stop();
+    proc.signal("INT");
+    let out = proc.wait(T);
+    assert_ne!(out.code, 0, "{out}");
+}
+
+/// `mqtk retain-clear` interrupted while its CONNECT waits for a CONNACK: exit 130 at once.
+#[test]
+fn retain_clear_signal_while_connecting() {
+    for sig in ["INT", "TERM"] {
+        let script = Script::start();
+        let port = script.port_str();
+        let args = ["retain-clear", "-p", &port, "-t", "a/#"];
+        let proc = Proc::spawn(&mqtk(), &args);
+        let _conn = script.accept();
+        proc.signal(sig);
+        let out = proc.wait(T);
+        assert_eq!(out.code, 130, "SIG{sig}: {out}");
+    }
+}
