@@ -181,7 +181,16 @@ impl Session {
                 protocol,
                 limits: Limits::from_connack(&ack),
             }),
-            Ok(Err(failure)) => Err(failure),
+            Ok(Err(failure)) => {
+                // The `-d` lines of a refused CONNECT (mosquitto prints them) wait in the channel
+                // nobody will read now.
+                if let Some(mut rx) = events_rx {
+                    while let Ok(d) = rx.try_recv() {
+                        print_debug(&d);
+                    }
+                }
+                Err(failure)
+            }
             Err(_) => match handle.await {
                 Ok(Err(failure)) => Err(failure),
                 _ => Err(ConnectFailure::Protocol("connection task ended".into())),
