@@ -15,5 +15,7 @@ mod qos2;
 mod alias;
 // The same packet ending the connection three times in a row stops the client.
 mod loops;
+// A 3.1.1-shaped CONNACK refusing a v5 CONNECT.
+mod connack;
 // SIGINT/SIGTERM in every state: connecting, back-off, waiting for acks, bench, retain-clear.
 mod signals;

@@ -69,6 +69,16 @@ impl ConnAck {
 
         let flags = read_u8(&mut bytes)?;
         let return_code = read_u8(&mut bytes)?;
+        // mqtk patch: a broker that speaks only 3.1.1 answers a v5 CONNECT with its own 2-byte
+        // CONNACK, return code 1 ("unacceptable protocol version"), which has no properties. Read
+        // it as the v5 refusal it means (as libmosquitto does) instead of a malformed packet.
+        if bytes.is_empty() && return_code == 1 {
+            return Ok(ConnAck {
+                session_present: false,
+                code: ConnectReturnCode::UnsupportedProtocolVersion,
+                properties: None,
+            });
+        }
         let properties = ConnAckProperties::read(&mut bytes)?;
 
         let session_present = (flags & 0x01) == 1;
