@@ -318,6 +318,22 @@ impl Broker {
         }
     }
 
+    /// The broker's process id while it runs (to SIGSTOP it at a chosen point).
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
+    }
+
+    /// Stops the broker with SIGTERM, as an administrator would: with `persistence true` it saves
+    /// its sessions and retained messages first. Follow with [`Broker::restart`].
+    pub fn terminate(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = Command::new("kill")
+                .args(["-s", "TERM", &child.id().to_string()])
+                .status();
+            let _ = child.wait();
+        }
+    }
+
     /// Kills the broker and starts it again on the same port with the same
     /// config, returning once it is ready again. The log is appended to.
     pub fn restart(&mut self) {

@@ -17,5 +17,7 @@ mod alias;
 mod loops;
 // A 3.1.1-shaped CONNACK refusing a v5 CONNECT.
 mod connack;
+// Real brokers restarted (SIGTERM with persistence, SIGKILL) with clients mid-stream.
+mod restart;
 // SIGINT/SIGTERM in every state: connecting, back-off, waiting for acks, bench, retain-clear.
 mod signals;
