@@ -25,3 +25,5 @@ mod transport;
 mod trace;
 // Faults: brokers killed and restarted, a scripted broker for exact packet orders, signals, EPIPE.
 mod faults;
+// Another broker (amqtt, from PyPI): QoS 0-2, wildcards, retained, pub -l with 10,000 lines.
+mod interop;
