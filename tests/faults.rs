@@ -19,5 +19,7 @@ mod loops;
 mod connack;
 // Real brokers restarted (SIGTERM with persistence, SIGKILL) with clients mid-stream.
 mod restart;
+// A subscriber with its stdout closed acknowledges nothing.
+mod stdout;
 // SIGINT/SIGTERM in every state: connecting, back-off, waiting for acks, bench, retain-clear.
 mod signals;

@@ -1,6 +1,7 @@
 //! One module per subcommand; each receives plain config structs, never clap types.
 
 pub mod bench;
+mod closed_stdout;
 pub mod ndjson;
 pub mod publish;
 pub mod retain_clear;

@@ -314,6 +314,7 @@ fn spawn_removals(
 
 /// Runs `sub`; returns the exit status.
 pub async fn run(conn: Options, config: Config) -> Result<u8, Failure> {
+    super::closed_stdout::refuse_closed_stdout()?;
     let quiet = conn.quiet;
     let debug = conn.debug;
     let personality = config.personality;
