@@ -70,20 +70,10 @@ fn stdout_to_dev_null_still_runs() {
         None,
     )
     .assert_success();
-    let args = [
-        "-c",
-        r#"exec "$@" >/dev/null"#,
-        "bash",
-        mqtk().to_str().unwrap(),
-        "sub",
-        "-p",
-        &port,
-        "-t",
-        "dn",
-        "-C",
-        "1",
-    ];
-    let owned: Vec<&str> = args.to_vec();
-    let out = Proc::spawn(Path::new("/bin/bash"), &owned).wait(T);
+    let program = mqtk();
+    let program = program.to_str().unwrap();
+    #[rustfmt::skip]
+    let args = ["-c", r#"exec "$@" >/dev/null"#, "bash", program, "sub", "-p", &port, "-t", "dn", "-C", "1"];
+    let out = Proc::spawn(Path::new("/bin/bash"), &args).wait(T);
     assert_eq!(out.code, 0, "{out}");
 }
