@@ -21,5 +21,7 @@ mod connack;
 mod restart;
 // A subscriber with its stdout closed acknowledges nothing.
 mod stdout;
+// A message over the broker's v5 maximum packet size.
+mod oversize;
 // SIGINT/SIGTERM in every state: connecting, back-off, waiting for acks, bench, retain-clear.
 mod signals;

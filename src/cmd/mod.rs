@@ -3,6 +3,7 @@
 pub mod bench;
 mod closed_stdout;
 pub mod ndjson;
+mod oversize;
 pub mod publish;
 pub mod retain_clear;
 pub mod stdin_lines;

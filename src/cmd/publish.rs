@@ -141,7 +141,9 @@ impl Publisher {
 pub async fn run(conn: Options, config: Config, personality: Personality) -> Result<u8, Failure> {
     let quiet = conn.quiet;
     let protocol = conn.protocol;
-    let connect_failure = |f: ConnectFailure| f.to_failure(true);
+    let lines = config.source == Source::Lines;
+    let connect_failure =
+        |f: ConnectFailure| super::oversize::publish_failure(f, personality, lines);
     // mosquitto_pub -l runs libmosquitto's threaded loop, which reconnects after a lost connection
     // and goes on reading lines; the one-shot modes exit 7 instead.
     let conn = Options {

@@ -318,7 +318,10 @@ pub(super) async fn run(
             Ok(event) => event,
             Err(err) => {
                 // A refused CONNACK, or a request rumqttc will not send, would only come back.
-                let hopeless = matches!(err, PollError::Refused(_) | PollError::Request(_));
+                let hopeless = matches!(
+                    err,
+                    PollError::Refused(_) | PollError::Request(_) | PollError::TooLarge { .. }
+                );
                 let mut failure = failure_of(err, d.opts.protocol, d.connected);
                 let mut retry = connack_tx.is_none() && d.opts.reconnect && !hopeless;
                 if retry

@@ -23,7 +23,15 @@ pub enum ConnectFailure {
     Protocol(String),
     /// TLS failed: a one-line reason (unknown issuer, host name mismatch, expired, bad file …).
     Tls(String),
+    /// A packet of ours (`size` bytes) is over the broker's v5 maximum packet size (`max`);
+    /// nothing of it was sent.
+    TooLarge { size: u64, max: u64 },
 }
+
+/// libmosquitto's MOSQ_ERR_OVERSIZE_PACKET: mosquitto_pub `-l` exits with it.
+pub const MOSQ_ERR_OVERSIZE_PACKET: u8 = 25;
+/// The v5 reason code "Packet too large": mqtk's exit status for a message over the broker's limit.
+pub const PACKET_TOO_LARGE: u8 = 0x95;
 
 impl ConnectFailure {
     /// The failure as mosquitto reports it: `pub_style` adds the trailing `Error: …` line that
@@ -65,6 +73,11 @@ impl ConnectFailure {
             ConnectFailure::Tls(detail) => {
                 Failure::runtime(8, format!("Error: A TLS error occurred: {detail}\n"))
             }
+            // mosquitto_pub -l's words (the other commands never send a packet near the limit).
+            ConnectFailure::TooLarge { .. } => Failure::runtime(
+                MOSQ_ERR_OVERSIZE_PACKET,
+                "Error: Packet larger than supported by the server.\n",
+            ),
             ConnectFailure::Protocol(detail) => Failure::code(
                 Code::Protocol,
                 format!("Error: {} ({detail})\n", exit::strerror(Code::Protocol)),
@@ -93,6 +106,7 @@ pub(super) fn failure_of(err: PollError, protocol: Protocol, connected: bool) ->
             ConnectFailure::Protocol(detail)
         }
         PollError::Tls(detail) => ConnectFailure::Tls(detail),
+        PollError::TooLarge { size, max } => ConnectFailure::TooLarge { size, max },
     }
 }
 

@@ -10,7 +10,7 @@ mod backend;
 mod backlog;
 mod driver;
 pub mod event;
-mod failure;
+pub mod failure;
 pub mod limits;
 pub mod props;
 mod publisher;

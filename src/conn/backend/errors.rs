@@ -22,6 +22,9 @@ pub enum PollError {
     Request(String),
     /// TLS failed (handshake, certificate, alert), in one line.
     Tls(String),
+    /// A packet of ours (`size` bytes) is over the broker's v5 maximum packet size (`max`):
+    /// rumqttc refuses to send it, and would refuse it again after a reconnect.
+    TooLarge { size: u64, max: u64 },
 }
 
 fn io_error(e: std::io::Error) -> PollError {
@@ -75,13 +78,15 @@ pub(super) fn error_v4(e: rumqttc::ConnectionError, wss: bool) -> PollError {
     if let Some(detail) = crate::conn::tls::cause(&e) {
         return PollError::Tls(detail);
     }
-    if matches!(
-        e,
-        E::MqttState(S::Deserialization(
-            rumqttc::mqttbytes::Error::OutgoingPacketTooLarge { .. }
-        ))
-    ) {
-        return PollError::Request(e.to_string());
+    if let E::MqttState(S::Deserialization(rumqttc::mqttbytes::Error::OutgoingPacketTooLarge {
+        pkt_size,
+        max,
+    })) = e
+    {
+        return PollError::TooLarge {
+            size: pkt_size as u64,
+            max: max as u64,
+        };
     }
     match e {
         E::ConnectionRefused(code) => PollError::Refused(code as u8),
@@ -103,14 +108,17 @@ pub(super) fn error_v5(e: rumqttc::v5::ConnectionError, wss: bool) -> PollError 
     if let Some(detail) = crate::conn::tls::cause(&e) {
         return PollError::Tls(detail);
     }
-    if matches!(
-        e,
-        E::MqttState(
-            S::InvalidAlias { .. }
-                | S::OutgoingPacketTooLarge { .. }
-                | S::Deserialization(rumqttc::v5::mqttbytes::Error::OutgoingPacketTooLarge { .. })
-        )
-    ) {
+    if let E::MqttState(
+        S::OutgoingPacketTooLarge { pkt_size, max }
+        | S::Deserialization(rumqttc::v5::mqttbytes::Error::OutgoingPacketTooLarge { pkt_size, max }),
+    ) = e
+    {
+        return PollError::TooLarge {
+            size: u64::from(pkt_size),
+            max: u64::from(max),
+        };
+    }
+    if matches!(e, E::MqttState(S::InvalidAlias { .. })) {
         return PollError::Request(e.to_string());
     }
     match e {
