@@ -13,14 +13,11 @@ pub const WAIT: Duration = Duration::from_secs(10);
 
 /// MQTT control packet types (the high nibble of the first byte).
 pub const CONNECT: u8 = 1;
-pub const PUBLISH: u8 = 3;
-pub const PUBACK: u8 = 4;
 pub const PUBREC: u8 = 5;
 pub const PUBREL: u8 = 6;
 pub const PUBCOMP: u8 = 7;
 pub const SUBSCRIBE: u8 = 8;
 pub const PINGREQ: u8 = 12;
-pub const DISCONNECT: u8 = 14;
 
 /// The listening side.
 pub struct Script {
