@@ -129,36 +129,32 @@ fn pub_lines_signal_while_waiting_for_acks() {
     }
 }
 
-/// `mqtk bench pubsub` at QoS 1 whose broker is SIGKILLed mid-run: SIGINT still ends it at once,
-/// and not with success.
+/// `mqtk bench pubsub` interrupted mid-run (publishing at QoS 1) and while its CONNECT waits for a
+/// CONNACK: SIGINT ends it at once either way. (What the report says then, and the exit status of
+/// a run cut short, belong to bench's own tests.)
 #[test]
-fn bench_signal_after_the_broker_died() {
-    let mut broker = Broker::start();
+fn bench_signal_mid_run_and_while_connecting() {
+    let broker = Broker::start();
     let port = broker.port_str();
     let mark = broker.log_mark();
     #[rustfmt::skip]
     let args = ["bench", "pubsub", "-p", &port, "-q", "1", "--duration", "600", "--rate", "100"];
     let proc = Proc::spawn(&mqtk(), &args);
-    // The subscriber and the publisher are connected.
-    let deadline = Instant::now() + T;
-    while broker
-        .log_since(mark)
-        .matches("New client connected")
-        .count()
-        < 2
-    {
-        assert!(
-            Instant::now() < deadline,
-            "bench never connected:\n{}",
-            broker.log()
-        );
-        std::thread::sleep(Duration::from_millis(10));
-    }
     broker.expect_log_since(mark, "Received PUBLISH from", T);
-    broker.stop();
+    proc.signal("INT");
+    proc.wait(T);
+
+    let script = Script::start();
+    let port = script.port_str();
+    let args = ["bench", "pub", "-p", &port, "--duration", "600"];
+    let proc = Proc::spawn(&mqtk(), &args);
+    let _conn = script.accept();
     proc.signal("INT");
     let out = proc.wait(T);
-    assert_ne!(out.code, 0, "{out}");
+    assert_ne!(
+        out.code, 0,
+        "an interrupted bench that never connected: {out}"
+    );
 }
 
 /// `mqtk retain-clear` interrupted while its CONNECT waits for a CONNACK: exit 130 at once.
