@@ -3,7 +3,7 @@
 //! forgotten at a reconnect, and an alias never set is a protocol error, never an empty topic.
 
 use super::T;
-use super::script::{SUBSCRIBE, Script};
+use super::script::Script;
 use crate::util::{Proc, mqtk};
 
 #[test]
@@ -16,10 +16,7 @@ fn aliases_resolve_per_connection() {
         "-D", "connect", "topic-alias-maximum", "2",
     ];
     let proc = Proc::spawn(&mqtk(), &args);
-    let mut conn = script.accept();
-    conn.connack(false);
-    let sub = conn.expect(SUBSCRIBE);
-    conn.suback(&sub);
+    let mut conn = script.accept_subscriber();
     conn.publish_alias("sa/a", 1, b"ma");
     conn.publish_alias("sa/b", 2, b"mb");
     conn.publish_alias("", 1, b"ma2");
@@ -31,10 +28,7 @@ fn aliases_resolve_per_connection() {
     conn.drop_connection();
 
     // A new connection: alias 1 means nothing until the broker sets it again.
-    let mut conn = script.accept();
-    conn.connack(false);
-    let sub = conn.expect(SUBSCRIBE);
-    conn.suback(&sub);
+    let mut conn = script.accept_subscriber();
     conn.publish_alias("sa/c", 2, b"mc");
     assert_eq!(proc.expect_line(T), "sa/c mc");
     conn.publish_alias("", 1, b"lost topic");

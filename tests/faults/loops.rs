@@ -2,17 +2,14 @@
 //! a row, the client stops with one line naming it and a non-zero exit, under both names.
 
 use super::T;
-use super::script::{PUBCOMP, SUBSCRIBE, Script};
+use super::script::{PUBCOMP, Script};
 use crate::util::{Alias, Proc, mqtk};
 
 /// Plays three connections that each end with the same bad packet from the broker, then expects
 /// the client to give up (no fourth connection is answered).
 fn three_times(script: &Script, bad: impl Fn(&mut super::script::Conn)) {
     for n in 1..=3 {
-        let mut conn = script.accept();
-        conn.connack(false);
-        let sub = conn.expect(SUBSCRIBE);
-        conn.suback(&sub);
+        let mut conn = script.accept_subscriber();
         bad(&mut conn);
         assert!(conn.try_read().is_none(), "connection {n} was not closed");
     }

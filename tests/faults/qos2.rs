@@ -36,10 +36,7 @@ fn replayed_pubrel_is_completed() {
     for v5 in [false, true] {
         let script = Script::start();
         let proc = sub(&script, v5, "2");
-        let mut conn = script.accept();
-        conn.connack(false);
-        let sub = conn.expect(SUBSCRIBE);
-        conn.suback(&sub);
+        let mut conn = script.accept_subscriber();
         deliver(&mut conn, 1, b"first");
         conn.drop_connection();
 
@@ -67,10 +64,7 @@ fn dup_publish_after_pubrec_is_delivered_once() {
             let label = format!("v5={v5} session-present={resumed}");
             let script = Script::start();
             let proc = sub(&script, v5, "2");
-            let mut conn = script.accept();
-            conn.connack(false);
-            let sub = conn.expect(SUBSCRIBE);
-            conn.suback(&sub);
+            let mut conn = script.accept_subscriber();
             conn.publish("t", 2, 3, false, b"x");
             assert_eq!(conn.expect(PUBREC).pkid(), 3, "{label}");
             conn.drop_connection();

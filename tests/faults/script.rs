@@ -62,6 +62,16 @@ impl Script {
         self.port.to_string()
     }
 
+    /// Accepts a subscriber: a new session (CONNACK session-present 0), its SUBSCRIBE granted.
+    #[track_caller]
+    pub fn accept_subscriber(&self) -> Conn {
+        let mut conn = self.accept();
+        conn.connack(false);
+        let subscribe = conn.expect(SUBSCRIBE);
+        conn.suback(&subscribe);
+        conn
+    }
+
     /// Waits for the next client connection and reads its CONNECT.
     #[track_caller]
     pub fn accept(&self) -> Conn {
