@@ -23,5 +23,7 @@ mod restart;
 mod stdout;
 // A message over the broker's v5 maximum packet size.
 mod oversize;
+// mosquitto's short v5 DISCONNECT.
+mod disconnect;
 // SIGINT/SIGTERM in every state: connecting, back-off, waiting for acks, bench, retain-clear.
 mod signals;

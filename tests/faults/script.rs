@@ -13,6 +13,7 @@ pub const WAIT: Duration = Duration::from_secs(10);
 
 /// MQTT control packet types (the high nibble of the first byte).
 pub const CONNECT: u8 = 1;
+pub const PUBLISH: u8 = 3;
 pub const PUBREC: u8 = 5;
 pub const PUBREL: u8 = 6;
 pub const PUBCOMP: u8 = 7;

@@ -312,9 +312,16 @@ impl Disconnect {
 
         let reason_code = read_u8(&mut bytes)?;
 
+        // mqtk patch: with a remaining length of 1 the property length is left out (MQTT 5
+        // 3.14.2.2: "a value of 0 is used"); mosquitto sends such 3-byte DISCONNECTs.
+        let properties = if bytes.is_empty() {
+            None
+        } else {
+            DisconnectProperties::extract(&mut bytes)?
+        };
         let disconnect = Self {
             reason_code: reason_code.try_into()?,
-            properties: DisconnectProperties::extract(&mut bytes)?,
+            properties,
         };
 
         Ok(disconnect)

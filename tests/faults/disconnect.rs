@@ -1,0 +1,40 @@
+//! mosquitto's short v5 DISCONNECT (`e0 01 8e`: a reason code and no property length, which MQTT 5
+//! allows) is the broker's DISCONNECT: `Received DISCONNECT (142)` in `-d`, exit 4, as
+//! mosquitto_pub reports it. rumqttc 0.25.1 could not parse it and reported a lost connection.
+
+use super::T;
+use super::script::{PUBLISH, Script};
+use crate::util::{Alias, Proc, assert_same_run, mqtk, real};
+
+#[test]
+fn short_disconnect_from_the_broker() {
+    let alias = Alias::new();
+    let mut outcomes = Vec::new();
+    for (program, lead) in [
+        (real("mosquitto_pub"), vec![]),
+        (alias.path("mosquitto_pub"), vec![]),
+        (mqtk(), vec!["pub"]),
+    ] {
+        let script = Script::start();
+        let port = script.port_str();
+        let mut args = lead;
+        args.extend([
+            "-p", &port, "-V", "5", "-t", "t", "-m", "x", "-q", "1", "-d",
+        ]);
+        let proc = Proc::spawn(&program, &args);
+        let mut conn = script.accept();
+        conn.connack(false);
+        conn.expect(PUBLISH);
+        // Session taken over, in mosquitto's three bytes.
+        conn.send(&[0xe0, 0x01, 0x8e]);
+        outcomes.push(proc.wait(T));
+    }
+    let reference = &outcomes[0];
+    assert_eq!(reference.code, 4, "{reference}");
+    assert!(
+        reference.stdout_str().contains("Received DISCONNECT (142)"),
+        "{reference}"
+    );
+    assert_same_run("mosquitto_pub", reference, &outcomes[1]);
+    assert_same_run("mqtk pub", reference, &outcomes[2]);
+}
