@@ -193,10 +193,12 @@ impl Client {
         }
     }
 
-    /// Queues DISCONNECT (after everything queued before it).
-    pub async fn disconnect(&self) -> Result<(), ()> {
+    /// Queues DISCONNECT (after everything queued before it); `keep_will` asks a v5 broker to
+    /// publish the will all the same (reason 0x04; v3.1.1 has no such DISCONNECT).
+    pub async fn disconnect(&self, keep_will: bool) -> Result<(), ()> {
         match self {
             Client::V4(c) => c.disconnect().await.map_err(|_| ()),
+            Client::V5(c) if keep_will => c.disconnect_with_will().await.map_err(|_| ()),
             Client::V5(c) => c.disconnect().await.map_err(|_| ()),
         }
     }

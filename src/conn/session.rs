@@ -342,11 +342,18 @@ impl Session {
         self.disconnect_now().await
     }
 
-    /// Closes the connection without DISCONNECT, so that the broker publishes the will. mosquitto_sub
-    /// ends a v5 connection on SIGINT, SIGTERM and `-W` with DISCONNECT reason 4, "disconnect with
-    /// will message"; rumqttc only sends reason 0, which discards the will, and closing is what
-    /// reason 4 asks the broker to treat it as.
+    /// Ends a v5 connection with DISCONNECT reason 4, "disconnect with will message", so that the
+    /// broker publishes the will, as mosquitto_sub does on SIGINT, SIGTERM and `-W`.
+    /// With the broker away (or lost meanwhile) the connection is just dropped: a closed connection
+    /// is what reason 4 asks the broker to treat it as.
     pub async fn close_keeping_will(mut self) {
+        let watch = self.watch();
+        if watch.is_up() {
+            tokio::select! {
+                _ = self.send_disconnect(true) => return,
+                () = watch.down() => {}
+            }
+        }
         if let Some(handle) = self.driver.take() {
             // Dropping the polling task drops rumqttc's event loop and with it the socket.
             handle.abort();
@@ -356,9 +363,14 @@ impl Session {
 
     /// Sends DISCONNECT without waiting for outstanding acknowledgements (signals, `-W`).
     pub async fn disconnect_now(&mut self) -> Result<(), ConnectFailure> {
+        self.send_disconnect(false).await
+    }
+
+    /// [`Session::disconnect_now`], with reason 4 when `keep_will`.
+    async fn send_disconnect(&mut self, keep_will: bool) -> Result<(), ConnectFailure> {
         // Requested from another task so that a full request queue cannot stall the event drain.
         let client = self.client.clone();
-        let request = tokio::spawn(async move { client.disconnect().await });
+        let request = tokio::spawn(async move { client.disconnect(keep_will).await });
         if let Some(rx) = self.events.as_mut() {
             while let Some(d) = rx.recv().await {
                 print_debug(&d);

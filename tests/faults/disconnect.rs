@@ -3,7 +3,7 @@
 //! mosquitto_pub reports it. rumqttc 0.25.1 could not parse it and reported a lost connection.
 
 use super::T;
-use super::script::{PUBLISH, Script};
+use super::script::{DISCONNECT, PUBLISH, Script};
 use crate::util::{Alias, Proc, assert_same_run, mqtk, real};
 
 #[test]
@@ -37,4 +37,37 @@ fn short_disconnect_from_the_broker() {
     );
     assert_same_run("mosquitto_pub", reference, &outcomes[1]);
     assert_same_run("mqtk pub", reference, &outcomes[2]);
+}
+
+/// SIGINT in a v5 sub with a will: DISCONNECT with reason 4, "disconnect with will message", as
+/// mosquitto_sub sends it (so the broker publishes the will: `subscribe::robustness` checks that
+/// against mosquitto). rumqttc could only send reason 0, and mqtk closed the socket instead. (The
+/// real mosquitto_sub is not run here: signalled this soon after its SUBSCRIBE it sometimes sends
+/// nothing at all.)
+#[test]
+fn sigint_in_v5_sub_sends_disconnect_with_will() {
+    let alias = Alias::new();
+    for (label, program, lead) in [
+        ("mosquitto_sub", alias.path("mosquitto_sub"), vec![]),
+        ("mqtk sub", mqtk(), vec!["sub"]),
+    ] {
+        let script = Script::start();
+        let port = script.port_str();
+        let mut args = lead;
+        #[rustfmt::skip]
+        args.extend([
+            "-p", &port, "-V", "5", "-t", "t", "--will-topic", "w", "--will-payload", "bye",
+        ]);
+        let proc = Proc::spawn(&program, &args);
+        let mut conn = script.accept_subscriber();
+        proc.signal("INT");
+        let disconnect = conn.expect(DISCONNECT);
+        assert_eq!(
+            disconnect.body.first(),
+            Some(&0x04),
+            "{label}: {disconnect:?}"
+        );
+        let out = proc.wait(T);
+        assert_eq!(out.code, 0, "{label}: {out}");
+    }
 }

@@ -19,6 +19,7 @@ pub const PUBREL: u8 = 6;
 pub const PUBCOMP: u8 = 7;
 pub const SUBSCRIBE: u8 = 8;
 pub const PINGREQ: u8 = 12;
+pub const DISCONNECT: u8 = 14;
 
 /// The listening side.
 pub struct Script {

@@ -442,6 +442,14 @@ impl AsyncClient {
         self.request_tx.try_send(request)?;
         Ok(())
     }
+
+    /// mqtk patch: sends DISCONNECT with reason 0x04, "disconnect with will message": the broker
+    /// publishes the will.
+    pub async fn disconnect_with_will(&self) -> Result<(), ClientError> {
+        let request = Request::DisconnectWithWill;
+        self.request_tx.send_async(request).await?;
+        Ok(())
+    }
 }
 
 fn get_ack_req(publish: &Publish) -> Option<Request> {

@@ -49,6 +49,8 @@ pub enum Request {
     Unsubscribe(Unsubscribe),
     UnsubAck(UnsubAck),
     Disconnect,
+    /// mqtk patch: DISCONNECT with reason 0x04, "disconnect with will message".
+    DisconnectWithWill,
 }
 
 impl From<Subscribe> for Request {

@@ -201,6 +201,9 @@ impl MqttState {
             Request::Disconnect => {
                 self.outgoing_disconnect(DisconnectReasonCode::NormalDisconnection)?
             }
+            Request::DisconnectWithWill => {
+                self.outgoing_disconnect(DisconnectReasonCode::DisconnectWithWillMessage)?
+            }
             Request::PubAck(puback) => self.outgoing_puback(puback)?,
             Request::PubRec(pubrec) => self.outgoing_pubrec(pubrec)?,
             _ => unimplemented!(),
