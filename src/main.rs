@@ -1,6 +1,5 @@
 //! mqtk: argv[0] alias → parse → runtime → run → report error → exit code.
 
-mod bench;
 mod cli;
 mod cmd;
 mod conn;

@@ -135,7 +135,7 @@ pub enum TopCommand {
 pub enum Request {
     Publish(resolve::PublishRequest),
     Subscribe(resolve::SubscribeRequest),
-    Bench(crate::bench::Config),
+    Bench(crate::cmd::bench::Config),
     RetainClear(retain_clear::RetainClearRequest),
     Generate(PathBuf),
     /// Print text on stdout and exit (help, version).

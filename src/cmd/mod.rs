@@ -1,9 +1,6 @@
 //! One module per subcommand; each receives plain config structs, never clap types.
 
 pub mod bench;
-pub mod ndjson;
 pub mod publish;
 pub mod retain_clear;
-pub mod stdin_lines;
-pub mod sub_output;
 pub mod subscribe;

@@ -1,5 +1,7 @@
 //! `mqtk pub`: publish one message (optionally repeated), a file, all of stdin, or stdin line by line.
 
+mod stdin_lines;
+
 use std::fs::File;
 use std::io::Read;
 use std::path::Path;
@@ -190,7 +192,7 @@ pub async fn run(conn: Options, config: Config, personality: Personality) -> Res
             }
         }
         Source::Lines => {
-            let mut lines = super::stdin_lines::spawn();
+            let mut lines = stdin_lines::spawn();
             loop {
                 // A refused reconnect ends the run at once, not at the next line.
                 let batch = tokio::select! {

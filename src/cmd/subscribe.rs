@@ -1,6 +1,8 @@
 //! `mqtk sub`: subscribe, print what arrives, stop as mosquitto_sub stops (`-C`, `-W`, `-E`,
 //! `--retained-only`, signals, a closed stdout), reconnect and resubscribe when the connection drops.
 
+mod output;
+
 use std::collections::HashMap;
 use std::time::Duration;
 
@@ -8,7 +10,7 @@ use bytes::Bytes;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 
-use super::sub_output::{Printed, Printer};
+use self::output::{Printed, Printer};
 use crate::conn::session::Delivery;
 use crate::conn::{
     Event, Message, Options, Outgoing, Properties, Protocol, Qos, Session, Subscription, topic,

@@ -9,6 +9,7 @@ mod cjson;
 mod clock;
 mod field;
 mod json;
+pub mod ndjson;
 mod number;
 mod parse;
 #[cfg(test)]

@@ -1,15 +1,15 @@
-//! `bench` flags to a validated [`crate::bench::Config`].
+//! `bench` flags to a validated [`crate::cmd::bench::Config`].
 
 use std::time::Duration;
 
 use clap::ArgMatches;
 
 use super::connection::connection;
-use crate::bench::{Config, Scenario, SeriesFormat};
 use crate::cli::Personality;
 use crate::cli::argv::{PropertyArg, Scanned};
 use crate::cli::bench::BenchArgs;
 use crate::cli::properties;
+use crate::cmd::bench::{Config, Scenario, SeriesFormat};
 use crate::conn::Qos;
 use crate::exit::Failure;
 
@@ -58,19 +58,19 @@ pub fn bench(args: BenchArgs, matches: &ArgMatches) -> Result<Config, Failure> {
         "conn" => Scenario::Conn,
         _ => Scenario::PubSub,
     };
-    if args.size < crate::bench::payload::HEADER {
+    if args.size < crate::cmd::bench::payload::HEADER {
         return Err(Failure::usage(format!(
             "Error: --size must be at least {} bytes (sequence number and send time).\n",
-            crate::bench::payload::HEADER
+            crate::cmd::bench::payload::HEADER
         )));
     }
     if args.pubs == 0 && matches!(scenario, Scenario::PubSub | Scenario::Pub) {
         return Err(Failure::usage("Error: --pubs must be at least 1.\n"));
     }
-    if args.pubs > crate::bench::payload::MAX_PUBLISHERS {
+    if args.pubs > crate::cmd::bench::payload::MAX_PUBLISHERS {
         return Err(Failure::usage(format!(
             "Error: --pubs must be at most {} (payloads carry a 16-bit publisher index).\n",
-            crate::bench::payload::MAX_PUBLISHERS
+            crate::cmd::bench::payload::MAX_PUBLISHERS
         )));
     }
     if args.subs == 0 && matches!(scenario, Scenario::PubSub | Scenario::Sub) {
@@ -101,14 +101,14 @@ pub fn bench(args: BenchArgs, matches: &ArgMatches) -> Result<Config, Failure> {
         .clone()
         .unwrap_or_else(|| args.topic.replace("%i", "+").replace("%c", "+"));
     for template in [&args.topic, &sub_topic] {
-        let sample = crate::bench::expand(template, 0, "id");
+        let sample = crate::cmd::bench::expand(template, 0, "id");
         if crate::conn::topic::check_filter(sample.as_bytes()).is_err() {
             return Err(Failure::usage(format!(
                 "Error: Invalid topic template '{template}'.\n"
             )));
         }
     }
-    if crate::conn::topic::check_publish(crate::bench::expand(&args.topic, 0, "id").as_bytes())
+    if crate::conn::topic::check_publish(crate::cmd::bench::expand(&args.topic, 0, "id").as_bytes())
         .is_err()
     {
         return Err(Failure::usage(format!(

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use hdrhistogram::Histogram;
 
 use super::clock::Clock;
+use super::config::{Config, Scenario, SeriesFormat, expand};
 use super::connect::{self, Pacer, client_options};
 use super::paced;
 use super::progress::{self, Progress};
@@ -15,7 +16,6 @@ use super::publisher::{self, PubResult, Schedule};
 use super::report::{ConfigReport, Environment, Report};
 use super::stats::{self, Latency};
 use super::subscriber::{self, Listen, SubResult, Window};
-use super::{Config, Scenario, SeriesFormat, expand};
 use crate::conn::{ConnectFailure, Exceeded, Protocol, Qos, Session, topic};
 
 /// Running totals, read once a second for the live line and the series.

@@ -5,10 +5,10 @@ use std::io::Write;
 
 use serde_json::Value;
 
-use super::ndjson;
-use super::subscribe::Output;
+use super::Output;
 use crate::conn::Message;
 use crate::exit::{Code, Failure};
+use crate::format::ndjson;
 use crate::jsonpath::{self, Path};
 
 /// What became of a message.
