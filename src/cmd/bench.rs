@@ -6,6 +6,7 @@
 mod clock;
 mod config;
 mod connect;
+mod counters;
 mod engine;
 mod paced;
 pub mod payload;

@@ -15,6 +15,7 @@ use crate::conn::{
 };
 use crate::exit::{self, Code, Failure};
 use crate::personality::Personality;
+use crate::trace;
 
 /// Where the messages come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -150,7 +151,8 @@ pub async fn run(conn: Options, config: Config, personality: Personality) -> Res
         reconnect: config.source == Source::Lines,
         ..conn
     };
-    let session = Session::connect(conn, false)
+    let observer = trace::observer(&conn);
+    let session = Session::connect(conn, false, observer)
         .await
         .map_err(connect_failure)?;
 

@@ -11,14 +11,15 @@ use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 
 use self::output::{Printed, Printer};
-use crate::conn::session::Delivery;
 use crate::conn::{
-    Event, Message, Options, Outgoing, Properties, Protocol, Qos, Session, Subscription, topic,
+    Delivery, Event, Message, Options, Outgoing, Properties, Protocol, Qos, Session, Subscription,
+    topic,
 };
 use crate::exit::{Code, Failure};
 use crate::format::Format;
 use crate::jsonpath::Path;
 use crate::personality::Personality;
+use crate::trace;
 
 /// How messages are printed.
 #[derive(Debug)]
@@ -326,7 +327,8 @@ pub async fn run(conn: Options, config: Config) -> Result<u8, Failure> {
 
     // mosquitto_sub ends a v5 connection on a signal or -W with "disconnect with will message".
     let keep_will = conn.protocol == Protocol::V5 && conn.will.is_some();
-    let connect = Session::connect(conn, true);
+    let observer = trace::observer(&conn);
+    let connect = Session::connect(conn, true, observer);
     let connected = match deadline {
         Some(at) => match tokio::time::timeout_at(at, connect).await {
             Ok(result) => result,

@@ -1,7 +1,7 @@
 //! Why a connection could not be made or kept, and how mosquitto's clients report each case.
 
-use super::Protocol;
 use super::backend::PollError;
+use super::{Protocol, reason};
 use crate::exit::{self, Code, Failure};
 
 /// Why a connection could not be made or kept.
@@ -39,10 +39,10 @@ impl ConnectFailure {
                     if *code == 132 {
                         "Connection error: Unsupported Protocol Version. Try connecting to an MQTT v5 broker, or use MQTT v3.x mode.".to_string()
                     } else {
-                        format!("Connection error: {}", exit::reason_text(*code))
+                        format!("Connection error: {}", reason::reason_text(*code))
                     }
                 } else {
-                    format!("Connection error: {}", exit::connack_v3_text(*code))
+                    format!("Connection error: {}", reason::connack_v3_text(*code))
                 };
                 let second = if !pub_style {
                     String::new()

@@ -12,10 +12,13 @@ mod driver;
 pub mod event;
 mod failure;
 pub mod limits;
+mod observe;
 pub mod props;
 mod publisher;
+pub mod reason;
 mod relay;
 pub mod session;
+mod shared;
 mod tls;
 pub mod topic;
 mod transport;
@@ -27,6 +30,7 @@ use bytes::Bytes;
 
 pub use event::{Event, Message};
 pub use limits::Exceeded;
+pub use observe::{Delivery, Observer, TraceFormat};
 pub use props::{Properties, Property};
 pub use session::{ConnectFailure, Session};
 
@@ -211,7 +215,7 @@ pub struct Options {
     /// Silence runtime warnings and errors (`--quiet`).
     pub quiet: bool,
     /// `--trace`: every packet on stderr, handshakes timed.
-    pub trace: Option<crate::trace::TraceFormat>,
+    pub trace: Option<TraceFormat>,
 }
 
 impl Default for Options {

@@ -2,7 +2,7 @@
 //! path), its transport (TCP, TLS, WebSockets, Unix) and an HTTP CONNECT proxy, which is either the
 //! user's or our own relay for SOCKS5 and `-A`.
 
-use super::session::ConnectFailure;
+use super::failure::ConnectFailure;
 use super::{Endpoint, Insecure, ProxyKind, Transport, relay, tls};
 
 /// rumqttc's view of the endpoint.

@@ -9,6 +9,7 @@ use tokio::time::Instant;
 
 use crate::conn::{ConnectFailure, Event, Options, Session};
 use crate::exit::Failure;
+use crate::trace;
 
 /// How long a stop (timeout, signal) waits for DISCONNECT to be written before giving up on it.
 const ABORT_GRACE: Duration = Duration::from_millis(500);
@@ -49,8 +50,9 @@ impl Link {
             |e: std::io::Error| Halt::Failed(Failure::runtime(1, format!("Error: {e}\n")));
         let mut interrupt = signal(SignalKind::interrupt()).map_err(signal_error)?;
         let mut terminate = signal(SignalKind::terminate()).map_err(signal_error)?;
+        let observer = trace::observer(&opts);
         let session = tokio::select! {
-            connected = Session::connect(opts, true) => connected.map_err(Halt::Lost)?,
+            connected = Session::connect(opts, true, observer) => connected.map_err(Halt::Lost)?,
             _ = until_deadline(deadline) => return Err(Halt::Timeout),
             _ = interrupt.recv() => return Err(Halt::Interrupted),
             _ = terminate.recv() => return Err(Halt::Interrupted),
@@ -78,9 +80,7 @@ impl Link {
         };
         match delivery {
             Some(d) => {
-                if let Some(line) = &d.debug_line {
-                    crate::trace::print_line(line);
-                }
+                d.print_debug();
                 Ok(d.event)
             }
             // The connection task ended: it failed for good; its result says why.
