@@ -20,7 +20,7 @@ use std::path::PathBuf;
 
 use clap::{ArgAction, CommandFactory, FromArgMatches, Parser, Subcommand};
 
-use crate::exit::Failure;
+use crate::exit::{Code, Failure};
 use optfile::DefaultFile;
 
 pub use crate::personality::Personality;
@@ -185,8 +185,8 @@ fn clap_failure(
     use clap::error::{ContextKind, ErrorKind};
     // mosquitto's --help and --version exit 1; under mqtk they succeed.
     let status = match personality {
-        Personality::Mosquitto => 1,
-        Personality::Mqtk => 0,
+        Personality::Mosquitto => Code::Error.number(),
+        Personality::Mqtk => Code::Success.number(),
     };
     match err.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {

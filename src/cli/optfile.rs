@@ -11,7 +11,7 @@ use std::ffi::OsString;
 use std::os::unix::ffi::OsStringExt;
 use std::path::PathBuf;
 
-use crate::exit::Failure;
+use crate::exit::{Code, Failure};
 
 /// Which default file a command reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -143,8 +143,8 @@ pub fn load(explicit: Option<&OsString>, default: DefaultFile) -> Result<Options
         let text = std::fs::read(&path).map_err(|e| {
             let why = e.to_string();
             let why = why.split(" (os error").next().unwrap_or(&why).to_string();
-            Failure::runtime(
-                1,
+            Failure::code(
+                Code::Error,
                 format!(
                     "Error: cannot read the options file '{}': {why}\n",
                     path.display()

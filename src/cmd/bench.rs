@@ -54,5 +54,5 @@ pub async fn run(config: Config) -> Result<u8, Failure> {
             ),
         ));
     }
-    Ok(0)
+    Ok(Code::Success.number())
 }

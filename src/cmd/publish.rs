@@ -47,7 +47,10 @@ pub struct Config {
 pub fn load_file(path: &Path) -> Result<Bytes, Failure> {
     let shown = path.display();
     let failed = |first: String| {
-        Failure::runtime(1, format!("{first}Error loading input file \"{shown}\".\n"))
+        Failure::code(
+            Code::Error,
+            format!("{first}Error loading input file \"{shown}\".\n"),
+        )
     };
     let mut file = File::open(path)
         .map_err(|_| failed(format!("Error: Unable to open file \"{shown}\".\n")))?;
@@ -71,8 +74,12 @@ pub fn load_file(path: &Path) -> Result<Bytes, Failure> {
 
 /// Reads all of stdin for `-s`, with mosquitto's messages: empty input is an error.
 pub fn load_stdin() -> Result<Bytes, Failure> {
-    let failed =
-        |first: &str| Failure::runtime(1, format!("{first}Error loading input from stdin.\n"));
+    let failed = |first: &str| {
+        Failure::code(
+            Code::Error,
+            format!("{first}Error loading input from stdin.\n"),
+        )
+    };
     let mut data = Vec::new();
     // One byte more than allowed is enough to know the input is too long.
     let limit = MAX_PACKET_SIZE as u64 + 1;
@@ -173,7 +180,7 @@ pub async fn run(conn: Options, config: Config, personality: Personality) -> Res
             eprintln!("Error: Invalid input. Does your topic contain '+' or '#'?");
         }
         session.disconnect().await.map_err(connect_failure)?;
-        return Ok(0);
+        return Ok(Code::Success.number());
     }
 
     let mut publisher = Publisher::new(&config, protocol, retain);
@@ -202,22 +209,19 @@ pub async fn run(conn: Options, config: Config, personality: Personality) -> Res
                     failure = session.failed() => return Err(connect_failure(failure)),
                 };
                 let Some(batch) = batch else { break };
-                let batch = batch
-                    .map_err(|e| Failure::runtime(1, format!("Error: reading stdin: {e}\n")))?;
+                let batch = batch.map_err(|e| {
+                    Failure::code(Code::Error, format!("Error: reading stdin: {e}\n"))
+                })?;
                 // mosquitto_pub finds out when it publishes the first line (empty stdin is no error),
                 // in libmosquitto's order: properties in v3, the QoS, the topic.
                 if config.publish_nothing {
-                    let code = Code::MosqNotSupported;
-                    return Err(line_refused(code.number(), exit::strerror(code)));
+                    return Err(line_refused(Code::MosqNotSupported));
                 }
                 if let Some(exceeded) = exceeded {
                     return refuse(session, exceeded, personality, quiet, true).await;
                 }
                 if config.topic.is_empty() {
-                    return Err(line_refused(
-                        exit::MOSQ_ERR_INVAL,
-                        exit::MOSQ_ERR_INVAL_TEXT,
-                    ));
+                    return Err(line_refused(Code::MOSQ_INVAL));
                 }
                 for line in batch {
                     session
@@ -236,14 +240,14 @@ pub async fn run(conn: Options, config: Config, personality: Personality) -> Res
     if refused != 0 && personality == Personality::Mqtk {
         return Ok(refused);
     }
-    Ok(0)
+    Ok(Code::Success.number())
 }
 
 /// mosquitto_pub `-l` when publishing a line fails (only under its name: mqtk refuses an empty topic
 /// and v3 properties before connecting): the line loop returns the error at once, so it prints
 /// libmosquitto's text for it and exits with its number, without DISCONNECT.
-fn line_refused(status: u8, text: &str) -> Failure {
-    Failure::runtime(status, format!("Error: {text}\n"))
+fn line_refused(code: Code) -> Failure {
+    Failure::code(code, format!("Error: {}\n", exit::strerror(code)))
 }
 
 /// Ends a run whose messages the broker's CONNACK limits rule out, before any is sent.
@@ -268,7 +272,7 @@ async fn refuse(
                 eprintln!("Error: Message QoS not supported on broker, try a lower QoS.");
             }
             session.disconnect().await.map_err(connect_failure)?;
-            Ok(0)
+            Ok(Code::Success.number())
         }
         Personality::Mqtk => {
             session.disconnect().await.map_err(connect_failure)?;

@@ -79,11 +79,16 @@ pub struct Config {
 
 /// Why the loop ended.
 enum End {
-    /// Stop processing, wait for outstanding acknowledgements, disconnect, exit with this status.
+    /// Done (`-C`, `-E`, `--retained-only`, a closed stdout): stop processing, wait for outstanding
+    /// acknowledgements, disconnect, exit 0.
+    Done,
+    /// As [`End::Done`], but exit with this status (a refused subscription under mqtk).
     Disconnect(u8),
-    /// SIGINT or SIGTERM: as [`End::Disconnect`] with status 0, but a v5 will is published.
+    /// SIGINT or SIGTERM: as [`End::Done`], but a v5 will is published.
     Interrupted,
-    /// Disconnect at once and exit with this failure (`-W`: a v5 will is published).
+    /// `-W` ran out: disconnect at once (a v5 will is published) and exit with [`Code::Timeout`].
+    TimedOut,
+    /// Disconnect at once and exit with this failure.
     Fail(Failure),
 }
 
@@ -167,7 +172,7 @@ impl Run {
     fn message(&mut self, msg: Message) -> Result<Option<End>, Failure> {
         let c = &self.config;
         if c.stop.retained_only && !msg.retain {
-            return Ok(Some(End::Disconnect(0)));
+            return Ok(Some(End::Done));
         }
         if msg.retain && c.no_retained {
             return Ok(None);
@@ -192,12 +197,12 @@ impl Run {
             match self.printer.print(&msg, &c.output)? {
                 Printed::Yes => {}
                 Printed::Skipped => return Ok(None),
-                Printed::StdoutClosed => return Ok(Some(End::Disconnect(0))),
+                Printed::StdoutClosed => return Ok(Some(End::Done)),
             }
         }
         self.processed += 1;
         if c.stop.count == Some(self.processed) {
-            return Ok(Some(End::Disconnect(0)));
+            return Ok(Some(End::Done));
         }
         Ok(None)
     }
@@ -207,7 +212,7 @@ impl Run {
         if let Some(line) = &d.debug_line
             && self.printer.raw(format!("{line}\n").as_bytes()).is_err()
         {
-            return Ok(Some(End::Disconnect(0)));
+            return Ok(Some(End::Done));
         }
         match d.event {
             Event::ConnAck(_) => {
@@ -229,7 +234,7 @@ impl Run {
                     let list: Vec<String> = codes.iter().map(u8::to_string).collect();
                     let line = format!("Subscribed (mid: {mid}): {}\n", list.join(", "));
                     if self.printer.raw(line.as_bytes()).is_err() {
-                        return Ok(Some(End::Disconnect(0)));
+                        return Ok(Some(End::Done));
                     }
                 }
                 if codes.iter().all(|&c| c >= 0x80) {
@@ -238,13 +243,13 @@ impl Run {
                     }
                     // mosquitto_sub exits 0 here; under mqtk the refusal's reason code says what happened.
                     let status = match self.config.personality {
-                        Personality::Mosquitto => 0,
+                        Personality::Mosquitto => Code::Success.number(),
                         Personality::Mqtk => codes[0],
                     };
                     return Ok(Some(End::Disconnect(status)));
                 }
                 if self.config.stop.after_subscribe {
-                    return Ok(Some(End::Disconnect(0)));
+                    return Ok(Some(End::Done));
                 }
             }
             Event::Message(msg) => match msg.qos {
@@ -321,7 +326,7 @@ pub async fn run(conn: Options, config: Config) -> Result<u8, Failure> {
     let debug = conn.debug;
     let personality = config.personality;
     let deadline = config.stop.timeout.map(|t| tokio::time::Instant::now() + t);
-    let signal_error = |e: std::io::Error| Failure::runtime(1, format!("Error: {e}\n"));
+    let signal_error = |e: std::io::Error| Failure::code(Code::Error, format!("Error: {e}\n"));
     let mut interrupt = signal(SignalKind::interrupt()).map_err(signal_error)?;
     let mut terminate = signal(SignalKind::terminate()).map_err(signal_error)?;
 
@@ -333,8 +338,10 @@ pub async fn run(conn: Options, config: Config) -> Result<u8, Failure> {
         Some(at) => match tokio::time::timeout_at(at, connect).await {
             Ok(result) => result,
             // mosquitto_sub exits 255 without a word when -W runs out before CONNACK.
-            Err(_) if personality == Personality::Mosquitto => return Ok(255),
-            Err(_) => return Err(Failure::code(Code::Timeout, "Timed out\n")),
+            Err(_) if personality == Personality::Mosquitto => {
+                return Ok(Code::TimeoutBeforeConnAck.number());
+            }
+            Err(_) => return Err(timed_out()),
         },
         None => connect.await,
     };
@@ -389,25 +396,35 @@ pub async fn run(conn: Options, config: Config) -> Result<u8, Failure> {
             },
             _ = interrupt.recv() => break End::Interrupted,
             _ = terminate.recv() => break End::Interrupted,
-            _ = &mut sleep => break End::Fail(Failure::code(Code::Timeout, "Timed out\n")),
+            _ = &mut sleep => break End::TimedOut,
         }
     };
+    let success = Code::Success.number();
     match end {
         End::Interrupted if keep_will => {
             session.close_keeping_will().await;
-            Ok(0)
+            Ok(success)
         }
-        End::Fail(failure) if keep_will && failure.status == Code::Timeout.number() => {
-            session.close_keeping_will().await;
-            Err(failure)
+        End::TimedOut => {
+            if keep_will {
+                session.close_keeping_will().await;
+            } else {
+                let _ = session.disconnect_now().await;
+            }
+            Err(timed_out())
         }
-        End::Interrupted => finish(session, run, removal_task, 0).await,
+        End::Done | End::Interrupted => finish(session, run, removal_task, success).await,
         End::Disconnect(status) => finish(session, run, removal_task, status).await,
         End::Fail(failure) => {
             let _ = session.disconnect_now().await;
             Err(failure)
         }
     }
+}
+
+/// How `-W` running out ends mqtk sub (and mosquitto_sub once connected).
+fn timed_out() -> Failure {
+    Failure::code(Code::Timeout, "Timed out\n")
 }
 
 /// Ends a run normally: removals already requested are completed and acknowledged, then DISCONNECT.

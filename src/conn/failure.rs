@@ -51,7 +51,7 @@ impl ConnectFailure {
                 } else {
                     "Error: The connection was refused.\n".to_string()
                 };
-                Failure::runtime(*code, format!("{first}\n{second}"))
+                Failure::reason(*code, format!("{first}\n{second}"))
             }
             ConnectFailure::NoConnAck => Failure::code(Code::Keepalive, "Error: Unknown error.\n"),
             ConnectFailure::Lost => Failure::code(
@@ -62,9 +62,10 @@ impl ConnectFailure {
                 Code::NoConnection,
                 format!("Error: {}\n", exit::strerror(Code::NoConnection)),
             ),
-            ConnectFailure::Tls(detail) => {
-                Failure::runtime(8, format!("Error: A TLS error occurred: {detail}\n"))
-            }
+            ConnectFailure::Tls(detail) => Failure::code(
+                Code::Tls,
+                format!("Error: A TLS error occurred: {detail}\n"),
+            ),
             ConnectFailure::Protocol(detail) => Failure::code(
                 Code::Protocol,
                 format!("Error: {} ({detail})\n", exit::strerror(Code::Protocol)),

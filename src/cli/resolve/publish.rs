@@ -14,7 +14,7 @@ use crate::cli::properties;
 use crate::cli::publish::PubArgs;
 use crate::cmd::publish::{Config, Source, load_file, load_stdin};
 use crate::conn::{Options, Protocol, Qos};
-use crate::exit::Failure;
+use crate::exit::{Code, Failure};
 
 /// A validated `pub` invocation.
 #[derive(Debug)]
@@ -94,7 +94,7 @@ pub fn publish(
     let (Some(topic), Some(source)) = (topic, source) else {
         // mosquitto prints the full usage on stdout here, and no "Use …" hint.
         return Err(Failure {
-            status: 1,
+            status: Code::Error.number(),
             text: "Error: Both topic and message must be supplied.\n".into(),
             usage: false,
             stdout: usage(),

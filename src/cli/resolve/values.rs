@@ -12,11 +12,11 @@ use crate::cli::numbers;
 use crate::conn::topic::{self, TopicError};
 use crate::conn::url::{self, Scheme, UrlError};
 use crate::conn::{MAX_PACKET_SIZE, Protocol, Qos};
-use crate::exit::Failure;
+use crate::exit::{Code, Failure};
 
 /// Runtime checks mosquitto makes after parsing, which print no usage hint.
 pub(super) fn runtime_error(text: &str) -> Failure {
-    Failure::runtime(1, format!("{text}\n"))
+    Failure::code(Code::Error, format!("{text}\n"))
 }
 
 pub(super) fn qos(

@@ -47,7 +47,7 @@ fn refused(filter: &str, code: u8, v5: bool) -> Failure {
     } else {
         "refused"
     };
-    Failure::runtime(
+    Failure::reason(
         code,
         format!(
             "Error: the broker refused the subscription to '{filter}' ({why}); nothing was cleared.\n"

@@ -8,7 +8,7 @@ use tokio::signal::unix::{Signal, SignalKind, signal};
 use tokio::time::Instant;
 
 use crate::conn::{ConnectFailure, Event, Options, Session};
-use crate::exit::Failure;
+use crate::exit::{Code, Failure};
 use crate::trace;
 
 /// How long a stop (timeout, signal) waits for DISCONNECT to be written before giving up on it.
@@ -47,7 +47,7 @@ impl Link {
     /// Connects (waiting for CONNACK), bounded by the deadline and interruptible.
     pub async fn connect(opts: Options, deadline: Option<Instant>) -> Result<Link, Halt> {
         let signal_error =
-            |e: std::io::Error| Halt::Failed(Failure::runtime(1, format!("Error: {e}\n")));
+            |e: std::io::Error| Halt::Failed(Failure::code(Code::Error, format!("Error: {e}\n")));
         let mut interrupt = signal(SignalKind::interrupt()).map_err(signal_error)?;
         let mut terminate = signal(SignalKind::terminate()).map_err(signal_error)?;
         let observer = trace::observer(&opts);
