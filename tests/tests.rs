@@ -7,6 +7,8 @@ mod broker;
 mod util;
 // Sanity tests proving the harness itself works.
 mod harness;
+// The module layout read from src/: imports point one way (the grep-able rules of issue 11).
+mod layout;
 // The checked-in completions/ and man/ match what `mqtk generate` writes now.
 mod generated;
 // mqtk pub: differential tests against mosquitto_pub, errors, mqtk-only fixes, streaming.

@@ -16,7 +16,7 @@ const REQUEST_CHANNEL: usize = 256;
 mod errors;
 mod packets;
 
-pub use errors::PollError;
+pub use errors::{PollError, failure_of};
 use errors::{error_v4, error_v5, is_wss};
 use packets::{incoming_v4, incoming_v5, outgoing};
 

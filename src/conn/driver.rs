@@ -10,11 +10,10 @@ use std::time::Duration;
 
 use tokio::sync::{mpsc, oneshot};
 
-use super::backend::{Loop, PollError};
+use super::backend::{Loop, PollError, failure_of};
 use super::backlog::{self, Backlog, Dropped};
 use super::event::{ConnAck, Event, Record, Sent};
 use super::failure::ConnectFailure;
-use super::failure::failure_of;
 use super::observe::{Delivery, Observer, print_line};
 use super::reason::reason_text;
 use super::shared::Shared;

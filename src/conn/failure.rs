@@ -1,7 +1,6 @@
 //! Why a connection could not be made or kept, and how mosquitto's clients report each case.
 
-use super::backend::PollError;
-use super::{Protocol, reason};
+use super::reason;
 use crate::exit::{self, Code, Failure};
 
 /// Why a connection could not be made or kept.
@@ -71,37 +70,5 @@ impl ConnectFailure {
                 format!("Error: {} ({detail})\n", exit::strerror(Code::Protocol)),
             ),
         }
-    }
-}
-
-/// What a failed poll means for the connection: `connected` tells a dropped connection from one
-/// that could not be made.
-pub(super) fn failure_of(err: PollError, protocol: Protocol, connected: bool) -> ConnectFailure {
-    match err {
-        PollError::Refused(code) => ConnectFailure::Refused {
-            code,
-            v5: protocol == Protocol::V5,
-        },
-        PollError::ServerDisconnect(reason) => ConnectFailure::ServerDisconnect(reason),
-        PollError::Timeout if !connected => ConnectFailure::NoConnAck,
-        PollError::Timeout | PollError::Closed => ConnectFailure::Lost,
-        PollError::Io(e) if connected => {
-            let _ = e;
-            ConnectFailure::Lost
-        }
-        PollError::Io(e) => ConnectFailure::Io(io_text(&e)),
-        PollError::Protocol(detail) | PollError::Request(detail) => {
-            ConnectFailure::Protocol(detail)
-        }
-        PollError::Tls(detail) => ConnectFailure::Tls(detail),
-    }
-}
-
-/// The system's text for an I/O error, without Rust's " (os error N)" suffix, as strerror prints it.
-fn io_text(e: &std::io::Error) -> String {
-    let text = e.to_string();
-    match text.find(" (os error") {
-        Some(i) => text[..i].to_string(),
-        None => text,
     }
 }

@@ -1,6 +1,9 @@
-//! rumqttc's connection errors as [`PollError`], in the terms the exit-code table needs.
+//! rumqttc's connection errors as [`PollError`], in the terms the exit-code table needs, and what
+//! each means for the connection ([`failure_of`]).
 
 use super::packets::connack_code_v5;
+use crate::conn::Protocol;
+use crate::conn::failure::ConnectFailure;
 
 /// Why polling failed, in the terms the exit-code table needs.
 #[derive(Debug)]
@@ -147,5 +150,37 @@ fn proxy_error(e: &(dyn std::error::Error + 'static)) -> PollError {
             ErrorKind::ConnectionRefused,
             "Connection refused",
         )),
+    }
+}
+
+/// What a failed poll means for the connection: `connected` tells a dropped connection from one
+/// that could not be made.
+pub fn failure_of(err: PollError, protocol: Protocol, connected: bool) -> ConnectFailure {
+    match err {
+        PollError::Refused(code) => ConnectFailure::Refused {
+            code,
+            v5: protocol == Protocol::V5,
+        },
+        PollError::ServerDisconnect(reason) => ConnectFailure::ServerDisconnect(reason),
+        PollError::Timeout if !connected => ConnectFailure::NoConnAck,
+        PollError::Timeout | PollError::Closed => ConnectFailure::Lost,
+        PollError::Io(e) if connected => {
+            let _ = e;
+            ConnectFailure::Lost
+        }
+        PollError::Io(e) => ConnectFailure::Io(io_text(&e)),
+        PollError::Protocol(detail) | PollError::Request(detail) => {
+            ConnectFailure::Protocol(detail)
+        }
+        PollError::Tls(detail) => ConnectFailure::Tls(detail),
+    }
+}
+
+/// The system's text for an I/O error, without Rust's " (os error N)" suffix, as strerror prints it.
+fn io_text(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    match text.find(" (os error") {
+        Some(i) => text[..i].to_string(),
+        None => text,
     }
 }
