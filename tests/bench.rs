@@ -13,15 +13,13 @@ mod options;
 // Messages a subscriber never gets are reported as lost.
 mod loss;
 
-use std::time::Duration;
-
 use serde_json::Value;
 
 use crate::broker::Broker;
 use crate::util::{Run, mqtk, run};
 
 /// Generous bound for anything a test waits on; a hang fails the test instead of blocking CI.
-pub const T: Duration = Duration::from_secs(20);
+pub use crate::util::T;
 
 /// Runs `mqtk bench ARGS -h 127.0.0.1 -p PORT --json` and parses the summary.
 #[track_caller]

@@ -26,7 +26,7 @@ use crate::broker::Broker;
 use crate::util::{Alias, Proc, Run, assert_same_run, mqtk, real, run, run_env};
 
 /// Generous bound for anything a test waits on; a hang fails the test instead of blocking CI.
-pub const T: Duration = Duration::from_secs(20);
+pub use crate::util::T;
 
 /// The broker logs this when it has added the subscriptions and answers SUBSCRIBE.
 pub const SUBACK_LOG: &str = "Sending SUBACK to ";

@@ -3,8 +3,10 @@
 
 // Spawns a private mosquitto broker per test (free port, temp dir, log file).
 mod broker;
-// Runs the mqtk binary and reference clients, alias symlinks, asserts, a Rust test subscriber.
+// Runs the mqtk binary and reference clients with one timeout, alias symlinks, diffing asserts.
 mod util;
+// A Rust MQTT subscriber (v3.1.1 or v5) on a background thread, for seeing what was delivered.
+mod subscriber;
 // Sanity tests proving the harness itself works.
 mod harness;
 // The module layout read from src/: imports point one way (the grep-able rules of issue 11).

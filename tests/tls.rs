@@ -19,16 +19,16 @@ mod commands;
 mod differential;
 
 use std::path::Path;
-use std::time::Duration;
 
 use tempfile::TempDir;
 
 use crate::broker::{self, Broker};
-use crate::util::{self, Alias, Run, Subscriber};
+use crate::subscriber::Subscriber;
+use crate::util::{self, Alias, Run};
 use pki::{Issued, pki};
 
 /// Patience for anything that should happen promptly.
-const T: Duration = Duration::from_secs(10);
+use crate::util::T;
 
 /// What every TLS failure starts with.
 const TLS_ERROR: &str = "Error: A TLS error occurred: ";

@@ -32,10 +32,11 @@ use serde_json::Value;
 use tempfile::TempDir;
 
 use crate::broker::{Broker, free_port};
-use crate::util::{Run, Subscriber, mqtk, real, run, run_env};
+use crate::subscriber::Subscriber;
+use crate::util::{Run, mqtk, real, run, run_env};
 
 /// Patience for anything that should happen promptly (a message, an exit, a proxy starting).
-pub const T: Duration = Duration::from_secs(10);
+pub use crate::util::T;
 
 /// `mqtk ARGS`.
 pub fn mqtk_run(args: &[&str]) -> Run {

@@ -9,7 +9,8 @@ use tempfile::TempDir;
 
 use super::{Creds, Ours, fence_at, normalise_ids, real};
 use crate::broker::{Broker, free_port};
-use crate::util::{Msg, Run, SubOptions, Subscriber, run_env};
+use crate::subscriber::{Msg, SubOptions, Subscriber};
+use crate::util::{Run, run_env};
 
 /// The broker a case runs against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
