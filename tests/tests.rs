@@ -7,6 +7,8 @@ mod broker;
 mod util;
 // A Rust MQTT subscriber (v3.1.1 or v5) on a background thread, for seeing what was delivered.
 mod subscriber;
+// The differential runner of the pub and sub tables: compare both clients' runs, report every case.
+mod differential;
 // Sanity tests proving the harness itself works.
 mod harness;
 // The module layout read from src/: imports point one way (the grep-able rules of issue 11).

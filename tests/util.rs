@@ -430,7 +430,8 @@ fn rule(title: &str) -> String {
     }
 }
 
-fn show(bytes: &[u8]) -> String {
+/// Lossy text, with the raw bytes too when they are not UTF-8.
+pub fn show(bytes: &[u8]) -> String {
     match std::str::from_utf8(bytes) {
         Ok(s) => s.to_string(),
         Err(_) => format!(
