@@ -245,6 +245,16 @@ enum Polled {
     Error(String),
 }
 
+impl Polled {
+    /// A SUBACK with these codes, refused when any code is.
+    fn suback<C: std::fmt::Debug>(codes: &[C], refused: impl Fn(&C) -> bool) -> Polled {
+        match codes.iter().any(refused) {
+            true => Polled::SubAck(Err(format!("{codes:?}"))),
+            false => Polled::SubAck(Ok(())),
+        }
+    }
+}
+
 /// A v3.1.1 or v5 rumqttc client with its event loop and the filters to subscribe.
 enum Link {
     V4(
@@ -320,13 +330,8 @@ impl Link {
                 match el.poll().await {
                     Ok(Event::Incoming(Packet::ConnAck(_))) => Polled::ConnAck,
                     Ok(Event::Incoming(Packet::SubAck(ack))) => {
-                        let refused = ack
-                            .return_codes
-                            .iter()
-                            .any(|c| matches!(c, SubscribeReasonCode::Failure));
-                        Polled::SubAck(match refused {
-                            true => Err(format!("{:?}", ack.return_codes)),
-                            false => Ok(()),
+                        Polled::suback(&ack.return_codes, |c| {
+                            matches!(c, SubscribeReasonCode::Failure)
                         })
                     }
                     Ok(Event::Incoming(Packet::Publish(p))) => Polled::Message(Msg {
@@ -348,13 +353,8 @@ impl Link {
                 match el.poll().await {
                     Ok(Event::Incoming(Packet::ConnAck(_))) => Polled::ConnAck,
                     Ok(Event::Incoming(Packet::SubAck(ack))) => {
-                        let refused = ack
-                            .return_codes
-                            .iter()
-                            .any(|c| !matches!(c, SubscribeReasonCode::Success(_)));
-                        Polled::SubAck(match refused {
-                            true => Err(format!("{:?}", ack.return_codes)),
-                            false => Ok(()),
+                        Polled::suback(&ack.return_codes, |c| {
+                            !matches!(c, SubscribeReasonCode::Success(_))
                         })
                     }
                     Ok(Event::Incoming(Packet::Publish(p))) => {
