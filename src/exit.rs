@@ -8,8 +8,8 @@
 
 use std::fmt;
 
-/// Declares [`Code`] and [`Code::ALL`] from one list, so the list the README test walks cannot miss a
-/// variant.
+/// Declares [`Code`] and `Code::ALL` (in tests) from one list, so the list the README test walks
+/// cannot miss a variant.
 macro_rules! codes {
     ($($(#[$doc:meta])* $name:ident = $number:literal,)*) => {
         /// Every exit status the program returns, in numeric order. MQTT reason codes passed through
