@@ -12,8 +12,9 @@ use std::fmt;
 /// cannot miss a variant.
 macro_rules! codes {
     ($($(#[$doc:meta])* $name:ident = $number:literal,)*) => {
-        /// Every exit status the program returns, in numeric order. MQTT reason codes passed through
-        /// from the broker (see [`Failure::reason`]) are the only statuses not listed one by one.
+        /// Every exit status the program returns, in numeric order. MQTT reason codes passed
+        /// through from the broker (see [`Failure::reason`]) are the only statuses not listed one
+        /// by one.
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
         #[repr(u8)]
         pub enum Code {
@@ -132,9 +133,9 @@ impl Failure {
         Self::runtime(code.number(), text)
     }
 
-    /// A failure whose status is an MQTT reason code passed through as the broker sent it: a refused
-    /// CONNACK (v3.1.1 return codes 1–5, v5 reason codes ≥ 128), a refused SUBACK, or under mqtk a
-    /// publish the broker refused.
+    /// A failure whose status is an MQTT reason code passed through as the broker sent it: a
+    /// refused CONNACK (v3.1.1 return codes 1–5, v5 reason codes ≥ 128), a refused SUBACK, or
+    /// under mqtk a publish the broker refused.
     pub fn reason(code: u8, text: impl Into<String>) -> Self {
         Self::runtime(code, text)
     }

@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-/// Top-level module → the top-level modules it may import. `main` is the root and declares them all.
+/// Top-level module → the top-level modules it may import. `main`, the root, declares them all.
 const ALLOWED: &[(&str, &[&str])] = &[
     ("generate", &["cli"]),
     (

@@ -1,7 +1,7 @@
 //! `mqtk bench`: an open-loop broker benchmark. Publishers send each message at its intended time
 //! (latency counts from that time, so a stalled generator cannot hide latency); subscribers check
-//! every sequence number; latencies go into HDR histograms. This file runs the engine and prints the
-//! summary (table, or JSON on stdout).
+//! every sequence number; latencies go into HDR histograms. This file runs the engine and prints
+//! the summary (table, or JSON on stdout).
 
 mod clock;
 mod config;
