@@ -43,7 +43,7 @@ impl Delivery {
 
 /// Prints a `-d` line on stdout. A closed stdout must not kill the connection task: the command
 /// notices it on its own writes.
-pub fn print_line(line: &str) {
+pub(super) fn print_line(line: &str) {
     let mut out = std::io::stdout().lock();
     let _ = writeln!(out, "{line}");
 }
