@@ -78,23 +78,26 @@ fn main() -> ExitCode {
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     colored::control::set_override(colour);
     let args: Vec<_> = std::env::args_os().collect();
-    let (request, program) = match cli::parse(args) {
-        Ok((request, _personality, program)) => (request, program),
+    let invocation = match cli::parse(args) {
+        Ok(invocation) => invocation,
         Err((failure, program)) => {
             report(&failure, &program, false);
             return ExitCode::from(failure.status);
         }
     };
-    let quiet = match &request {
+    let quiet = match &invocation.request {
         Request::Publish(p) => p.conn.quiet,
         Request::Subscribe(s) => s.conn.quiet,
         Request::RetainClear(r) => r.conn.quiet,
-        _ => false,
+        Request::Bench(b) => b.conn.quiet,
+        Request::Generate(_) | Request::Print { .. } => false,
     };
-    match run(request) {
+    let hint = cli::hint(&invocation);
+    match run(invocation.request) {
         Ok(status) => ExitCode::from(status),
         Err(failure) => {
-            report(&failure, &program, quiet);
+            let failure = hint(failure);
+            report(&failure, &invocation.program, quiet);
             ExitCode::from(failure.status)
         }
     }
