@@ -1,4 +1,5 @@
-//! mqtk: argv[0] alias → parse → runtime → run → report error → exit code.
+//! mqtk: parse (argv[0] or the command word picks the command; see `cli`) → runtime → run → report
+//! the error (with the first-run hint) → exit code.
 
 mod bench;
 mod cli;

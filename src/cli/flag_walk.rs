@@ -144,7 +144,7 @@ const PUB: &[Case] = &[
         context: &[],
         words: &["-s"],
         expect: Expect::Elsewhere(
-            "reads the test's stdin: tests/publish (-s sends all of stdin as one message)",
+            "reads the test's stdin: tests/publish/differential.rs sends stdin with -s",
         ),
     },
     case("stdin_line", &["-l"]),
