@@ -86,13 +86,7 @@ fn main() -> ExitCode {
             return ExitCode::from(failure.status);
         }
     };
-    let quiet = match &invocation.request {
-        Request::Publish(p) => p.conn.quiet,
-        Request::Subscribe(s) => s.conn.quiet,
-        Request::RetainClear(r) => r.conn.quiet,
-        Request::Bench(b) => b.conn.quiet,
-        Request::Generate(_) | Request::Print { .. } => false,
-    };
+    let quiet = invocation.request.conn().is_some_and(|c| c.quiet);
     let hint = cli::hint(&invocation);
     match run(invocation.request) {
         Ok(status) => ExitCode::from(status),

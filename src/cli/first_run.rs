@@ -3,7 +3,7 @@
 //! connection to the default broker (localhost:1883) gets one more line; the mosquitto names print
 //! exactly what mosquitto prints.
 
-use super::{Invocation, Personality, Request};
+use super::{Invocation, Personality};
 use crate::conn::{Endpoint, Transport};
 use crate::exit::Failure;
 
@@ -24,21 +24,13 @@ fn applies(personality: Personality, endpoint: &Endpoint) -> bool {
         && endpoint.proxy.is_none()
 }
 
-/// The endpoint a request connects to, if it connects.
-fn endpoint(request: &Request) -> Option<&Endpoint> {
-    match request {
-        Request::Publish(r) => Some(&r.conn.endpoint),
-        Request::Subscribe(r) => Some(&r.conn.endpoint),
-        Request::RetainClear(r) => Some(&r.conn.endpoint),
-        Request::Bench(c) => Some(&c.conn.endpoint),
-        Request::Generate(_) | Request::Print { .. } => None,
-    }
-}
-
 /// Decided before the command runs (running consumes the request): whether a refused connection
 /// will get the hint.
 pub fn hint(invocation: &Invocation) -> impl Fn(Failure) -> Failure + use<> {
-    let wanted = endpoint(&invocation.request).is_some_and(|e| applies(invocation.personality, e));
+    let wanted = invocation
+        .request
+        .conn()
+        .is_some_and(|c| applies(invocation.personality, &c.endpoint));
     move |failure: Failure| add(wanted, failure)
 }
 

@@ -49,6 +49,19 @@ pub enum Request {
     },
 }
 
+impl Request {
+    /// The connection options of a request that connects to a broker.
+    pub fn conn(&self) -> Option<&crate::conn::Options> {
+        match self {
+            Request::Publish(r) => Some(&r.conn),
+            Request::Subscribe(r) => Some(&r.conn),
+            Request::RetainClear(r) => Some(&r.conn),
+            Request::Bench(c) => Some(&c.conn),
+            Request::Generate(_) | Request::Print { .. } => None,
+        }
+    }
+}
+
 /// A parsed command line: the request and who asked for it.
 #[derive(Debug)]
 pub struct Invocation {
