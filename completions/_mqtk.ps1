@@ -23,8 +23,8 @@ Register-ArgumentCompleter -Native -CommandName 'mqtk' -ScriptBlock {
         'mqtk' {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('pub', 'pub', [CompletionResultType]::ParameterValue, 'Publish messages (drop-in for mosquitto_pub)')
-            [CompletionResult]::new('sub', 'sub', [CompletionResultType]::ParameterValue, 'Subscribe and print messages (drop-in for mosquitto_sub, plus JSONPath and NDJSON)')
+            [CompletionResult]::new('pub', 'pub', [CompletionResultType]::ParameterValue, 'Publish a message: a drop-in for mosquitto_pub')
+            [CompletionResult]::new('sub', 'sub', [CompletionResultType]::ParameterValue, 'Subscribe and print messages: a drop-in for mosquitto_sub, plus JSONPath and NDJSON output')
             [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Benchmark a broker: throughput, latency percentiles, loss')
             [CompletionResult]::new('retain-clear', 'retain-clear', [CompletionResultType]::ParameterValue, 'Find retained messages under topic filters and clear them safely')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write shell completions and man pages into a directory')
@@ -104,6 +104,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtk' -ScriptBlock {
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not check the broker''s host name (mqtk: nor its certificate chain)')
             [CompletionResult]::new('--ws', '--ws', [CompletionResultType]::ParameterName, 'Connect over WebSockets (path /mqtt; with TLS options: wss)')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
         'mqtk;sub' {
@@ -187,6 +188,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtk' -ScriptBlock {
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not check the broker''s host name (mqtk: nor its certificate chain)')
             [CompletionResult]::new('--ws', '--ws', [CompletionResultType]::ParameterName, 'Connect over WebSockets (path /mqtt; with TLS options: wss)')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
         'mqtk;bench' {
@@ -263,6 +265,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtk' -ScriptBlock {
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not check the broker''s host name (mqtk: nor its certificate chain)')
             [CompletionResult]::new('--ws', '--ws', [CompletionResultType]::ParameterName, 'Connect over WebSockets (path /mqtt; with TLS options: wss)')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
         'mqtk;retain-clear' {
@@ -331,10 +334,10 @@ Register-ArgumentCompleter -Native -CommandName 'mqtk' -ScriptBlock {
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not check the broker''s host name (mqtk: nor its certificate chain)')
             [CompletionResult]::new('--ws', '--ws', [CompletionResultType]::ParameterName, 'Connect over WebSockets (path /mqtt; with TLS options: wss)')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
         'mqtk;generate' {
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
     })

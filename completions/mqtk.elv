@@ -20,8 +20,8 @@ set edit:completion:arg-completer[mqtk] = {|@words|
         &'mqtk'= {
             cand --help 'Print help'
             cand --version 'Print version'
-            cand pub 'Publish messages (drop-in for mosquitto_pub)'
-            cand sub 'Subscribe and print messages (drop-in for mosquitto_sub, plus JSONPath and NDJSON)'
+            cand pub 'Publish a message: a drop-in for mosquitto_pub'
+            cand sub 'Subscribe and print messages: a drop-in for mosquitto_sub, plus JSONPath and NDJSON output'
             cand bench 'Benchmark a broker: throughput, latency percentiles, loss'
             cand retain-clear 'Find retained messages under topic filters and clear them safely'
             cand generate 'Write shell completions and man pages into a directory'
@@ -100,6 +100,7 @@ set edit:completion:arg-completer[mqtk] = {|@words|
             cand --insecure 'Do not check the broker''s host name (mqtk: nor its certificate chain)'
             cand --ws 'Connect over WebSockets (path /mqtt; with TLS options: wss)'
             cand --help 'Print help'
+            cand --version 'Print version'
         }
         &'mqtk;sub'= {
             cand -t 'Topic filter to subscribe to (repeatable; + and # wildcards)'
@@ -182,6 +183,7 @@ set edit:completion:arg-completer[mqtk] = {|@words|
             cand --insecure 'Do not check the broker''s host name (mqtk: nor its certificate chain)'
             cand --ws 'Connect over WebSockets (path /mqtt; with TLS options: wss)'
             cand --help 'Print help'
+            cand --version 'Print version'
         }
         &'mqtk;bench'= {
             cand --pubs 'Publishers'
@@ -257,6 +259,7 @@ set edit:completion:arg-completer[mqtk] = {|@words|
             cand --insecure 'Do not check the broker''s host name (mqtk: nor its certificate chain)'
             cand --ws 'Connect over WebSockets (path /mqtt; with TLS options: wss)'
             cand --help 'Print help'
+            cand --version 'Print version'
         }
         &'mqtk;retain-clear'= {
             cand -t 'Clear retained messages whose topic matches this filter (repeatable; + and # wildcards)'
@@ -324,9 +327,9 @@ set edit:completion:arg-completer[mqtk] = {|@words|
             cand --insecure 'Do not check the broker''s host name (mqtk: nor its certificate chain)'
             cand --ws 'Connect over WebSockets (path /mqtt; with TLS options: wss)'
             cand --help 'Print help'
+            cand --version 'Print version'
         }
         &'mqtk;generate'= {
-            cand --help 'Print help'
         }
     ]
     $completions[$command]

@@ -26,8 +26,8 @@ end
 
 complete -c mqtk -n "__fish_mqtk_needs_command" -l help -d 'Print help'
 complete -c mqtk -n "__fish_mqtk_needs_command" -l version -d 'Print version'
-complete -c mqtk -n "__fish_mqtk_needs_command" -f -a "pub" -d 'Publish messages (drop-in for mosquitto_pub)'
-complete -c mqtk -n "__fish_mqtk_needs_command" -f -a "sub" -d 'Subscribe and print messages (drop-in for mosquitto_sub, plus JSONPath and NDJSON)'
+complete -c mqtk -n "__fish_mqtk_needs_command" -f -a "pub" -d 'Publish a message: a drop-in for mosquitto_pub'
+complete -c mqtk -n "__fish_mqtk_needs_command" -f -a "sub" -d 'Subscribe and print messages: a drop-in for mosquitto_sub, plus JSONPath and NDJSON output'
 complete -c mqtk -n "__fish_mqtk_needs_command" -f -a "bench" -d 'Benchmark a broker: throughput, latency percentiles, loss'
 complete -c mqtk -n "__fish_mqtk_needs_command" -f -a "retain-clear" -d 'Find retained messages under topic filters and clear them safely'
 complete -c mqtk -n "__fish_mqtk_needs_command" -f -a "generate" -d 'Write shell completions and man pages into a directory'
@@ -85,6 +85,7 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l tls-use-os-certs -d 'T
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l insecure -d 'Do not check the broker\'s host name (mqtk: nor its certificate chain)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l ws -d 'Connect over WebSockets (path /mqtt; with TLS options: wss)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l help -d 'Print help'
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l version -d 'Print version'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s t -l topic -d 'Topic filter to subscribe to (repeatable; + and # wildcards)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s T -l filter-out -d 'Do not print messages whose topic matches this filter (repeatable)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s U -l unsubscribe -d 'Unsubscribe from this filter after subscribing (repeatable)' -r
@@ -149,6 +150,7 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l tls-use-os-certs -d 'T
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l insecure -d 'Do not check the broker\'s host name (mqtk: nor its certificate chain)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l ws -d 'Connect over WebSockets (path /mqtt; with TLS options: wss)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l help -d 'Print help'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l version -d 'Print version'
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l pubs -d 'Publishers' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l subs -d 'Subscribers' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l clients -d 'Connections for `bench conn`' -r
@@ -210,6 +212,7 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l tls-use-os-certs -d 
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l insecure -d 'Do not check the broker\'s host name (mqtk: nor its certificate chain)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l ws -d 'Connect over WebSockets (path /mqtt; with TLS options: wss)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l help -d 'Print help'
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l version -d 'Print version'
 complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -s t -l topic -d 'Clear retained messages whose topic matches this filter (repeatable; + and # wildcards)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -s T -l exclude -d 'Leave topics matching this filter alone (repeatable)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l idle -d 'Collection ends after this long without a new retained message (or at the first live one)' -r
@@ -262,4 +265,4 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l tls-use-os-ce
 complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l insecure -d 'Do not check the broker\'s host name (mqtk: nor its certificate chain)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l ws -d 'Connect over WebSockets (path /mqtt; with TLS options: wss)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l help -d 'Print help'
-complete -c mqtk -n "__fish_mqtk_using_subcommand generate" -l help -d 'Print help'
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l version -d 'Print version'

@@ -12,6 +12,8 @@ mod scenarios;
 mod options;
 // Messages a subscriber never gets are reported as lost.
 mod loss;
+// -D with four words, a later -V winning, refused flags, --quiet: the shared front end.
+mod front_end;
 
 use serde_json::Value;
 

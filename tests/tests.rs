@@ -15,6 +15,10 @@ mod harness;
 mod layout;
 // The checked-in completions/ and man/ match what `mqtk generate` writes now.
 mod generated;
+// The README's try-it commands, and the hint when no broker listens on localhost:1883.
+mod first_run;
+// mqtk --help, mqtk COMMAND --help and the man pages agree (one clap definition per command).
+mod help;
 // mqtk pub: differential tests against mosquitto_pub, errors, mqtk-only fixes, streaming.
 mod publish;
 // mqtk sub and the mosquitto_sub alias: differential tests against mosquitto_sub, JSON-path, NDJSON.

@@ -76,6 +76,8 @@ pub struct ConnArgs {
     #[arg(short = 'M', value_name = "COUNT", allow_hyphen_values = true)]
     pub max_inflight: Option<String>,
 
+    // The argv scan takes every -D out before clap sees argv (a user property has four words, which
+    // clap cannot say); this definition gives -D its help, man page and completions.
     /// MQTT v5 property: -D COMMAND NAME VALUE, or -D COMMAND user-property KEY VALUE
     #[arg(short = 'D', long = "property", value_names = ["COMMAND", "NAME", "VALUE"], num_args = 3)]
     pub property: Vec<String>,

@@ -3,18 +3,16 @@
 use std::os::unix::ffi::OsStrExt;
 use std::time::Duration;
 
-use bytes::Bytes;
-use clap::ArgMatches;
-
+use super::Parsed;
 use super::connection::{connection_values, runtime_checks};
 use super::values::{message, publish_topic, qos, repeat, repeat_delay};
 use crate::cli::Personality;
-use crate::cli::argv::Scanned;
 use crate::cli::properties;
 use crate::cli::publish::PubArgs;
 use crate::cmd::publish::{Config, Source, load_file, load_stdin};
 use crate::conn::{Options, Protocol, Qos};
 use crate::exit::{Code, Failure};
+use bytes::Bytes;
 
 /// A validated `pub` invocation.
 #[derive(Debug)]
@@ -27,13 +25,9 @@ pub struct PublishRequest {
 /// Resolves `pub`, with mosquitto_pub's checks in its order: each option as it is parsed (already
 /// done by `argv::scan`), then the will and session rules, the property lists, loading `-f`/`-s`, the
 /// topic and message, and last what creating the client would refuse.
-pub fn publish(
-    args: PubArgs,
-    matches: &ArgMatches,
-    scanned: &Scanned,
-    personality: Personality,
-    usage: impl FnOnce() -> String,
-) -> Result<PublishRequest, Failure> {
+pub fn publish(parsed: &Parsed) -> Result<PublishRequest, Failure> {
+    let args: PubArgs = parsed.args()?;
+    let (matches, scanned, personality) = (parsed.matches, parsed.scanned, parsed.personality);
     let quiet = args.conn.quiet;
     // Runtime errors go through mosquitto's err_printf, which --quiet silences. (main only knows
     // about --quiet once parsing has succeeded.)
@@ -97,7 +91,7 @@ pub fn publish(
             status: Code::Error.number(),
             text: "Error: Both topic and message must be supplied.\n".into(),
             usage: false,
-            stdout: usage(),
+            stdout: (parsed.usage)(),
         });
     };
     runtime_checks(&args.conn, &conn).map_err(hush)?;

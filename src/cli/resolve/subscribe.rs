@@ -3,12 +3,10 @@
 use std::os::unix::ffi::OsStrExt;
 use std::time::Duration;
 
-use clap::ArgMatches;
-
+use super::Parsed;
 use super::connection::connection;
 use super::values::{qos, runtime_error};
 use crate::cli::Personality;
-use crate::cli::argv::Scanned;
 use crate::cli::numbers;
 use crate::cli::properties;
 use crate::cli::subscribe::SubArgs;
@@ -46,12 +44,9 @@ fn json_path(text: &str) -> Result<Path, Failure> {
 }
 
 /// Resolves `sub`.
-pub fn subscribe(
-    args: SubArgs,
-    matches: &ArgMatches,
-    scanned: &Scanned,
-    personality: Personality,
-) -> Result<SubscribeRequest, Failure> {
+pub fn subscribe(parsed: &Parsed) -> Result<SubscribeRequest, Failure> {
+    let args: SubArgs = parsed.args()?;
+    let (matches, scanned, personality) = (parsed.matches, parsed.scanned, parsed.personality);
     if personality == Personality::Mosquitto
         && let Some(flag) = args.mqtk_extension()
     {
