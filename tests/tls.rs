@@ -15,7 +15,7 @@ mod mutual;
 mod options;
 // sub, bench, retain-clear and wss over TLS, and the password never printed.
 mod commands;
-// The same arguments through /usr/bin/mosquitto_pub and our mosquitto_pub alias.
+// The same arguments through mosquitto 2.1's mosquitto_pub and our mosquitto_pub alias.
 mod differential;
 
 use std::path::Path;
@@ -182,12 +182,35 @@ fn assert_tls_error(run: &Run, words: &[&str]) {
     }
 }
 
-/// The first word of stderr, ignoring our `--insecure` warning (mosquitto 2.0 prints none).
-fn first_word(run: &Run) -> String {
-    run.stderr_str()
-        .lines()
-        .find(|l| !l.starts_with("Warning: --insecure"))
-        .and_then(|l| l.split_whitespace().next())
-        .unwrap_or("")
-        .to_string()
+/// mosquitto 2.1's report of a TLS failure in its connect call: exit 1 and one line.
+#[track_caller]
+fn assert_mosquitto_tls_error(run: &Run) {
+    run.assert_code(1);
+    assert_eq!(
+        run.stderr_str(),
+        "Unable to connect (A TLS error occurred).\n",
+        "{run}"
+    );
+}
+
+/// A mosquitto 2.1 reference program (`mosquitto_pub`, `mosquitto_sub`), built by
+/// `mosquitto-2.1/build.sh` into `$MOSQUITTO_21_BIN` or `~/.cache/mosquitto-2.1/bin`.
+fn mosquitto_21(name: &str) -> std::path::PathBuf {
+    let dir = std::env::var_os("MOSQUITTO_21_BIN")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            let cache = std::env::var_os("XDG_CACHE_HOME")
+                .map(std::path::PathBuf::from)
+                .unwrap_or_else(|| {
+                    Path::new(&std::env::var_os("HOME").expect("HOME")).join(".cache")
+                });
+            cache.join("mosquitto-2.1/bin")
+        });
+    let path = dir.join(name);
+    assert!(
+        path.exists(),
+        "mosquitto 2.1's {name} is not at {} (build it with mosquitto-2.1/build.sh, or set MOSQUITTO_21_BIN)",
+        path.display()
+    );
+    path
 }

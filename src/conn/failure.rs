@@ -21,8 +21,9 @@ pub enum ConnectFailure {
     ServerDisconnect(u8),
     /// A protocol violation, malformed packet or similar.
     Protocol(String),
-    /// TLS failed: a one-line reason (unknown issuer, host name mismatch, expired, bad file …).
-    Tls(String),
+    /// TLS failed: a one-line reason (unknown issuer, host name mismatch, expired, bad file …) and
+    /// how mosquitto reports it.
+    Tls(super::tls::Failure),
 }
 
 impl ConnectFailure {
@@ -62,8 +63,9 @@ impl ConnectFailure {
                 Code::NoConnection,
                 format!("Error: {}\n", exit::strerror(Code::NoConnection)),
             ),
-            ConnectFailure::Tls(detail) => {
-                Failure::runtime(8, format!("Error: A TLS error occurred: {detail}\n"))
+            ConnectFailure::Tls(failure) => {
+                let (status, text) = failure.report();
+                Failure::runtime(status, text)
             }
             ConnectFailure::Protocol(detail) => Failure::code(
                 Code::Protocol,
@@ -92,7 +94,9 @@ pub(super) fn failure_of(err: PollError, protocol: Protocol, connected: bool) ->
         PollError::Protocol(detail) | PollError::Request(detail) => {
             ConnectFailure::Protocol(detail)
         }
-        PollError::Tls(detail) => ConnectFailure::Tls(detail),
+        // mosquitto's clients have no TLS words once connected: the connection is lost.
+        PollError::Tls(f) if connected && f.mosquitto => ConnectFailure::Lost,
+        PollError::Tls(failure) => ConnectFailure::Tls(failure),
     }
 }
 
