@@ -17,6 +17,8 @@ mod options;
 mod commands;
 // The same arguments through mosquitto 2.1's mosquitto_pub and our mosquitto_pub alias.
 mod differential;
+// The certificates `man mosquitto-tls` makes (v1, CN only, encrypted keys) with every command.
+mod recipe;
 
 use std::path::Path;
 use std::time::Duration;
