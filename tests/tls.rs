@@ -1,9 +1,11 @@
-//! TLS against real mosquitto listeners, with certificates generated at test time (rcgen).
+//! TLS against real mosquitto listeners, with certificates generated at test time (rcgen, and the
+//! openssl commands of `man mosquitto-tls`).
 //!
 //! Every broker has its usual plain listener (`broker.port`), where a test subscriber observes what
 //! the TLS clients delivered, and one TLS listener on a second port. Each option has a passing and a
-//! failing case; failures must exit 8 with one `Error: A TLS error occurred: <cause>` line. Where
-//! mosquitto_pub 2.0.11 is deterministic, our `mosquitto_pub` alias must give its exit code.
+//! failing case; under mqtk failures exit 8 with one `Error: A TLS error occurred: <cause>` line,
+//! and under the mosquitto names our `mosquitto_pub` alias gives mosquitto_pub 2.1's exit code and
+//! text.
 
 // The PKI: a CA, an untrusted CA, good, expired and wrong-host server certificates, client certificates.
 mod pki;
@@ -11,12 +13,14 @@ mod pki;
 mod trust;
 // Mutual TLS: PKCS#8, SEC1 and RSA keys, and what the broker says without a good certificate.
 mod mutual;
-// --tls-version, --tls-alpn, mqtts:// URLs, and plain and TLS clients on the wrong port.
+// --tls-version, --tls-alpn, --ciphers, --tls-keylog, mqtts:// URLs, clients on the wrong port.
 mod options;
 // sub, bench, retain-clear and wss over TLS, and the password never printed.
 mod commands;
 // The same arguments through mosquitto 2.1's mosquitto_pub and our mosquitto_pub alias.
 mod differential;
+// TLS-PSK against a psk_file listener, and 2.1's reports of its failures.
+mod psk;
 // The certificates `man mosquitto-tls` makes (v1, CN only, encrypted keys) with every command.
 mod recipe;
 
