@@ -179,3 +179,36 @@ fn psk_failures_as_mosquitto_pub_2_1_reports_them() {
     stranger.assert_code(8);
     assert!(stranger.stderr_str().starts_with(TLS_ERROR), "{stranger}");
 }
+
+#[test]
+fn mosquitto_sub_reports_psk_failures_as_2_1() {
+    let b = PskBroker::start();
+    let alias = Alias::new();
+    let run = |program: PathBuf, key: &str| {
+        let args = [
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &b.psk,
+            "--psk",
+            key,
+            "--psk-identity",
+            IDENTITY,
+            "-t",
+            "#",
+            "-C",
+            "1",
+        ];
+        util::run(&program, &args, None)
+    };
+    for key in ["00c0ffee1235", "not-hex"] {
+        let theirs = run(mosquitto_21("mosquitto_sub"), key);
+        let ours = run(alias.path("mosquitto_sub"), key);
+        assert!(theirs.code != 0, "{theirs}");
+        assert_eq!(
+            (ours.code, ours.stderr_str()),
+            (theirs.code, theirs.stderr_str()),
+            "--psk {key}\n2.1: {theirs}\nours: {ours}"
+        );
+    }
+}

@@ -21,20 +21,30 @@ pub struct Resolved {
     pub bind: Option<String>,
 }
 
-/// Options OpenSSL 3 cannot honour, with why.
-fn unsupported(args: &ConnArgs) -> Option<String> {
-    let why = |flag: &str| {
-        Some(format!(
-            "Error: {flag} is not supported: OpenSSL 3 has no engines (mosquitto 2.1 built against OpenSSL 3 ignores them too)."
-        ))
-    };
-    if args.tls_engine.is_some() || args.tls_engine_kpass_sha1.is_some() {
-        return why("--tls-engine");
+/// OpenSSL engines, which OpenSSL 3 no longer has: mosquitto 2.1 built against it refuses an
+/// engine name and fails to connect with `--keyform engine`; mqtk says why.
+fn engines(args: &ConnArgs, personality: Personality) -> Result<(), Failure> {
+    let engine = args.tls_engine.is_some() || args.tls_engine_kpass_sha1.is_some();
+    let keyform = args.keyform.as_deref() == Some("engine");
+    if !engine && !keyform {
+        return Ok(());
     }
-    if args.keyform.as_deref() == Some("engine") {
-        return why("--keyform engine");
+    if personality == Personality::Mqtk {
+        let flag = if engine {
+            "--tls-engine"
+        } else {
+            "--keyform engine"
+        };
+        return Err(runtime_error(&format!(
+            "Error: {flag} is not supported: OpenSSL 3, which mqtk uses, has no engines."
+        )));
     }
-    None
+    if let Some(name) = &args.tls_engine {
+        return Err(runtime_error(&format!(
+            "Error: Problem setting TLS engine, is {name} a valid engine?"
+        )));
+    }
+    Err(runtime_error("Unable to connect (A TLS error occurred)."))
 }
 
 /// TLS-PSK, with mosquitto's checks: never with a CA, always with an identity.
@@ -208,9 +218,6 @@ pub fn resolve(
     port: Option<u16>,
     personality: Personality,
 ) -> Result<Resolved, Failure> {
-    if let Some(text) = unsupported(args) {
-        return Err(runtime_error(&text));
-    }
     if args.cert.is_some() != args.key.is_some() {
         return Err(Failure::usage(
             "Error: Both certfile and keyfile must be provided if one of them is set.\n",
@@ -221,6 +228,13 @@ pub fn resolve(
             "Error: If keyform is set, keyfile must be also specified.\n",
         ));
     }
+    if args.tls_engine_kpass_sha1.is_some() && (args.keyform.is_none() || args.tls_engine.is_none())
+    {
+        return Err(Failure::usage(
+            "Error: when using tls-engine-kpass-sha1, both tls-engine and keyform must also be provided.\n",
+        ));
+    }
+    engines(args, personality)?;
     if let Some(form) = args.keyform.as_deref().filter(|f| *f != "pem") {
         return Err(Failure::usage(format!(
             "Error: Invalid keyform '{form}'.\n"
