@@ -77,3 +77,55 @@ fn ip_text(bytes: &[u8]) -> String {
         _ => format!("{bytes:02x?}"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use openssl::ec::{EcGroup, EcKey};
+    use openssl::hash::MessageDigest;
+    use openssl::pkey::PKey;
+    use openssl::x509::extension::SubjectAlternativeName;
+    use openssl::x509::{X509, X509NameBuilder};
+
+    /// A self-signed certificate named `cn`: v1 with no extensions, or v3 with these DNS names.
+    fn cert(cn: &str, v3_dns: &[&str]) -> X509 {
+        let group = EcGroup::from_curve_name(Nid::X9_62_PRIME256V1).unwrap();
+        let key = PKey::from_ec_key(EcKey::generate(&group).unwrap()).unwrap();
+        let mut name = X509NameBuilder::new().unwrap();
+        name.append_entry_by_nid(Nid::COMMONNAME, cn).unwrap();
+        let name = name.build();
+        let mut b = X509::builder().unwrap();
+        b.set_subject_name(&name).unwrap();
+        b.set_issuer_name(&name).unwrap();
+        b.set_pubkey(&key).unwrap();
+        if !v3_dns.is_empty() {
+            b.set_version(2).unwrap();
+            let mut san = SubjectAlternativeName::new();
+            for dns in v3_dns {
+                san.dns(dns);
+            }
+            let ext = san.build(&b.x509v3_context(None, None)).unwrap();
+            b.append_extension(ext).unwrap();
+        }
+        b.sign(&key, MessageDigest::sha256()).unwrap();
+        b.build()
+    }
+
+    #[test]
+    fn legacy_rules_of_the_mosquitto_tls_recipe() {
+        let v1 = cert("localhost", &[]);
+        assert_eq!(
+            legacy_rules(&v1, true),
+            [
+                "it is an X.509 v1 certificate",
+                "its host name is only in the CN (no DNS subjectAltName)"
+            ]
+        );
+        // Without a host name check the CN rule was not needed.
+        assert_eq!(legacy_rules(&v1, false), ["it is an X.509 v1 certificate"]);
+        assert_eq!(describe(&v1), "localhost (CN)");
+        let modern = cert("broker", &["broker.lab", "localhost"]);
+        assert!(legacy_rules(&modern, true).is_empty());
+        assert_eq!(describe(&modern), "broker.lab, localhost, broker (CN)");
+    }
+}
