@@ -188,6 +188,39 @@ fn assert_tls_error(run: &Run, words: &[&str]) {
     }
 }
 
+/// `mqtk sub CONN… -t FILTER -v`: prints the `retained` lines (already retained on the broker),
+/// then `topic payload` of a message published on the plain listener once the broker has its
+/// SUBSCRIBE, and exits 0.
+#[track_caller]
+fn assert_sub_receives(
+    broker: &Broker,
+    conn: &[&str],
+    filter: &str,
+    retained: &[&str],
+    live: (&str, &str),
+) {
+    let count = (retained.len() + 1).to_string();
+    let mut args = vec!["sub"];
+    args.extend_from_slice(conn);
+    args.extend(["-t", filter, "-v", "-q", "1", "-C", &count]);
+    let mark = broker.log_mark();
+    let sub = util::Proc::spawn(&util::mqtk(), &args);
+    for line in retained {
+        assert_eq!(sub.expect_line(T), *line);
+    }
+    broker.expect_log_since(mark, "Received SUBSCRIBE", T);
+    let port = broker.port_str();
+    let (topic, payload) = live;
+    util::run(
+        &util::real("mosquitto_pub"),
+        &["-p", &port, "-t", topic, "-m", payload],
+        None,
+    )
+    .assert_success();
+    assert_eq!(sub.expect_line(T), format!("{topic} {payload}"));
+    sub.wait(T).assert_success();
+}
+
 /// mosquitto 2.1's report of a TLS failure in its connect call: exit 1 and one line.
 #[track_caller]
 fn assert_mosquitto_tls_error(run: &Run) {

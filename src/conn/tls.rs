@@ -25,14 +25,19 @@ pub use errors::{Failure, find};
 use super::TlsOptions;
 
 /// The stream layer that runs TLS to `host` on every connection rumqttc makes (`wss`: under a
-/// WebSocket).
+/// WebSocket; `quiet`: no note about legacy certificates).
 ///
 /// The context is built once per options (bench opens hundreds of connections): the files are read
 /// and an encrypted key's passphrase asked for once.
-pub fn layer(tls: &TlsOptions, host: &str, wss: bool) -> Result<rumqttc::StreamLayer, Failure> {
+pub fn layer(
+    tls: &TlsOptions,
+    host: &str,
+    wss: bool,
+    quiet: bool,
+) -> Result<rumqttc::StreamLayer, Failure> {
     let ctx = context_for(tls)?;
     let host: Arc<str> = Arc::from(host);
-    let settings = Arc::new(stream::Settings::from_options(tls, wss));
+    let settings = Arc::new(stream::Settings::from_options(tls, wss, quiet));
     Ok(Arc::new(move |inner| {
         let ctx = ctx.clone();
         let host = host.clone();

@@ -17,7 +17,7 @@ pub struct Prepared {
     pub layer: Option<rumqttc::StreamLayer>,
 }
 
-/// Prepares the transport; `quiet` silences the `--insecure` warning.
+/// Prepares the transport; `quiet` silences the `--insecure` warning and the legacy-certificate note.
 pub async fn prepare(endpoint: &Endpoint, quiet: bool) -> Result<Prepared, ConnectFailure> {
     let host = endpoint.host.clone();
     let port = endpoint.port;
@@ -30,7 +30,7 @@ pub async fn prepare(endpoint: &Endpoint, quiet: bool) -> Result<Prepared, Conne
                 eprintln!("Warning: --insecure: the broker's certificate is not fully checked.")
             });
         }
-        tls::layer(t, &host, wss).map_err(ConnectFailure::Tls)
+        tls::layer(t, &host, wss, quiet).map_err(ConnectFailure::Tls)
     };
     let (broker_addr, transport, layer) = match &endpoint.transport {
         Transport::Tcp => (host.clone(), rumqttc::Transport::Tcp, None),

@@ -3,9 +3,10 @@
 
 use super::pki::pki;
 use super::{
-    Files, T, TlsBroker, assert_delivered_once, assert_tls_error, delivered, mqtk_pub, publish,
+    Files, TlsBroker, assert_delivered_once, assert_sub_receives, assert_tls_error, delivered,
+    mqtk_pub, publish,
 };
-use crate::util::{self, Proc};
+use crate::util;
 
 #[test]
 fn sub_receives_over_tls() {
@@ -23,34 +24,14 @@ fn sub_receives_over_tls() {
         None,
     )
     .assert_success();
-    let mark = b.broker.log_mark();
-    let sub = Proc::spawn(
-        &util::mqtk(),
-        &[
-            "sub",
-            "-h",
-            "127.0.0.1",
-            "-p",
-            &port,
-            "--cafile",
-            &ca,
-            "-t",
-            "tls/#",
-            "-v",
-            "-C",
-            "2",
-        ],
+    let conn = ["-h", "127.0.0.1", "-p", &port, "--cafile", &ca];
+    assert_sub_receives(
+        &b.broker,
+        &conn,
+        "tls/#",
+        &["tls/a retained"],
+        ("tls/b", "live"),
     );
-    assert_eq!(sub.expect_line(T), "tls/a retained");
-    b.broker.expect_log_since(mark, "Received SUBSCRIBE", T);
-    util::run(
-        &util::real("mosquitto_pub"),
-        &["-p", &plain, "-t", "tls/b", "-m", "live"],
-        None,
-    )
-    .assert_success();
-    assert_eq!(sub.expect_line(T), "tls/b live");
-    sub.wait(T).assert_success();
     // And the failure: exit 8, as mosquitto_sub.
     let bad = util::run(
         &util::mqtk(),

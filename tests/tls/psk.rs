@@ -4,9 +4,9 @@
 
 use std::path::PathBuf;
 
-use super::{T, TLS_ERROR, mosquitto_21};
+use super::{T, TLS_ERROR, assert_sub_receives, mosquitto_21};
 use crate::broker::{self, Broker};
-use crate::util::{self, Alias, Proc, Run, Subscriber};
+use crate::util::{self, Alias, Run, Subscriber};
 
 /// The identity and key the broker knows; the key has a leading zero byte, which libmosquitto
 /// keeps and a naive hex decoder may drop.
@@ -63,36 +63,17 @@ fn pub_and_sub_with_a_pre_shared_key() {
     publish(alias.path("mosquitto_pub"), &[], &b, &good).assert_success();
     assert_eq!(watch.take(1, T)[0].payload_str(), "over psk");
 
-    let mark = b.broker.log_mark();
-    let sub = Proc::spawn(
-        &util::mqtk(),
-        &[
-            "sub",
-            "-h",
-            "127.0.0.1",
-            "-p",
-            &b.psk,
-            "--psk",
-            KEY,
-            "--psk-identity",
-            IDENTITY,
-            "-t",
-            "psk/#",
-            "-v",
-            "-C",
-            "1",
-        ],
-    );
-    b.broker.expect_log_since(mark, "Received SUBSCRIBE", T);
-    let port = b.broker.port_str();
-    util::run(
-        &util::real("mosquitto_pub"),
-        &["-p", &port, "-t", "psk/live", "-m", "hello"],
-        None,
-    )
-    .assert_success();
-    assert_eq!(sub.expect_line(T), "psk/live hello");
-    sub.wait(T).assert_success();
+    let conn = [
+        "-h",
+        "127.0.0.1",
+        "-p",
+        &b.psk,
+        "--psk",
+        KEY,
+        "--psk-identity",
+        IDENTITY,
+    ];
+    assert_sub_receives(&b.broker, &conn, "psk/#", &[], ("psk/live", "hello"));
 }
 
 #[test]

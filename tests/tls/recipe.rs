@@ -9,9 +9,9 @@ use std::sync::OnceLock;
 
 use tempfile::TempDir;
 
-use super::{T, mosquitto_21};
+use super::{T, assert_sub_receives, mosquitto_21};
 use crate::broker::{self, Broker};
-use crate::util::{self, Alias, Proc, Run, Subscriber};
+use crate::util::{self, Alias, Run, Subscriber};
 
 const CA_PASS: &str = "pass:lab-ca-secret";
 const SERVER_PASS: &str = "pass:lab-server-secret";
@@ -252,18 +252,17 @@ fn every_command_over_tls_and_mutual_tls_with_the_recipe() {
 
         // sub: a retained message, then a live one.
         b.publish_plain(&format!("{topic}/sub/r"), "retained", true);
-        let mut sub_args = vec!["sub".to_string()];
-        sub_args.extend(conn.iter().cloned());
         let filter = format!("{topic}/sub/#");
-        sub_args.extend(["-t", &filter, "-v", "-C", "2", "-q", "1"].map(String::from));
-        let sub_args: Vec<&str> = sub_args.iter().map(String::as_str).collect();
-        let mark = b.broker.log_mark();
-        let sub = Proc::spawn(&mqtk, &sub_args);
-        assert_eq!(sub.expect_line(T), format!("{topic}/sub/r retained"));
-        b.broker.expect_log_since(mark, "Received SUBSCRIBE", T);
-        b.publish_plain(&format!("{topic}/sub/live"), "live", false);
-        assert_eq!(sub.expect_line(T), format!("{topic}/sub/live live"));
-        sub.wait(T).assert_success();
+        let conn_args: Vec<&str> = conn.iter().map(String::as_str).collect();
+        let retained = format!("{topic}/sub/r retained");
+        let live = format!("{topic}/sub/live");
+        assert_sub_receives(
+            &b.broker,
+            &conn_args,
+            &filter,
+            &[&retained],
+            (&live, "live"),
+        );
 
         // bench: every message delivered.
         let bench = run(

@@ -31,11 +31,14 @@ pub struct Settings {
 }
 
 impl Settings {
-    pub fn from_options(tls: &TlsOptions, wss: bool) -> Settings {
+    pub fn from_options(tls: &TlsOptions, wss: bool, quiet: bool) -> Settings {
         let check_host = tls.insecure == Insecure::No && tls.psk.is_none();
         Settings {
             check_host,
-            hint: !tls.mosquitto_errors && tls.insecure != Insecure::All && tls.psk.is_none(),
+            hint: !quiet
+                && !tls.mosquitto_errors
+                && tls.insecure != Insecure::All
+                && tls.psk.is_none(),
             mosquitto: tls.mosquitto_errors,
             wss,
             client_cert: tls.cert.is_some(),
