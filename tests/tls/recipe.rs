@@ -301,7 +301,8 @@ fn without_terminal(program: &Path, args: &[String], stdin: &[u8]) -> Run {
 
 #[test]
 fn an_encrypted_key_asks_for_its_passphrase_as_mosquitto_pub_2_1_does() {
-    // OpenSSL asks on the terminal, or without one on stdin: the same prompt, the same outcome.
+    // OpenSSL asks on the terminal, or without one on stdin: under the mosquitto names the same
+    // prompt and the same outcome as 2.1.
     let b = LabBroker::start();
     let r = recipe();
     let alias = Alias::new();

@@ -84,6 +84,11 @@ fn tls(
         None => None,
         Some(v) if v == "tlsv1.3" => Some(TlsVersion::V13),
         Some(v) if v == "tlsv1.2" => Some(TlsVersion::V12),
+        Some(v) if !mosquitto => {
+            return Err(runtime_error(&format!(
+                "Error: --tls-version {v}: mqtk speaks TLS 1.2 and 1.3 only (tlsv1.2, tlsv1.3)."
+            )));
+        }
         Some(_) => {
             return Err(runtime_error(
                 "Error: Problem setting TLS options, check the options are valid.",

@@ -49,6 +49,9 @@ pub fn build(tls: &TlsOptions) -> Result<SslContext, Failure> {
         Insecure::No | Insecure::Hostname => SslVerifyMode::PEER,
     });
     if let (Some(cert), Some(key)) = (&tls.cert, &tls.key) {
+        if !tls.mosquitto_errors {
+            encrypted_key_needs_a_terminal(key).map_err(fail)?;
+        }
         client_identity(&mut b, cert, key).map_err(fail)?;
     }
     Ok(b.build())
@@ -220,6 +223,27 @@ fn is_hashed_name(name: &str) -> bool {
         }
         None => false,
     }
+}
+
+/// mqtk: an encrypted key is unlocked on the terminal only. Without one OpenSSL would read the
+/// passphrase from stdin, which may be the messages of `pub -l` (mosquitto_pub does read it there).
+fn encrypted_key_needs_a_terminal(key: &Path) -> Result<(), String> {
+    let bytes = std::fs::read(key).unwrap_or_default();
+    if !is_encrypted(&bytes) || std::fs::File::open("/dev/tty").is_ok() {
+        return Ok(());
+    }
+    Err(format!(
+        "--key {}: the key is encrypted and there is no terminal to ask for its passphrase on (decrypt it with `openssl pkey -in KEY -out KEY.plain`)",
+        key.display()
+    ))
+}
+
+/// A PEM key protected by a passphrase (PKCS#8 or OpenSSL's traditional `Proc-Type` header).
+fn is_encrypted(bytes: &[u8]) -> bool {
+    pem_kinds(bytes)
+        .iter()
+        .any(|k| k == "ENCRYPTED PRIVATE KEY")
+        || String::from_utf8_lossy(bytes).contains("Proc-Type: 4,ENCRYPTED")
 }
 
 /// `--cert` and `--key`: the chain, the key (OpenSSL prompts for a passphrase) and that they match.
