@@ -15,7 +15,7 @@ mod trust;
 mod mutual;
 // --tls-version, --tls-alpn, --ciphers, --tls-keylog, mqtts:// URLs, clients on the wrong port.
 mod options;
-// sub, bench, retain-clear and wss over TLS, and the password never printed.
+// sub, bench, retain-clear and wss over TLS, TLS through proxies and -A, no password printed.
 mod commands;
 // The same arguments through mosquitto 2.1's mosquitto_pub and our mosquitto_pub alias.
 mod differential;

@@ -162,3 +162,44 @@ fn the_password_is_never_printed() {
         }
     }
 }
+
+#[test]
+fn tls_and_wss_through_proxies_and_a_bound_address() {
+    // Our TLS runs on the stream rumqttc dialled: through mqtk's relay (SOCKS5, -A) and through
+    // rumqttc's own HTTP CONNECT alike.
+    let b = TlsBroker::start(&pki().server, "");
+    let wss = TlsBroker::start(&pki().server, "protocol websockets");
+    let f = Files::new();
+    let ca = f.path("ca.pem");
+    let socks = crate::transport::Socks::start();
+    let http = crate::transport::HttpProxy::start(None);
+    let (socks_url, http_url) = (socks.url(None), http.url(None));
+    for (broker, ws) in [(&b, false), (&wss, true)] {
+        let sub = broker.observer();
+        let mut base = vec!["--cafile", ca.as_str()];
+        if ws {
+            base.push("--ws");
+        }
+        for route in [
+            vec!["--proxy", socks_url.as_str()],
+            vec!["--proxy", http_url.as_str()],
+            vec!["-A", "127.0.0.1"],
+            vec!["--proxy", socks_url.as_str(), "-A", "127.0.0.1"],
+        ] {
+            let run = mqtk_pub(broker, &[&base[..], &route[..]].concat());
+            assert_delivered_once(broker, &sub, &run);
+        }
+        let tunnel = format!("connected to 127.0.0.1:{}", broker.tls);
+        assert_eq!(socks.log().matches(&tunnel).count(), 2, "{}", socks.log());
+        let connect = format!("CONNECT 127.0.0.1:{} ", broker.tls);
+        assert_eq!(
+            http.requests()
+                .iter()
+                .filter(|r| r.contains(&connect))
+                .count(),
+            1,
+            "{:?}",
+            http.requests()
+        );
+    }
+}
