@@ -1,5 +1,5 @@
-//! Every command over TLS: sub, bench, retain-clear, WebSockets over TLS, and the password never
-//! printed by -d or --trace.
+//! Every command over TLS: sub, bench, retain-clear, WebSockets over TLS, TLS through proxies and
+//! from a bound address, and the password never printed by -d or --trace.
 
 use super::pki::pki;
 use super::{
