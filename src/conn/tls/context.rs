@@ -22,9 +22,11 @@ pub fn build(tls: &TlsOptions) -> Result<SslContext, Failure> {
     // A peer that closes without close_notify (a killed broker) is a lost connection, not a TLS
     // error (OpenSSL 3 reports it as one otherwise).
     b.set_options(SslOptions::NO_COMPRESSION | SslOptions::IGNORE_UNEXPECTED_EOF);
-    if !tls.alpn.is_empty() {
+    // An empty name cannot be offered (libmosquitto's attempt fails and it goes on without ALPN).
+    let alpn: Vec<&String> = tls.alpn.iter().filter(|p| !p.is_empty()).collect();
+    if !alpn.is_empty() {
         let mut wire = Vec::new();
-        for p in &tls.alpn {
+        for p in alpn {
             // libmosquitto cuts a protocol name at 254 bytes.
             let name = &p.as_bytes()[..p.len().min(254)];
             wire.push(name.len() as u8);
@@ -37,6 +39,9 @@ pub fn build(tls: &TlsOptions) -> Result<SslContext, Failure> {
         ciphers(&mut b, list, tls.version).map_err(fail)?;
     }
     if let Some(file) = &tls.keylog {
+        if !tls.mosquitto_errors {
+            keylog_writable(file).map_err(fail)?;
+        }
         keylog(&mut b, file);
     }
     if let Some(psk) = &tls.psk {
@@ -110,6 +115,22 @@ fn keylog(b: &mut SslContextBuilder, file: &Path) {
             let _ = writeln!(f, "{line}");
         }
     });
+}
+
+/// mqtk: a key log that cannot be written is an error before connecting, not an empty file later.
+fn keylog_writable(file: &Path) -> Result<(), String> {
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(file)
+        .map(|_| ())
+        .map_err(|e| {
+            format!(
+                "cannot write --tls-keylog {}: {}",
+                file.display(),
+                io_text(&e)
+            )
+        })
 }
 
 /// TLS-PSK: the identity and the key for every handshake, and cipher list "PSK" unless `--ciphers`.
