@@ -183,4 +183,10 @@ fn tls_keylog_appends_one_secret_line_per_connection_as_mosquitto_pub_2_1() {
         assert_eq!(count(&log, "CLIENT_TRAFFIC_SECRET_0"), 2, "{name}");
         assert_eq!(count(&log, "CLIENT_RANDOM"), 1, "{name}");
     }
+    // mqtk: a key log that cannot be written fails before connecting (2.1 skips it silently).
+    let nowhere = mqtk_pub(
+        &b,
+        &["--cafile", &ca, "--tls-keylog", "/nonexistent/keys.log"],
+    );
+    assert_tls_error(&nowhere, &["--tls-keylog", "/nonexistent/keys.log"]);
 }
