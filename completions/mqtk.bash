@@ -52,7 +52,7 @@ _mqtk() {
             return 0
             ;;
         mqtk__subcmd__bench)
-            opts="-q -t -h -p -L -u -P -i -I -k -c -x -V -M -D -d -o -A --pubs --subs --clients --count --duration --warmup --qos --size --rate --inflight --connect-rate --topic --sub-topic --json --series --series-format --host --port --url --username --pw --id --id-prefix --keepalive --disable-clean-session --protocol-version --property --will-topic --will-payload --will-qos --will-retain --nodelay --debug --quiet --trace --trace-format --pw-file --cafile --capath --cert --key --keyform --ciphers --tls-version --tls-alpn --tls-engine --tls-engine-kpass-sha1 --tls-use-os-certs --insecure --psk --psk-identity --ws --proxy --unix --help --version pubsub pub sub conn"
+            opts="-q -t -h -p -L -u -P -i -I -k -c -x -V -M -D -d -o -A --pubs --subs --clients --count --duration --warmup --qos --size --rate --inflight --connect-rate --topic --sub-topic --json --series --series-format --host --port --url --username --pw --id --id-prefix --keepalive --disable-clean-session --protocol-version --property --will-topic --will-payload --will-qos --will-retain --nodelay --debug --quiet --trace --trace-format --pw-file --cafile --capath --cert --key --keyform --ciphers --tls-version --tls-alpn --tls-engine --tls-engine-kpass-sha1 --tls-use-os-certs --insecure --psk --psk-identity --tls-keylog --ws --proxy --unix --help --version pubsub pub sub conn"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -286,6 +286,10 @@ _mqtk() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --tls-keylog)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --proxy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -320,7 +324,7 @@ _mqtk() {
             return 0
             ;;
         mqtk__subcmd__pub)
-            opts="-t -m -f -s -l -n -q -r -h -p -L -u -P -i -I -k -c -x -V -M -D -d -o -A --topic --message --file --stdin-file --stdin-line --null-message --qos --retain --repeat --repeat-delay --host --port --url --username --pw --id --id-prefix --keepalive --disable-clean-session --protocol-version --property --will-topic --will-payload --will-qos --will-retain --nodelay --debug --quiet --trace --trace-format --pw-file --cafile --capath --cert --key --keyform --ciphers --tls-version --tls-alpn --tls-engine --tls-engine-kpass-sha1 --tls-use-os-certs --insecure --psk --psk-identity --ws --proxy --unix --help --version"
+            opts="-t -m -f -s -l -n -q -r -h -p -L -u -P -i -I -k -c -x -V -M -D -d -o -A --topic --message --file --stdin-file --stdin-line --null-message --qos --retain --repeat --repeat-delay --host --port --url --username --pw --id --id-prefix --keepalive --disable-clean-session --protocol-version --property --will-topic --will-payload --will-qos --will-retain --nodelay --debug --quiet --trace --trace-format --pw-file --cafile --capath --cert --key --keyform --ciphers --tls-version --tls-alpn --tls-engine --tls-engine-kpass-sha1 --tls-use-os-certs --insecure --psk --psk-identity --tls-keylog --ws --proxy --unix --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -526,6 +530,10 @@ _mqtk() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --tls-keylog)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --proxy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -546,7 +554,7 @@ _mqtk() {
             return 0
             ;;
         mqtk__subcmd__retain__subcmd__clear)
-            opts="-t -T -W -h -p -L -u -P -i -I -k -c -x -V -M -D -d -o -A --topic --exclude --idle --dry-run --verify --yes --json --host --port --url --username --pw --id --id-prefix --keepalive --disable-clean-session --protocol-version --property --will-topic --will-payload --will-qos --will-retain --nodelay --debug --quiet --trace --trace-format --pw-file --cafile --capath --cert --key --keyform --ciphers --tls-version --tls-alpn --tls-engine --tls-engine-kpass-sha1 --tls-use-os-certs --insecure --psk --psk-identity --ws --proxy --unix --help --version"
+            opts="-t -T -W -h -p -L -u -P -i -I -k -c -x -V -M -D -d -o -A --topic --exclude --idle --dry-run --verify --yes --json --host --port --url --username --pw --id --id-prefix --keepalive --disable-clean-session --protocol-version --property --will-topic --will-payload --will-qos --will-retain --nodelay --debug --quiet --trace --trace-format --pw-file --cafile --capath --cert --key --keyform --ciphers --tls-version --tls-alpn --tls-engine --tls-engine-kpass-sha1 --tls-use-os-certs --insecure --psk --psk-identity --tls-keylog --ws --proxy --unix --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -736,6 +744,10 @@ _mqtk() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --tls-keylog)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --proxy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -756,7 +768,7 @@ _mqtk() {
             return 0
             ;;
         mqtk__subcmd__sub)
-            opts="-t -T -U -q -v -N -C -W -R -E -F -h -p -L -u -P -i -I -k -c -x -V -M -D -d -o -A --topic --filter-out --unsubscribe --qos --verbose --retained-only --remove-retained --retain-as-published --random-filter --pretty --json-path --where --strict --json --host --port --url --username --pw --id --id-prefix --keepalive --disable-clean-session --protocol-version --property --will-topic --will-payload --will-qos --will-retain --nodelay --debug --quiet --trace --trace-format --pw-file --cafile --capath --cert --key --keyform --ciphers --tls-version --tls-alpn --tls-engine --tls-engine-kpass-sha1 --tls-use-os-certs --insecure --psk --psk-identity --ws --proxy --unix --help --version"
+            opts="-t -T -U -q -v -N -C -W -R -E -F -h -p -L -u -P -i -I -k -c -x -V -M -D -d -o -A --topic --filter-out --unsubscribe --qos --verbose --retained-only --remove-retained --retain-as-published --random-filter --pretty --json-path --where --strict --json --host --port --url --username --pw --id --id-prefix --keepalive --disable-clean-session --protocol-version --property --will-topic --will-payload --will-qos --will-retain --nodelay --debug --quiet --trace --trace-format --pw-file --cafile --capath --cert --key --keyform --ciphers --tls-version --tls-alpn --tls-engine --tls-engine-kpass-sha1 --tls-use-os-certs --insecure --psk --psk-identity --tls-keylog --ws --proxy --unix --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -975,6 +987,10 @@ _mqtk() {
                     return 0
                     ;;
                 --psk-identity)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-keylog)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -61,13 +61,14 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l capath -d 'Trust the C
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l cert -d 'Client certificate for mutual TLS (PEM; needs --key)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l key -d 'Client private key for mutual TLS (PEM; needs --cert)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l keyform -d 'Key format: pem (engine is not supported)' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l ciphers -d 'OpenSSL cipher list (not supported: rustls chooses)' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l tls-version -d 'Only this TLS version: tlsv1.3 or tlsv1.2' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l ciphers -d 'OpenSSL cipher list (TLS 1.2; TLS 1.3 suites with --tls-version tlsv1.3)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l tls-version -d 'TLS version: tlsv1.3 or tlsv1.2 (mqtk: only this one; mosquitto: this or later)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l tls-alpn -d 'ALPN protocol to offer' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l tls-engine -d 'OpenSSL engine (not supported)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l tls-engine-kpass-sha1 -d 'OpenSSL engine key password hash (not supported)' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l psk -d 'TLS-PSK key (not supported: rustls has no TLS-PSK)' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l psk-identity -d 'TLS-PSK identity (not supported)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l psk -d 'TLS-PSK key, hexadecimal (needs --psk-identity; instead of --cafile/--capath)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l psk-identity -d 'TLS-PSK identity' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l tls-keylog -d 'Append the TLS session secrets to this file (NSS key log format, for Wireshark; debugging only)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l proxy -d 'Connect through a proxy: socks5h://[USER[:PASS]@]HOST[:PORT] (mqtk also: http://…)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l unix -d 'Connect to a Unix domain socket' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s A -d 'Connect from this local address' -r
@@ -120,13 +121,14 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l capath -d 'Trust the C
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l cert -d 'Client certificate for mutual TLS (PEM; needs --key)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l key -d 'Client private key for mutual TLS (PEM; needs --cert)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l keyform -d 'Key format: pem (engine is not supported)' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l ciphers -d 'OpenSSL cipher list (not supported: rustls chooses)' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l tls-version -d 'Only this TLS version: tlsv1.3 or tlsv1.2' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l ciphers -d 'OpenSSL cipher list (TLS 1.2; TLS 1.3 suites with --tls-version tlsv1.3)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l tls-version -d 'TLS version: tlsv1.3 or tlsv1.2 (mqtk: only this one; mosquitto: this or later)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l tls-alpn -d 'ALPN protocol to offer' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l tls-engine -d 'OpenSSL engine (not supported)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l tls-engine-kpass-sha1 -d 'OpenSSL engine key password hash (not supported)' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l psk -d 'TLS-PSK key (not supported: rustls has no TLS-PSK)' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l psk-identity -d 'TLS-PSK identity (not supported)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l psk -d 'TLS-PSK key, hexadecimal (needs --psk-identity; instead of --cafile/--capath)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l psk-identity -d 'TLS-PSK identity' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l tls-keylog -d 'Append the TLS session secrets to this file (NSS key log format, for Wireshark; debugging only)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l proxy -d 'Connect through a proxy: socks5h://[USER[:PASS]@]HOST[:PORT] (mqtk also: http://…)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l unix -d 'Connect to a Unix domain socket' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s A -d 'Connect from this local address' -r
@@ -191,13 +193,14 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l capath -d 'Trust the
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l cert -d 'Client certificate for mutual TLS (PEM; needs --key)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l key -d 'Client private key for mutual TLS (PEM; needs --cert)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l keyform -d 'Key format: pem (engine is not supported)' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l ciphers -d 'OpenSSL cipher list (not supported: rustls chooses)' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l tls-version -d 'Only this TLS version: tlsv1.3 or tlsv1.2' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l ciphers -d 'OpenSSL cipher list (TLS 1.2; TLS 1.3 suites with --tls-version tlsv1.3)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l tls-version -d 'TLS version: tlsv1.3 or tlsv1.2 (mqtk: only this one; mosquitto: this or later)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l tls-alpn -d 'ALPN protocol to offer' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l tls-engine -d 'OpenSSL engine (not supported)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l tls-engine-kpass-sha1 -d 'OpenSSL engine key password hash (not supported)' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l psk -d 'TLS-PSK key (not supported: rustls has no TLS-PSK)' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l psk-identity -d 'TLS-PSK identity (not supported)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l psk -d 'TLS-PSK key, hexadecimal (needs --psk-identity; instead of --cafile/--capath)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l psk-identity -d 'TLS-PSK identity' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l tls-keylog -d 'Append the TLS session secrets to this file (NSS key log format, for Wireshark; debugging only)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l proxy -d 'Connect through a proxy: socks5h://[USER[:PASS]@]HOST[:PORT] (mqtk also: http://…)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l unix -d 'Connect to a Unix domain socket' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s A -d 'Connect from this local address' -r
@@ -241,13 +244,14 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l capath -d 'Tr
 complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l cert -d 'Client certificate for mutual TLS (PEM; needs --key)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l key -d 'Client private key for mutual TLS (PEM; needs --cert)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l keyform -d 'Key format: pem (engine is not supported)' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l ciphers -d 'OpenSSL cipher list (not supported: rustls chooses)' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l tls-version -d 'Only this TLS version: tlsv1.3 or tlsv1.2' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l ciphers -d 'OpenSSL cipher list (TLS 1.2; TLS 1.3 suites with --tls-version tlsv1.3)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l tls-version -d 'TLS version: tlsv1.3 or tlsv1.2 (mqtk: only this one; mosquitto: this or later)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l tls-alpn -d 'ALPN protocol to offer' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l tls-engine -d 'OpenSSL engine (not supported)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l tls-engine-kpass-sha1 -d 'OpenSSL engine key password hash (not supported)' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l psk -d 'TLS-PSK key (not supported: rustls has no TLS-PSK)' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l psk-identity -d 'TLS-PSK identity (not supported)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l psk -d 'TLS-PSK key, hexadecimal (needs --psk-identity; instead of --cafile/--capath)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l psk-identity -d 'TLS-PSK identity' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l tls-keylog -d 'Append the TLS session secrets to this file (NSS key log format, for Wireshark; debugging only)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l proxy -d 'Connect through a proxy: socks5h://[USER[:PASS]@]HOST[:PORT] (mqtk also: http://…)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l unix -d 'Connect to a Unix domain socket' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -s A -d 'Connect from this local address' -r

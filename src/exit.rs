@@ -49,6 +49,9 @@ codes! {
     /// mosquitto_pub `-l`: a line published with `-D` properties on an MQTT 3.1.1 connection
     /// (MOSQ_ERR_NOT_SUPPORTED; the one-shot modes exit 0 instead).
     MosqNotSupported = 10,
+    /// Under the mosquitto names: a TLS-PSK key the broker refuses; 2.1's client reports the failed
+    /// read as MOSQ_ERR_ERRNO with the text "Protocol error".
+    Errno = 14,
     /// The broker never answered CONNECT within the keepalive (MOSQ_ERR_KEEPALIVE).
     Keepalive = 19,
     /// mosquitto_pub `-l`: a line at a QoS above the broker's v5 maximum (MOSQ_ERR_QOS_NOT_SUPPORTED;

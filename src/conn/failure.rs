@@ -20,8 +20,9 @@ pub enum ConnectFailure {
     ServerDisconnect(u8),
     /// A protocol violation, malformed packet or similar.
     Protocol(String),
-    /// TLS failed: a one-line reason (unknown issuer, host name mismatch, expired, bad file …).
-    Tls(String),
+    /// TLS failed: a one-line reason (unknown issuer, host name mismatch, expired, bad file …) and
+    /// how mosquitto reports it.
+    Tls(super::tls::Failure),
 }
 
 impl ConnectFailure {
@@ -61,10 +62,10 @@ impl ConnectFailure {
                 Code::NoConnection,
                 format!("Error: {}\n", exit::strerror(Code::NoConnection)),
             ),
-            ConnectFailure::Tls(detail) => Failure::code(
-                Code::Tls,
-                format!("Error: A TLS error occurred: {detail}\n"),
-            ),
+            ConnectFailure::Tls(failure) => {
+                let (status, text) = failure.report();
+                Failure::code(status, text)
+            }
             ConnectFailure::Protocol(detail) => Failure::code(
                 Code::Protocol,
                 format!("Error: {} ({detail})\n", exit::strerror(Code::Protocol)),
