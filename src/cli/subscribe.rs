@@ -1,6 +1,7 @@
 //! `mqtk sub` / `mosquitto_sub` flags.
 
 use std::ffi::OsString;
+use std::path::PathBuf;
 
 use clap::{ArgAction, Args};
 
@@ -93,6 +94,27 @@ pub struct SubArgs {
     #[arg(long, help_heading = "JSON (mqtk only)")]
     pub json: bool,
 
+    /// Decode each payload as FORMAT for --where, --json-path, %{…}, --json and plain output (auto: by the v5 content type, else JSON)
+    #[arg(long, value_name = "FORMAT", value_parser = ["json", "msgpack", "cbor", "protobuf", "sparkplug", "auto"], help_heading = "Binary payloads (mqtk only)")]
+    pub decode: Option<String>,
+
+    /// protobuf schema for --decode: a .proto file (compiled at start-up) or a descriptor set
+    #[arg(
+        long,
+        value_name = "FILE",
+        help_heading = "Binary payloads (mqtk only)"
+    )]
+    pub proto: Option<PathBuf>,
+
+    /// The protobuf message type in --proto, with its package (pkg.Type)
+    #[arg(
+        long = "message-type",
+        visible_alias = "message",
+        value_name = "TYPE",
+        help_heading = "Binary payloads (mqtk only)"
+    )]
+    pub message_type: Option<String>,
+
     #[command(flatten)]
     pub conn: ConnArgs,
 }
@@ -108,6 +130,12 @@ impl SubArgs {
             Some("--strict")
         } else if self.json {
             Some("--json")
+        } else if self.decode.is_some() {
+            Some("--decode")
+        } else if self.proto.is_some() {
+            Some("--proto")
+        } else if self.message_type.is_some() {
+            Some("--message-type")
         } else {
             None
         }

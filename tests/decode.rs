@@ -1,0 +1,469 @@
+//! Binary payloads (mqtk only): `pub --encode X | sub --decode X` for every format against a real
+//! broker, Sparkplug B aliases and sequence gaps, `--decode auto`, and payloads that do not decode.
+
+use serde_json::{Value, json};
+
+use crate::broker::Broker;
+use crate::subscribe::{SUBACK_LOG, T, publish, wait_log_count};
+use crate::util::{Proc, Run, mqtk, run};
+
+/// Starts `mqtk sub -p PORT ARGS`, returning once the broker has acknowledged the subscription.
+pub fn subscribed(broker: &Broker, args: &[&str]) -> Proc {
+    let port = broker.port_str();
+    let mut full = vec!["sub", "-p", &port];
+    full.extend_from_slice(args);
+    let mark = broker.log_mark();
+    let proc = Proc::spawn(&mqtk(), &full);
+    wait_log_count(broker, mark, SUBACK_LOG, 1);
+    proc
+}
+
+/// `mqtk pub -p PORT ARGS`, which must succeed.
+#[track_caller]
+pub fn mqtk_pub(broker: &Broker, args: &[&str], stdin: Option<&[u8]>) -> Run {
+    let port = broker.port_str();
+    let mut full = vec!["pub", "-p", &port];
+    full.extend_from_slice(args);
+    let out = run(&mqtk(), &full, stdin);
+    out.assert_success();
+    out
+}
+
+fn json_lines(out: &Run) -> Vec<Value> {
+    out.stdout_str()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect()
+}
+
+const DOC: &str = r#"{"temp":31.5,"ok":true,"n":-7,"tags":["a","b"],"nested":{"x":null}}"#;
+
+/// Encodes DOC as `format` with pub and decodes it with sub: the same JSON comes back, and the
+/// bytes on the wire are not JSON (a plain subscriber sees them).
+fn round_trip(format: &str) {
+    let broker = Broker::start();
+    let topic = format!("rt/{format}");
+    let sub = subscribed(&broker, &["-t", &topic, "--decode", format, "-C", "1"]);
+    let raw = subscribed(&broker, &["-t", &topic, "-C", "1"]);
+    mqtk_pub(
+        &broker,
+        &["-t", &topic, "--encode", format, "-m", DOC],
+        None,
+    );
+    let out = sub.wait(T);
+    out.assert_success();
+    let got: Value = serde_json::from_str(out.stdout_str().trim()).expect("JSON out");
+    assert_eq!(got, serde_json::from_str::<Value>(DOC).unwrap(), "{out}");
+    let raw = raw.wait(T);
+    assert!(
+        serde_json::from_slice::<Value>(&raw.stdout).is_err(),
+        "{format} on the wire: {raw}"
+    );
+}
+
+#[test]
+fn msgpack_round_trip() {
+    round_trip("msgpack");
+}
+
+#[test]
+fn cbor_round_trip() {
+    round_trip("cbor");
+}
+
+/// protobuf with a .proto compiled at start-up: fields by their .proto names, bytes as base64,
+/// defaults shown, and `--where` on a field.
+#[test]
+fn protobuf_round_trip() {
+    let broker = Broker::start();
+    let dir = tempfile::tempdir().unwrap();
+    let proto = dir.path().join("plant.proto");
+    std::fs::write(
+        &proto,
+        "syntax = \"proto3\";\npackage plant;\nmessage Reading {\n  string sensor_id = 1;\n  double temp = 2;\n  bytes raw = 3;\n  int64 count = 4;\n  bool alarm = 5;\n}\n",
+    )
+    .unwrap();
+    let proto = proto.to_str().unwrap();
+    let sub = subscribed(
+        &broker,
+        &[
+            "-t",
+            "pb",
+            "--decode",
+            "protobuf",
+            "--proto",
+            proto,
+            "--message-type",
+            "plant.Reading",
+            "--where",
+            "$[?@.temp > 30]",
+            "-C",
+            "1",
+        ],
+    );
+    for (temp, raw) in [(20.0, "AAE="), (35.5, "/w==")] {
+        let doc = format!(r#"{{"sensor_id":"s1","temp":{temp},"raw":"{raw}"}}"#);
+        mqtk_pub(
+            &broker,
+            &[
+                "-t",
+                "pb",
+                "--encode",
+                "protobuf",
+                "--proto",
+                proto,
+                "--message-type",
+                "plant.Reading",
+                "-m",
+                &doc,
+            ],
+            None,
+        );
+    }
+    let out = sub.wait(T);
+    out.assert_success();
+    let got: Value = serde_json::from_str(out.stdout_str().trim()).expect("JSON");
+    assert_eq!(
+        got,
+        json!({"sensor_id": "s1", "temp": 35.5, "raw": "/w==", "count": 0, "alarm": false})
+    );
+}
+
+/// A field the schema does not know is kept under `_unknown`.
+#[test]
+fn protobuf_keeps_unknown_fields() {
+    let broker = Broker::start();
+    let dir = tempfile::tempdir().unwrap();
+    let wide = dir.path().join("wide.proto");
+    let narrow = dir.path().join("narrow.proto");
+    std::fs::write(
+        &wide,
+        "syntax = \"proto3\";\npackage t;\nmessage M { int32 a = 1; int32 b = 7; }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        &narrow,
+        "syntax = \"proto3\";\npackage t;\nmessage M { int32 a = 1; }\n",
+    )
+    .unwrap();
+    let sub = subscribed(
+        &broker,
+        &[
+            "-t",
+            "pb",
+            "--decode",
+            "protobuf",
+            "--proto",
+            narrow.to_str().unwrap(),
+            "--message-type",
+            "t.M",
+            "-C",
+            "1",
+        ],
+    );
+    mqtk_pub(
+        &broker,
+        &[
+            "-t",
+            "pb",
+            "--encode",
+            "protobuf",
+            "--proto",
+            wide.to_str().unwrap(),
+            "--message-type",
+            "t.M",
+            "-m",
+            r#"{"a":1,"b":150}"#,
+        ],
+        None,
+    );
+    let out = sub.wait(T);
+    out.assert_success();
+    let got: Value = serde_json::from_str(out.stdout_str().trim()).expect("JSON");
+    // Field 7, varint 150: key 0x38, then 0x96 0x01.
+    assert_eq!(
+        got,
+        json!({"a": 1, "_unknown": [{"field": 7, "wire_type": 0, "data": "OJYB"}]})
+    );
+}
+
+/// The README's line: a 10 s wait for the first DDATA whose temp metric exceeds 30, published by
+/// `mqtk pub --encode sparkplug`.
+#[test]
+fn sparkplug_where_temp_above_30() {
+    let broker = Broker::start();
+    let sub = subscribed(
+        &broker,
+        &[
+            "-t",
+            "spBv1.0/plant1/DDATA/#",
+            "--decode",
+            "sparkplug",
+            "--where",
+            r#"$.metrics[?@.name=="temp" && @.value > 30]"#,
+            "-C",
+            "1",
+            "-W",
+            "10",
+        ],
+    );
+    for (seq, temp) in [(1, 25.0), (2, 31.5), (3, 40.0)] {
+        let doc = format!(
+            r#"{{"timestamp":1700000000000,"seq":{seq},"metrics":[{{"name":"temp","dataType":"Double","value":{temp}}},{{"name":"rpm","dataType":"Int32","value":-3}}]}}"#
+        );
+        mqtk_pub(
+            &broker,
+            &[
+                "-t",
+                "spBv1.0/plant1/DDATA/edge1/dev1",
+                "--encode",
+                "sparkplug",
+                "-m",
+                &doc,
+            ],
+            None,
+        );
+    }
+    let out = sub.wait(T);
+    out.assert_success();
+    let got: Value = serde_json::from_str(out.stdout_str().trim()).expect("JSON");
+    assert_eq!(got["seq"], 2, "{got}");
+    assert_eq!(
+        got["metrics"][0],
+        json!({"name": "temp", "dataType": "Double", "value": 31.5})
+    );
+    assert_eq!(
+        got["metrics"][1],
+        json!({"name": "rpm", "dataType": "Int32", "value": -3})
+    );
+}
+
+/// DDATA that carries only aliases shows the names its DBIRTH gave them; a skipped `seq` is
+/// reported once on stderr; `--json` records timestamps as RFC 3339 and the exact bytes.
+#[test]
+fn sparkplug_aliases_and_seq_gaps() {
+    let broker = Broker::start();
+    let sub = subscribed(
+        &broker,
+        &[
+            "-t",
+            "spBv1.0/g/#",
+            "--decode",
+            "sparkplug",
+            "--json",
+            "-C",
+            "4",
+        ],
+    );
+    let t = "spBv1.0/g/";
+    let send = |topic: &str, doc: &str| {
+        mqtk_pub(
+            &broker,
+            &[
+                "-t",
+                &format!("{t}{topic}"),
+                "--encode",
+                "sparkplug",
+                "-m",
+                doc,
+            ],
+            None,
+        );
+    };
+    send(
+        "NBIRTH/e1",
+        r#"{"seq":0,"metrics":[{"name":"bdSeq","alias":1,"dataType":"UInt64","value":0}]}"#,
+    );
+    send(
+        "DBIRTH/e1/d1",
+        r#"{"seq":1,"timestamp":1700000000000,"metrics":[{"name":"temp","alias":7,"dataType":"Float","value":20.5}]}"#,
+    );
+    send(
+        "DDATA/e1/d1",
+        r#"{"seq":2,"metrics":[{"alias":7,"timestamp":1700000001000,"dataType":"Float","value":21.25}]}"#,
+    );
+    // seq 3 and 4 lost.
+    send(
+        "DDATA/e1/d1",
+        r#"{"seq":5,"metrics":[{"alias":7,"dataType":"Float","value":22}]}"#,
+    );
+    let out = sub.wait(T);
+    out.assert_success();
+    let recs = json_lines(&out);
+    assert_eq!(recs.len(), 4, "{out}");
+    for r in &recs {
+        assert_eq!(r["payload_encoding"], "sparkplug");
+        assert!(r["payload_base64"].is_string(), "exact bytes kept: {r}");
+    }
+    assert_eq!(recs[1]["payload"]["timestamp"], "2023-11-14T22:13:20.000Z");
+    assert_eq!(
+        recs[2]["payload"]["metrics"][0],
+        json!({"name": "temp", "alias": 7, "timestamp": "2023-11-14T22:13:21.000Z", "dataType": "Float", "value": 21.25})
+    );
+    assert_eq!(recs[3]["payload"]["metrics"][0]["name"], "temp");
+    let gaps = out
+        .stderr_str()
+        .lines()
+        .filter(|l| l.contains("seq gap"))
+        .count();
+    assert_eq!(gaps, 1, "{out}");
+    assert!(out.stderr_str().contains("expected 3, got 5"), "{out}");
+}
+
+/// `--decode auto` follows the v5 content type `pub --encode` sets, and reads JSON without one.
+#[test]
+fn auto_follows_the_content_type() {
+    let broker = Broker::start();
+    let sub = subscribed(
+        &broker,
+        &[
+            "-V",
+            "5",
+            "-t",
+            "auto/#",
+            "--decode",
+            "auto",
+            "--json-path",
+            "$.v",
+            "-v",
+            "-C",
+            "3",
+        ],
+    );
+    mqtk_pub(
+        &broker,
+        &[
+            "-V",
+            "5",
+            "-t",
+            "auto/mp",
+            "--encode",
+            "msgpack",
+            "-m",
+            r#"{"v":1}"#,
+        ],
+        None,
+    );
+    mqtk_pub(
+        &broker,
+        &[
+            "-V",
+            "5",
+            "-t",
+            "auto/cbor",
+            "--encode",
+            "cbor",
+            "-m",
+            r#"{"v":2}"#,
+        ],
+        None,
+    );
+    publish(&broker, "auto/json", br#"{"v":3}"#, &[]);
+    let out = sub.wait(T);
+    out.assert_success();
+    assert_eq!(
+        out.stdout_str(),
+        "auto/mp 1\nauto/cbor 2\nauto/json 3\n",
+        "{out}"
+    );
+}
+
+/// A payload that does not decode is skipped with one note, or ends the run with 65 under
+/// `--strict`; `--quiet` silences the note.
+#[test]
+fn undecodable_payloads() {
+    let broker = Broker::start();
+    let sub = subscribed(&broker, &["-t", "bad", "--decode", "msgpack", "-C", "1"]);
+    // An array of two with one element: the data ends too soon.
+    publish(&broker, "bad", b"\x92\x01", &[]);
+    mqtk_pub(
+        &broker,
+        &["-t", "bad", "--encode", "msgpack", "-m", "[1]"],
+        None,
+    );
+    let out = sub.wait(T);
+    out.assert_success();
+    assert_eq!(out.stdout_str(), "[1]\n");
+    let stderr = out.stderr_str();
+    let notes: Vec<&str> = stderr.lines().collect();
+    assert_eq!(notes.len(), 1, "{out}");
+    assert!(
+        notes[0].contains("skipped a message on topic 'bad'"),
+        "{out}"
+    );
+
+    let strict = subscribed(&broker, &["-t", "bad", "--decode", "cbor", "--strict"]);
+    publish(&broker, "bad", b"\xff\xff", &[]);
+    let out = strict.wait(T);
+    out.assert_code(65);
+
+    let quiet = subscribed(
+        &broker,
+        &["-t", "bad", "--decode", "cbor", "--quiet", "-C", "1"],
+    );
+    publish(&broker, "bad", b"\xff\xff", &[]);
+    mqtk_pub(&broker, &["-t", "bad", "--encode", "cbor", "-m", "2"], None);
+    let out = quiet.wait(T);
+    out.assert_success();
+    assert_eq!(
+        (out.stdout_str().as_str(), out.stderr_str().as_str()),
+        ("2\n", "")
+    );
+}
+
+/// Usage errors before connecting: a schema that does not compile, a missing message type, and
+/// the mosquitto names, which do not know the options.
+#[test]
+fn refused_before_connecting() {
+    let dir = tempfile::tempdir().unwrap();
+    let proto = dir.path().join("bad.proto");
+    std::fs::write(&proto, "syntax = \"proto3\";\nmessage M { int32 a = ; }\n").unwrap();
+    let proto = proto.to_str().unwrap();
+    let out = run(
+        &mqtk(),
+        &[
+            "sub",
+            "-t",
+            "a",
+            "--decode",
+            "protobuf",
+            "--proto",
+            proto,
+            "--message-type",
+            "M",
+        ],
+        None,
+    );
+    out.assert_code(1);
+    assert!(out.stderr_str().contains("cannot compile"), "{out}");
+    let out = run(&mqtk(), &["sub", "-t", "a", "--decode", "protobuf"], None);
+    out.assert_code(1);
+    assert!(out.stderr_str().contains("needs --proto"), "{out}");
+    let out = run(
+        &mqtk(),
+        &["pub", "-t", "a", "--encode", "msgpack", "-m", "not json"],
+        None,
+    );
+    out.assert_code(65);
+    let alias = crate::util::Alias::new();
+    let out = run(
+        &alias.path("mosquitto_sub"),
+        &["-t", "a", "--decode", "msgpack"],
+        None,
+    );
+    out.assert_code(1);
+    assert!(
+        out.stderr_str().contains("Unknown option '--decode'"),
+        "{out}"
+    );
+    let out = run(
+        &alias.path("mosquitto_pub"),
+        &["-t", "a", "-m", "1", "--encode", "cbor"],
+        None,
+    );
+    out.assert_code(1);
+    assert!(
+        out.stderr_str().contains("Unknown option '--encode'"),
+        "{out}"
+    );
+}
