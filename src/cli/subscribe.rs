@@ -109,7 +109,7 @@ pub struct SubArgs {
     /// The protobuf message type in --proto, with its package (pkg.Type)
     #[arg(
         long = "message-type",
-        visible_alias = "message",
+        alias = "message",
         value_name = "TYPE",
         help_heading = "Binary payloads (mqtk only)"
     )]

@@ -1,9 +1,9 @@
-//! MessagePack through rmpv: its `Value` reader keeps a depth limit and never preallocates from a
-//! declared length (arrays and maps grow as elements arrive; byte strings preallocate at most
-//! 64 KiB), which is what a decoder of untrusted payloads needs; rmp-serde would add a serde layer
-//! without changing that.
+//! MessagePack through rmpv: its borrowing `ValueRef` reader keeps a depth limit, never
+//! preallocates from a declared length (arrays and maps grow as elements arrive, strings and binary
+//! data are borrowed from the payload), which is what a decoder of untrusted payloads needs;
+//! rmp-serde would add a serde layer without changing that.
 
-use rmpv::Value as Mp;
+use rmpv::{Value as Mp, ValueRef};
 use serde_json::{Map, Value};
 
 use super::{MAX_DEPTH, base64, float};
@@ -11,7 +11,7 @@ use super::{MAX_DEPTH, base64, float};
 /// Decodes one MessagePack value; trailing bytes are an error, as for JSON.
 pub fn decode(payload: &[u8]) -> Result<Value, String> {
     let mut rest = payload;
-    let value = rmpv::decode::read_value_with_max_depth(&mut rest, MAX_DEPTH)
+    let value = rmpv::decode::read_value_ref_with_max_depth(&mut rest, MAX_DEPTH)
         .map_err(|e| format!("payload is not MessagePack ({e})"))?;
     if !rest.is_empty() {
         return Err(format!(
@@ -24,36 +24,40 @@ pub fn decode(payload: &[u8]) -> Result<Value, String> {
 
 /// MessagePack to JSON: binary and extension data as base64, non-string map keys as their JSON
 /// text, invalid UTF-8 strings as base64.
-fn to_json(value: Mp) -> Value {
+fn to_json(value: ValueRef) -> Value {
     match value {
-        Mp::Nil => Value::Null,
-        Mp::Boolean(b) => Value::Bool(b),
-        Mp::Integer(i) => match (i.as_u64(), i.as_i64()) {
+        ValueRef::Nil => Value::Null,
+        ValueRef::Boolean(b) => Value::Bool(b),
+        ValueRef::Integer(i) => match (i.as_u64(), i.as_i64()) {
             (Some(u), _) => Value::from(u),
             (_, Some(s)) => Value::from(s),
             _ => Value::Null,
         },
-        Mp::F32(f) => float(f64::from(f)),
-        Mp::F64(f) => float(f),
-        Mp::String(s) if s.is_str() => Value::String(s.into_str().unwrap_or_default()),
-        Mp::String(s) => base64(&s.into_bytes()),
-        Mp::Binary(bytes) => base64(&bytes),
-        Mp::Array(items) => Value::Array(items.into_iter().map(to_json).collect()),
-        Mp::Map(pairs) => {
-            let mut map = Map::with_capacity(pairs.len());
+        ValueRef::F32(f) => float(f64::from(f)),
+        ValueRef::F64(f) => float(f),
+        ValueRef::String(s) => match s.as_str() {
+            Some(text) => Value::from(text),
+            None => base64(s.as_bytes()),
+        },
+        ValueRef::Binary(bytes) => base64(bytes),
+        ValueRef::Array(items) => Value::Array(items.into_iter().map(to_json).collect()),
+        ValueRef::Map(pairs) => {
+            let mut map = Map::new();
             for (k, v) in pairs {
                 let key = match k {
-                    Mp::String(s) if s.is_str() => s.into_str().unwrap_or_default(),
+                    ValueRef::String(s) if s.as_str().is_some() => {
+                        s.as_str().unwrap_or_default().to_string()
+                    }
                     other => to_json(other).to_string(),
                 };
                 map.insert(key, to_json(v));
             }
             Value::Object(map)
         }
-        Mp::Ext(kind, data) => {
+        ValueRef::Ext(kind, data) => {
             let mut map = Map::new();
             map.insert("ext_type".into(), Value::from(kind));
-            map.insert("data".into(), base64(&data));
+            map.insert("data".into(), base64(data));
             Value::Object(map)
         }
     }

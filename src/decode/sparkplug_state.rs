@@ -51,16 +51,18 @@ struct Node {
     last_seq: Option<u64>,
 }
 
-/// Every edge node seen, by (group, node).
+/// Every edge node seen, by group, then node (so that a name lookup needs no allocation).
 #[derive(Debug, Default)]
 pub struct Nodes {
-    nodes: HashMap<(String, String), Node>,
+    groups: HashMap<String, HashMap<String, Node>>,
 }
 
 impl Nodes {
     fn node(&mut self, topic: &Topic) -> &mut Node {
-        self.nodes
-            .entry((topic.group.to_string(), topic.node.to_string()))
+        self.groups
+            .entry(topic.group.to_string())
+            .or_default()
+            .entry(topic.node.to_string())
             .or_default()
     }
 
@@ -77,9 +79,7 @@ impl Nodes {
 
     /// The name BIRTH gave `alias`, for this topic's node or device.
     pub fn name(&self, topic: &Topic, alias: u64) -> Option<&str> {
-        let node = self
-            .nodes
-            .get(&(topic.group.to_string(), topic.node.to_string()))?;
+        let node = self.groups.get(topic.group)?.get(topic.node)?;
         let table = match topic.device {
             Some(device) => node.devices.get(device)?,
             None => &node.aliases,

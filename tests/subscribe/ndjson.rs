@@ -137,7 +137,11 @@ fn one_object_per_message() {
     // Keys come from the payload in their order, numbers as they were.
     assert!(
         out.stdout_str()
-            .contains(r#""payload":{"temperature":21.5,"tags":["a"]},"payload_encoding":"json"}"#)
+            .contains(r#""payload":{"temperature":21.5,"tags":["a"]},"payload_encoding":"json","#)
+    );
+    assert_eq!(
+        objs[1]["payload_base64"],
+        "eyJ0ZW1wZXJhdHVyZSI6IDIxLjUsICJ0YWdzIjogWyJhIl19"
     );
 }
 
