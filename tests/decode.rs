@@ -7,6 +7,14 @@ use crate::broker::Broker;
 use crate::subscribe::{SUBACK_LOG, T, publish, wait_log_count};
 use crate::util::{Proc, Run, mqtk, run};
 
+/// `flags` split at blanks, then `rest` (values with blanks in them: JSON, JSONPath).
+pub fn words<'a>(flags: &'a str, rest: &[&'a str]) -> Vec<&'a str> {
+    flags
+        .split_whitespace()
+        .chain(rest.iter().copied())
+        .collect()
+}
+
 /// Starts `mqtk sub -p PORT ARGS`, returning once the broker has acknowledged the subscription.
 pub fn subscribed(broker: &Broker, args: &[&str]) -> Proc {
     let port = broker.port_str();
@@ -20,20 +28,21 @@ pub fn subscribed(broker: &Broker, args: &[&str]) -> Proc {
 
 /// `mqtk pub -p PORT ARGS`, which must succeed.
 #[track_caller]
-pub fn mqtk_pub(broker: &Broker, args: &[&str], stdin: Option<&[u8]>) -> Run {
+pub fn mqtk_pub(broker: &Broker, args: &[&str]) -> Run {
     let port = broker.port_str();
     let mut full = vec!["pub", "-p", &port];
     full.extend_from_slice(args);
-    let out = run(&mqtk(), &full, stdin);
+    let out = run(&mqtk(), &full, None);
     out.assert_success();
     out
 }
 
-fn json_lines(out: &Run) -> Vec<Value> {
-    out.stdout_str()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
-        .collect()
+/// The one JSON document a successful `sub -C 1` printed.
+#[track_caller]
+fn printed(sub: Proc) -> Value {
+    let out = sub.wait(T);
+    out.assert_success();
+    serde_json::from_str(out.stdout_str().trim()).unwrap_or_else(|e| panic!("{e}: {out}"))
 }
 
 const DOC: &str = r#"{"temp":31.5,"ok":true,"n":-7,"tags":["a","b"],"nested":{"x":null}}"#;
@@ -42,18 +51,10 @@ const DOC: &str = r#"{"temp":31.5,"ok":true,"n":-7,"tags":["a","b"],"nested":{"x
 /// bytes on the wire are not JSON (a plain subscriber sees them).
 fn round_trip(format: &str) {
     let broker = Broker::start();
-    let topic = format!("rt/{format}");
-    let sub = subscribed(&broker, &["-t", &topic, "--decode", format, "-C", "1"]);
-    let raw = subscribed(&broker, &["-t", &topic, "-C", "1"]);
-    mqtk_pub(
-        &broker,
-        &["-t", &topic, "--encode", format, "-m", DOC],
-        None,
-    );
-    let out = sub.wait(T);
-    out.assert_success();
-    let got: Value = serde_json::from_str(out.stdout_str().trim()).expect("JSON out");
-    assert_eq!(got, serde_json::from_str::<Value>(DOC).unwrap(), "{out}");
+    let sub = subscribed(&broker, &words("-t rt --decode", &[format, "-C", "1"]));
+    let raw = subscribed(&broker, &words("-t rt -C 1", &[]));
+    mqtk_pub(&broker, &words("-t rt --encode", &[format, "-m", DOC]));
+    assert_eq!(printed(sub), serde_json::from_str::<Value>(DOC).unwrap());
     let raw = raw.wait(T);
     assert!(
         serde_json::from_slice::<Value>(&raw.stdout).is_err(),
@@ -71,118 +72,73 @@ fn cbor_round_trip() {
     round_trip("cbor");
 }
 
+/// A .proto file in a temporary directory.
+fn proto_file(dir: &tempfile::TempDir, name: &str, text: &str) -> String {
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
 /// protobuf with a .proto compiled at start-up: fields by their .proto names, bytes as base64,
 /// defaults shown, and `--where` on a field.
 #[test]
 fn protobuf_round_trip() {
     let broker = Broker::start();
     let dir = tempfile::tempdir().unwrap();
-    let proto = dir.path().join("plant.proto");
-    std::fs::write(
-        &proto,
+    let proto = proto_file(
+        &dir,
+        "plant.proto",
         "syntax = \"proto3\";\npackage plant;\nmessage Reading {\n  string sensor_id = 1;\n  double temp = 2;\n  bytes raw = 3;\n  int64 count = 4;\n  bool alarm = 5;\n}\n",
-    )
-    .unwrap();
-    let proto = proto.to_str().unwrap();
-    let sub = subscribed(
-        &broker,
-        &[
-            "-t",
-            "pb",
-            "--decode",
-            "protobuf",
-            "--proto",
-            proto,
-            "--message-type",
-            "plant.Reading",
-            "--where",
-            "$[?@.temp > 30]",
-            "-C",
-            "1",
-        ],
     );
+    let schema = ["--proto", &proto, "--message-type", "plant.Reading"];
+    let mut args = words("-t pb --decode protobuf -C 1 --where", &["$[?@.temp > 30]"]);
+    args.extend(schema);
+    let sub = subscribed(&broker, &args);
     for (temp, raw) in [(20.0, "AAE="), (35.5, "/w==")] {
         let doc = format!(r#"{{"sensor_id":"s1","temp":{temp},"raw":"{raw}"}}"#);
-        mqtk_pub(
-            &broker,
-            &[
-                "-t",
-                "pb",
-                "--encode",
-                "protobuf",
-                "--proto",
-                proto,
-                "--message-type",
-                "plant.Reading",
-                "-m",
-                &doc,
-            ],
-            None,
-        );
+        let mut args = words("-t pb --encode protobuf -m", &[&doc]);
+        args.extend(schema);
+        mqtk_pub(&broker, &args);
     }
-    let out = sub.wait(T);
-    out.assert_success();
-    let got: Value = serde_json::from_str(out.stdout_str().trim()).expect("JSON");
     assert_eq!(
-        got,
+        printed(sub),
         json!({"sensor_id": "s1", "temp": 35.5, "raw": "/w==", "count": 0, "alarm": false})
     );
 }
 
-/// A field the schema does not know is kept under `_unknown`.
+/// A field the schema does not know is kept under `_unknown`; sub also takes `--message`.
 #[test]
 fn protobuf_keeps_unknown_fields() {
     let broker = Broker::start();
     let dir = tempfile::tempdir().unwrap();
-    let wide = dir.path().join("wide.proto");
-    let narrow = dir.path().join("narrow.proto");
-    std::fs::write(
-        &wide,
-        "syntax = \"proto3\";\npackage t;\nmessage M { int32 a = 1; int32 b = 7; }\n",
-    )
-    .unwrap();
-    std::fs::write(
-        &narrow,
-        "syntax = \"proto3\";\npackage t;\nmessage M { int32 a = 1; }\n",
-    )
-    .unwrap();
+    let head = "syntax = \"proto3\";\npackage t;\n";
+    let wide = proto_file(
+        &dir,
+        "wide.proto",
+        &format!("{head}message M {{ int32 a = 1; int32 b = 7; }}\n"),
+    );
+    let narrow = proto_file(
+        &dir,
+        "narrow.proto",
+        &format!("{head}message M {{ int32 a = 1; }}\n"),
+    );
     let sub = subscribed(
         &broker,
-        &[
-            "-t",
-            "pb",
-            "--decode",
-            "protobuf",
-            "--proto",
-            narrow.to_str().unwrap(),
-            "--message-type",
-            "t.M",
-            "-C",
-            "1",
-        ],
+        &words(
+            "-t pb --decode protobuf -C 1 --message t.M --proto",
+            &[&narrow],
+        ),
     );
     mqtk_pub(
         &broker,
-        &[
-            "-t",
-            "pb",
-            "--encode",
-            "protobuf",
-            "--proto",
-            wide.to_str().unwrap(),
-            "--message-type",
-            "t.M",
-            "-m",
-            r#"{"a":1,"b":150}"#,
-        ],
-        None,
+        &words(
+            "-t pb --encode protobuf --message-type t.M -m",
+            &[r#"{"a":1,"b":150}"#, "--proto", &wide],
+        ),
     );
-    let out = sub.wait(T);
-    out.assert_success();
-    let got: Value = serde_json::from_str(out.stdout_str().trim()).expect("JSON");
     // Field 7, varint 150: key 0x38, then 0x96 0x01.
     assert_eq!(
-        got,
+        printed(sub),
         json!({"a": 1, "_unknown": [{"field": 7, "wire_type": 0, "data": "OJYB"}]})
     );
 }
@@ -211,31 +167,18 @@ fn sparkplug_where_temp_above_30() {
         let doc = format!(
             r#"{{"timestamp":1700000000000,"seq":{seq},"metrics":[{{"name":"temp","dataType":"Double","value":{temp}}},{{"name":"rpm","dataType":"Int32","value":-3}}]}}"#
         );
+        let topic = "spBv1.0/plant1/DDATA/edge1/dev1";
         mqtk_pub(
             &broker,
-            &[
-                "-t",
-                "spBv1.0/plant1/DDATA/edge1/dev1",
-                "--encode",
-                "sparkplug",
-                "-m",
-                &doc,
-            ],
-            None,
+            &words("--encode sparkplug -t", &[topic, "-m", &doc]),
         );
     }
-    let out = sub.wait(T);
-    out.assert_success();
-    let got: Value = serde_json::from_str(out.stdout_str().trim()).expect("JSON");
+    let got = printed(sub);
     assert_eq!(got["seq"], 2, "{got}");
-    assert_eq!(
-        got["metrics"][0],
-        json!({"name": "temp", "dataType": "Double", "value": 31.5})
-    );
-    assert_eq!(
-        got["metrics"][1],
-        json!({"name": "rpm", "dataType": "Int32", "value": -3})
-    );
+    let temp = json!({"name": "temp", "dataType": "Double", "value": 31.5});
+    assert_eq!(got["metrics"][0], temp);
+    let rpm = json!({"name": "rpm", "dataType": "Int32", "value": -3});
+    assert_eq!(got["metrics"][1], rpm);
 }
 
 /// DDATA that carries only aliases shows the names its DBIRTH gave them; a skipped `seq` is
@@ -245,29 +188,13 @@ fn sparkplug_aliases_and_seq_gaps() {
     let broker = Broker::start();
     let sub = subscribed(
         &broker,
-        &[
-            "-t",
-            "spBv1.0/g/#",
-            "--decode",
-            "sparkplug",
-            "--json",
-            "-C",
-            "4",
-        ],
+        &words("-t spBv1.0/g/# --decode sparkplug --json -C 4", &[]),
     );
-    let t = "spBv1.0/g/";
     let send = |topic: &str, doc: &str| {
+        let topic = format!("spBv1.0/g/{topic}");
         mqtk_pub(
             &broker,
-            &[
-                "-t",
-                &format!("{t}{topic}"),
-                "--encode",
-                "sparkplug",
-                "-m",
-                doc,
-            ],
-            None,
+            &words("--encode sparkplug -t", &[&topic, "-m", doc]),
         );
     };
     send(
@@ -289,7 +216,11 @@ fn sparkplug_aliases_and_seq_gaps() {
     );
     let out = sub.wait(T);
     out.assert_success();
-    let recs = json_lines(&out);
+    let recs: Vec<Value> = out
+        .stdout_str()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect();
     assert_eq!(recs.len(), 4, "{out}");
     for r in &recs {
         assert_eq!(r["payload_encoding"], "sparkplug");
@@ -301,13 +232,9 @@ fn sparkplug_aliases_and_seq_gaps() {
         json!({"name": "temp", "alias": 7, "timestamp": "2023-11-14T22:13:21.000Z", "dataType": "Float", "value": 21.25})
     );
     assert_eq!(recs[3]["payload"]["metrics"][0]["name"], "temp");
-    let gaps = out
-        .stderr_str()
-        .lines()
-        .filter(|l| l.contains("seq gap"))
-        .count();
-    assert_eq!(gaps, 1, "{out}");
-    assert!(out.stderr_str().contains("expected 3, got 5"), "{out}");
+    let stderr = out.stderr_str();
+    assert_eq!(stderr.matches("seq gap").count(), 1, "{out}");
+    assert!(stderr.contains("expected 3, got 5"), "{out}");
 }
 
 /// `--decode auto` follows the v5 content type `pub --encode` sets, and reads JSON without one.
@@ -316,47 +243,15 @@ fn auto_follows_the_content_type() {
     let broker = Broker::start();
     let sub = subscribed(
         &broker,
-        &[
-            "-V",
-            "5",
-            "-t",
-            "auto/#",
-            "--decode",
-            "auto",
-            "--json-path",
-            "$.v",
-            "-v",
-            "-C",
-            "3",
-        ],
+        &words("-V 5 -t auto/# --decode auto --json-path $.v -v -C 3", &[]),
     );
     mqtk_pub(
         &broker,
-        &[
-            "-V",
-            "5",
-            "-t",
-            "auto/mp",
-            "--encode",
-            "msgpack",
-            "-m",
-            r#"{"v":1}"#,
-        ],
-        None,
+        &words("-V 5 -t auto/mp --encode msgpack -m", &[r#"{"v":1}"#]),
     );
     mqtk_pub(
         &broker,
-        &[
-            "-V",
-            "5",
-            "-t",
-            "auto/cbor",
-            "--encode",
-            "cbor",
-            "-m",
-            r#"{"v":2}"#,
-        ],
-        None,
+        &words("-V 5 -t auto/cbor --encode cbor -m", &[r#"{"v":2}"#]),
     );
     publish(&broker, "auto/json", br#"{"v":3}"#, &[]);
     let out = sub.wait(T);
@@ -373,36 +268,24 @@ fn auto_follows_the_content_type() {
 #[test]
 fn undecodable_payloads() {
     let broker = Broker::start();
-    let sub = subscribed(&broker, &["-t", "bad", "--decode", "msgpack", "-C", "1"]);
+    let sub = subscribed(&broker, &words("-t bad --decode msgpack -C 1", &[]));
     // An array of two with one element: the data ends too soon.
     publish(&broker, "bad", b"\x92\x01", &[]);
-    mqtk_pub(
-        &broker,
-        &["-t", "bad", "--encode", "msgpack", "-m", "[1]"],
-        None,
-    );
+    mqtk_pub(&broker, &words("-t bad --encode msgpack -m [1]", &[]));
     let out = sub.wait(T);
     out.assert_success();
     assert_eq!(out.stdout_str(), "[1]\n");
     let stderr = out.stderr_str();
-    let notes: Vec<&str> = stderr.lines().collect();
-    assert_eq!(notes.len(), 1, "{out}");
-    assert!(
-        notes[0].contains("skipped a message on topic 'bad'"),
-        "{out}"
-    );
+    assert_eq!(stderr.lines().count(), 1, "{out}");
+    assert!(stderr.contains("skipped a message on topic 'bad'"), "{out}");
 
-    let strict = subscribed(&broker, &["-t", "bad", "--decode", "cbor", "--strict"]);
+    let strict = subscribed(&broker, &words("-t bad --decode cbor --strict", &[]));
     publish(&broker, "bad", b"\xff\xff", &[]);
-    let out = strict.wait(T);
-    out.assert_code(65);
+    strict.wait(T).assert_code(65);
 
-    let quiet = subscribed(
-        &broker,
-        &["-t", "bad", "--decode", "cbor", "--quiet", "-C", "1"],
-    );
+    let quiet = subscribed(&broker, &words("-t bad --decode cbor --quiet -C 1", &[]));
     publish(&broker, "bad", b"\xff\xff", &[]);
-    mqtk_pub(&broker, &["-t", "bad", "--encode", "cbor", "-m", "2"], None);
+    mqtk_pub(&broker, &words("-t bad --encode cbor -m 2", &[]));
     let out = quiet.wait(T);
     out.assert_success();
     assert_eq!(
@@ -416,54 +299,51 @@ fn undecodable_payloads() {
 #[test]
 fn refused_before_connecting() {
     let dir = tempfile::tempdir().unwrap();
-    let proto = dir.path().join("bad.proto");
-    std::fs::write(&proto, "syntax = \"proto3\";\nmessage M { int32 a = ; }\n").unwrap();
-    let proto = proto.to_str().unwrap();
-    let out = run(
-        &mqtk(),
-        &[
+    let proto = proto_file(
+        &dir,
+        "bad.proto",
+        "syntax = \"proto3\";\nmessage M { int32 a = ; }\n",
+    );
+    let cases: [(&str, Vec<&str>, i32, &str); 5] = [
+        (
             "sub",
-            "-t",
-            "a",
-            "--decode",
-            "protobuf",
-            "--proto",
-            proto,
-            "--message-type",
-            "M",
-        ],
-        None,
-    );
-    out.assert_code(1);
-    assert!(out.stderr_str().contains("cannot compile"), "{out}");
-    let out = run(&mqtk(), &["sub", "-t", "a", "--decode", "protobuf"], None);
-    out.assert_code(1);
-    assert!(out.stderr_str().contains("needs --proto"), "{out}");
-    let out = run(
-        &mqtk(),
-        &["pub", "-t", "a", "--encode", "msgpack", "-m", "not json"],
-        None,
-    );
-    out.assert_code(65);
+            words("-t a --decode protobuf --message-type M --proto", &[&proto]),
+            1,
+            "cannot compile",
+        ),
+        (
+            "sub",
+            words("-t a --decode protobuf", &[]),
+            1,
+            "needs --proto",
+        ),
+        (
+            "pub",
+            words("-t a --encode msgpack -m", &["not json"]),
+            65,
+            "not JSON",
+        ),
+        (
+            "mosquitto_sub",
+            words("-t a --decode msgpack", &[]),
+            1,
+            "Unknown option '--decode'",
+        ),
+        (
+            "mosquitto_pub",
+            words("-t a -m 1 --encode cbor", &[]),
+            1,
+            "Unknown option '--encode'",
+        ),
+    ];
     let alias = crate::util::Alias::new();
-    let out = run(
-        &alias.path("mosquitto_sub"),
-        &["-t", "a", "--decode", "msgpack"],
-        None,
-    );
-    out.assert_code(1);
-    assert!(
-        out.stderr_str().contains("Unknown option '--decode'"),
-        "{out}"
-    );
-    let out = run(
-        &alias.path("mosquitto_pub"),
-        &["-t", "a", "-m", "1", "--encode", "cbor"],
-        None,
-    );
-    out.assert_code(1);
-    assert!(
-        out.stderr_str().contains("Unknown option '--encode'"),
-        "{out}"
-    );
+    for (program, args, code, text) in cases {
+        let out = if program.starts_with("mosquitto") {
+            run(&alias.path(program), &args, None)
+        } else {
+            run(&mqtk(), &words(program, &args), None)
+        };
+        out.assert_code(code);
+        assert!(out.stderr_str().contains(text), "{program} {args:?}: {out}");
+    }
 }

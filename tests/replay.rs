@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use crate::broker::Broker;
-use crate::decode::{mqtk_pub, subscribed};
+use crate::decode::{mqtk_pub, subscribed, words};
 use crate::subscribe::{T, publish};
 use crate::util::{Run, mqtk, run};
 
@@ -34,55 +34,18 @@ fn kept(r: &Value) -> Value {
 #[test]
 fn replay_sends_each_record_as_recorded() {
     let first = Broker::start();
-    let args = [
-        "-V",
-        "5",
-        "-q",
-        "2",
-        "--retain-as-published",
-        "--decode",
-        "auto",
-        "--json",
-        "-t",
-        "rec/#",
-        "-C",
-        "3",
-    ];
-    let recorder = subscribed(&first, &args);
-    publish(
-        &first,
-        "rec/json",
-        br#"{"a": 1,  "b": [true]}"#,
-        &[
-            "-q",
-            "1",
-            "-V",
-            "5",
-            "-D",
-            "publish",
-            "content-type",
-            "application/json",
-            "-D",
-            "publish",
-            "user-property",
-            "k",
-            "v",
-        ],
+    let args = words(
+        "-V 5 -q 2 --retain-as-published --decode auto --json -t rec/# -C 3",
+        &[],
     );
+    let recorder = subscribed(&first, &args);
+    let props = "-q 1 -V 5 -D publish content-type application/json -D publish user-property k v";
+    let spaced = br#"{"a": 1,  "b": [true]}"#;
+    publish(&first, "rec/json", spaced, &words(props, &[]));
     publish(&first, "rec/bin", b"\xff\x00\x01", &["-q", "2", "-r"]);
     mqtk_pub(
         &first,
-        &[
-            "-V",
-            "5",
-            "-t",
-            "rec/mp",
-            "--encode",
-            "msgpack",
-            "-m",
-            r#"{"x":[1,2]}"#,
-        ],
-        None,
+        &words("-V 5 -t rec/mp --encode msgpack -m", &[r#"{"x":[1,2]}"#]),
     );
     let recorded = recorder.wait(T);
     recorded.assert_success();
@@ -101,11 +64,7 @@ fn replay_sends_each_record_as_recorded() {
 
     let second = Broker::start();
     let replayed = subscribed(&second, &args);
-    mqtk_pub(
-        &second,
-        &["-V", "5", "--replay", file.to_str().unwrap()],
-        None,
-    );
+    mqtk_pub(&second, &words("-V 5 --replay", &[file.to_str().unwrap()]));
     let out = replayed.wait(T);
     out.assert_success();
     let after = records(&out);
@@ -183,7 +142,7 @@ fn replay_speed_keeps_the_gaps() {
     for (speed, at_least) in [("1", 0.6), ("2", 0.3)] {
         let sub = subscribed(&broker, &["-t", "gap/#", "-C", "3"]);
         let started = Instant::now();
-        mqtk_pub(&broker, &["--replay", file, "--replay-speed", speed], None);
+        mqtk_pub(&broker, &["--replay", file, "--replay-speed", speed]);
         let took = started.elapsed();
         assert!(
             took >= Duration::from_secs_f64(at_least),

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::{ArgAction, Args};
 
 use super::conn::ConnArgs;
+use super::schema::SchemaArgs;
 
 /// Publish a message: a drop-in for mosquitto_pub.
 #[derive(Debug, Clone, Args)]
@@ -58,21 +59,8 @@ pub struct PubArgs {
     #[arg(long, value_name = "FORMAT", value_parser = ["msgpack", "cbor", "protobuf", "sparkplug"], help_heading = "Binary payloads (mqtk only)")]
     pub encode: Option<String>,
 
-    /// protobuf schema for --encode: a .proto file (compiled at start-up) or a descriptor set
-    #[arg(
-        long,
-        value_name = "FILE",
-        help_heading = "Binary payloads (mqtk only)"
-    )]
-    pub proto: Option<PathBuf>,
-
-    /// The protobuf message type in --proto, with its package (pkg.Type)
-    #[arg(
-        long = "message-type",
-        value_name = "TYPE",
-        help_heading = "Binary payloads (mqtk only)"
-    )]
-    pub message_type: Option<String>,
+    #[command(flatten)]
+    pub schema: SchemaArgs,
 
     /// Publish the messages `mqtk sub --json` recorded in FILE (- for stdin), each to its own topic
     #[arg(
@@ -104,8 +92,8 @@ impl PubArgs {
     pub fn mqtk_extension(&self) -> Option<&'static str> {
         [
             (self.encode.is_some(), "--encode"),
-            (self.proto.is_some(), "--proto"),
-            (self.message_type.is_some(), "--message-type"),
+            (self.schema.proto.is_some(), "--proto"),
+            (self.schema.message_type.is_some(), "--message-type"),
             (self.replay.is_some(), "--replay"),
             (self.replay_speed.is_some(), "--replay-speed"),
             (self.strict, "--strict"),

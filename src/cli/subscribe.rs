@@ -1,11 +1,11 @@
 //! `mqtk sub` / `mosquitto_sub` flags.
 
 use std::ffi::OsString;
-use std::path::PathBuf;
 
 use clap::{ArgAction, Args};
 
 use super::conn::ConnArgs;
+use super::schema::SchemaArgs;
 
 /// Subscribe and print messages: a drop-in for mosquitto_sub, plus JSONPath and NDJSON output.
 #[derive(Debug, Clone, Args)]
@@ -98,22 +98,8 @@ pub struct SubArgs {
     #[arg(long, value_name = "FORMAT", value_parser = ["json", "msgpack", "cbor", "protobuf", "sparkplug", "auto"], help_heading = "Binary payloads (mqtk only)")]
     pub decode: Option<String>,
 
-    /// protobuf schema for --decode: a .proto file (compiled at start-up) or a descriptor set
-    #[arg(
-        long,
-        value_name = "FILE",
-        help_heading = "Binary payloads (mqtk only)"
-    )]
-    pub proto: Option<PathBuf>,
-
-    /// The protobuf message type in --proto, with its package (pkg.Type)
-    #[arg(
-        long = "message-type",
-        alias = "message",
-        value_name = "TYPE",
-        help_heading = "Binary payloads (mqtk only)"
-    )]
-    pub message_type: Option<String>,
+    #[command(flatten)]
+    pub schema: SchemaArgs,
 
     #[command(flatten)]
     pub conn: ConnArgs,
@@ -132,9 +118,9 @@ impl SubArgs {
             Some("--json")
         } else if self.decode.is_some() {
             Some("--decode")
-        } else if self.proto.is_some() {
+        } else if self.schema.proto.is_some() {
             Some("--proto")
-        } else if self.message_type.is_some() {
+        } else if self.schema.message_type.is_some() {
             Some("--message-type")
         } else {
             None

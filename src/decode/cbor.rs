@@ -4,19 +4,13 @@
 use ciborium::Value as Cb;
 use serde_json::{Map, Value};
 
-use super::{MAX_DEPTH, base64, float};
+use super::{MAX_DEPTH, base64, float, whole};
 
 /// Decodes one CBOR data item; trailing bytes are an error, as for JSON.
 pub fn decode(payload: &[u8]) -> Result<Value, String> {
-    let mut rest = payload;
-    let value: Cb = ciborium::de::from_reader_with_recursion_limit(&mut rest, MAX_DEPTH)
-        .map_err(|e| format!("payload is not CBOR ({e})"))?;
-    if !rest.is_empty() {
-        return Err(format!(
-            "payload is not CBOR ({} bytes after the data item)",
-            rest.len()
-        ));
-    }
+    let value = whole(payload, "CBOR", |rest| {
+        ciborium::de::from_reader_with_recursion_limit::<Cb, _>(rest, MAX_DEPTH)
+    })?;
     Ok(to_json(value))
 }
 

@@ -164,6 +164,24 @@ impl Decoder {
     }
 }
 
+/// Runs `read` over the payload: its error, or bytes left after the value, mean the payload is not
+/// `what`.
+fn whole<'a, T, E: std::fmt::Display>(
+    payload: &'a [u8],
+    what: &str,
+    read: impl FnOnce(&mut &'a [u8]) -> Result<T, E>,
+) -> Result<T, String> {
+    let mut rest = payload;
+    let value = read(&mut rest).map_err(|e| format!("payload is not {what} ({e})"))?;
+    if !rest.is_empty() {
+        return Err(format!(
+            "payload is not {what} ({} bytes after the value)",
+            rest.len()
+        ));
+    }
+    Ok(value)
+}
+
 fn json(payload: &[u8]) -> Result<Value, String> {
     serde_json::from_slice(payload).map_err(|_| "payload is not JSON".to_string())
 }

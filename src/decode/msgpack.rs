@@ -6,19 +6,13 @@
 use rmpv::{Value as Mp, ValueRef};
 use serde_json::{Map, Value};
 
-use super::{MAX_DEPTH, base64, float};
+use super::{MAX_DEPTH, base64, float, whole};
 
 /// Decodes one MessagePack value; trailing bytes are an error, as for JSON.
 pub fn decode(payload: &[u8]) -> Result<Value, String> {
-    let mut rest = payload;
-    let value = rmpv::decode::read_value_ref_with_max_depth(&mut rest, MAX_DEPTH)
-        .map_err(|e| format!("payload is not MessagePack ({e})"))?;
-    if !rest.is_empty() {
-        return Err(format!(
-            "payload is not MessagePack ({} bytes after the value)",
-            rest.len()
-        ));
-    }
+    let value = whole(payload, "MessagePack", |rest| {
+        rmpv::decode::read_value_ref_with_max_depth(rest, MAX_DEPTH)
+    })?;
     Ok(to_json(value))
 }
 

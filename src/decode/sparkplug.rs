@@ -7,8 +7,8 @@ use prost::Message as _;
 use serde_json::{Map, Value};
 
 use super::sparkplug_schema::{
-    DATA_TYPES, DataSet, MetaData, Metric, MetricValue, ParameterValue, Payload, Plain,
-    PropertySet, PropertyValue, PropertyValueKind, Template,
+    DATA_TYPES, DataSet, MetaData, Metric, MetricValue, Payload, PropertySet, PropertyValue,
+    PropertyValueKind, Scalar, Template,
 };
 use super::sparkplug_state::{Nodes, Topic};
 use super::{base64, float};
@@ -75,10 +75,7 @@ fn type_name(datatype: u32) -> Value {
 
 fn metric<'a>(m: &Metric, aliases: &dyn Fn(u64) -> Option<&'a str>) -> Value {
     let mut out = Map::new();
-    let name = m
-        .name
-        .as_deref()
-        .or_else(|| m.alias.and_then(|a| aliases(a)));
+    let name = m.name.as_deref().or_else(|| m.alias.and_then(aliases));
     if let Some(name) = name {
         out.insert("name".into(), Value::from(name));
     }
@@ -118,23 +115,24 @@ fn float32(f: f32) -> Value {
     float(f.to_string().parse().unwrap_or(f64::from(f)))
 }
 
-/// An integer field read as its data type: Int8/16/32 travel as two's complement in a uint32,
-/// Int64 in a uint64.
-fn int(datatype: u32, i: u32) -> Value {
-    match datatype {
-        INT8 => Value::from(i as u8 as i8),
-        INT16 => Value::from(i as u16 as i16),
-        INT32 => Value::from(i as i32),
-        UINT8 => Value::from(i as u8),
-        UINT16 => Value::from(i as u16),
-        _ => Value::from(i),
-    }
-}
-
-fn long(datatype: u32, l: u64) -> Value {
-    match datatype {
-        INT64 => Value::from(l as i64),
-        _ => Value::from(l),
+/// A scalar read as its data type: Int8/16/32 travel as two's complement in a uint32, Int64 in a
+/// uint64.
+fn scalar(datatype: u32, v: Scalar) -> Value {
+    match v {
+        Scalar::Int(i) => match datatype {
+            INT8 => Value::from(i as u8 as i8),
+            INT16 => Value::from(i as u16 as i16),
+            INT32 => Value::from(i as i32),
+            UINT8 => Value::from(i as u8),
+            UINT16 => Value::from(i as u16),
+            _ => Value::from(i),
+        },
+        Scalar::Long(l) if datatype == INT64 => Value::from(l as i64),
+        Scalar::Long(l) => Value::from(l),
+        Scalar::Float(f) => float32(f),
+        Scalar::Double(d) => float(d),
+        Scalar::Boolean(b) => Value::Bool(b),
+        Scalar::String(s) => Value::from(s),
     }
 }
 
@@ -143,16 +141,14 @@ fn metric_value<'a>(
     v: &MetricValue,
     aliases: &dyn Fn(u64) -> Option<&'a str>,
 ) -> Value {
+    if let Some(s) = v.scalar() {
+        return scalar(datatype, s);
+    }
     match v {
-        MetricValue::Int(i) => int(datatype, *i),
-        MetricValue::Long(l) => long(datatype, *l),
-        MetricValue::Float(f) => float32(*f),
-        MetricValue::Double(d) => float(*d),
-        MetricValue::Boolean(b) => Value::Bool(*b),
-        MetricValue::String(s) => Value::from(s.as_str()),
         MetricValue::Bytes(b) => array(datatype, b).unwrap_or_else(|| base64(b)),
         MetricValue::DataSet(ds) => dataset(ds),
         MetricValue::Template(t) => template(t, aliases),
+        _ => Value::Null,
     }
 }
 
@@ -161,7 +157,7 @@ fn metric_value<'a>(
 /// base64).
 fn array(datatype: u32, b: &[u8]) -> Option<Value> {
     fn each<const N: usize>(b: &[u8], f: impl Fn([u8; N]) -> Value) -> Option<Value> {
-        if b.len() % N != 0 {
+        if !b.len().is_multiple_of(N) {
             return None;
         }
         let items = b.chunks_exact(N).map(|c| f(c.try_into().unwrap_or([0; N])));
@@ -191,17 +187,6 @@ fn array(datatype: u32, b: &[u8]) -> Option<Value> {
     }
 }
 
-fn plain(datatype: u32, v: &Plain) -> Value {
-    match v {
-        Plain::Int(i) => int(datatype, *i),
-        Plain::Long(l) => long(datatype, *l),
-        Plain::Float(f) => float32(*f),
-        Plain::Double(d) => float(*d),
-        Plain::Boolean(b) => Value::Bool(*b),
-        Plain::String(s) => Value::from(s.as_str()),
-    }
-}
-
 fn dataset(ds: &DataSet) -> Value {
     let mut out = Map::new();
     if let Some(n) = ds.num_of_columns {
@@ -215,7 +200,8 @@ fn dataset(ds: &DataSet) -> Value {
             let datatype = ds.types.get(i).copied().unwrap_or(0);
             cell.value
                 .as_ref()
-                .map_or(Value::Null, |v| plain(datatype, v))
+                .and_then(|v| v.scalar())
+                .map_or(Value::Null, |v| scalar(datatype, v))
         });
         Value::Array(cells.collect())
     });
@@ -243,15 +229,8 @@ fn template<'a>(t: &Template, aliases: &dyn Fn(u64) -> Option<&'a str>) -> Value
             param.insert("name".into(), Value::from(name.as_str()));
         }
         param.insert("type".into(), type_name(datatype));
-        let value = match &p.value {
-            Some(ParameterValue::Int(i)) => int(datatype, *i),
-            Some(ParameterValue::Long(l)) => long(datatype, *l),
-            Some(ParameterValue::Float(f)) => float32(*f),
-            Some(ParameterValue::Double(d)) => float(*d),
-            Some(ParameterValue::Boolean(b)) => Value::Bool(*b),
-            Some(ParameterValue::String(s)) => Value::from(s.as_str()),
-            None => Value::Null,
-        };
+        let value = p.value.as_ref().and_then(|v| v.scalar());
+        let value = value.map_or(Value::Null, |v| scalar(datatype, v));
         param.insert("value".into(), value);
         Value::Object(param)
     });
@@ -304,16 +283,11 @@ fn property_value(p: &PropertyValue) -> Value {
         out.insert("isNull".into(), Value::Bool(n));
     }
     let value = match &p.value {
-        Some(PropertyValueKind::Int(i)) => int(datatype, *i),
-        Some(PropertyValueKind::Long(l)) => long(datatype, *l),
-        Some(PropertyValueKind::Float(f)) => float32(*f),
-        Some(PropertyValueKind::Double(d)) => float(*d),
-        Some(PropertyValueKind::Boolean(b)) => Value::Bool(*b),
-        Some(PropertyValueKind::String(s)) => Value::from(s.as_str()),
         Some(PropertyValueKind::PropertySet(set)) => property_set(set),
         Some(PropertyValueKind::PropertySetList(list)) => {
             Value::Array(list.propertyset.iter().map(property_set).collect())
         }
+        Some(v) => v.scalar().map_or(Value::Null, |v| scalar(datatype, v)),
         None => Value::Null,
     };
     out.insert("value".into(), value);

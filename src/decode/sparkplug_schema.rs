@@ -3,7 +3,56 @@
 //! checks); these types only name the fields and their tags. Typed messages rather than a compiled
 //! .proto because every message is decoded and this is several times faster than reflection.
 
-#![allow(missing_docs)]
+/// One scalar value of a oneof, whichever message it is in.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Scalar<'a> {
+    Int(u32),
+    Long(u64),
+    Float(f32),
+    Double(f64),
+    Boolean(bool),
+    String(&'a str),
+}
+
+/// A oneof with the six scalar kinds at the given tags (each message numbers them differently),
+/// then any other variants, and its [`Scalar`] view.
+macro_rules! scalar_oneof {
+    ($(#[$meta:meta])* $name:ident [$int:tt, $long:tt, $float:tt, $double:tt, $boolean:tt, $string:tt] { $($extra:tt)* }) => {
+        $(#[$meta])*
+        #[derive(Clone, PartialEq, prost::Oneof)]
+        pub enum $name {
+            #[prost(uint32, tag = $int)]
+            Int(u32),
+            #[prost(uint64, tag = $long)]
+            Long(u64),
+            #[prost(float, tag = $float)]
+            Float(f32),
+            #[prost(double, tag = $double)]
+            Double(f64),
+            #[prost(bool, tag = $boolean)]
+            Boolean(bool),
+            #[prost(string, tag = $string)]
+            String(String),
+            $($extra)*
+        }
+
+        impl $name {
+            /// The value when it is one of the six scalars.
+            pub fn scalar(&self) -> Option<Scalar<'_>> {
+                #[allow(unreachable_patterns)]
+                match self {
+                    $name::Int(i) => Some(Scalar::Int(*i)),
+                    $name::Long(l) => Some(Scalar::Long(*l)),
+                    $name::Float(f) => Some(Scalar::Float(*f)),
+                    $name::Double(d) => Some(Scalar::Double(*d)),
+                    $name::Boolean(b) => Some(Scalar::Boolean(*b)),
+                    $name::String(s) => Some(Scalar::String(s)),
+                    _ => None,
+                }
+            }
+        }
+    };
+}
 
 /// A Sparkplug B payload.
 #[derive(Clone, PartialEq, prost::Message)]
@@ -44,27 +93,14 @@ pub struct Metric {
     pub value: Option<MetricValue>,
 }
 
-#[derive(Clone, PartialEq, prost::Oneof)]
-pub enum MetricValue {
-    #[prost(uint32, tag = "10")]
-    Int(u32),
-    #[prost(uint64, tag = "11")]
-    Long(u64),
-    #[prost(float, tag = "12")]
-    Float(f32),
-    #[prost(double, tag = "13")]
-    Double(f64),
-    #[prost(bool, tag = "14")]
-    Boolean(bool),
-    #[prost(string, tag = "15")]
-    String(String),
+scalar_oneof!(MetricValue ["10", "11", "12", "13", "14", "15"] {
     #[prost(bytes = "vec", tag = "16")]
     Bytes(Vec<u8>),
     #[prost(message, tag = "17")]
     DataSet(DataSet),
     #[prost(message, tag = "18")]
     Template(Template),
-}
+});
 
 #[derive(Clone, PartialEq, prost::Message)]
 pub struct MetaData {
@@ -110,25 +146,12 @@ pub struct PropertyValue {
     pub value: Option<PropertyValueKind>,
 }
 
-#[derive(Clone, PartialEq, prost::Oneof)]
-pub enum PropertyValueKind {
-    #[prost(uint32, tag = "3")]
-    Int(u32),
-    #[prost(uint64, tag = "4")]
-    Long(u64),
-    #[prost(float, tag = "5")]
-    Float(f32),
-    #[prost(double, tag = "6")]
-    Double(f64),
-    #[prost(bool, tag = "7")]
-    Boolean(bool),
-    #[prost(string, tag = "8")]
-    String(String),
+scalar_oneof!(PropertyValueKind ["3", "4", "5", "6", "7", "8"] {
     #[prost(message, tag = "9")]
     PropertySet(PropertySet),
     #[prost(message, tag = "10")]
     PropertySetList(PropertySetList),
-}
+});
 
 #[derive(Clone, PartialEq, prost::Message)]
 pub struct DataSet {
@@ -154,22 +177,9 @@ pub struct DataSetValue {
     pub value: Option<Plain>,
 }
 
-/// The scalar values of data set cells.
-#[derive(Clone, PartialEq, prost::Oneof)]
-pub enum Plain {
-    #[prost(uint32, tag = "1")]
-    Int(u32),
-    #[prost(uint64, tag = "2")]
-    Long(u64),
-    #[prost(float, tag = "3")]
-    Float(f32),
-    #[prost(double, tag = "4")]
-    Double(f64),
-    #[prost(bool, tag = "5")]
-    Boolean(bool),
-    #[prost(string, tag = "6")]
-    String(String),
-}
+scalar_oneof!(
+    /// The value of a data set cell.
+    Plain ["1", "2", "3", "4", "5", "6"] {});
 
 #[derive(Clone, PartialEq, prost::Message)]
 pub struct Template {
@@ -195,21 +205,7 @@ pub struct Parameter {
     pub value: Option<ParameterValue>,
 }
 
-#[derive(Clone, PartialEq, prost::Oneof)]
-pub enum ParameterValue {
-    #[prost(uint32, tag = "3")]
-    Int(u32),
-    #[prost(uint64, tag = "4")]
-    Long(u64),
-    #[prost(float, tag = "5")]
-    Float(f32),
-    #[prost(double, tag = "6")]
-    Double(f64),
-    #[prost(bool, tag = "7")]
-    Boolean(bool),
-    #[prost(string, tag = "8")]
-    String(String),
-}
+scalar_oneof!(ParameterValue ["3", "4", "5", "6", "7", "8"] {});
 
 /// The data type names, by their Sparkplug B number (the index).
 pub const DATA_TYPES: [&str; 35] = [

@@ -79,8 +79,8 @@ pub fn publish(parsed: &Parsed) -> Result<PublishRequest, Failure> {
 
     let encoding = encoding(
         args.encode.as_deref(),
-        args.proto.as_deref(),
-        args.message_type.as_deref(),
+        args.schema.proto.as_deref(),
+        args.schema.message_type.as_deref(),
     )?;
     let replay = replay(&args, personality)?;
     let topic = if replay.is_some() {

@@ -150,8 +150,8 @@ pub fn subscribe(parsed: &Parsed) -> Result<SubscribeRequest, Failure> {
     };
     let decoder = decoder(
         args.decode.as_deref(),
-        args.proto.as_deref(),
-        args.message_type.as_deref(),
+        args.schema.proto.as_deref(),
+        args.schema.message_type.as_deref(),
     )?;
     let where_paths = args
         .where_path
