@@ -776,7 +776,7 @@ _mqtk() {
             return 0
             ;;
         mqtk__subcmd__sub)
-            opts="-t -T -U -q -v -N -C -W -R -E -F -h -p -L -u -P -i -I -k -c -x -V -M -D -d -o -A --topic --filter-out --unsubscribe --qos --verbose --retained-only --remove-retained --retain-as-published --random-filter --pretty --json-path --where --strict --json --decode --proto --message-type --host --port --url --username --pw --id --id-prefix --keepalive --disable-clean-session --protocol-version --property --will-topic --will-payload --will-qos --will-retain --nodelay --debug --quiet --trace --trace-format --pw-file --cafile --capath --cert --key --keyform --ciphers --tls-version --tls-alpn --tls-engine --tls-engine-kpass-sha1 --tls-use-os-certs --insecure --psk --psk-identity --ws --proxy --unix --help --version"
+            opts="-t -T -U -q -v -N -C -W -R -E -F -h -p -L -u -P -i -I -k -c -x -V -M -D -d -o -A --topic --filter-out --unsubscribe --qos --verbose --retained-only --remove-retained --retain-as-published --random-filter --pretty --json-path --where --strict --json --decode --proto --host --port --url --username --pw --id --id-prefix --keepalive --disable-clean-session --protocol-version --property --will-topic --will-payload --will-qos --will-retain --nodelay --debug --quiet --trace --trace-format --pw-file --cafile --capath --cert --key --keyform --ciphers --tls-version --tls-alpn --tls-engine --tls-engine-kpass-sha1 --tls-use-os-certs --insecure --psk --psk-identity --ws --proxy --unix --message-type --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -843,10 +843,6 @@ _mqtk() {
                     return 0
                     ;;
                 --proto)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --message-type)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1019,6 +1015,10 @@ _mqtk() {
                     return 0
                     ;;
                 -A)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --message-type)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -41,7 +41,7 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l encode -d 'Read the me
 cbor\t''
 protobuf\t''
 sparkplug\t''"
-complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l proto -d 'protobuf schema for --encode: a .proto file (compiled at start-up) or a descriptor set' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l proto -d 'protobuf schema: a .proto file (compiled at start-up) or a descriptor set' -r -F
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l message-type -d 'The protobuf message type in --proto, with its package (pkg.Type)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l replay -d 'Publish the messages `mqtk sub --json` recorded in FILE (- for stdin), each to its own topic' -r -F
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l replay-speed -d 'With --replay: 1 keeps the recorded gaps, 2 halves them… [default: as fast as flow control allows]' -r
@@ -111,8 +111,7 @@ cbor\t''
 protobuf\t''
 sparkplug\t''
 auto\t''"
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l proto -d 'protobuf schema for --decode: a .proto file (compiled at start-up) or a descriptor set' -r -F
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l message-type -d 'The protobuf message type in --proto, with its package (pkg.Type)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l proto -d 'protobuf schema: a .proto file (compiled at start-up) or a descriptor set' -r -F
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s h -l host -d 'Broker host name or address [default: localhost]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s p -l port -d 'Broker port [default: 1883]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s L -l url -d 'Broker URL: mqtt://[USER[:PASS]@]HOST[:PORT]/TOPIC' -r
@@ -147,6 +146,7 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l psk-identity -d 'TLS-P
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l proxy -d 'Connect through a proxy: socks5h://[USER[:PASS]@]HOST[:PORT] (mqtk also: http://…)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l unix -d 'Connect to a Unix domain socket' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s A -d 'Connect from this local address' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l message-type -d 'The protobuf message type in --proto, with its package (pkg.Type)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s v -l verbose -d 'Print the topic before each payload'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s N -d 'Do not add a newline after each message'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s R -d 'Do not print retained messages'
