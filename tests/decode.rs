@@ -347,3 +347,42 @@ fn refused_before_connecting() {
         assert!(out.stderr_str().contains(text), "{program} {args:?}: {out}");
     }
 }
+
+/// `%{path}` in `-F` selects from the decoded value, `%p` is still the payload's bytes.
+#[test]
+fn format_paths_see_the_decoded_value() {
+    let broker = Broker::start();
+    let sub = subscribed(
+        &broker,
+        &words("-t f --decode cbor -C 1 -F", &["%t %{$.temp} %l"]),
+    );
+    mqtk_pub(
+        &broker,
+        &words("-t f --encode cbor -m", &[r#"{"temp":21.5}"#]),
+    );
+    let out = sub.wait(T);
+    out.assert_success();
+    // a1 64 "temp" f9/fb …: the CBOR map is not 14 bytes of JSON.
+    let line = out.stdout_str();
+    assert!(line.starts_with("f 21.5 "), "{out}");
+    assert_ne!(line, "f 21.5 14\n");
+}
+
+/// `pub -l --encode`: each line is a JSON document; a bad line ends the run with one error that
+/// names it (exit 65), after the lines before it were sent.
+#[test]
+fn encoded_lines() {
+    let broker = Broker::start();
+    let sub = subscribed(&broker, &words("-t l --decode msgpack -C 2", &[]));
+    let port = broker.port_str();
+    let out = run(
+        &mqtk(),
+        &words("pub -l -q 1 -t l --encode msgpack -p", &[&port]),
+        Some(b"{\"n\":1}\n[2]\nnot json\n{\"n\":4}\n"),
+    );
+    out.assert_code(65);
+    assert!(out.stderr_str().contains("stdin line 3"), "{out}");
+    let got = sub.wait(T);
+    got.assert_success();
+    assert_eq!(got.stdout_str(), "{\"n\":1}\n[2]\n");
+}
