@@ -189,7 +189,7 @@ const PUB: &[Case] = &[
         id: "strict",
         context: &[],
         words: &["--strict"],
-        expect: Expect::Elsewhere("tests/replay.rs: strict_replay_sends_nothing_on_a_bad_line"),
+        expect: Expect::Elsewhere("tests/replay.rs: bad_lines (--strict sends nothing)"),
     },
 ];
 

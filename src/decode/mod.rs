@@ -18,8 +18,8 @@ use serde_json::Value;
 
 pub use protobuf::Schema;
 
-/// How deep a decoded document may nest: as serde_json's own limit, so every decoded value can
-/// also be printed and parsed back.
+/// How deep a decoded document may nest: below serde_json's own parsing limit (128), so every
+/// decoded value can also be printed and read back, and the recursive conversions stay shallow.
 const MAX_DEPTH: usize = 100;
 
 /// A payload format.
