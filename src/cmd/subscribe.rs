@@ -184,7 +184,7 @@ impl Run {
         if c.filter_out.iter().any(|f| topic::matches(f, &topic)) {
             return Ok(None);
         }
-        let decoded = match self.config.decoder.as_mut() {
+        let mut decoded = match self.config.decoder.as_mut() {
             Some(decoder) => {
                 let quiet = self.quiet;
                 let input = Input {
@@ -214,7 +214,7 @@ impl Run {
         if !c.where_paths.is_empty()
             && !self
                 .printer
-                .matches_where(&msg, decoded.as_ref(), &c.where_paths, c.strict)?
+                .matches_where(&msg, decoded.as_mut(), &c.where_paths, c.strict)?
         {
             return Ok(None);
         }

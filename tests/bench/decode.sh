@@ -74,13 +74,16 @@ for round in $(seq "$ROUNDS"); do
     one_run jsonpath_json map.json - "${sub[@]}" --json-path '$.temperature'
     one_run where_json map.json - "${sub[@]}" --where "$where_map"
     one_run plain_msgpack map.json msgpack "${sub[@]}"
+    one_run only_msgpack map.json msgpack "${sub[@]}" --decode msgpack
     one_run decode_msgpack map.json msgpack "${sub[@]}" --decode msgpack --where "$where_map"
     one_run plain_tahu ddata.json - "${sub[@]}"
     one_run where_tahu ddata.json - "${sub[@]}" --where "$where_sp"
     one_run plain_sparkplug ddata.json sparkplug "${sub[@]}"
+    one_run only_sparkplug ddata.json sparkplug "${sub[@]}" --decode sparkplug
     one_run decode_sparkplug ddata.json sparkplug "${sub[@]}" --decode sparkplug --where "$where_sp"
 done
-names=(plain_json jsonpath_json where_json plain_msgpack decode_msgpack plain_tahu where_tahu plain_sparkplug decode_sparkplug)
+names=(plain_json jsonpath_json where_json plain_msgpack only_msgpack decode_msgpack plain_tahu where_tahu
+    plain_sparkplug only_sparkplug decode_sparkplug)
 args=()
 for n in "${names[@]}"; do args+=("$n=${total[$n]}"); done
 python3 - "$N" "$ROUNDS" "$(cut -d' ' -f1-3 /proc/loadavg)" "${args[@]}" <<'PY'
@@ -93,10 +96,12 @@ rows = [
     ("  --json-path '$.temperature'", "jsonpath_json", "plain_json"),
     ("  --where '$[?@.temperature > 0]'", "where_json", "plain_json"),
     ("same map as MessagePack: plain sub", "plain_msgpack", None),
+    ("  --decode msgpack (printed as JSON)", "only_msgpack", "plain_msgpack"),
     ("  --decode msgpack --where …", "decode_msgpack", "plain_msgpack"),
     ("10-metric DDATA as Tahu JSON: plain sub", "plain_tahu", None),
     ("  --where '$.metrics[?@.name==\"temp\" && @.value > 0]'", "where_tahu", "plain_tahu"),
     ("same DDATA as Sparkplug B: plain sub", "plain_sparkplug", None),
+    ("  --decode sparkplug (printed as JSON)", "only_sparkplug", "plain_sparkplug"),
     ("  --decode sparkplug --where …", "decode_sparkplug", "plain_sparkplug"),
 ]
 for label, key, base in rows:

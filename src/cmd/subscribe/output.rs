@@ -74,15 +74,15 @@ impl Printer {
     pub fn matches_where(
         &self,
         msg: &Message,
-        decoded: Option<&Decoded>,
+        decoded: Option<&mut Decoded>,
         paths: &[Path],
         strict: bool,
     ) -> Result<bool, Failure> {
         if let Some(d) = decoded {
-            return Ok(paths.iter().all(|p| !p.select(&d.value).is_empty()));
+            return Ok(paths.iter().all(|p| p.matches(&mut d.value)));
         }
         match Self::parse(msg) {
-            Some(doc) => Ok(paths.iter().all(|p| !p.select(&doc).is_empty())),
+            Some(mut doc) => Ok(paths.iter().all(|p| p.matches(&mut doc))),
             None if strict => {
                 let topic = String::from_utf8_lossy(&msg.topic);
                 Err(Failure::code(
