@@ -37,6 +37,14 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s f -l file -d 'Send the
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s q -l qos -d 'Quality of service: 0, 1 or 2 [default: 0]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l repeat -d 'Publish the message this many times (not with -l)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l repeat-delay -d 'Seconds to wait between repeats, after the previous one completes' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l encode -d 'Read the message (-m, -f, -s, each -l line) as JSON and publish it encoded as FORMAT' -r -f -a "msgpack\t''
+cbor\t''
+protobuf\t''
+sparkplug\t''"
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l proto -d 'protobuf schema: a .proto file (compiled at start-up) or a descriptor set' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l message-type -d 'The protobuf message type in --proto, with its package (pkg.Type)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l replay -d 'Publish the messages `mqtk sub --json` recorded in FILE (- for stdin), each to its own topic' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l replay-speed -d 'With --replay: 1 keeps the recorded gaps, 2 halves them… [default: as fast as flow control allows]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s h -l host -d 'Broker host name or address [default: localhost]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s p -l port -d 'Broker port [default: 1883]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s L -l url -d 'Broker URL: mqtt://[USER[:PASS]@]HOST[:PORT]/TOPIC' -r
@@ -76,6 +84,7 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s s -l stdin-file -d 'Re
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s l -l stdin-line -d 'Send each line of stdin as a message (streaming)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s n -l null-message -d 'Send a zero-length message'
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s r -l retain -d 'Ask the broker to retain the message'
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l strict -d 'With --replay: check every record before sending any'
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s c -l disable-clean-session -d 'Keep the session on the broker (clean session off); needs -i'
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l will-retain -d 'Retain the last will'
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l nodelay -d 'Disable Nagle\'s algorithm (TCP_NODELAY)'
@@ -97,6 +106,13 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l random-filter -d 'Prin
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s F -d 'Output format (%t topic, %p payload, %j JSON, @H:@M strftime, %{$.path} JSONPath …)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l json-path -d 'Print the value(s) this JSONPath selects from each JSON payload instead of the payload (repeatable)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l where -d 'Keep only messages for which this JSONPath selects something, e.g. \'$[?@.temp > 30]\' (repeatable: all must match)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l decode -d 'Decode each payload as FORMAT for --where, --json-path, %{…}, --json and plain output (auto: by the v5 content type, else JSON)' -r -f -a "json\t''
+msgpack\t''
+cbor\t''
+protobuf\t''
+sparkplug\t''
+auto\t''"
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l proto -d 'protobuf schema: a .proto file (compiled at start-up) or a descriptor set' -r -F
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s h -l host -d 'Broker host name or address [default: localhost]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s p -l port -d 'Broker port [default: 1883]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s L -l url -d 'Broker URL: mqtt://[USER[:PASS]@]HOST[:PORT]/TOPIC' -r
@@ -132,6 +148,7 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l tls-keylog -d 'Append 
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l proxy -d 'Connect through a proxy: socks5h://[USER[:PASS]@]HOST[:PORT] (mqtk also: http://…)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l unix -d 'Connect to a Unix domain socket' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s A -d 'Connect from this local address' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l message-type -d 'The protobuf message type in --proto, with its package (pkg.Type)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s v -l verbose -d 'Print the topic before each payload'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s N -d 'Do not add a newline after each message'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s R -d 'Do not print retained messages'

@@ -4,6 +4,7 @@
 mod cli;
 mod cmd;
 mod conn;
+mod decode;
 mod exit;
 mod format;
 mod generate;

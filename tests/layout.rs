@@ -23,6 +23,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
         &[
             "cmd",
             "conn",
+            "decode",
             "exit",
             "format",
             "jsonpath",
@@ -32,13 +33,22 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ),
     (
         "cmd",
-        &["conn", "exit", "format", "jsonpath", "personality", "trace"],
+        &[
+            "conn",
+            "decode",
+            "exit",
+            "format",
+            "jsonpath",
+            "personality",
+            "trace",
+        ],
     ),
     ("format", &["conn", "exit", "jsonpath", "personality"]),
     ("trace", &["conn"]),
     ("conn", &["exit"]),
     ("jsonpath", &["exit"]),
     ("exit", &[]),
+    ("decode", &[]),
     ("personality", &[]),
 ];
 

@@ -33,3 +33,7 @@ mod tls;
 mod transport;
 // --trace and --trace-format json: each QoS step in order, timed, on stderr, never the password.
 mod trace;
+// Binary payloads: pub --encode | sub --decode per format, Sparkplug B aliases and seq gaps (mqtk only).
+mod decode;
+// pub --replay of what sub --json recorded: topics, QoS, retain, v5 properties, exact bytes, gaps.
+mod replay;

@@ -34,7 +34,10 @@ pub fn definition(command: Command) -> clap::Command {
         .args_override_self(true);
     let flags = match command {
         Command::Pub => publish::PubArgs::augment_args(base),
-        Command::Sub => subscribe::SubArgs::augment_args(base),
+        // The spelling `--message TYPE` is free on sub (on pub it is -m).
+        Command::Sub => {
+            subscribe::SubArgs::augment_args(base).mut_arg("message_type", |a| a.alias("message"))
+        }
         Command::Bench => bench::BenchArgs::augment_args(base),
         Command::RetainClear => retain_clear::RetainClearArgs::augment_args(base),
     };

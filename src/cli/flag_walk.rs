@@ -32,7 +32,7 @@ struct Case {
     /// Words the flag needs around it, given in both runs.
     context: &'static [&'static str],
     /// The flag and its value. `{file}` is a readable file, `{dir}` a directory, `{options}` an options
-    /// file holding `-k 30`.
+    /// file holding `-k 30`, `{proto}` a .proto file defining `walk.M`.
     words: &'static [&'static str],
     expect: Expect,
 }
@@ -162,6 +162,44 @@ const PUB: &[Case] = &[
     case("retain", &["-r"]),
     case("repeat", &["--repeat", "2"]),
     case("repeat_delay", &["--repeat-delay", "0.5"]),
+    // The base line's `-m x` is not JSON; these are shown against a broker instead.
+    Case {
+        id: "encode",
+        context: &[],
+        words: &["--encode", "msgpack"],
+        expect: Expect::Elsewhere("tests/decode.rs: pub --encode X | sub --decode X, per format"),
+    },
+    Case {
+        id: "proto",
+        context: &[],
+        words: &["--proto", "{proto}"],
+        expect: Expect::Elsewhere("tests/decode.rs: protobuf_round_trip"),
+    },
+    Case {
+        id: "message_type",
+        context: &[],
+        words: &["--message-type", "walk.M"],
+        expect: Expect::Elsewhere("tests/decode.rs: protobuf_round_trip"),
+    },
+    // --replay replaces -t and -m (it is refused beside them).
+    Case {
+        id: "replay",
+        context: &[],
+        words: &["--replay", "{file}"],
+        expect: Expect::Elsewhere("tests/replay.rs: replay_sends_each_record_as_recorded"),
+    },
+    Case {
+        id: "replay_speed",
+        context: &[],
+        words: &["--replay-speed", "1"],
+        expect: Expect::Elsewhere("tests/replay.rs: replay_speed_keeps_the_gaps"),
+    },
+    Case {
+        id: "strict",
+        context: &[],
+        words: &["--strict"],
+        expect: Expect::Elsewhere("tests/replay.rs: bad_lines (--strict sends nothing)"),
+    },
 ];
 
 /// `Sub`'s own flags.
@@ -186,6 +224,30 @@ const SUB: &[Case] = &[
     case("where_path", &["--where", "$.a"]),
     case("strict", &["--strict"]),
     case("json", &["--json"]),
+    case("decode", &["--decode", "msgpack"]),
+    // Each needs the other (and a --decode that reads protobuf).
+    case(
+        "proto",
+        &[
+            "--proto",
+            "{proto}",
+            "--message-type",
+            "walk.M",
+            "--decode",
+            "auto",
+        ],
+    ),
+    case(
+        "message_type",
+        &[
+            "--message-type",
+            "walk.M",
+            "--proto",
+            "{proto}",
+            "--decode",
+            "auto",
+        ],
+    ),
 ];
 
 /// `Bench`'s own flags.
@@ -257,6 +319,12 @@ const MQTK_ONLY: &[&str] = &[
     "where_path",
     "strict",
     "json",
+    "decode",
+    "proto",
+    "message_type",
+    "encode",
+    "replay",
+    "replay_speed",
 ];
 
 /// pub's message modes: each replaces `-m x` in the base line.
@@ -266,12 +334,14 @@ const MESSAGE_MODES: &[&str] = &["message", "file", "stdin_line", "null_message"
 fn words(words: &[&str], dir: &Path) -> Vec<String> {
     let file = dir.join("file");
     let options = dir.join("options");
+    let proto = dir.join("walk.proto");
     words
         .iter()
         .map(|w| match *w {
             "{file}" => file.display().to_string(),
             "{dir}" => dir.display().to_string(),
             "{options}" => options.display().to_string(),
+            "{proto}" => proto.display().to_string(),
             w => w.to_string(),
         })
         .collect()
@@ -351,6 +421,8 @@ fn every_flag_reaches_the_request_or_is_refused() {
     let dir = tempfile::tempdir().expect("temp dir");
     std::fs::write(dir.path().join("file"), "password\n").expect("write file");
     std::fs::write(dir.path().join("options"), "-k 30\n").expect("write options");
+    let proto = "syntax = \"proto3\";\npackage walk;\nmessage M { int32 a = 1; }\n";
+    std::fs::write(dir.path().join("walk.proto"), proto).expect("write proto");
     let mut problems = Vec::new();
     for names in &COMMANDS {
         problems.extend(walk(

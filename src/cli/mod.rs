@@ -21,6 +21,7 @@ mod properties;
 pub mod publish;
 mod resolve;
 pub mod retain_clear;
+pub mod schema;
 pub mod subscribe;
 
 use std::ffi::OsString;

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::{ArgAction, Args};
 
 use super::conn::ConnArgs;
+use super::schema::SchemaArgs;
 
 /// Publish a message: a drop-in for mosquitto_pub.
 #[derive(Debug, Clone, Args)]
@@ -54,6 +55,50 @@ pub struct PubArgs {
     )]
     pub repeat_delay: Option<String>,
 
+    /// Read the message (-m, -f, -s, each -l line) as JSON and publish it encoded as FORMAT
+    #[arg(long, value_name = "FORMAT", value_parser = ["msgpack", "cbor", "protobuf", "sparkplug"], help_heading = "Binary payloads (mqtk only)")]
+    pub encode: Option<String>,
+
+    #[command(flatten)]
+    pub schema: SchemaArgs,
+
+    /// Publish the messages `mqtk sub --json` recorded in FILE (- for stdin), each to its own topic
+    #[arg(
+        long,
+        value_name = "FILE",
+        help_heading = "Record and replay (mqtk only)"
+    )]
+    pub replay: Option<PathBuf>,
+
+    /// With --replay: 1 keeps the recorded gaps, 2 halves them… [default: as fast as flow control allows]
+    #[arg(
+        long = "replay-speed",
+        value_name = "FACTOR",
+        allow_hyphen_values = true,
+        help_heading = "Record and replay (mqtk only)"
+    )]
+    pub replay_speed: Option<String>,
+
+    /// With --replay: check every record before sending any
+    #[arg(long, help_heading = "Record and replay (mqtk only)")]
+    pub strict: bool,
+
     #[command(flatten)]
     pub conn: ConnArgs,
+}
+
+impl PubArgs {
+    /// The first mqtk-only option given, if any (mosquitto_pub does not know them).
+    pub fn mqtk_extension(&self) -> Option<&'static str> {
+        [
+            (self.encode.is_some(), "--encode"),
+            (self.schema.proto.is_some(), "--proto"),
+            (self.schema.message_type.is_some(), "--message-type"),
+            (self.replay.is_some(), "--replay"),
+            (self.replay_speed.is_some(), "--replay-speed"),
+            (self.strict, "--strict"),
+        ]
+        .into_iter()
+        .find_map(|(given, flag)| given.then_some(flag))
+    }
 }

@@ -5,6 +5,7 @@ use std::ffi::OsString;
 use clap::{ArgAction, Args};
 
 use super::conn::ConnArgs;
+use super::schema::SchemaArgs;
 
 /// Subscribe and print messages: a drop-in for mosquitto_sub, plus JSONPath and NDJSON output.
 #[derive(Debug, Clone, Args)]
@@ -93,6 +94,13 @@ pub struct SubArgs {
     #[arg(long, help_heading = "JSON (mqtk only)")]
     pub json: bool,
 
+    /// Decode each payload as FORMAT for --where, --json-path, %{…}, --json and plain output (auto: by the v5 content type, else JSON)
+    #[arg(long, value_name = "FORMAT", value_parser = ["json", "msgpack", "cbor", "protobuf", "sparkplug", "auto"], help_heading = "Binary payloads (mqtk only)")]
+    pub decode: Option<String>,
+
+    #[command(flatten)]
+    pub schema: SchemaArgs,
+
     #[command(flatten)]
     pub conn: ConnArgs,
 }
@@ -108,6 +116,12 @@ impl SubArgs {
             Some("--strict")
         } else if self.json {
             Some("--json")
+        } else if self.decode.is_some() {
+            Some("--decode")
+        } else if self.schema.proto.is_some() {
+            Some("--proto")
+        } else if self.schema.message_type.is_some() {
+            Some("--message-type")
         } else {
             None
         }

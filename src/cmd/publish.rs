@@ -1,10 +1,11 @@
 //! `mqtk pub`: publish one message (optionally repeated), a file, all of stdin, or stdin line by line.
 
+mod replay;
 mod stdin_lines;
 
 use std::fs::File;
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -13,17 +14,31 @@ use crate::conn::{
     ConnectFailure, Exceeded, MAX_PACKET_SIZE, Options, Outgoing, Properties, Protocol, Qos,
     Session,
 };
+use crate::decode::Encoding;
 use crate::exit::{self, Code, Failure};
 use crate::personality::Personality;
 use crate::trace;
 
 /// Where the messages come from.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Source {
     /// One payload, read before connecting: `-m`, `-f` and `-s` bytes, or `-n`'s empty message.
     Payload(Bytes),
     /// `-l`: one message per line, streamed.
     Lines,
+    /// `--replay`: the records of `sub --json`, each with its own topic.
+    Replay(Replay),
+}
+
+/// `--replay FILE`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Replay {
+    /// The NDJSON file; `-` is stdin.
+    pub path: PathBuf,
+    /// `--replay-speed`: recorded gaps divided by this; `None`: no pauses.
+    pub speed: Option<f64>,
+    /// `--strict`: every record is checked before any is sent.
+    pub strict: bool,
 }
 
 /// A validated `pub` invocation.
@@ -41,6 +56,8 @@ pub struct Config {
     pub properties: Properties,
     /// mosquitto quirk: properties with a v3 connection publish nothing and exit 0.
     pub publish_nothing: bool,
+    /// `--encode`: each `-l` line is JSON to encode (a single payload is encoded when resolved).
+    pub encoding: Option<Encoding>,
 }
 
 /// Reads a `-f` file whole, with mosquitto's messages (it checks the size before reading).
@@ -158,10 +175,23 @@ pub async fn run(conn: Options, config: Config, personality: Personality) -> Res
         reconnect: config.source == Source::Lines,
         ..conn
     };
+    // --strict replay: every record is read and checked before connecting.
+    let checked = match &config.source {
+        Source::Replay(replay) if replay.strict => Some(replay::read_all(&replay.path).await?),
+        _ => None,
+    };
     let observer = trace::observer(&conn);
     let session = Session::connect(conn, false, observer)
         .await
         .map_err(connect_failure)?;
+    if let Source::Replay(settings) = &config.source {
+        let sent = replay::send(&session, settings, checked, protocol).await;
+        // What was sent is completed and acknowledged before a bad line's error is reported.
+        session.flush().await.map_err(connect_failure)?;
+        session.disconnect().await.map_err(connect_failure)?;
+        sent?;
+        return Ok(Code::Success.number());
+    }
 
     // The limits of the broker's v5 CONNACK. libmosquitto quietly drops the retain flag when the
     // broker keeps no retained messages; mqtk refuses instead, as it does for a QoS too high.
@@ -200,8 +230,10 @@ pub async fn run(conn: Options, config: Config, personality: Personality) -> Res
                 }
             }
         }
+        Source::Replay(_) => {}
         Source::Lines => {
             let mut lines = stdin_lines::spawn();
+            let mut line_number = 0u64;
             loop {
                 // A refused reconnect ends the run at once, not at the next line.
                 let batch = tokio::select! {
@@ -224,8 +256,27 @@ pub async fn run(conn: Options, config: Config, personality: Personality) -> Res
                     return Err(line_refused(Code::MOSQ_INVAL));
                 }
                 for line in batch {
+                    line_number += 1;
+                    let payload = match &config.encoding {
+                        Some(encoding) => match encoding.encode(&line) {
+                            Ok(encoded) => Bytes::from(encoded),
+                            Err(e) => {
+                                // The lines before it are sent and acknowledged first.
+                                session.flush().await.map_err(connect_failure)?;
+                                session.disconnect().await.map_err(connect_failure)?;
+                                return Err(Failure::code(
+                                    Code::DataError,
+                                    format!(
+                                        "Error: stdin line {line_number}: cannot encode as {}: {e}\n",
+                                        encoding.format.name()
+                                    ),
+                                ));
+                            }
+                        },
+                        None => line,
+                    };
                     session
-                        .publish(publisher.next(line, session.losses()))
+                        .publish(publisher.next(payload, session.losses()))
                         .await
                         .map_err(connect_failure)?;
                 }

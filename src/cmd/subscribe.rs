@@ -15,6 +15,7 @@ use crate::conn::{
     Delivery, Event, Message, Options, Outgoing, Properties, Protocol, Qos, Session, Subscription,
     topic,
 };
+use crate::decode::{Decoder, Input};
 use crate::exit::{Code, Failure};
 use crate::format::Format;
 use crate::jsonpath::Path;
@@ -73,6 +74,8 @@ pub struct Config {
     pub where_paths: Vec<Path>,
     /// `--strict`: unusable JSON is an error, not a note.
     pub strict: bool,
+    /// `--decode`: payloads are read through this before JSONPath and output.
+    pub decoder: Option<Decoder>,
     pub subscribe_properties: Properties,
     pub personality: Personality,
 }
@@ -181,8 +184,37 @@ impl Run {
         if c.filter_out.iter().any(|f| topic::matches(f, &topic)) {
             return Ok(None);
         }
+        let mut decoded = match self.config.decoder.as_mut() {
+            Some(decoder) => {
+                let quiet = self.quiet;
+                let input = Input {
+                    topic: &topic,
+                    content_type: msg
+                        .properties
+                        .as_ref()
+                        .and_then(|p| p.content_type.as_deref()),
+                    payload: &msg.payload,
+                };
+                let mut warn = |note: String| {
+                    if !quiet {
+                        eprintln!("mqtk: {note}");
+                    }
+                };
+                match decoder.decode(&input, &mut warn) {
+                    Ok(decoded) => decoded,
+                    Err(why) => {
+                        self.printer.unusable(&msg, &why)?;
+                        return Ok(None);
+                    }
+                }
+            }
+            None => None,
+        };
+        let c = &self.config;
         if !c.where_paths.is_empty()
-            && !self.printer.matches_where(&msg, &c.where_paths, c.strict)?
+            && !self
+                .printer
+                .matches_where(&msg, decoded.as_mut(), &c.where_paths, c.strict)?
         {
             return Ok(None);
         }
@@ -194,7 +226,7 @@ impl Run {
         }
         let keep = c.random_filter.is_none_or(|p| self.random.chance() < p);
         if keep {
-            match self.printer.print(&msg, &c.output)? {
+            match self.printer.print(&msg, decoded.as_ref(), &c.output)? {
                 Printed::Yes => {}
                 Printed::Skipped => return Ok(None),
                 Printed::StdoutClosed => return Ok(Some(End::Done)),

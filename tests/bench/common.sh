@@ -83,3 +83,10 @@ start_broker() {
     done
     die "no free port for mosquitto after 10 attempts"
 }
+
+# CPU time of one process: `measure FILE CMD…` runs CMD under `perf stat -e task-clock` (which
+# counts in nanoseconds; GNU time's 10 ms ticks are too coarse), `cpu_of FILE` prints its CPU
+# seconds (user+sys).
+command -v perf >/dev/null || apt-get install -y -q linux-perf >/dev/null
+cpu_of() { awk -F, '/task-clock/ {printf "%.4f", $1 / 1000}' "$1"; }
+measure() { local out=$1; shift; perf stat -e task-clock -x, -o "$out" "$@"; }

@@ -17,10 +17,6 @@ export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 N=${N:-200000}
 ROUNDS=${ROUNDS:-3}
 
-command -v perf >/dev/null || apt-get install -y -q linux-perf >/dev/null
-# cpu_of FILE: CPU seconds from a `perf stat -x,` output file.
-cpu_of() { awk -F, '/task-clock/ {printf "%.4f", $1 / 1000}' "$1"; }
-measure() { local out=$1; shift; perf stat -e task-clock -x, -o "$out" "$@"; }
 # shellcheck source=tests/bench/common.sh
 source tests/bench/common.sh
 step "Starting mosquitto"

@@ -3,6 +3,7 @@
 //! Every resolver takes a [`Parsed`] and returns its command's request.
 
 mod bench;
+mod codec;
 mod connection;
 mod publish;
 mod retain_clear;

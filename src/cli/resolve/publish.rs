@@ -4,13 +4,14 @@ use std::os::unix::ffi::OsStrExt;
 use std::time::Duration;
 
 use super::Parsed;
+use super::codec::encoding;
 use super::connection::{connection_values, runtime_checks};
 use super::values::{message, publish_topic, qos, repeat, repeat_delay};
 use crate::cli::Personality;
 use crate::cli::properties;
 use crate::cli::publish::PubArgs;
-use crate::cmd::publish::{Config, Source, load_file, load_stdin};
-use crate::conn::{Options, Protocol, Qos};
+use crate::cmd::publish::{Config, Replay, Source, load_file, load_stdin};
+use crate::conn::{Options, Property, Protocol, Qos};
 use crate::exit::{Code, Failure};
 use bytes::Bytes;
 
@@ -28,6 +29,11 @@ pub struct PublishRequest {
 pub fn publish(parsed: &Parsed) -> Result<PublishRequest, Failure> {
     let args: PubArgs = parsed.args()?;
     let (matches, scanned, personality) = (parsed.matches, parsed.scanned, parsed.personality);
+    if personality == Personality::Mosquitto
+        && let Some(flag) = args.mqtk_extension()
+    {
+        return Err(Failure::usage(format!("Error: Unknown option '{flag}'.\n")));
+    }
     let quiet = args.conn.quiet;
     // Runtime errors go through mosquitto's err_printf, which --quiet silences. (main only knows
     // about --quiet once parsing has succeeded.)
@@ -71,8 +77,26 @@ pub fn publish(parsed: &Parsed) -> Result<PublishRequest, Failure> {
         (None, None) => None,
     };
 
+    let encoding = encoding(
+        args.encode.as_deref(),
+        args.schema.proto.as_deref(),
+        args.schema.message_type.as_deref(),
+    )?;
+    let replay = replay(&args, personality)?;
+    let topic = if replay.is_some() {
+        Some(String::new())
+    } else {
+        topic
+    };
     // mosquitto_pub reads -f and -s before it checks that there is a topic.
-    let source = if let Some(m) = args.message.first() {
+    let source = if let Some(replay) = replay {
+        if encoding.is_some() {
+            return Err(Failure::usage(
+                "Error: --replay sends the recorded payloads: drop --encode.\n",
+            ));
+        }
+        Some(Source::Replay(replay))
+    } else if let Some(m) = args.message.first() {
         Some(Source::Payload(message(m.as_bytes())?))
     } else if let Some(f) = args.file.first() {
         Some(Source::Payload(load_file(f).map_err(hush)?))
@@ -95,6 +119,34 @@ pub fn publish(parsed: &Parsed) -> Result<PublishRequest, Failure> {
         });
     };
     runtime_checks(&args.conn, &conn).map_err(hush)?;
+    let source = match (source, &encoding) {
+        (Source::Payload(json), Some(encoding)) => {
+            let encoded = encoding.encode(&json).map_err(|e| {
+                Failure::code(
+                    Code::DataError,
+                    format!(
+                        "Error: cannot encode the message as {}: {e}\n",
+                        encoding.format.name()
+                    ),
+                )
+            })?;
+            Source::Payload(Bytes::from(encoded))
+        }
+        (source, _) => source,
+    };
+    let mut props = props;
+    if let Some(encoding) = &encoding
+        && conn.protocol == Protocol::V5
+        && !props
+            .publish
+            .0
+            .iter()
+            .any(|p| matches!(p, Property::ContentType(_)))
+    {
+        props.publish.0.push(Property::ContentType(
+            encoding.format.content_type().to_string(),
+        ));
+    }
 
     // Properties only exist in v5. mosquitto (quirk) then publishes nothing and exits 0.
     let props_without_v5 = !props.publish.is_empty() && conn.protocol != Protocol::V5;
@@ -112,10 +164,54 @@ pub fn publish(parsed: &Parsed) -> Result<PublishRequest, Failure> {
         repeat_delay,
         properties: props.publish,
         publish_nothing: props_without_v5,
+        encoding,
     };
     Ok(PublishRequest {
         conn,
         config,
         personality,
     })
+}
+
+/// `--replay FILE` with `--replay-speed` and `--strict`; they replace -t and the message options.
+fn replay(args: &PubArgs, personality: Personality) -> Result<Option<Replay>, Failure> {
+    let Some(path) = &args.replay else {
+        if args.replay_speed.is_some() || args.strict {
+            return Err(Failure::usage(
+                "Error: --replay-speed and --strict (on pub) go with --replay FILE.\n",
+            ));
+        }
+        return Ok(None);
+    };
+    let others = [
+        (args.topic.is_some(), "-t"),
+        (!args.message.is_empty(), "-m"),
+        (!args.file.is_empty(), "-f"),
+        (args.stdin_file > 0, "-s"),
+        (args.stdin_line > 0, "-l"),
+        (args.null_message > 0, "-n"),
+        (args.repeat.is_some(), "--repeat"),
+    ];
+    if let Some((_, flag)) = others.iter().find(|(given, _)| *given) {
+        return Err(Failure::usage(format!(
+            "Error: --replay takes topics and payloads from its records: drop {flag}.\n"
+        )));
+    }
+    let speed = match &args.replay_speed {
+        Some(text) => {
+            let speed = crate::cli::numbers::float(personality, "--replay-speed", text)?;
+            if !(speed > 0.0 && speed.is_finite()) {
+                return Err(Failure::usage(format!(
+                    "Error: --replay-speed must be a number above 0, not \"{text}\".\n"
+                )));
+            }
+            Some(speed)
+        }
+        None => None,
+    };
+    Ok(Some(Replay {
+        path: path.clone(),
+        speed,
+        strict: args.strict,
+    }))
 }

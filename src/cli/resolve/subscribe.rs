@@ -4,6 +4,7 @@ use std::os::unix::ffi::OsStrExt;
 use std::time::Duration;
 
 use super::Parsed;
+use super::codec::decoder;
 use super::connection::connection;
 use super::values::{qos, runtime_error};
 use crate::cli::Personality;
@@ -147,6 +148,11 @@ pub fn subscribe(parsed: &Parsed) -> Result<SubscribeRequest, Failure> {
             verbose: args.verbose,
         }
     };
+    let decoder = decoder(
+        args.decode.as_deref(),
+        args.schema.proto.as_deref(),
+        args.schema.message_type.as_deref(),
+    )?;
     let where_paths = args
         .where_path
         .iter()
@@ -188,6 +194,7 @@ pub fn subscribe(parsed: &Parsed) -> Result<SubscribeRequest, Failure> {
         random_filter,
         where_paths,
         strict: args.strict,
+        decoder,
         subscribe_properties: props.subscribe,
         personality,
     };
