@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{ArgAction, Args};
 
-use super::{bench, publish, retain_clear, subscribe};
+use super::{bench, publish, retain_clear, rr, subscribe};
 use crate::personality::{COMMANDS, Command};
 
 /// `--help` and `--version`, long only: `-h` is the host and `-V` the protocol version.
@@ -35,6 +35,7 @@ pub fn definition(command: Command) -> clap::Command {
     let flags = match command {
         Command::Pub => publish::PubArgs::augment_args(base),
         Command::Sub => subscribe::SubArgs::augment_args(base),
+        Command::Rr => rr::RrArgs::augment_args(base),
         Command::Bench => bench::BenchArgs::augment_args(base),
         Command::RetainClear => retain_clear::RetainClearArgs::augment_args(base),
     };

@@ -1,8 +1,6 @@
 //! `mqtk sub`: subscribe, print what arrives, stop as mosquitto_sub stops (`-C`, `-W`, `-E`,
 //! `--retained-only`, signals, a closed stdout), reconnect and resubscribe when the connection drops.
 
-mod output;
-
 use std::collections::HashMap;
 use std::time::Duration;
 
@@ -10,29 +8,16 @@ use bytes::Bytes;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 
-use self::output::{Printed, Printer};
 use crate::conn::{
     Delivery, Event, Message, Options, Outgoing, Properties, Protocol, Qos, Session, Subscription,
     topic,
 };
 use crate::exit::{Code, Failure};
-use crate::format::Format;
+pub use crate::format::printer::Output;
+use crate::format::printer::{Printed, Printer};
 use crate::jsonpath::Path;
 use crate::personality::Personality;
 use crate::trace;
-
-/// How messages are printed.
-#[derive(Debug)]
-pub enum Output {
-    /// The payload (`-v`: topic and payload), as mosquitto_sub prints it.
-    Plain { verbose: bool },
-    /// `-F`.
-    Format(Format),
-    /// `--json-path`: the selected values instead of the payload.
-    JsonPath(Vec<Path>),
-    /// `--json`: one JSON object per message per line.
-    Ndjson,
-}
 
 /// When to stop.
 #[derive(Debug, Clone, PartialEq, Eq)]

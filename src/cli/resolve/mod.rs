@@ -6,6 +6,7 @@ mod bench;
 mod connection;
 mod publish;
 mod retain_clear;
+mod rr;
 mod subscribe;
 mod transport;
 mod values;
@@ -19,6 +20,7 @@ use crate::personality::Personality;
 pub use bench::bench;
 pub use publish::{PublishRequest, publish};
 pub use retain_clear::{RetainClearRequest, retain_clear};
+pub use rr::{RrRequest, rr};
 pub use subscribe::{SubscribeRequest, subscribe};
 pub(super) use values::check_value;
 
