@@ -189,7 +189,9 @@ const RR: &[Case] = &[
         id: "stdin_file",
         context: &[],
         words: &["-s"],
-        expect: Expect::Elsewhere("reads the test's stdin: tests/rr/mqtk.rs sends stdin with -s"),
+        expect: Expect::Elsewhere(
+            "reads the test's stdin: tests/rr/differential.rs sends stdin with -s",
+        ),
     },
     case("null_message", &["-n"]),
     case("qos", &["-q", "1"]),

@@ -142,18 +142,18 @@ impl Run {
                     return Some(End::Refused(code));
                 }
                 if let Some(request) = self.request.take() {
-                    self.stage = Stage::Waiting;
-                    self.sent_at = Some(Instant::now());
-                    if let Err(f) = session.publish(request).await {
-                        return Some(End::Fail(f.to_failure(false)));
-                    }
                     if let Match::Correlation(data) = &self.rule {
                         self.note(&format!(
-                            "request on '{}' asks for the response on '{}', correlation-data '{}'",
+                            "request to '{}': response-topic '{}', correlation-data '{}'",
                             self.config.topic,
                             self.config.response_topic,
                             String::from_utf8_lossy(data)
                         ));
+                    }
+                    self.stage = Stage::Waiting;
+                    self.sent_at = Some(Instant::now());
+                    if let Err(f) = session.publish(request).await {
+                        return Some(End::Fail(f.to_failure(false)));
                     }
                 }
             }
@@ -194,10 +194,12 @@ impl Run {
             ));
             return None;
         }
-        match self.printer.matches_where(&msg, &c.where_paths, c.strict) {
-            Ok(true) => {}
-            Ok(false) => return None,
-            Err(f) => return Some(End::Fail(f)),
+        if !c.where_paths.is_empty() {
+            match self.printer.matches_where(&msg, &c.where_paths, c.strict) {
+                Ok(true) => {}
+                Ok(false) => return None,
+                Err(f) => return Some(End::Fail(f)),
+            }
         }
         let now = Instant::now();
         match self.printer.print(&msg, &c.output) {
