@@ -759,7 +759,7 @@ _mqtk() {
             return 0
             ;;
         mqtk__subcmd__rr)
-            opts="-t -e -m -f -s -n -q -W -R -v -N -F -C -h -p -L -u -P -i -I -k -c -x -V -M -D -d -o -A --topic --message --file --stdin-file --null-message --qos --latency --retain-handling --retain-as-published --verbose --pretty --json-path --where --strict --json --host --port --url --username --pw --id --id-prefix --keepalive --disable-clean-session --protocol-version --property --will-topic --will-payload --will-qos --will-retain --nodelay --debug --quiet --trace --trace-format --pw-file --cafile --capath --cert --key --keyform --ciphers --tls-version --tls-alpn --tls-engine --tls-engine-kpass-sha1 --tls-use-os-certs --insecure --psk --psk-identity --ws --proxy --unix --help --version"
+            opts="-t -e -m -f -s -n -q -W -R -v -N -F -C -h -p -L -u -P -i -I -k -c -x -M -D -d -o -A -V --topic --message --file --stdin-file --null-message --qos --latency --retain-handling --retain-as-published --verbose --pretty --json-path --where --strict --json --host --port --url --username --pw --id --id-prefix --keepalive --disable-clean-session --property --will-topic --will-payload --will-qos --will-retain --nodelay --debug --quiet --trace --trace-format --pw-file --cafile --capath --cert --key --keyform --ciphers --tls-version --tls-alpn --tls-engine --tls-engine-kpass-sha1 --tls-use-os-certs --insecure --psk --psk-identity --ws --proxy --unix --protocol-version --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -893,14 +893,6 @@ _mqtk() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --protocol-version)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -V)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 -M)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -994,6 +986,14 @@ _mqtk() {
                     return 0
                     ;;
                 -A)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --protocol-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -V)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -172,7 +172,6 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s i -l id -d 'Client id [
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s I -l id-prefix -d 'Client id prefix; the process id is appended' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s k -l keepalive -d 'Keepalive in seconds (5..65535) [default: 60]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s x -d 'v5 session expiry interval in seconds, or -1 / ∞ for never' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s V -l protocol-version -d 'MQTT version: 31, 311 or 5 (also mqttv31, mqttv311, mqttv5) [default: 311]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s M -d 'Maximum QoS 1/2 messages in flight [default: 20]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s D -l property -d 'MQTT v5 property: -D COMMAND NAME VALUE, or -D COMMAND user-property KEY VALUE' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l will-topic -d 'Topic of the last will' -r
@@ -197,6 +196,7 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l psk-identity -d 'TLS-PS
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l proxy -d 'Connect through a proxy: socks5h://[USER[:PASS]@]HOST[:PORT] (mqtk also: http://…)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l unix -d 'Connect to a Unix domain socket' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s A -d 'Connect from this local address' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s V -l protocol-version -d 'MQTT version: 5, 311 or 31 (also mqttv5, mqttv311, mqttv31) [default: 5]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s s -l stdin-file -d 'Read all of stdin and send it as the request'
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s n -l null-message -d 'Send a zero-length request'
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l latency -d 'Print the time from publishing the request to the response\'s arrival'

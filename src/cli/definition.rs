@@ -35,7 +35,10 @@ pub fn definition(command: Command) -> clap::Command {
     let flags = match command {
         Command::Pub => publish::PubArgs::augment_args(base),
         Command::Sub => subscribe::SubArgs::augment_args(base),
-        Command::Rr => rr::RrArgs::augment_args(base),
+        // mosquitto_rr speaks MQTT v5 unless told otherwise.
+        Command::Rr => rr::RrArgs::augment_args(base).mut_arg("protocol_version", |a| {
+            a.help("MQTT version: 5, 311 or 31 (also mqttv5, mqttv311, mqttv31) [default: 5]")
+        }),
         Command::Bench => bench::BenchArgs::augment_args(base),
         Command::RetainClear => retain_clear::RetainClearArgs::augment_args(base),
     };
