@@ -10,7 +10,7 @@ use crate::reference::{self, Broker21};
 use crate::util::{Alias, real, run};
 
 /// One differential case. `{req}` and `{resp}` in the arguments are the case's own topics,
-/// `{file}` a file holding `from a file`.
+/// `{file}` a file holding `from a file`, `{url}` an mqtt:// URL of the broker and `{req}`.
 struct Case {
     label: &'static str,
     args: &'static [&'static str],
@@ -128,6 +128,11 @@ fn cases() -> Vec<Case> {
         ),
         case("-n", &["-t", "{req}", "-e", "{resp}", "-n"], world()),
         case(
+            "-L",
+            &["-L", "{url}", "-e", "{resp}", "-m", "hello"],
+            world(),
+        ),
+        case(
             "-f",
             &["-t", "{req}", "-e", "{resp}", "-f", "{file}"],
             world(),
@@ -211,6 +216,7 @@ fn run_cases(port: u16, broker: &str) -> Vec<Outcome> {
                 a.replace("{req}", &req)
                     .replace("{resp}", &resp)
                     .replace("{file}", &file)
+                    .replace("{url}", &format!("mqtt://127.0.0.1:{port}/{req}"))
             })
             .collect();
         let args: Vec<&str> = args.iter().map(String::as_str).collect();

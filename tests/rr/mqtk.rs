@@ -7,7 +7,7 @@ use super::rr;
 use crate::broker::Broker;
 use crate::reference;
 use crate::subscriber::Subscriber;
-use crate::util::{Alias, T, mqtk};
+use crate::util::{Alias, Proc, T, mqtk};
 
 /// `mqtk rr` against the broker on `port`.
 fn mqtk_rr(port: u16, args: &[&str]) -> crate::util::Run {
@@ -307,4 +307,24 @@ fn mqtk_disconnects_where_mosquitto_rr_closes_the_socket() {
     }
     // mqtk's clean DISCONNECT discarded its will (the broker has logged the disconnect).
     wills.expect_none(std::time::Duration::from_millis(200));
+}
+
+/// Ctrl-C while waiting: no response came, so not a success; the connection ends with DISCONNECT.
+#[test]
+fn interrupted_while_waiting_is_exit_130() {
+    let broker = Broker::start();
+    let mark = broker.log_mark();
+    let port = broker.port_str();
+    let proc = Proc::spawn(
+        &mqtk(),
+        &[
+            "rr", "-p", &port, "-i", "rr-int", "-t", "i/req", "-e", "i/resp", "-m", "hello",
+        ],
+    );
+    broker.expect_log_since(mark, "Sending SUBACK to rr-int", T);
+    proc.signal("INT");
+    let out = proc.wait(T);
+    out.assert_code(130);
+    assert_eq!(out.stderr_str(), "", "{out}");
+    broker.expect_log_since(mark, "Client rr-int disconnected.", T);
 }
