@@ -323,7 +323,7 @@ _mqtk() {
             return 0
             ;;
         mqtk__subcmd__pub)
-            opts="-t -m -f -s -l -n -q -r -h -p -L -u -P -i -I -k -c -x -V -M -D -d -o -A --topic --message --file --stdin-file --stdin-line --null-message --qos --retain --repeat --repeat-delay --host --port --url --username --pw --id --id-prefix --keepalive --disable-clean-session --protocol-version --property --will-topic --will-payload --will-qos --will-retain --nodelay --debug --quiet --trace --trace-format --pw-file --cafile --capath --cert --key --keyform --ciphers --tls-version --tls-alpn --tls-engine --tls-engine-kpass-sha1 --tls-use-os-certs --insecure --psk --psk-identity --ws --proxy --unix --help --version"
+            opts="-t -m -f -s -n -l -q -r -h -p -L -u -P -i -I -k -c -x -V -M -D -d -o -A --topic --message --file --stdin-file --null-message --stdin-line --qos --retain --repeat --repeat-delay --host --port --url --username --pw --id --id-prefix --keepalive --disable-clean-session --protocol-version --property --will-topic --will-payload --will-qos --will-retain --nodelay --debug --quiet --trace --trace-format --pw-file --cafile --capath --cert --key --keyform --ciphers --tls-version --tls-alpn --tls-engine --tls-engine-kpass-sha1 --tls-use-os-certs --insecure --psk --psk-identity --ws --proxy --unix --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -73,8 +73,8 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l proxy -d 'Connect thro
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l unix -d 'Connect to a Unix domain socket' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s A -d 'Connect from this local address' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s s -l stdin-file -d 'Read all of stdin and send it as one message'
-complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s l -l stdin-line -d 'Send each line of stdin as a message (streaming)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s n -l null-message -d 'Send a zero-length message'
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s l -l stdin-line -d 'Send each line of stdin as a message (streaming)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s r -l retain -d 'Ask the broker to retain the message'
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s c -l disable-clean-session -d 'Keep the session on the broker (clean session off); needs -i'
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l will-retain -d 'Retain the last will'
@@ -154,15 +154,15 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l help -d 'Print help'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l version -d 'Print version'
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s t -l topic -d 'Topic the request is published to' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s e -d 'Response topic: subscribed to, and sent with the request (MQTT v5)' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s m -l message -d 'Send this message as the request (bytes as given)' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s f -l file -d 'Send the contents of a file as the request' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s m -l message -d 'Send this message (bytes as given)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s f -l file -d 'Send the contents of a file as the message' -r -F
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s q -l qos -d 'QoS of the request and of the response subscription: 0, 1 or 2 [default: 0]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s W -d 'Exit with status 27 when no response came within this many seconds' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l retain-handling -d 'v5: when the broker sends retained messages on subscribing: always, new or never' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s F -d 'Output format (%t topic, %p payload, %j JSON, %D correlation data, %{$.path} JSONPath …)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s C -d 'Wait for this many responses [default: 1]' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l json-path -d 'Print the value(s) this JSONPath selects from the response instead of the payload (repeatable)' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l where -d 'Take only responses for which this JSONPath selects something (repeatable: all must match)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l json-path -d 'Print the value(s) this JSONPath selects from each JSON payload instead of the payload (repeatable)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l where -d 'Keep only messages for which this JSONPath selects something, e.g. \'$[?@.temp > 30]\' (repeatable: all must match)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s h -l host -d 'Broker host name or address [default: localhost]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s p -l port -d 'Broker port [default: 1883]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s L -l url -d 'Broker URL: mqtt://[USER[:PASS]@]HOST[:PORT]/TOPIC' -r
@@ -197,16 +197,16 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l proxy -d 'Connect throu
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l unix -d 'Connect to a Unix domain socket' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s A -d 'Connect from this local address' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s V -l protocol-version -d 'MQTT version: 5, 311 or 31 (also mqttv5, mqttv311, mqttv31) [default: 5]' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s s -l stdin-file -d 'Read all of stdin and send it as the request'
-complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s n -l null-message -d 'Send a zero-length request'
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s s -l stdin-file -d 'Read all of stdin and send it as one message'
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s n -l null-message -d 'Send a zero-length message'
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l latency -d 'Print the time from publishing the request to the response\'s arrival'
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l retain-as-published -d 'v5: keep the retain flag of forwarded messages'
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s R -d 'Do not print retained messages (v5: ask for none)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s v -l verbose -d 'Print the topic before the payload'
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s N -d 'Do not add a newline after the response'
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l pretty -d 'Indent JSON output (%j, %J, --json)'
-complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l strict -d 'Treat a non-JSON response or a path that selects nothing as an error (exit 65)'
-complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l json -d 'Print each response as one JSON object per line (NDJSON)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l strict -d 'Treat a non-JSON payload or a path that selects nothing as an error (exit 65)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l json -d 'Print each message as one JSON object per line (NDJSON)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s c -l disable-clean-session -d 'Keep the session on the broker (clean session off); needs -i'
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l will-retain -d 'Retain the last will'
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l nodelay -d 'Disable Nagle\'s algorithm (TCP_NODELAY)'

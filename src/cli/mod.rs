@@ -15,8 +15,10 @@ mod definition;
 mod first_run;
 #[cfg(test)]
 mod flag_walk;
+pub mod json_output;
 mod numbers;
 mod optfile;
+pub mod payload;
 mod properties;
 pub mod publish;
 mod resolve;

@@ -1,11 +1,12 @@
 //! `mqtk rr` / `mosquitto_rr` flags.
 
 use std::ffi::OsString;
-use std::path::PathBuf;
 
-use clap::{ArgAction, Args};
+use clap::Args;
 
 use super::conn::ConnArgs;
+use super::json_output::JsonArgs;
+use super::payload::PayloadArgs;
 
 /// Request/response: publish a request, wait for the response and print it (a drop-in for mosquitto_rr)
 #[derive(Debug, Clone, Args)]
@@ -23,21 +24,8 @@ pub struct RrArgs {
     #[arg(short = 'e', value_name = "TOPIC", allow_hyphen_values = true)]
     pub response_topic: Option<OsString>,
 
-    /// Send this message as the request (bytes as given)
-    #[arg(short = 'm', long, value_name = "MESSAGE", allow_hyphen_values = true, action = ArgAction::Append)]
-    pub message: Vec<OsString>,
-
-    /// Send the contents of a file as the request
-    #[arg(short = 'f', long, value_name = "FILE", allow_hyphen_values = true, action = ArgAction::Append)]
-    pub file: Vec<PathBuf>,
-
-    /// Read all of stdin and send it as the request
-    #[arg(short = 's', long = "stdin-file", action = ArgAction::Count)]
-    pub stdin_file: u8,
-
-    /// Send a zero-length request
-    #[arg(short = 'n', long = "null-message", action = ArgAction::Count)]
-    pub null_message: u8,
+    #[command(flatten)]
+    pub payload: PayloadArgs,
 
     /// QoS of the request and of the response subscription: 0, 1 or 2 [default: 0]
     #[arg(short = 'q', long, value_name = "QOS", allow_hyphen_values = true)]
@@ -92,21 +80,8 @@ pub struct RrArgs {
     )]
     pub count: Option<String>,
 
-    /// Print the value(s) this JSONPath selects from the response instead of the payload (repeatable)
-    #[arg(long = "json-path", value_name = "PATH", allow_hyphen_values = true, action = ArgAction::Append, help_heading = "mqtk only")]
-    pub json_path: Vec<String>,
-
-    /// Take only responses for which this JSONPath selects something (repeatable: all must match)
-    #[arg(long = "where", value_name = "PATH", allow_hyphen_values = true, action = ArgAction::Append, help_heading = "mqtk only")]
-    pub where_path: Vec<String>,
-
-    /// Treat a non-JSON response or a path that selects nothing as an error (exit 65)
-    #[arg(long, help_heading = "mqtk only")]
-    pub strict: bool,
-
-    /// Print each response as one JSON object per line (NDJSON)
-    #[arg(long, help_heading = "mqtk only")]
-    pub json: bool,
+    #[command(flatten)]
+    pub json_output: JsonArgs,
 
     #[command(flatten)]
     pub conn: ConnArgs,
@@ -115,18 +90,9 @@ pub struct RrArgs {
 impl RrArgs {
     /// The first mqtk-only option given, if any (mosquitto_rr does not know them).
     pub fn mqtk_extension(&self) -> Option<&'static str> {
-        if self.count.is_some() {
-            Some("-C")
-        } else if !self.json_path.is_empty() {
-            Some("--json-path")
-        } else if !self.where_path.is_empty() {
-            Some("--where")
-        } else if self.strict {
-            Some("--strict")
-        } else if self.json {
-            Some("--json")
-        } else {
-            None
+        match self.count {
+            Some(_) => Some("-C"),
+            None => self.json_output.mqtk_extension(),
         }
     }
 }

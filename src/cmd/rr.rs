@@ -382,21 +382,13 @@ pub async fn run(conn: Options, config: Config) -> Result<u8, Failure> {
                 )),
             }
         }
+        // mosquitto_rr ends a v5 connection on -W with "disconnect with will message".
         End::TimedOut => {
-            // mosquitto_rr ends a v5 connection on -W with "disconnect with will message".
-            if keep_will {
-                session.close_keeping_will().await;
-            } else {
-                let _ = session.disconnect_now().await;
-            }
+            session.end_now(keep_will).await;
             Err(timed_out(&run, started, personality))
         }
         End::Interrupted => {
-            if keep_will {
-                session.close_keeping_will().await;
-            } else {
-                let _ = session.disconnect_now().await;
-            }
+            session.end_now(keep_will).await;
             Err(interrupted())
         }
         End::Fail(failure) => {

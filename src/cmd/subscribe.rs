@@ -13,7 +13,7 @@ use crate::conn::{
     topic,
 };
 use crate::exit::{Code, Failure};
-pub use crate::format::printer::Output;
+use crate::format::printer::Output;
 use crate::format::printer::{Printed, Printer};
 use crate::jsonpath::Path;
 use crate::personality::Personality;
@@ -391,11 +391,7 @@ pub async fn run(conn: Options, config: Config) -> Result<u8, Failure> {
             Ok(success)
         }
         End::TimedOut => {
-            if keep_will {
-                session.close_keeping_will().await;
-            } else {
-                let _ = session.disconnect_now().await;
-            }
+            session.end_now(keep_will).await;
             Err(timed_out())
         }
         End::Done | End::Interrupted => finish(session, run, removal_task, success).await,

@@ -4,6 +4,7 @@
 
 mod bench;
 mod connection;
+mod output;
 mod publish;
 mod retain_clear;
 mod rr;

@@ -5,14 +5,13 @@ use std::time::Duration;
 
 use super::Parsed;
 use super::connection::{connection_values, runtime_checks};
-use super::values::{message, publish_topic, qos, repeat, repeat_delay};
+use super::values::{hushed, payload, publish_topic, qos, repeat, repeat_delay};
 use crate::cli::Personality;
 use crate::cli::properties;
 use crate::cli::publish::PubArgs;
-use crate::cmd::publish::{Config, Source, load_file, load_stdin};
+use crate::cmd::publish::{Config, Source};
 use crate::conn::{Options, Protocol, Qos};
 use crate::exit::{Code, Failure};
-use bytes::Bytes;
 
 /// A validated `pub` invocation.
 #[derive(Debug)]
@@ -29,15 +28,7 @@ pub fn publish(parsed: &Parsed) -> Result<PublishRequest, Failure> {
     let args: PubArgs = parsed.args()?;
     let (matches, scanned, personality) = (parsed.matches, parsed.scanned, parsed.personality);
     let quiet = args.conn.quiet;
-    // Runtime errors go through mosquitto's err_printf, which --quiet silences. (main only knows
-    // about --quiet once parsing has succeeded.)
-    let hush = |f: Failure| {
-        if quiet && !f.usage {
-            Failure::silent(f.status)
-        } else {
-            f
-        }
-    };
+    let hush = hushed(quiet);
     let props = properties::parse_lists(&scanned.properties, personality)?;
     let (conn, url_topic) = connection_values(&args.conn, matches, scanned, &props, personality)?;
     let expiry = conn
@@ -72,18 +63,9 @@ pub fn publish(parsed: &Parsed) -> Result<PublishRequest, Failure> {
     };
 
     // mosquitto_pub reads -f and -s before it checks that there is a topic.
-    let source = if let Some(m) = args.message.first() {
-        Some(Source::Payload(message(m.as_bytes())?))
-    } else if let Some(f) = args.file.first() {
-        Some(Source::Payload(load_file(f).map_err(hush)?))
-    } else if args.stdin_file > 0 {
-        Some(Source::Payload(load_stdin().map_err(hush)?))
-    } else if args.stdin_line > 0 {
-        Some(Source::Lines)
-    } else if args.null_message > 0 {
-        Some(Source::Payload(Bytes::new()))
-    } else {
-        None
+    let source = match payload(&args.payload, &hush)? {
+        Some(bytes) => Some(Source::Payload(bytes)),
+        None => (args.stdin_line > 0).then_some(Source::Lines),
     };
     let (Some(topic), Some(source)) = (topic, source) else {
         // mosquitto prints the full usage on stdout here, and no "Use …" hint.

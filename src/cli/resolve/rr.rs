@@ -4,52 +4,24 @@
 
 use std::os::unix::ffi::OsStrExt;
 
-use bytes::Bytes;
-
 use super::Parsed;
 use super::connection::{connection_values_from, runtime_checks};
-use super::values::{message, qos, request_topic, response_topic, retain_handling, timeout};
+use super::output;
+use super::values::{
+    hushed, payload, qos, request_topic, response_topic, retain_handling, timeout,
+};
 use crate::cli::Personality;
-use crate::cli::numbers;
 use crate::cli::properties;
 use crate::cli::rr::RrArgs;
-use crate::cmd::publish::{load_file, load_stdin};
 use crate::cmd::rr::Config;
 use crate::conn::{Options, Property, Protocol, Qos};
 use crate::exit::{Code, Failure};
-use crate::format::Format;
-use crate::format::printer::Output;
-use crate::jsonpath::Path;
 
 /// A validated `rr` invocation.
 #[derive(Debug)]
 pub struct RrRequest {
     pub conn: Options,
     pub config: Config,
-}
-
-fn json_path(text: &str) -> Result<Path, Failure> {
-    Path::parse(text).map_err(|e| Failure::usage(format!("Error: {e}\n")))
-}
-
-/// What to print for each response.
-fn output(args: &RrArgs, personality: Personality) -> Result<Output, Failure> {
-    Ok(if args.json {
-        Output::Ndjson
-    } else if !args.json_path.is_empty() {
-        Output::JsonPath(
-            args.json_path
-                .iter()
-                .map(|p| json_path(p))
-                .collect::<Result<_, _>>()?,
-        )
-    } else if let Some(f) = &args.format {
-        Output::Format(Format::parse(f.as_bytes(), personality)?)
-    } else {
-        Output::Plain {
-            verbose: args.verbose,
-        }
-    })
 }
 
 /// Resolves `rr`.
@@ -62,14 +34,7 @@ pub fn rr(parsed: &Parsed) -> Result<RrRequest, Failure> {
         return Err(Failure::usage(format!("Error: Unknown option '{flag}'.\n")));
     }
     let quiet = args.conn.quiet;
-    // Runtime errors go through mosquitto's err_printf, which --quiet silences.
-    let hush = |f: Failure| {
-        if quiet && !f.usage {
-            Failure::silent(f.status)
-        } else {
-            f
-        }
-    };
+    let hush = hushed(quiet);
     let props = properties::parse_lists(&scanned.properties, personality)?;
     let (mut conn, url_topic) = connection_values_from(
         &args.conn,
@@ -90,15 +55,7 @@ pub fn rr(parsed: &Parsed) -> Result<RrRequest, Failure> {
         .map(|w| timeout(personality, w))
         .transpose()?;
     let count = match &args.count {
-        Some(c) => {
-            let n = numbers::int(personality, "-C", c)?;
-            if n < 1 {
-                return Err(Failure::usage(format!(
-                    "Error: Invalid message count \"{n}\".\n\n"
-                )));
-            }
-            n as u64
-        }
+        Some(c) => output::count(personality, c)?,
         None => 1,
     };
     let handling = args
@@ -125,17 +82,7 @@ pub fn rr(parsed: &Parsed) -> Result<RrRequest, Failure> {
         .transpose()?;
 
     // mosquitto_rr reads -f and -s before it checks that everything is there.
-    let payload = if let Some(m) = args.message.first() {
-        Some(message(m.as_bytes())?)
-    } else if let Some(f) = args.file.first() {
-        Some(load_file(f).map_err(hush)?)
-    } else if args.stdin_file > 0 {
-        Some(load_stdin().map_err(hush)?)
-    } else if args.null_message > 0 {
-        Some(Bytes::new())
-    } else {
-        None
-    };
+    let payload = payload(&args.payload, &hush)?;
     let (Some(topic), Some(payload), Some(response_topic)) = (topic, payload, response) else {
         return Err(Failure::usage(
             "Error: All of topic, message, and response topic must be supplied.\n",
@@ -169,27 +116,11 @@ pub fn rr(parsed: &Parsed) -> Result<RrRequest, Failure> {
         ));
     }
 
-    // libmosquitto sets the v5 receive maximum to the number of messages awaited when below 20.
-    if conn.protocol == Protocol::V5
-        && count < 20
-        && !conn
-            .connect_properties
-            .0
-            .iter()
-            .any(|p| matches!(p, Property::ReceiveMaximum(_)))
-    {
-        conn.connect_properties
-            .0
-            .push(Property::ReceiveMaximum(count as u16));
-    }
+    output::receive_maximum(&mut conn, Some(count));
     // --latency turns Nagle's algorithm off, as in mosquitto_rr.
     conn.nodelay |= args.latency;
 
-    let where_paths = args
-        .where_path
-        .iter()
-        .map(|p| json_path(p))
-        .collect::<Result<Vec<_>, _>>()?;
+    let where_paths = output::where_paths(&args.json_output)?;
     // -R asks a v5 broker for no retained messages at all.
     let retain_handling = if args.no_retained {
         2
@@ -206,12 +137,17 @@ pub fn rr(parsed: &Parsed) -> Result<RrRequest, Failure> {
         retain_handling,
         retain_as_published: args.retain_as_published,
         no_retained: args.no_retained,
-        output: output(&args, personality)?,
+        output: output::output(
+            &args.json_output,
+            args.format.as_ref(),
+            args.verbose,
+            personality,
+        )?,
         verbose: args.verbose,
         eol: !args.no_eol,
         pretty: args.pretty,
         where_paths,
-        strict: args.strict,
+        strict: args.json_output.strict,
         count,
         timeout,
         latency: args.latency,

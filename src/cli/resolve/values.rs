@@ -9,6 +9,8 @@ use bytes::Bytes;
 
 use crate::cli::Personality;
 use crate::cli::numbers;
+use crate::cli::payload::PayloadArgs;
+use crate::cmd::publish::{load_file, load_stdin};
 use crate::conn::topic::{self, TopicError};
 use crate::conn::url::{self, Scheme, UrlError};
 use crate::conn::{MAX_PACKET_SIZE, Protocol, Qos};
@@ -233,6 +235,37 @@ pub(super) fn message(bytes: &[u8]) -> Result<Bytes, Failure> {
         ));
     }
     Ok(Bytes::copy_from_slice(bytes))
+}
+
+/// mosquitto prints runtime errors through err_printf, which `--quiet` silences (usage errors are
+/// printed all the same). main only knows about `--quiet` once parsing has succeeded.
+pub(super) fn hushed(quiet: bool) -> impl Fn(Failure) -> Failure {
+    move |f: Failure| {
+        if quiet && !f.usage {
+            Failure::silent(f.status)
+        } else {
+            f
+        }
+    }
+}
+
+/// The message `-m`, `-f`, `-s` or `-n` gives (the files read now, as mosquitto reads them before it
+/// checks the rest), or `None` when none is given.
+pub(super) fn payload(
+    args: &PayloadArgs,
+    hush: &impl Fn(Failure) -> Failure,
+) -> Result<Option<Bytes>, Failure> {
+    Ok(if let Some(m) = args.message.first() {
+        Some(message(m.as_bytes())?)
+    } else if let Some(f) = args.file.first() {
+        Some(load_file(f).map_err(hush)?)
+    } else if args.stdin_file > 0 {
+        Some(load_stdin().map_err(hush)?)
+    } else if args.null_message > 0 {
+        Some(Bytes::new())
+    } else {
+        None
+    })
 }
 
 /// The checks mosquitto makes on an option's value while it parses argv (`id` is the clap id);
