@@ -6,7 +6,6 @@
 mod correlation;
 mod latency;
 
-use std::collections::HashMap;
 use std::io::Write;
 use std::time::{Duration, Instant};
 
@@ -17,8 +16,8 @@ use tokio::signal::unix::{SignalKind, signal};
 use self::correlation::Match;
 use crate::conn::reason::reason_text;
 use crate::conn::{
-    ConnectFailure, Delivery, Event, Message, Options, Outgoing, Properties, Property, Protocol,
-    Qos, Session, Subscription, TraceFormat,
+    ConnectFailure, Delivery, Event, Inbox, Message, Options, Outgoing, Properties, Property,
+    Protocol, Qos, Session, Subscription, TraceFormat,
 };
 use crate::exit::{Code, Failure};
 use crate::format::printer::{Output, Printed, Printer};
@@ -96,7 +95,7 @@ struct Run {
     /// Messages on the response topic that were not responses (other correlation data).
     ignored: u64,
     /// QoS 1/2 messages held until our PUBACK/PUBCOMP is written, as libmosquitto delivers them.
-    held: HashMap<u16, Message>,
+    inbox: Inbox,
     trace: Option<TraceFormat>,
 }
 
@@ -157,18 +156,7 @@ impl Run {
                     }
                 }
             }
-            Event::Message(msg) => match msg.qos {
-                Qos::AtMostOnce => return self.message(msg),
-                _ => {
-                    self.held.insert(msg.mid, msg);
-                }
-            },
-            Event::SentPubAck { mid } | Event::SentPubComp { mid } => {
-                if let Some(msg) = self.held.remove(&mid) {
-                    return self.message(msg);
-                }
-            }
-            _ => {}
+            event => return self.inbox.accept(event).and_then(|msg| self.message(msg)),
         }
         None
     }
@@ -303,7 +291,7 @@ pub async fn run(conn: Options, config: Config) -> Result<u8, Failure> {
         last_response_at: None,
         responses: 0,
         ignored: 0,
-        held: HashMap::new(),
+        inbox: Inbox::default(),
         trace: conn.trace,
     };
     let sleep = async {

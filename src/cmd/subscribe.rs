@@ -1,7 +1,6 @@
 //! `mqtk sub`: subscribe, print what arrives, stop as mosquitto_sub stops (`-C`, `-W`, `-E`,
 //! `--retained-only`, signals, a closed stdout), reconnect and resubscribe when the connection drops.
 
-use std::collections::HashMap;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -9,8 +8,8 @@ use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 
 use crate::conn::{
-    Delivery, Event, Message, Options, Outgoing, Properties, Protocol, Qos, Session, Subscription,
-    topic,
+    Delivery, Event, Inbox, Message, Options, Outgoing, Properties, Protocol, Qos, Session,
+    Subscription, topic,
 };
 use crate::exit::{Code, Failure};
 use crate::format::printer::Output;
@@ -104,7 +103,7 @@ struct Run {
     debug: bool,
     processed: u64,
     /// QoS 1/2 messages held until our PUBACK/PUBCOMP is written, as libmosquitto delivers them.
-    held: HashMap<u16, Message>,
+    inbox: Inbox,
     removals: Option<mpsc::UnboundedSender<Bytes>>,
     random: Random,
     /// UNSUBSCRIBEs requested and not yet written. libmosquitto writes SUBSCRIBE and every
@@ -237,22 +236,14 @@ impl Run {
                     return Ok(Some(End::Done));
                 }
             }
-            Event::Message(msg) => match msg.qos {
-                Qos::AtMostOnce => return self.message(msg),
-                _ => {
-                    self.held.insert(msg.mid, msg);
-                }
-            },
-            Event::SentPubAck { mid } | Event::SentPubComp { mid } => {
-                if let Some(msg) = self.held.remove(&mid) {
+            event @ (Event::Message(_) | Event::SentPubAck { .. } | Event::SentPubComp { .. }) => {
+                if let Some(msg) = self.inbox.accept(event) {
                     return self.message(msg);
                 }
             }
             Event::ConnectionLost => {
                 // The handshake will not complete on this connection; deliver rather than lose.
-                let mut held: Vec<Message> = self.held.drain().map(|(_, m)| m).collect();
-                held.sort_by_key(|m| m.mid);
-                for msg in held {
+                for msg in self.inbox.drain() {
                     if let Some(end) = self.message(msg)? {
                         return Ok(Some(end));
                     }
@@ -344,7 +335,7 @@ pub async fn run(conn: Options, config: Config) -> Result<u8, Failure> {
         quiet,
         debug,
         processed: 0,
-        held: HashMap::new(),
+        inbox: Inbox::default(),
         removals: None,
         random: Random::new(),
         unsubscribes_unsent: 0,

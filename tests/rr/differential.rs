@@ -13,7 +13,8 @@ use crate::util::{Alias, real, run};
 /// `{file}` a file holding `from a file`, `{url}` an mqtt:// URL of the broker and `{req}`.
 struct Case {
     label: &'static str,
-    args: &'static [&'static str],
+    /// The arguments, separated by spaces.
+    args: &'static str,
     /// The responder's replies to each request; `None`: no responder (nothing answers).
     replies: Option<Vec<Reply>>,
     /// Retained on the response topic before the runs.
@@ -21,7 +22,7 @@ struct Case {
     stdin: Option<&'static [u8]>,
 }
 
-fn case(label: &'static str, args: &'static [&'static str], replies: Vec<Reply>) -> Case {
+fn case(label: &'static str, args: &'static str, replies: Vec<Reply>) -> Case {
     Case {
         label,
         args,
@@ -34,118 +35,64 @@ fn case(label: &'static str, args: &'static [&'static str], replies: Vec<Reply>)
 fn cases() -> Vec<Case> {
     let world = || vec![Reply::echo("world")];
     vec![
-        case(
-            "v5",
-            &["-t", "{req}", "-e", "{resp}", "-m", "hello"],
-            world(),
-        ),
-        case(
-            "v3.1.1",
-            &["-V", "311", "-t", "{req}", "-e", "{resp}", "-m", "hello"],
-            world(),
-        ),
+        case("v5", "-t {req} -e {resp} -m hello", world()),
+        case("v3.1.1", "-V 311 -t {req} -e {resp} -m hello", world()),
         case(
             "mqttv311 with -v",
-            &[
-                "-V", "mqttv311", "-t", "{req}", "-e", "{resp}", "-m", "hello", "-v",
-            ],
+            "-V mqttv311 -t {req} -e {resp} -m hello -v",
             world(),
         ),
-        case(
-            "-v -N",
-            &["-t", "{req}", "-e", "{resp}", "-m", "hello", "-v", "-N"],
-            world(),
-        ),
+        case("-v -N", "-t {req} -e {resp} -m hello -v -N", world()),
         case(
             "empty response, -v",
-            &["-t", "{req}", "-e", "{resp}", "-m", "hello", "-v"],
+            "-t {req} -e {resp} -m hello -v",
             vec![Reply::echo("")],
         ),
         case(
             "-F with correlation data",
-            &[
-                "-t",
-                "{req}",
-                "-e",
-                "{resp}",
-                "-m",
-                "hello",
-                "-D",
-                "publish",
-                "correlation-data",
-                "c-1",
-                "-F",
-                "%t|%p|%q|%D",
-            ],
+            "-t {req} -e {resp} -m hello -D publish correlation-data c-1 -F %t|%p|%q|%D",
             world(),
         ),
         case(
             "--pretty %J",
-            &[
-                "-t", "{req}", "-e", "{resp}", "-m", "hello", "-F", "%J", "--pretty",
-            ],
+            "-t {req} -e {resp} -m hello -F %J --pretty",
             vec![Reply::echo(r#"{"temp":21.5,"ok":true}"#)],
         ),
         case(
             "--latency",
-            &["-t", "{req}", "-e", "{resp}", "-m", "hello", "--latency"],
+            "-t {req} -e {resp} -m hello --latency",
             world(),
         ),
-        case(
-            "-d, v5",
-            &["-t", "{req}", "-e", "{resp}", "-m", "hello", "-d"],
-            world(),
-        ),
+        case("-d, v5", "-t {req} -e {resp} -m hello -d", world()),
         case(
             "-d, v3.1.1, QoS 1",
-            &[
-                "-t", "{req}", "-e", "{resp}", "-m", "hello", "-d", "-V", "311", "-q", "1",
-            ],
+            "-t {req} -e {resp} -m hello -d -V 311 -q 1",
             vec![Reply::echo("world").qos(1)],
         ),
         case(
             "QoS 2 both ways",
-            &["-t", "{req}", "-e", "{resp}", "-m", "hello", "-q", "2"],
+            "-t {req} -e {resp} -m hello -q 2",
             vec![Reply::echo("world").qos(2)],
         ),
         // mosquitto_rr takes the first message on the response topic, whatever its correlation
         // data: so does the alias (mqtk rr takes the right one: see mqtk.rs).
         case(
             "wrong correlation data first",
-            &[
-                "-t",
-                "{req}",
-                "-e",
-                "{resp}",
-                "-m",
-                "hello",
-                "-D",
-                "publish",
-                "correlation-data",
-                "mine",
-            ],
+            "-t {req} -e {resp} -m hello -D publish correlation-data mine",
             vec![Reply::wrong("stale"), Reply::echo("fresh")],
         ),
-        case("-n", &["-t", "{req}", "-e", "{resp}", "-n"], world()),
-        case(
-            "-L",
-            &["-L", "{url}", "-e", "{resp}", "-m", "hello"],
-            world(),
-        ),
-        case(
-            "-f",
-            &["-t", "{req}", "-e", "{resp}", "-f", "{file}"],
-            world(),
-        ),
+        case("-n", "-t {req} -e {resp} -n", world()),
+        case("-L", "-L {url} -e {resp} -m hello", world()),
+        case("-f", "-t {req} -e {resp} -f {file}", world()),
         Case {
             stdin: Some(b"from stdin\n"),
-            ..case("-s", &["-t", "{req}", "-e", "{resp}", "-s"], world())
+            ..case("-s", "-t {req} -e {resp} -s", world())
         },
         Case {
             retained: Some("old"),
             ..case(
                 "-R skips a retained message",
-                &["-t", "{req}", "-e", "{resp}", "-m", "hello", "-R"],
+                "-t {req} -e {resp} -m hello -R",
                 vec![Reply::echo("fresh")],
             )
         },
@@ -153,16 +100,7 @@ fn cases() -> Vec<Case> {
             retained: Some("old"),
             ..case(
                 "--retain-handling never",
-                &[
-                    "-t",
-                    "{req}",
-                    "-e",
-                    "{resp}",
-                    "-m",
-                    "hello",
-                    "--retain-handling",
-                    "never",
-                ],
+                "-t {req} -e {resp} -m hello --retain-handling never",
                 vec![Reply::echo("fresh")],
             )
         },
@@ -170,17 +108,13 @@ fn cases() -> Vec<Case> {
         Case {
             retained: Some("old"),
             replies: None,
-            ..case(
-                "retained message",
-                &["-t", "{req}", "-e", "{resp}", "-m", "hello", "-v"],
-                vec![],
-            )
+            ..case("retained message", "-t {req} -e {resp} -m hello -v", vec![])
         },
         Case {
             replies: None,
             ..case(
                 "-W 1, nothing answers",
-                &["-t", "{req}", "-e", "{resp}", "-m", "hello", "-W", "1"],
+                "-t {req} -e {resp} -m hello -W 1",
                 vec![],
             )
         },
@@ -188,9 +122,7 @@ fn cases() -> Vec<Case> {
             replies: None,
             ..case(
                 "-W 1 --quiet, v3.1.1",
-                &[
-                    "-t", "{req}", "-e", "{resp}", "-m", "hello", "-W", "1", "--quiet", "-V", "311",
-                ],
+                "-t {req} -e {resp} -m hello -W 1 --quiet -V 311",
                 vec![],
             )
         },
@@ -211,7 +143,7 @@ fn run_cases(port: u16, broker: &str) -> Vec<Outcome> {
         let (req, resp) = (format!("rr/{n}/req"), format!("rr/{n}/resp"));
         let args: Vec<String> = c
             .args
-            .iter()
+            .split_whitespace()
             .map(|a| {
                 a.replace("{req}", &req)
                     .replace("{resp}", &resp)
