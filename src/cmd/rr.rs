@@ -275,14 +275,10 @@ pub async fn run(conn: Options, config: Config) -> Result<u8, Failure> {
 
     let (rule, properties) = Match::choose(personality, conn.protocol, &config.properties);
     let keep_will = conn.protocol == Protocol::V5 && conn.will.is_some();
+    let c = &config;
+    let printer = Printer::new(c.eol, c.pretty, c.verbose, quiet, c.strict);
     let mut run = Run {
-        printer: Printer::new(
-            config.eol,
-            config.pretty,
-            config.verbose,
-            quiet,
-            config.strict,
-        ),
+        printer,
         request: Some(request(&config, conn.protocol, &properties)),
         config,
         rule,

@@ -201,58 +201,44 @@ fn argument_errors_as_mosquitto_rr() {
     let alias = Alias::with_names(&["mosquitto_rr"]);
     let ours = alias.path("mosquitto_rr");
     let theirs = reference::bin("mosquitto_rr");
-    let lines: &[&[&str]] = &[
-        &["-t", "a", "-m", "x"],
-        &["-e", "r", "-m", "x"],
-        &["-t", "a", "-e", "r"],
-        &[],
-        &["-t", "a/#", "-e", "r", "-m", "x"],
-        &["-t", "", "-e", "r", "-m", "x"],
-        &["-t", "a", "-e", "r/+", "-m", "x"],
-        &["-t", "a", "-e", "", "-m", "x"],
-        &["-t", "a", "-e", "r", "-m", "x", "-W", "0"],
-        &["-t", "a", "-e", "r", "-m", "x", "-W", "abc"],
-        &["-t", "a", "-e", "r", "-m", "x", "-W"],
-        &["-t", "a", "-e", "r", "-m", "x", "-e"],
-        &[
-            "-t",
-            "a",
-            "-e",
-            "r",
-            "-m",
-            "x",
-            "--retain-handling",
-            "sometimes",
-        ],
-        &["-t", "a", "-e", "r", "-m", "x", "--retain-handling"],
-        &["-t", "a", "-e", "r", "-m", "x", "-C", "2"],
-        &["-t", "a", "-e", "r", "-m", "x", "-l"],
-        &["-t", "a", "-e", "r", "-m", "x", "-r"],
-        &["-t", "a", "-e", "r", "-m", "x", "-U", "a"],
-        &["-t", "a", "-e", "r", "-m", "x", "--json"],
-        &["-t", "a", "-e", "r", "-m", "x", "-n"],
-        &["-t", "a", "-e", "r", "-m", "x", "-q", "3"],
+    // Words separated by spaces; '' is an empty word.
+    let lines: &[&str] = &[
+        "-t a -m x",
+        "-e r -m x",
+        "-t a -e r",
+        "",
+        "-t a/# -e r -m x",
+        "-t '' -e r -m x",
+        "-t a -e r/+ -m x",
+        "-t a -e '' -m x",
+        "-t a -e r -m x -W 0",
+        "-t a -e r -m x -W abc",
+        "-t a -e r -m x -W",
+        "-t a -e r -m x -e",
+        "-t a -e r -m x --retain-handling sometimes",
+        "-t a -e r -m x --retain-handling",
+        "-t a -e r -m x -C 2",
+        "-t a -e r -m x -l",
+        "-t a -e r -m x -r",
+        "-t a -e r -m x -U a",
+        "-t a -e r -m x --json",
+        "-t a -e r -m x -n",
+        "-t a -e r -m x -q 3",
         // (Without --quiet, 2.1 says "Unable to read file …: No such file or directory." where
         // 2.0.11, and mqtk's shared -f loader until pub follows 2.1, say "Unable to open file".)
-        &["-t", "a", "-e", "r", "-f", "/nonexistent/file", "--quiet"],
-        &[
-            "-t",
-            "a",
-            "-e",
-            "r",
-            "-m",
-            "x",
-            "-D",
-            "publish",
-            "response-topic",
-            "other",
-        ],
-        &["-t", "a", "-e", "r", "-m", "x", "-F", "%Z"],
+        "-t a -e r -f /nonexistent/file --quiet",
+        "-t a -e r -m x -D publish response-topic other",
+        "-t a -e r -m x -F %Z",
     ];
     let outcomes: Vec<Outcome> = lines
         .iter()
-        .map(|args| {
-            let label = format!("mosquitto_rr {}", args.join(" "));
+        .map(|line| {
+            let args: Vec<&str> = line
+                .split_whitespace()
+                .map(|w| if w == "''" { "" } else { w })
+                .collect();
+            let args = &args[..];
+            let label = format!("mosquitto_rr {line}");
             outcome(&label, rr(&theirs, 1, args, None), rr(&ours, 1, args, None))
         })
         .collect();
