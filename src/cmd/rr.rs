@@ -305,7 +305,7 @@ pub async fn run(conn: Options, config: Config) -> Result<u8, Failure> {
         _ = interrupt.recv() => return Err(interrupted()),
         _ = terminate.recv() => return Err(interrupted()),
     };
-    let mut session = connected.map_err(|f| f.to_failure(false))?;
+    let mut session = connected.map_err(|f| refused(f, personality))?;
 
     let end = loop {
         tokio::select! {
@@ -379,6 +379,18 @@ pub async fn run(conn: Options, config: Config) -> Result<u8, Failure> {
             let _ = session.disconnect_now().await;
             Err(failure)
         }
+    }
+}
+
+/// A failed connect. mosquitto_rr names a refusal with the v5 reason text of the code even in MQTT
+/// 3.1.1, where the codes mean something else (`Connection error: Unknown reason` for "not
+/// authorised"); mqtk says what the v3.1.1 code means.
+fn refused(failure: ConnectFailure, personality: Personality) -> Failure {
+    match failure {
+        ConnectFailure::Refused { code, .. } if personality == Personality::Mosquitto => {
+            Failure::reason(code, format!("Connection error: {}\n", reason_text(code)))
+        }
+        other => other.to_failure(false),
     }
 }
 

@@ -283,3 +283,37 @@ fn every_mosquitto_rr_option_is_known() {
     }
     assert!(problems.is_empty(), "{problems:#?}");
 }
+
+/// A refused connection: mosquitto_rr prints `Connection error: …` and exits with the CONNACK code.
+#[test]
+fn refused_connection_as_mosquitto_rr() {
+    let broker = Broker::with_users("", &[("ann", "right")]);
+    let alias = Alias::with_names(&["mosquitto_rr"]);
+    let ours = alias.path("mosquitto_rr");
+    let theirs = reference::bin("mosquitto_rr");
+    let outcomes: Vec<Outcome> = ["5", "311"]
+        .iter()
+        .map(|v| {
+            let args = [
+                "-V", v, "-u", "ann", "-P", "wrong", "-t", "a", "-e", "r", "-m", "x",
+            ];
+            outcome(
+                &format!("-V {v}, wrong password"),
+                rr(&theirs, broker.port, &args, None),
+                rr(&ours, broker.port, &args, None),
+            )
+        })
+        .collect();
+    assert!(outcomes.iter().all(|o| o.real.code != 0), "refused");
+    assert_all_same(&outcomes);
+    // mosquitto_rr names a v3.1.1 refusal with a v5 reason text ("Unknown reason"); mqtk rr does not.
+    let args = [
+        "rr", "-V", "311", "-u", "ann", "-P", "wrong", "-t", "a", "-e", "r", "-m", "x",
+    ];
+    let out = rr(&crate::util::mqtk(), broker.port, &args, None);
+    out.assert_code(5);
+    assert_eq!(
+        out.stderr_str(),
+        "Connection error: Connection Refused: not authorised.\n"
+    );
+}
