@@ -317,3 +317,33 @@ fn refused_connection_as_mosquitto_rr() {
         "Connection error: Connection Refused: not authorised.\n"
     );
 }
+
+/// The default options file: `$XDG_CONFIG_HOME/mosquitto_rr` under the mosquitto name (as
+/// mosquitto_rr reads it), `$XDG_CONFIG_HOME/mqtk/rr` under mqtk.
+#[test]
+fn default_options_files() {
+    let broker = Broker::start();
+    let _responder = Responder::start(broker.port, "o/req", "o/resp", vec![Reply::echo("read")]);
+    let config = tempfile::tempdir().expect("config dir");
+    let lines = "-t o/req\n-e o/resp\n";
+    std::fs::write(config.path().join("mosquitto_rr"), lines).expect("write");
+    std::fs::create_dir(config.path().join("mqtk")).expect("mkdir");
+    std::fs::write(config.path().join("mqtk/rr"), lines).expect("write");
+    let env = [(
+        "XDG_CONFIG_HOME",
+        config.path().to_str().expect("utf-8 path"),
+    )];
+    let port = broker.port_str();
+    let alias = Alias::with_names(&["mosquitto_rr"]);
+    let mqtk = crate::util::mqtk();
+    let runs = [
+        (reference::bin("mosquitto_rr"), vec!["-p", &port, "-m", "x"]),
+        (alias.path("mosquitto_rr"), vec!["-p", &port, "-m", "x"]),
+        (mqtk, vec!["rr", "-p", &port, "-m", "x"]),
+    ];
+    for (program, args) in &runs {
+        let out = crate::util::run_env(program, args, None, &env);
+        out.assert_success();
+        assert_eq!(out.stdout_str(), "read\n", "{}: {out}", program.display());
+    }
+}
