@@ -5,8 +5,8 @@
 //! Responses come from a scripted responder ([`responder::Responder`]) that answers each request it
 //! sees, so a run waits for an event, never for time; only the timeout cases wait out `-W 1`.
 
-// The scripted v5 responder.
-mod responder;
+// The scripted v5 responder (transport.rs uses it too).
+pub mod responder;
 // The same arguments to mosquitto_rr 2.1 and to the alias, on both brokers; argument errors.
 mod differential;
 // mqtk rr's own behaviour: correlation matching, -C, --json-path/--where/--json, --trace, exit 27.

@@ -2,6 +2,7 @@
 //! request with its replies, in order, on the request's response topic (or on a fixed topic for a
 //! v3.1.1 request, which carries none). Each request is reported to the test.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver};
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
@@ -70,6 +71,9 @@ pub struct Responder {
     thread: Option<JoinHandle<()>>,
 }
 
+/// Client ids must differ: two responders with one id would take each other's session over.
+static NEXT_ID: AtomicU64 = AtomicU64::new(0);
+
 fn qos(q: u8) -> QoS {
     match q {
         0 => QoS::AtMostOnce,
@@ -85,7 +89,8 @@ impl Responder {
     pub fn start(port: u16, topic: &str, fallback: &str, replies: Vec<Reply>) -> Responder {
         let (ready_tx, ready_rx) = mpsc::channel();
         let (req_tx, requests) = mpsc::channel();
-        let id = format!("rr-responder-{}-{port}", std::process::id());
+        let n = NEXT_ID.fetch_add(1, Ordering::Relaxed);
+        let id = format!("rr-responder-{}-{n}", std::process::id());
         let mut opts = MqttOptions::new(id, "127.0.0.1", port);
         opts.set_keep_alive(Duration::from_secs(60));
         let (client, mut event_loop) = AsyncClient::new(opts, 64);
