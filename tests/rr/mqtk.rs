@@ -328,3 +328,33 @@ fn interrupted_while_waiting_is_exit_130() {
     assert_eq!(out.stderr_str(), "", "{out}");
     broker.expect_log_since(mark, "Client rr-int disconnected.", T);
 }
+
+/// `-W` before the CONNACK (a listener that accepts and never answers: no real broker stays
+/// silent on demand): the alias says mosquitto_rr's `Timed out` and exits 27, mqtk rr says what was
+/// missing. mosquitto_rr 2.1 itself does not end there (its alarm asks for a DISCONNECT, and it
+/// waits on: still running after 8 s in six runs out of six), so it is not run here.
+#[test]
+fn timeout_before_connack() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("address").port();
+    // Accepted connections are kept open, unanswered, until the test ends.
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming() {
+            held.push(stream);
+        }
+    });
+    let args = ["-t", "s/req", "-e", "s/resp", "-m", "x", "-W", "1"];
+    let alias = Alias::with_names(&["mosquitto_rr"]);
+    let out = rr(&alias.path("mosquitto_rr"), port, &args, None);
+    out.assert_code(27);
+    assert_eq!(out.stderr_str(), "Timed out\n", "{out}");
+    let mut ours = vec!["rr"];
+    ours.extend(args);
+    let out = rr(&mqtk(), port, &ours, None);
+    out.assert_code(27);
+    assert_eq!(
+        out.stderr_str(),
+        "Error: timed out after 1 s: no CONNACK from the broker.\n"
+    );
+}
