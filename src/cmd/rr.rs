@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use colored::Colorize;
+use serde_json::{Value, json};
 use tokio::signal::unix::{SignalKind, signal};
 
 use self::correlation::Match;
@@ -97,6 +98,8 @@ struct Run {
     /// QoS 1/2 messages held until our PUBACK/PUBCOMP is written, as libmosquitto delivers them.
     inbox: Inbox,
     trace: Option<TraceFormat>,
+    /// When tracing started (the tracer's own clock starts with it), for `t` in JSON notes.
+    trace_start: Instant,
 }
 
 impl Run {
@@ -110,14 +113,22 @@ impl Run {
         }
     }
 
-    /// A line about the exchange under `--trace` (text), below the packets it concerns.
-    fn note(&self, text: &str) {
-        if self.trace == Some(TraceFormat::Text) {
-            let line = format!("{:>12}└ {text}\n", "");
-            let _ = std::io::stderr()
-                .lock()
-                .write_all(line.dimmed().to_string().as_bytes());
-        }
+    /// A line about the exchange under `--trace`, below the packets it concerns: `text`, or with
+    /// `--trace-format json` an object of `kind` with `fields` (and `t`, `dir` as packets have).
+    fn note(&self, text: impl FnOnce() -> String, kind: &str, fields: Value) {
+        let line = match self.trace {
+            Some(TraceFormat::Text) => format!("{:>12}└ {}\n", "", text()).dimmed().to_string(),
+            Some(TraceFormat::Json) => {
+                let t = self.trace_start.elapsed().as_secs_f64();
+                let mut obj = json!({"t": (t * 1e6).round() / 1e6, "dir": "note", "type": kind});
+                if let (Some(obj), Value::Object(fields)) = (obj.as_object_mut(), fields) {
+                    obj.extend(fields);
+                }
+                format!("{obj}\n")
+            }
+            None => return,
+        };
+        let _ = std::io::stderr().lock().write_all(line.as_bytes());
     }
 
     /// One event from the connection layer. Returns `Some` to stop.
@@ -142,12 +153,18 @@ impl Run {
                 }
                 if let Some(request) = self.request.take() {
                     if let Match::Correlation(data) = &self.rule {
-                        self.note(&format!(
-                            "request to '{}': response-topic '{}', correlation-data '{}'",
-                            self.config.topic,
-                            self.config.response_topic,
-                            String::from_utf8_lossy(data)
-                        ));
+                        let data = String::from_utf8_lossy(data);
+                        let c = &self.config;
+                        self.note(
+                            || {
+                                format!(
+                                    "request to '{}': response-topic '{}', correlation-data '{data}'",
+                                    c.topic, c.response_topic
+                                )
+                            },
+                            "REQUEST",
+                            json!({"topic": c.topic, "response_topic": c.response_topic, "correlation_data": data}),
+                        );
                     }
                     self.stage = Stage::Waiting;
                     self.sent_at = Some(Instant::now());
@@ -173,13 +190,18 @@ impl Run {
                 .properties
                 .as_ref()
                 .and_then(|p| p.correlation_data.as_ref())
-                .map_or("none".to_string(), |d| {
-                    format!("'{}'", String::from_utf8_lossy(d))
-                });
-            self.note(&format!(
-                "ignored mid {}: correlation-data {got} is not this request's",
-                msg.mid
-            ));
+                .map(|d| String::from_utf8_lossy(d).into_owned());
+            let shown = got.as_ref().map_or("none".into(), |d| format!("'{d}'"));
+            self.note(
+                || {
+                    format!(
+                        "ignored mid {}: correlation-data {shown} is not this request's",
+                        msg.mid
+                    )
+                },
+                "IGNORED",
+                json!({"mid": msg.mid, "correlation_data": got}),
+            );
             return None;
         }
         if !c.where_paths.is_empty() {
@@ -200,10 +222,17 @@ impl Run {
         self.responses += 1;
         if let Some(sent) = self.sent_at {
             let ms = now.duration_since(sent).as_secs_f64() * 1000.0;
-            self.note(&format!(
-                "response {} of {}: mid {}, {ms:.3} ms after the request",
-                self.responses, c.count, msg.mid
-            ));
+            let (n, of) = (self.responses, c.count);
+            self.note(
+                || {
+                    format!(
+                        "response {n} of {of}: mid {}, {ms:.3} ms after the request",
+                        msg.mid
+                    )
+                },
+                "RESPONSE",
+                json!({"mid": msg.mid, "n": n, "of": of, "after_request_ms": ms}),
+            );
         }
         (self.responses >= c.count).then_some(End::Done)
     }
@@ -289,6 +318,7 @@ pub async fn run(conn: Options, config: Config) -> Result<u8, Failure> {
         ignored: 0,
         inbox: Inbox::default(),
         trace: conn.trace,
+        trace_start: Instant::now(),
     };
     let sleep = async {
         match deadline {

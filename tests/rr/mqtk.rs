@@ -358,3 +358,44 @@ fn timeout_before_connack() {
         "Error: timed out after 1 s: no CONNACK from the broker.\n"
     );
 }
+
+/// `--trace-format json`: the exchange's notes are objects too, among the packets.
+#[test]
+fn json_trace_notes_the_request_and_which_message_was_taken() {
+    let broker = Broker::start();
+    let responder = Responder::start(
+        broker.port,
+        "tj/req",
+        "tj/resp",
+        vec![Reply::wrong("x"), Reply::echo("yes")],
+    );
+    let args = [
+        "-t",
+        "tj/req",
+        "-e",
+        "tj/resp",
+        "-m",
+        "hello",
+        "--trace-format",
+        "json",
+    ];
+    let out = mqtk_rr(broker.port, &args);
+    out.assert_success();
+    let correlation = String::from_utf8(responder.request().correlation.expect("sent")).unwrap();
+    let objects: Vec<serde_json::Value> = out
+        .stderr_str()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    let notes: Vec<&serde_json::Value> = objects.iter().filter(|o| o["dir"] == "note").collect();
+    let kinds: Vec<&str> = notes.iter().filter_map(|o| o["type"].as_str()).collect();
+    assert_eq!(kinds, ["REQUEST", "IGNORED", "RESPONSE"], "{objects:#?}");
+    assert_eq!(notes[0]["correlation_data"], correlation.as_str());
+    assert_eq!(notes[0]["response_topic"], "tj/resp");
+    assert_eq!(notes[1]["correlation_data"], "not-yours");
+    assert_eq!(
+        (notes[2]["n"].as_u64(), notes[2]["of"].as_u64()),
+        (Some(1), Some(1))
+    );
+    assert!(notes.iter().all(|n| n["t"].is_f64()), "{notes:#?}");
+}
