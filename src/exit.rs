@@ -69,6 +69,7 @@ codes! {
     /// to ask on, or the answer was not yes (sysexits' EX_NOPERM).
     NotConfirmed = 77,
     /// mqtk retain-clear: stopped by SIGINT or SIGTERM part way (128 + SIGINT, as shells report it).
+    /// rr: SIGINT or SIGTERM before the response came.
     Interrupted = 130,
     /// mqtk pub: a retained message, and the broker's v5 CONNACK says it keeps none, so nothing was
     /// sent (reason code 0x9A, "Retain not supported"; mosquitto_pub drops the retain flag quietly).

@@ -62,6 +62,7 @@ fn run(request: Request) -> Result<u8, Failure> {
             runtime.block_on(cmd::publish::run(req.conn, req.config, req.personality))
         }
         Request::Subscribe(req) => runtime.block_on(cmd::subscribe::run(req.conn, req.config)),
+        Request::Rr(req) => runtime.block_on(cmd::rr::run(req.conn, req.config)),
         Request::Bench(config) => runtime.block_on(cmd::bench::run(config)),
         Request::RetainClear(req) => runtime.block_on(cmd::retain_clear::run(req.conn, req.config)),
         Request::Generate(dir) => generate::write_all(&dir)

@@ -7,7 +7,7 @@
 pub enum Personality {
     /// `mqtk …`: mosquitto's flags and output, with its harmful quirks fixed.
     Mqtk,
-    /// `mosquitto_pub` / `mosquitto_sub`: mosquitto's behaviour, quirks included.
+    /// `mosquitto_pub` / `mosquitto_sub` / `mosquitto_rr`: mosquitto's behaviour, quirks included.
     Mosquitto,
 }
 
@@ -16,6 +16,7 @@ pub enum Personality {
 pub enum Command {
     Pub,
     Sub,
+    Rr,
     Bench,
     RetainClear,
 }
@@ -34,7 +35,7 @@ pub struct Names {
 
 /// Every command, in the order `mqtk --help` lists them and of [`Command`]'s variants. A new command
 /// is one variant and one row here.
-pub const COMMANDS: [Names; 4] = [
+pub const COMMANDS: [Names; 5] = [
     Names {
         command: Command::Pub,
         word: "pub",
@@ -46,6 +47,12 @@ pub const COMMANDS: [Names; 4] = [
         word: "sub",
         mosquitto: Some("mosquitto_sub"),
         alias: Some("mqtk-sub"),
+    },
+    Names {
+        command: Command::Rr,
+        word: "rr",
+        mosquitto: Some("mosquitto_rr"),
+        alias: Some("mqtk-rr"),
     },
     Names {
         command: Command::Bench,

@@ -43,7 +43,10 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "trace",
         ],
     ),
-    ("format", &["conn", "exit", "jsonpath", "personality"]),
+    (
+        "format",
+        &["conn", "decode", "exit", "jsonpath", "personality"],
+    ),
     ("trace", &["conn"]),
     ("conn", &["exit"]),
     ("jsonpath", &["exit"]),

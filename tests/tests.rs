@@ -7,6 +7,8 @@ mod broker;
 mod util;
 // A Rust MQTT subscriber (v3.1.1 or v5) on a background thread, for seeing what was delivered.
 mod subscriber;
+// The mosquitto 2.1 reference build: where its binaries are, and its broker.
+mod reference;
 // The differential runner of the pub and sub tables: compare both clients' runs, report every case.
 mod differential;
 // Sanity tests proving the harness itself works.
@@ -37,3 +39,5 @@ mod trace;
 mod decode;
 // pub --replay of what sub --json recorded: topics, QoS, retain, v5 properties, exact bytes, gaps.
 mod replay;
+// mqtk rr and the mosquitto_rr alias: differential tests against mosquitto_rr 2.1, mqtk's correlation matching.
+mod rr;

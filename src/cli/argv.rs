@@ -97,6 +97,7 @@ fn missing_value(word: &str) -> String {
         "--tls-version" => "--tls-version argument given but no version specified",
         "--tls-keylog" => "--tls-keylog argument given but no file specified",
         "-e" => "-e argument given but no response topic specified",
+        "--retain-handling" => "--retain-handling argument given but no option specified",
         "-o" => "-o argument given but no options file specified",
         other => return format!("Error: {other} argument given but no value specified.\n\n"),
     };

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{ArgAction, Args};
 
-use super::{bench, publish, retain_clear, subscribe};
+use super::{bench, publish, retain_clear, rr, subscribe};
 use crate::personality::{COMMANDS, Command};
 
 /// `--help` and `--version`, long only: `-h` is the host and `-V` the protocol version.
@@ -38,6 +38,10 @@ pub fn definition(command: Command) -> clap::Command {
         Command::Sub => {
             subscribe::SubArgs::augment_args(base).mut_arg("message_type", |a| a.alias("message"))
         }
+        // mosquitto_rr speaks MQTT v5 unless told otherwise.
+        Command::Rr => rr::RrArgs::augment_args(base).mut_arg("protocol_version", |a| {
+            a.help("MQTT version: 5, 311 or 31 (also mqttv5, mqttv311, mqttv31) [default: 5]")
+        }),
         Command::Bench => bench::BenchArgs::augment_args(base),
         Command::RetainClear => retain_clear::RetainClearArgs::augment_args(base),
     };

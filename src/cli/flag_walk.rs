@@ -250,6 +250,40 @@ const SUB: &[Case] = &[
     ),
 ];
 
+/// `Rr`'s own flags.
+const RR: &[Case] = &[
+    case("request_topic", &["-t", "b"]),
+    case("response_topic", &["-e", "s"]),
+    case("message", &["-m", "y"]),
+    case("file", &["-f", "{file}"]),
+    Case {
+        id: "stdin_file",
+        context: &[],
+        words: &["-s"],
+        expect: Expect::Elsewhere(
+            "reads the test's stdin: tests/rr/differential.rs sends stdin with -s",
+        ),
+    },
+    case("null_message", &["-n"]),
+    case("qos", &["-q", "1"]),
+    case("timeout", &["-W", "5"]),
+    case("latency", &["--latency"]),
+    case("retain_handling", &["--retain-handling", "new"]),
+    case("retain_as_published", &["--retain-as-published"]),
+    case("no_retained", &["-R"]),
+    case("verbose", &["-v"]),
+    case("no_eol", &["-N"]),
+    case("format", &["-F", "%t"]),
+    case("pretty", &["--pretty"]),
+    case("count", &["-C", "3"]),
+    case("json_path", &["--json-path", "$.a"]),
+    case("where_path", &["--where", "$.a"]),
+    case("strict", &["--strict"]),
+    case("json", &["--json"]),
+    // rr speaks MQTT v5 unless told otherwise.
+    case("protocol_version", &["-V", "311"]),
+];
+
 /// `Bench`'s own flags.
 const BENCH: &[Case] = &[
     case("scenario", &["pub"]),
@@ -304,6 +338,7 @@ fn command_cases(command: Command) -> (&'static [&'static str], &'static [Case])
     match command {
         Command::Pub => (&["-t", "a", "-m", "x"], PUB),
         Command::Sub => (&["-t", "a"], SUB),
+        Command::Rr => (&["-t", "a", "-e", "r", "-m", "x"], RR),
         Command::Bench => (&[], BENCH),
         Command::RetainClear => (&["-t", "a"], RETAIN_CLEAR),
     }
@@ -327,8 +362,25 @@ const MQTK_ONLY: &[&str] = &[
     "replay_speed",
 ];
 
+/// rr's flags that mosquitto_rr does not know (`-C` is mosquitto_sub's own, not mosquitto_rr's).
+const RR_MQTK_ONLY: &[&str] = &["count"];
+
 /// pub's message modes: each replaces `-m x` in the base line.
 const MESSAGE_MODES: &[&str] = &["message", "file", "stdin_line", "null_message"];
+
+/// A base line without its `-m x`.
+fn without_message<'a>(base: &[&'a str]) -> Vec<&'a str> {
+    let mut out = Vec::new();
+    let mut words = base.iter();
+    while let Some(w) = words.next() {
+        if *w == "-m" {
+            words.next();
+        } else {
+            out.push(*w);
+        }
+    }
+    out
+}
 
 /// The words of a case with its placeholders filled in.
 fn words(words: &[&str], dir: &Path) -> Vec<String> {
@@ -376,7 +428,9 @@ fn walk(command: Command, program: &[&str], mosquitto: bool, dir: &Path) -> Vec<
             ));
             continue;
         };
-        let expect = if mosquitto && MQTK_ONLY.contains(&id) {
+        let mqtk_only =
+            MQTK_ONLY.contains(&id) || (command == Command::Rr && RR_MQTK_ONLY.contains(&id));
+        let expect = if mosquitto && mqtk_only {
             Expect::Refused
         } else {
             case.expect
@@ -384,8 +438,9 @@ fn walk(command: Command, program: &[&str], mosquitto: bool, dir: &Path) -> Vec<
         if let Expect::Elsewhere(_) = expect {
             continue;
         }
+        // A message mode replaces the base line's `-m x`.
         let base: Vec<&str> = if MESSAGE_MODES.contains(&id) {
-            vec!["-t", "a"]
+            without_message(base)
         } else {
             base.to_vec()
         };

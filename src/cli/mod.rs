@@ -15,12 +15,15 @@ mod definition;
 mod first_run;
 #[cfg(test)]
 mod flag_walk;
+pub mod json_output;
 mod numbers;
 mod optfile;
+pub mod payload;
 mod properties;
 pub mod publish;
 mod resolve;
 pub mod retain_clear;
+pub mod rr;
 pub mod schema;
 pub mod subscribe;
 
@@ -40,6 +43,7 @@ pub use first_run::hint;
 pub enum Request {
     Publish(resolve::PublishRequest),
     Subscribe(resolve::SubscribeRequest),
+    Rr(resolve::RrRequest),
     Bench(crate::cmd::bench::Config),
     RetainClear(resolve::RetainClearRequest),
     Generate(PathBuf),
@@ -56,6 +60,7 @@ impl Request {
         match self {
             Request::Publish(r) => Some(&r.conn),
             Request::Subscribe(r) => Some(&r.conn),
+            Request::Rr(r) => Some(&r.conn),
             Request::RetainClear(r) => Some(&r.conn),
             Request::Bench(c) => Some(&c.conn),
             Request::Generate(_) | Request::Print { .. } => None,
@@ -77,9 +82,9 @@ fn rules(command: Command, personality: Personality) -> argv::Rules {
     argv::Rules {
         personality,
         whole_words: personality == Personality::Mosquitto,
-        // mosquitto_pub checks each value as it parses it; the other commands check values once
-        // parsing is done.
-        check_values: command == Command::Pub,
+        // mosquitto_pub and mosquitto_rr check each value as they parse it; the other commands
+        // check values once parsing is done.
+        check_values: matches!(command, Command::Pub | Command::Rr),
     }
 }
 
@@ -97,6 +102,7 @@ fn resolve(command: Command, parsed: &resolve::Parsed) -> Result<Request, Failur
     match command {
         Command::Pub => resolve::publish(parsed).map(Request::Publish),
         Command::Sub => resolve::subscribe(parsed).map(Request::Subscribe),
+        Command::Rr => resolve::rr(parsed).map(Request::Rr),
         Command::Bench => resolve::bench(parsed).map(Request::Bench),
         Command::RetainClear => resolve::retain_clear(parsed).map(Request::RetainClear),
     }

@@ -1,6 +1,6 @@
 //! Options files, read before argv: mosquitto's default files (`$XDG_CONFIG_HOME/mosquitto_pub`, else
 //! `~/.config/mosquitto_pub`) under the mosquitto names, mqtk's own per-command files
-//! (`$XDG_CONFIG_HOME/mqtk/pub`, else `~/.config/mqtk/pub`; also `sub`, `bench`, `retain-clear`), and
+//! (`$XDG_CONFIG_HOME/mqtk/pub`, else `~/.config/mqtk/pub`; also `sub`, `rr`, `bench`, `retain-clear`), and
 //! `-o FILE` (mosquitto 2.1), which replaces the default file.
 //!
 //! Each line is one option and its value, split at the first space only, and is processed on its own,

@@ -1,11 +1,11 @@
 //! `mqtk pub` / `mosquitto_pub` flags.
 
 use std::ffi::OsString;
-use std::path::PathBuf;
 
 use clap::{ArgAction, Args};
 
 use super::conn::ConnArgs;
+use super::payload::PayloadArgs;
 use super::schema::SchemaArgs;
 
 /// Publish a message: a drop-in for mosquitto_pub.
@@ -15,25 +15,12 @@ pub struct PubArgs {
     #[arg(short = 't', long, value_name = "TOPIC", allow_hyphen_values = true)]
     pub topic: Option<OsString>,
 
-    /// Send this message (bytes as given)
-    #[arg(short = 'm', long, value_name = "MESSAGE", allow_hyphen_values = true, action = ArgAction::Append)]
-    pub message: Vec<OsString>,
-
-    /// Send the contents of a file as the message
-    #[arg(short = 'f', long, value_name = "FILE", allow_hyphen_values = true, action = ArgAction::Append)]
-    pub file: Vec<PathBuf>,
-
-    /// Read all of stdin and send it as one message
-    #[arg(short = 's', long = "stdin-file", action = ArgAction::Count)]
-    pub stdin_file: u8,
+    #[command(flatten)]
+    pub payload: PayloadArgs,
 
     /// Send each line of stdin as a message (streaming)
     #[arg(short = 'l', long = "stdin-line", action = ArgAction::Count)]
     pub stdin_line: u8,
-
-    /// Send a zero-length message
-    #[arg(short = 'n', long = "null-message", action = ArgAction::Count)]
-    pub null_message: u8,
 
     /// Quality of service: 0, 1 or 2 [default: 0]
     #[arg(short = 'q', long, value_name = "QOS", allow_hyphen_values = true)]
@@ -68,7 +55,7 @@ pub struct PubArgs {
         value_name = "FILE",
         help_heading = "Record and replay (mqtk only)"
     )]
-    pub replay: Option<PathBuf>,
+    pub replay: Option<std::path::PathBuf>,
 
     /// With --replay: 1 keeps the recorded gaps, 2 halves them… [default: as fast as flow control allows]
     #[arg(

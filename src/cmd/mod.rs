@@ -9,4 +9,5 @@
 pub mod bench;
 pub mod publish;
 pub mod retain_clear;
+pub mod rr;
 pub mod subscribe;

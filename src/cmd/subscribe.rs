@@ -1,39 +1,23 @@
 //! `mqtk sub`: subscribe, print what arrives, stop as mosquitto_sub stops (`-C`, `-W`, `-E`,
 //! `--retained-only`, signals, a closed stdout), reconnect and resubscribe when the connection drops.
 
-mod output;
-
-use std::collections::HashMap;
 use std::time::Duration;
 
 use bytes::Bytes;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 
-use self::output::{Printed, Printer};
 use crate::conn::{
-    Delivery, Event, Message, Options, Outgoing, Properties, Protocol, Qos, Session, Subscription,
-    topic,
+    Delivery, Event, Inbox, Message, Options, Outgoing, Properties, Protocol, Qos, Session,
+    Subscription, topic,
 };
 use crate::decode::{Decoder, Input};
 use crate::exit::{Code, Failure};
-use crate::format::Format;
+use crate::format::printer::Output;
+use crate::format::printer::{Printed, Printer};
 use crate::jsonpath::Path;
 use crate::personality::Personality;
 use crate::trace;
-
-/// How messages are printed.
-#[derive(Debug)]
-pub enum Output {
-    /// The payload (`-v`: topic and payload), as mosquitto_sub prints it.
-    Plain { verbose: bool },
-    /// `-F`.
-    Format(Format),
-    /// `--json-path`: the selected values instead of the payload.
-    JsonPath(Vec<Path>),
-    /// `--json`: one JSON object per message per line.
-    Ndjson,
-}
 
 /// When to stop.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -122,7 +106,7 @@ struct Run {
     debug: bool,
     processed: u64,
     /// QoS 1/2 messages held until our PUBACK/PUBCOMP is written, as libmosquitto delivers them.
-    held: HashMap<u16, Message>,
+    inbox: Inbox,
     removals: Option<mpsc::UnboundedSender<Bytes>>,
     random: Random,
     /// UNSUBSCRIBEs requested and not yet written. libmosquitto writes SUBSCRIBE and every
@@ -284,22 +268,14 @@ impl Run {
                     return Ok(Some(End::Done));
                 }
             }
-            Event::Message(msg) => match msg.qos {
-                Qos::AtMostOnce => return self.message(msg),
-                _ => {
-                    self.held.insert(msg.mid, msg);
-                }
-            },
-            Event::SentPubAck { mid } | Event::SentPubComp { mid } => {
-                if let Some(msg) = self.held.remove(&mid) {
+            event @ (Event::Message(_) | Event::SentPubAck { .. } | Event::SentPubComp { .. }) => {
+                if let Some(msg) = self.inbox.accept(event) {
                     return self.message(msg);
                 }
             }
             Event::ConnectionLost => {
                 // The handshake will not complete on this connection; deliver rather than lose.
-                let mut held: Vec<Message> = self.held.drain().map(|(_, m)| m).collect();
-                held.sort_by_key(|m| m.mid);
-                for msg in held {
+                for msg in self.inbox.drain() {
                     if let Some(end) = self.message(msg)? {
                         return Ok(Some(end));
                     }
@@ -391,7 +367,7 @@ pub async fn run(conn: Options, config: Config) -> Result<u8, Failure> {
         quiet,
         debug,
         processed: 0,
-        held: HashMap::new(),
+        inbox: Inbox::default(),
         removals: None,
         random: Random::new(),
         unsubscribes_unsent: 0,
@@ -438,11 +414,7 @@ pub async fn run(conn: Options, config: Config) -> Result<u8, Failure> {
             Ok(success)
         }
         End::TimedOut => {
-            if keep_will {
-                session.close_keeping_will().await;
-            } else {
-                let _ = session.disconnect_now().await;
-            }
+            session.end_now(keep_will).await;
             Err(timed_out())
         }
         End::Done | End::Interrupted => finish(session, run, removal_task, success).await,

@@ -11,6 +11,7 @@ mod backlog;
 mod driver;
 pub mod event;
 mod failure;
+mod inbox;
 pub mod limits;
 mod observe;
 pub mod props;
@@ -29,6 +30,7 @@ use std::time::Duration;
 use bytes::Bytes;
 
 pub use event::{Event, Message};
+pub use inbox::Inbox;
 pub use limits::Exceeded;
 pub use observe::{Delivery, Observer, TraceFormat};
 pub use props::{Properties, Property};

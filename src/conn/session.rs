@@ -242,6 +242,16 @@ impl Session {
         }
     }
 
+    /// Ends the connection at once (signals, `-W`): with `keep_will` by closing it, so that the
+    /// broker publishes the will (see [`Session::close_keeping_will`]), else with DISCONNECT.
+    pub async fn end_now(mut self, keep_will: bool) {
+        if keep_will {
+            self.close_keeping_will().await;
+        } else {
+            let _ = self.disconnect_now().await;
+        }
+    }
+
     /// Sends DISCONNECT without waiting for outstanding acknowledgements (signals, `-W`).
     pub async fn disconnect_now(&mut self) -> Result<(), ConnectFailure> {
         // Requested from another task so that a full request queue cannot stall the event drain.

@@ -12,6 +12,7 @@ mod json;
 pub mod ndjson;
 mod number;
 mod parse;
+pub mod printer;
 #[cfg(test)]
 mod tests;
 

@@ -5,8 +5,10 @@
 mod bench;
 mod codec;
 mod connection;
+mod output;
 mod publish;
 mod retain_clear;
+mod rr;
 mod subscribe;
 mod transport;
 mod values;
@@ -20,6 +22,7 @@ use crate::personality::Personality;
 pub use bench::bench;
 pub use publish::{PublishRequest, publish};
 pub use retain_clear::{RetainClearRequest, retain_clear};
+pub use rr::{RrRequest, rr};
 pub use subscribe::{SubscribeRequest, subscribe};
 pub(super) use values::check_value;
 

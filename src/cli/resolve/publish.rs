@@ -6,14 +6,13 @@ use std::time::Duration;
 use super::Parsed;
 use super::codec::encoding;
 use super::connection::{connection_values, runtime_checks};
-use super::values::{message, publish_topic, qos, repeat, repeat_delay};
+use super::values::{hushed, payload, publish_topic, qos, repeat, repeat_delay};
 use crate::cli::Personality;
 use crate::cli::properties;
 use crate::cli::publish::PubArgs;
-use crate::cmd::publish::{Config, Replay, Source, load_file, load_stdin};
+use crate::cmd::publish::{Config, Replay, Source};
 use crate::conn::{Options, Property, Protocol, Qos};
 use crate::exit::{Code, Failure};
-use bytes::Bytes;
 
 /// A validated `pub` invocation.
 #[derive(Debug)]
@@ -35,15 +34,7 @@ pub fn publish(parsed: &Parsed) -> Result<PublishRequest, Failure> {
         return Err(Failure::usage(format!("Error: Unknown option '{flag}'.\n")));
     }
     let quiet = args.conn.quiet;
-    // Runtime errors go through mosquitto's err_printf, which --quiet silences. (main only knows
-    // about --quiet once parsing has succeeded.)
-    let hush = |f: Failure| {
-        if quiet && !f.usage {
-            Failure::silent(f.status)
-        } else {
-            f
-        }
-    };
+    let hush = hushed(quiet);
     let props = properties::parse_lists(&scanned.properties, personality)?;
     let (conn, url_topic) = connection_values(&args.conn, matches, scanned, &props, personality)?;
     let expiry = conn
@@ -96,18 +87,11 @@ pub fn publish(parsed: &Parsed) -> Result<PublishRequest, Failure> {
             ));
         }
         Some(Source::Replay(replay))
-    } else if let Some(m) = args.message.first() {
-        Some(Source::Payload(message(m.as_bytes())?))
-    } else if let Some(f) = args.file.first() {
-        Some(Source::Payload(load_file(f).map_err(hush)?))
-    } else if args.stdin_file > 0 {
-        Some(Source::Payload(load_stdin().map_err(hush)?))
-    } else if args.stdin_line > 0 {
-        Some(Source::Lines)
-    } else if args.null_message > 0 {
-        Some(Source::Payload(Bytes::new()))
     } else {
-        None
+        match payload(&args.payload, &hush)? {
+            Some(bytes) => Some(Source::Payload(bytes)),
+            None => (args.stdin_line > 0).then_some(Source::Lines),
+        }
     };
     let (Some(topic), Some(source)) = (topic, source) else {
         // mosquitto prints the full usage on stdout here, and no "Use …" hint.
@@ -130,7 +114,7 @@ pub fn publish(parsed: &Parsed) -> Result<PublishRequest, Failure> {
                     ),
                 )
             })?;
-            Source::Payload(Bytes::from(encoded))
+            Source::Payload(bytes::Bytes::from(encoded))
         }
         (source, _) => source,
     };
@@ -185,11 +169,11 @@ fn replay(args: &PubArgs, personality: Personality) -> Result<Option<Replay>, Fa
     };
     let others = [
         (args.topic.is_some(), "-t"),
-        (!args.message.is_empty(), "-m"),
-        (!args.file.is_empty(), "-f"),
-        (args.stdin_file > 0, "-s"),
+        (!args.payload.message.is_empty(), "-m"),
+        (!args.payload.file.is_empty(), "-f"),
+        (args.payload.stdin_file > 0, "-s"),
         (args.stdin_line > 0, "-l"),
-        (args.null_message > 0, "-n"),
+        (args.payload.null_message > 0, "-n"),
         (args.repeat.is_some(), "--repeat"),
     ];
     if let Some((_, flag)) = others.iter().find(|(given, _)| *given) {

@@ -1,16 +1,29 @@
-//! How `sub` writes a message: mosquitto's plain and `-v` output, `-F`, `--json-path` values and
-//! NDJSON. stdout is written per message and flushed; a closed stdout ends the run quietly.
+//! How a received message is written (by `sub`, and by `rr` for its responses): mosquitto's plain and
+//! `-v` output, `-F`, `--json-path` values and NDJSON. stdout is written per message and flushed; a
+//! closed stdout ends the run quietly.
 
 use std::io::Write;
 
 use serde_json::Value;
 
-use super::Output;
+use super::{Format, ndjson};
 use crate::conn::Message;
 use crate::decode::{self, Decoded};
 use crate::exit::{Code, Failure};
-use crate::format::ndjson;
 use crate::jsonpath::{self, Path};
+
+/// How messages are printed.
+#[derive(Debug)]
+pub enum Output {
+    /// The payload (`-v`: topic and payload), as mosquitto_sub prints it.
+    Plain { verbose: bool },
+    /// `-F`.
+    Format(Format),
+    /// `--json-path`: the selected values instead of the payload.
+    JsonPath(Vec<Path>),
+    /// `--json`: one JSON object per message per line.
+    Ndjson,
+}
 
 /// What became of a message.
 pub enum Printed {
