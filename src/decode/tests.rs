@@ -272,3 +272,56 @@ fn content_types() {
         assert_eq!(Format::from_name(f.name()), Some(f));
     }
 }
+
+#[test]
+fn hostile_protobuf() {
+    let dir = tempfile::tempdir().unwrap();
+    let proto = dir.path().join("n.proto");
+    let text = "syntax = \"proto3\";\npackage h;\nmessage N { N child = 1; bytes data = 2; repeated int32 list = 3; }\n";
+    std::fs::write(&proto, text).unwrap();
+    let schema = Schema::load(&proto, "h.N").unwrap();
+    let decode = |label: &str, payload: &[u8]| {
+        let mut decoder = Decoder::new(Choice::Fixed(Format::Protobuf), Some(schema.clone()));
+        let input = Input {
+            topic: "t",
+            content_type: None,
+            payload,
+        };
+        let start = LIVE.with(Cell::get);
+        PEAK.with(|p| p.set(start));
+        let ok = decoder.decode(&input, &mut |_| {}).is_ok();
+        let peak = (PEAK.with(Cell::get) - start).max(0) as usize;
+        let limit = payload.len() * ALLOC_FACTOR + ALLOC_SLACK;
+        assert!(peak <= limit, "{label}: peak {peak} (limit {limit})");
+        ok
+    };
+    // 2,000 nested children: field 1, length-delimited, each wrapping the next.
+    let mut deep = Vec::new();
+    for _ in 0..2000 {
+        let mut outer = vec![0x0a];
+        let mut len = deep.len();
+        while len >= 0x80 {
+            outer.push((len as u8) | 0x80);
+            len >>= 7;
+        }
+        outer.push(len as u8);
+        outer.extend_from_slice(&deep);
+        deep = outer;
+    }
+    assert!(!decode("deep", &deep));
+    // Field 2 (bytes) and field 3 (packed) claiming 2^35 bytes.
+    assert!(!decode(
+        "bytes length",
+        &[0x12, 0xff, 0xff, 0xff, 0xff, 0x7f, 0x00]
+    ));
+    assert!(!decode(
+        "packed length",
+        &[0x1a, 0xff, 0xff, 0xff, 0xff, 0x7f, 0x00]
+    ));
+    // 1 MB of packed varints decodes, within the bound.
+    let mut packed = vec![0x1a, 0x80, 0x80, 0x40];
+    packed.resize(4 + (1 << 20), 0x01);
+    assert!(decode("1 MB packed", &packed));
+    let noise: Vec<u8> = (0..MB).map(|i| (i * 7919 % 251) as u8).collect();
+    decode("noise", &noise);
+}

@@ -22,10 +22,8 @@ ROUNDS=${ROUNDS:-3}
 source tests/bench/common.sh
 step "Starting mosquitto"
 start_broker
-work=$WORK
-port=$PORT
 
-python3 - "$N" "$work" <<'PY'
+python3 - "$N" "$WORK" <<'PY'
 import json, sys
 n, work = int(sys.argv[1]), sys.argv[2]
 with open(f"{work}/map.json", "w") as maps, open(f"{work}/ddata.json", "w") as dd:
@@ -44,28 +42,20 @@ with open(f"{work}/map.json", "w") as maps, open(f"{work}/ddata.json", "w") as d
                             separators=(",", ":")) + "\n")
 PY
 
-declare -A total
 # one_run NAME DATA ENCODE CMD...: subscribe CMD alone, publish the N lines of DATA (encoded as
 # ENCODE unless it is "-"), record its CPU time.
 one_run() {
     local name=$1 data=$2 encode=$3; shift 3
-    local before
-    before=$(grep -c 'spBv1.0/#' "$BROKER_LOG" || true)
-    measure "$work/t.$name" "$@" > /dev/null &
-    local pid=$!
-    for _ in $(seq 400); do
-        [ "$(grep -c 'spBv1.0/#' "$BROKER_LOG" || true)" -gt "$before" ] && break
-        sleep 0.025
-    done
+    start_measured "$name" 'spBv1.0/#' "$@"
+    local topic=spBv1.0/plant1/DDATA/edge1/dev1
     if [ "$encode" = - ]; then
-        "$MQTK" pub -p "$port" -t spBv1.0/plant1/DDATA/edge1/dev1 -l < "$work/$data"
+        "$MQTK" pub -p "$PORT" -t "$topic" -l < "$WORK/$data"
     else
-        "$MQTK" pub -p "$port" -t spBv1.0/plant1/DDATA/edge1/dev1 -l --encode "$encode" < "$work/$data"
+        "$MQTK" pub -p "$PORT" -t "$topic" -l --encode "$encode" < "$WORK/$data"
     fi
-    wait "$pid"
-    total[$name]=$(python3 -c "print(${total[$name]:-0} + $(cpu_of "$work/t.$name"))")
+    finish_measured "$name"
 }
-sub=("$MQTK" sub -p "$port" -t 'spBv1.0/#' -C "$N")
+sub=("$MQTK" sub -p "$PORT" -t 'spBv1.0/#' -C "$N")
 where_map='$[?@.temperature > 0]'
 where_sp='$.metrics[?@.name=="temp" && @.value > 0]'
 for round in $(seq "$ROUNDS"); do
@@ -85,7 +75,7 @@ done
 names=(plain_json jsonpath_json where_json plain_msgpack only_msgpack decode_msgpack plain_tahu where_tahu
     plain_sparkplug only_sparkplug decode_sparkplug)
 args=()
-for n in "${names[@]}"; do args+=("$n=${total[$n]}"); done
+for n in "${names[@]}"; do args+=("$n=${CPU_TOTAL[$n]}"); done
 python3 - "$N" "$ROUNDS" "$(cut -d' ' -f1-3 /proc/loadavg)" "${args[@]}" <<'PY'
 import sys
 n, rounds, load = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]

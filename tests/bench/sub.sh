@@ -30,22 +30,12 @@ for i in range(int(sys.argv[1])):
     print('{"temperature":%.1f,"humidity":40,"name":"ana","n":%d}' % (20 + i % 100 / 10, i))
 PY
 
-declare -A total
 # one_run NAME CMD...: subscribe CMD alone, publish N messages, record its CPU time.
 one_run() {
     local name=$1; shift
-    local before
-    before=$(grep -c 'b/#' "$BROKER_LOG" || true)
-    measure "$work/t.$name" "$@" > /dev/null &
-    local pid=$!
-    # Wait for the broker to log the subscription (an event, not a guess).
-    for _ in $(seq 400); do
-        [ "$(grep -c 'b/#' "$BROKER_LOG" || true)" -gt "$before" ] && break
-        sleep 0.025
-    done
+    start_measured "$name" 'b/#' "$@"
     mosquitto_pub -p "$port" -t b/x -l < "$work/lines"
-    wait "$pid"
-    total[$name]=$(python3 -c "print(${total[$name]:-0} + $(cpu_of "$work/t.$name"))")
+    finish_measured "$name"
 }
 for round in $(seq "$ROUNDS"); do
     # One subscriber at a time, so they do not compete for the two cores.
@@ -55,7 +45,7 @@ for round in $(seq "$ROUNDS"); do
     printf 'round %d: mosquitto_sub %ss  mqtk sub %ss  mqtk sub --json-path %ss (CPU, %d messages)\n' \
         "$round" "$(cpu_of "$work/t.mosquitto")" "$(cpu_of "$work/t.mqtk")" "$(cpu_of "$work/t.jsonpath")" "$N"
 done
-python3 - "$N" "$ROUNDS" "${total[mosquitto]}" "${total[mqtk]}" "${total[jsonpath]}" <<'PY'
+python3 - "$N" "$ROUNDS" "${CPU_TOTAL[mosquitto]}" "${CPU_TOTAL[mqtk]}" "${CPU_TOTAL[jsonpath]}" <<'PY'
 import sys
 n, rounds = int(sys.argv[1]), int(sys.argv[2])
 mosq, mqtk, jp = (float(x) * 1e6 / (n * rounds) for x in sys.argv[3:6])
