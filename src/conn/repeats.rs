@@ -43,7 +43,7 @@ fn give_up(failure: &ConnectFailure) -> ConnectFailure {
     let what = match failure {
         ConnectFailure::ServerDisconnect(reason) => format!(
             "the broker closed the connection with \"{}\" ({reason})",
-            crate::exit::reason_text(*reason)
+            super::reason::reason_text(*reason)
         ),
         ConnectFailure::Protocol(detail) => detail.clone(),
         other => format!("{other:?}"),
@@ -56,6 +56,10 @@ fn give_up(failure: &ConnectFailure) -> ConnectFailure {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// v5 DISCONNECT reasons (named, so tests/layout.rs does not take them for exit statuses).
+    const SERVER_SHUTTING_DOWN: u8 = 0x8b;
+    const PACKET_TOO_LARGE: u8 = 0x95;
 
     fn bad(detail: &str) -> ConnectFailure {
         ConnectFailure::Protocol(detail.into())
@@ -88,11 +92,17 @@ mod tests {
         // A DISCONNECT that does not blame a packet (server shutting down) never counts.
         let mut r = Repeats::default();
         for _ in 0..5 {
-            assert_eq!(r.note(&ConnectFailure::ServerDisconnect(0x8b)), None);
+            assert_eq!(
+                r.note(&ConnectFailure::ServerDisconnect(SERVER_SHUTTING_DOWN)),
+                None
+            );
         }
         for _ in 0..2 {
-            r.note(&ConnectFailure::ServerDisconnect(0x95));
+            r.note(&ConnectFailure::ServerDisconnect(PACKET_TOO_LARGE));
         }
-        assert!(r.note(&ConnectFailure::ServerDisconnect(0x95)).is_some());
+        assert!(
+            r.note(&ConnectFailure::ServerDisconnect(PACKET_TOO_LARGE))
+                .is_some()
+        );
     }
 }

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
-use super::session::Shared;
+use super::shared::Shared;
 
 /// A view of one session's connection state; cheap to clone, usable after the session moved.
 #[derive(Clone)]

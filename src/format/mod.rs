@@ -9,8 +9,10 @@ mod cjson;
 mod clock;
 mod field;
 mod json;
+pub mod ndjson;
 mod number;
 mod parse;
+pub mod printer;
 #[cfg(test)]
 mod tests;
 
@@ -108,6 +110,7 @@ impl Format {
 
     /// Renders one message into `out`, without the trailing newline. `now` is the receive time;
     /// `warn` gets runtime diagnostics, each ending in a newline. On `Err` nothing was written.
+    #[cfg(test)]
     pub fn render(
         &self,
         out: &mut Vec<u8>,
@@ -116,7 +119,21 @@ impl Format {
         pretty: bool,
         warn: &mut dyn FnMut(String),
     ) -> Result<(), Skip> {
-        let mut selected = self.select(msg)?.into_iter();
+        self.render_decoded(out, msg, None, now, pretty, warn)
+    }
+
+    /// As [`Format::render`], with `%{path}` selecting from `doc` (the `--decode`d payload) when
+    /// given instead of the payload parsed as JSON.
+    pub fn render_decoded(
+        &self,
+        out: &mut Vec<u8>,
+        msg: &Message,
+        doc: Option<&serde_json::Value>,
+        now: &Time,
+        pretty: bool,
+        warn: &mut dyn FnMut(String),
+    ) -> Result<(), Skip> {
+        let mut selected = self.select(msg, doc)?.into_iter();
         for token in &self.tokens {
             match token {
                 Token::Text(bytes) => out.extend_from_slice(bytes),
@@ -138,7 +155,11 @@ impl Format {
     }
 
     /// What each `%{path}` selects, rendered, in token order; the payload is parsed once.
-    fn select(&self, msg: &Message) -> Result<Vec<Vec<u8>>, Skip> {
+    fn select(
+        &self,
+        msg: &Message,
+        decoded: Option<&serde_json::Value>,
+    ) -> Result<Vec<Vec<u8>>, Skip> {
         let mut paths = self.tokens.iter().filter_map(|t| match t {
             Token::Path(path, _) => Some(path),
             _ => None,
@@ -146,12 +167,19 @@ impl Format {
         let Some(first) = paths.next() else {
             return Ok(Vec::new());
         };
-        let doc: serde_json::Value =
-            serde_json::from_slice(&msg.payload).map_err(|_| Skip("payload is not JSON".into()))?;
+        let parsed;
+        let doc = match decoded {
+            Some(doc) => doc,
+            None => {
+                parsed = serde_json::from_slice::<serde_json::Value>(&msg.payload)
+                    .map_err(|_| Skip("payload is not JSON".into()))?;
+                &parsed
+            }
+        };
         std::iter::once(first)
             .chain(paths)
             .map(|path| {
-                let values = path.select(&doc);
+                let values = path.select(doc);
                 if values.is_empty() {
                     return Err(Skip(format!("{} selects nothing", path.as_str())));
                 }

@@ -1,16 +1,15 @@
-//! `bench` flags to a validated [`crate::bench::Config`].
+//! `bench` flags to a validated [`crate::cmd::bench::Config`].
 
 use std::time::Duration;
 
-use clap::ArgMatches;
-
-use super::connection::connection;
-use crate::bench::{Config, Scenario, SeriesFormat};
+use super::Parsed;
+use super::connection::{connection_values, runtime_checks};
 use crate::cli::Personality;
-use crate::cli::argv::{PropertyArg, Scanned};
 use crate::cli::bench::BenchArgs;
-use crate::cli::properties;
-use crate::conn::Qos;
+use crate::cli::conn::ConnArgs;
+use crate::cli::properties::{self, PropertySet};
+use crate::cmd::bench::{Config, Scenario, SeriesFormat};
+use crate::conn::{Protocol, Qos};
 use crate::exit::Failure;
 
 fn positive(value: f64, flag: &str) -> Result<f64, Failure> {
@@ -23,24 +22,61 @@ fn positive(value: f64, flag: &str) -> Result<f64, Failure> {
     }
 }
 
-/// Resolves `bench`.
-pub fn bench(args: BenchArgs, matches: &ArgMatches) -> Result<Config, Failure> {
-    // clap collected each -D as three words.
-    let scanned = Scanned {
-        properties: args
-            .conn
-            .property
-            .chunks(3)
-            .enumerate()
-            .map(|(position, words)| PropertyArg {
-                position,
-                words: words.to_vec(),
-            })
-            .collect(),
-        ..Scanned::default()
+/// Connection flags that mean nothing to many generated clients: refused rather than ignored.
+fn unused_connection_flags(conn: &ConnArgs) -> Result<(), Failure> {
+    let refused = if conn.id.is_some() {
+        Some("-i (every client needs its own id; -I sets their prefix)")
+    } else if conn.disable_clean_session {
+        Some("-c (each run uses new client ids, so there is no session to resume)")
+    } else if conn.debug {
+        Some("-d (per-packet output from every client would drown the results)")
+    } else if conn.trace || conn.trace_format.is_some() {
+        Some("--trace (per-packet output from every client would drown the results)")
+    } else {
+        None
     };
+    match refused {
+        Some(what) => Err(Failure::usage(format!(
+            "Error: mqtk bench does not take {what}.\n"
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// The bench's clients send only CONNECT and the will with properties: `-D` for other packets is
+/// refused rather than ignored.
+fn unused_properties(props: &PropertySet) -> Result<(), Failure> {
+    let unused = [
+        ("publish", &props.publish),
+        ("subscribe", &props.subscribe),
+        ("unsubscribe", &props.unsubscribe),
+        ("disconnect", &props.disconnect),
+    ];
+    match unused.iter().find(|(_, p)| !p.is_empty()) {
+        Some((packet, _)) => Err(Failure::usage(format!(
+            "Error: mqtk bench sends properties only in CONNECT and the will, not -D {packet}.\n"
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// Resolves `bench`.
+pub fn bench(parsed: &Parsed) -> Result<Config, Failure> {
+    let args: BenchArgs = parsed.args()?;
+    let (matches, scanned) = (parsed.matches, parsed.scanned);
+    unused_connection_flags(&args.conn)?;
     let props = properties::parse(&scanned.properties, Personality::Mqtk)?;
-    let (mut conn, _) = connection(&args.conn, matches, &scanned, &props, Personality::Mqtk)?;
+    unused_properties(&props)?;
+    let (mut conn, _) = connection_values(&args.conn, matches, scanned, &props, Personality::Mqtk)?;
+    // A -V after -D selects that version (as documented), and v3 has no properties to send them in.
+    let v5_only = !conn.connect_properties.is_empty()
+        || conn.will.as_ref().is_some_and(|w| !w.properties.is_empty());
+    if v5_only && conn.protocol != Protocol::V5 {
+        return Err(Failure::usage(
+            "Error: -D properties need MQTT v5, but a -V after them selects an older version.\n",
+        ));
+    }
+    runtime_checks(&args.conn, &conn)?;
     // Always TCP_NODELAY: with Nagle's algorithm a small publish waits for the broker to acknowledge
     // the previous segment, and with delayed ACKs that adds up to 40 ms to latencies that would then
     // measure the client's TCP stack, not the broker. At full load it costs no throughput (the socket
@@ -58,19 +94,19 @@ pub fn bench(args: BenchArgs, matches: &ArgMatches) -> Result<Config, Failure> {
         "conn" => Scenario::Conn,
         _ => Scenario::PubSub,
     };
-    if args.size < crate::bench::payload::HEADER {
+    if args.size < crate::cmd::bench::payload::HEADER {
         return Err(Failure::usage(format!(
             "Error: --size must be at least {} bytes (sequence number and send time).\n",
-            crate::bench::payload::HEADER
+            crate::cmd::bench::payload::HEADER
         )));
     }
     if args.pubs == 0 && matches!(scenario, Scenario::PubSub | Scenario::Pub) {
         return Err(Failure::usage("Error: --pubs must be at least 1.\n"));
     }
-    if args.pubs > crate::bench::payload::MAX_PUBLISHERS {
+    if args.pubs > crate::cmd::bench::payload::MAX_PUBLISHERS {
         return Err(Failure::usage(format!(
             "Error: --pubs must be at most {} (payloads carry a 16-bit publisher index).\n",
-            crate::bench::payload::MAX_PUBLISHERS
+            crate::cmd::bench::payload::MAX_PUBLISHERS
         )));
     }
     if args.subs == 0 && matches!(scenario, Scenario::PubSub | Scenario::Sub) {
@@ -101,14 +137,14 @@ pub fn bench(args: BenchArgs, matches: &ArgMatches) -> Result<Config, Failure> {
         .clone()
         .unwrap_or_else(|| args.topic.replace("%i", "+").replace("%c", "+"));
     for template in [&args.topic, &sub_topic] {
-        let sample = crate::bench::expand(template, 0, "id");
+        let sample = crate::cmd::bench::expand(template, 0, "id");
         if crate::conn::topic::check_filter(sample.as_bytes()).is_err() {
             return Err(Failure::usage(format!(
                 "Error: Invalid topic template '{template}'.\n"
             )));
         }
     }
-    if crate::conn::topic::check_publish(crate::bench::expand(&args.topic, 0, "id").as_bytes())
+    if crate::conn::topic::check_publish(crate::cmd::bench::expand(&args.topic, 0, "id").as_bytes())
         .is_err()
     {
         return Err(Failure::usage(format!(

@@ -3,21 +3,19 @@
 use std::os::unix::ffi::OsStrExt;
 use std::time::Duration;
 
-use clap::ArgMatches;
-
+use super::Parsed;
+use super::codec::decoder;
 use super::connection::connection;
+use super::output;
 use super::values::{qos, runtime_error};
 use crate::cli::Personality;
-use crate::cli::argv::Scanned;
 use crate::cli::numbers;
 use crate::cli::properties;
 use crate::cli::subscribe::SubArgs;
-use crate::cmd::subscribe::{Config, Output, Stop};
+use crate::cmd::subscribe::{Config, Stop};
 use crate::conn::topic::{self, TopicError};
-use crate::conn::{Options, Property, Protocol, Qos};
+use crate::conn::{Options, Qos};
 use crate::exit::Failure;
-use crate::format::Format;
-use crate::jsonpath::Path;
 
 /// A validated `sub` invocation.
 #[derive(Debug)]
@@ -41,17 +39,10 @@ fn filter(bytes: &[u8], flag: &str, kind: &str) -> Result<String, Failure> {
     }
 }
 
-fn json_path(text: &str) -> Result<Path, Failure> {
-    Path::parse(text).map_err(|e| Failure::usage(format!("Error: {e}\n")))
-}
-
 /// Resolves `sub`.
-pub fn subscribe(
-    args: SubArgs,
-    matches: &ArgMatches,
-    scanned: &Scanned,
-    personality: Personality,
-) -> Result<SubscribeRequest, Failure> {
+pub fn subscribe(parsed: &Parsed) -> Result<SubscribeRequest, Failure> {
+    let args: SubArgs = parsed.args()?;
+    let (matches, scanned, personality) = (parsed.matches, parsed.scanned, parsed.personality);
     if personality == Personality::Mosquitto
         && let Some(flag) = args.mqtk_extension()
     {
@@ -65,18 +56,11 @@ pub fn subscribe(
         Some(q) => qos(personality, "-q", q, false)?,
         None => Qos::AtMostOnce,
     };
-    let count = match &args.count {
-        Some(c) => {
-            let n = numbers::int(personality, "-C", c)?;
-            if n < 1 {
-                return Err(Failure::usage(format!(
-                    "Error: Invalid message count \"{n}\".\n\n"
-                )));
-            }
-            Some(n as u64)
-        }
-        None => None,
-    };
+    let count = args
+        .count
+        .as_deref()
+        .map(|c| output::count(personality, c))
+        .transpose()?;
     let timeout = match &args.timeout {
         Some(w) => {
             let n = numbers::int(personality, "-W", w)?;
@@ -136,41 +120,19 @@ pub fn subscribe(
         ));
     }
 
-    let output = if args.json {
-        Output::Ndjson
-    } else if !args.json_path.is_empty() {
-        Output::JsonPath(
-            args.json_path
-                .iter()
-                .map(|p| json_path(p))
-                .collect::<Result<_, _>>()?,
-        )
-    } else if let Some(f) = &args.format {
-        Output::Format(Format::parse(f.as_bytes(), personality)?)
-    } else {
-        Output::Plain {
-            verbose: args.verbose,
-        }
-    };
-    let where_paths = args
-        .where_path
-        .iter()
-        .map(|p| json_path(p))
-        .collect::<Result<Vec<_>, _>>()?;
-
-    // libmosquitto sets the v5 receive maximum to -C when it is below 20.
-    if conn.protocol == Protocol::V5
-        && let Some(n) = count.filter(|&n| n < 20)
-        && !conn
-            .connect_properties
-            .0
-            .iter()
-            .any(|p| matches!(p, Property::ReceiveMaximum(_)))
-    {
-        conn.connect_properties
-            .0
-            .push(Property::ReceiveMaximum(n as u16));
-    }
+    let output = output::output(
+        &args.json_output,
+        args.format.as_ref(),
+        args.verbose,
+        personality,
+    )?;
+    let where_paths = output::where_paths(&args.json_output)?;
+    let decoder = decoder(
+        args.decode.as_deref(),
+        args.schema.proto.as_deref(),
+        args.schema.message_type.as_deref(),
+    )?;
+    output::receive_maximum(&mut conn, count);
     let stop = Stop {
         count,
         timeout,
@@ -192,7 +154,8 @@ pub fn subscribe(
         retain_as_published: args.retain_as_published,
         random_filter,
         where_paths,
-        strict: args.strict,
+        strict: args.json_output.strict,
+        decoder,
         subscribe_properties: props.subscribe,
         personality,
     };

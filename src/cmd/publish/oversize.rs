@@ -5,8 +5,7 @@
 //! reason code "Packet too large", whatever the mode.
 
 use crate::conn::ConnectFailure;
-use crate::conn::failure::PACKET_TOO_LARGE;
-use crate::exit::Failure;
+use crate::exit::{Code, Failure};
 use crate::personality::Personality;
 
 /// `pub`'s report of a connection failure, for the name it runs under and whether it reads lines.
@@ -14,8 +13,8 @@ pub fn publish_failure(f: ConnectFailure, personality: Personality, lines: bool)
     match (f, personality) {
         (ConnectFailure::TooLarge { size, max }, Personality::Mqtk) => {
             let rest = if lines { ", nor any line after it" } else { "" };
-            Failure::runtime(
-                PACKET_TOO_LARGE,
+            Failure::code(
+                Code::PacketTooLarge,
                 format!(
                     "Error: a message is {size} bytes as a PUBLISH packet, over the broker's maximum \
                      packet size of {max} bytes; it was not published{rest}.\n"
