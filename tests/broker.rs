@@ -27,6 +27,8 @@ const START_ATTEMPTS: usize = 5;
 pub struct Broker {
     /// The loopback port the broker listens on (`127.0.0.1:port`).
     pub port: u16,
+    /// The broker program: Debian's 2.0.11 unless [`Broker::with_program`] chose another.
+    program: PathBuf,
     child: Option<Child>,
     dir: TempDir,
     conf_path: PathBuf,
@@ -95,6 +97,15 @@ impl Broker {
     /// Like [`Broker::with_config`], but first writes `files` (name, contents)
     /// into the broker's temp directory, referenced as `{dir}/name`.
     pub fn with_files(extra_lines: &str, files: &[(&str, &[u8])]) -> Broker {
+        Broker::launch_new(mosquitto_bin(), extra_lines, files)
+    }
+
+    /// Like [`Broker::with_config`], run by another mosquitto (the 2.1 build: users run both).
+    pub fn with_program(program: PathBuf, extra_lines: &str) -> Broker {
+        Broker::launch_new(program, extra_lines, &[])
+    }
+
+    fn launch_new(program: PathBuf, extra_lines: &str, files: &[(&str, &[u8])]) -> Broker {
         let dir = tempfile::Builder::new()
             .prefix("mqtk-broker-")
             .tempdir()
@@ -106,6 +117,7 @@ impl Broker {
         let extra = extra_lines.replace("{dir}", &dir.path().display().to_string());
         let mut broker = Broker {
             port: 0,
+            program,
             child: None,
             conf_path: dir.path().join("mosquitto.conf"),
             log_path: dir.path().join("mosquitto.log"),
@@ -179,14 +191,14 @@ impl Broker {
         let mark = self.log_mark();
         let stderr_path = self.dir.path().join("mosquitto.stderr");
         let stderr = fs::File::create(&stderr_path).expect("create mosquitto.stderr");
-        let mut child = Command::new(mosquitto_bin())
+        let mut child = Command::new(&self.program)
             .arg("-c")
             .arg(&self.conf_path)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(stderr)
             .spawn()
-            .unwrap_or_else(|e| panic!("spawn {}: {e}", mosquitto_bin().display()));
+            .unwrap_or_else(|e| panic!("spawn {}: {e}", self.program.display()));
         let addr = SocketAddr::from(([127, 0, 0, 1], self.port));
         let deadline = Instant::now() + T;
         loop {

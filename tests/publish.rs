@@ -37,9 +37,9 @@ use crate::util::{self, Alias};
 /// Patience for anything that should happen promptly (a message, an exit).
 pub use crate::util::T;
 
-/// The reference client.
+/// The reference client: mosquitto 2.1's mosquitto_pub.
 pub fn real() -> PathBuf {
-    util::real("mosquitto_pub")
+    crate::reference::mosquitto_21("mosquitto_pub")
 }
 
 /// `mqtk pub` as its argv prefix: `mqtk pub ARGS…` is `run(&util::mqtk(), &mqtk_pub(&ARGS))`.

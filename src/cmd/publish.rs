@@ -52,8 +52,17 @@ pub fn load_file(path: &Path) -> Result<Bytes, Failure> {
             format!("{first}Error loading input file \"{shown}\".\n"),
         )
     };
-    let mut file = File::open(path)
-        .map_err(|_| failed(format!("Error: Unable to open file \"{shown}\".\n")))?;
+    // The C library's text for the error, without Rust's " (os error N)".
+    let why = |e: std::io::Error| {
+        let text = e.to_string();
+        text.split(" (os error").next().unwrap_or(&text).to_string()
+    };
+    let mut file = File::open(path).map_err(|e| {
+        failed(format!(
+            "Error: Unable to read file \"{shown}\": {}.\n",
+            why(e)
+        ))
+    })?;
     let too_large = || {
         failed(format!(
             "Error: File must be less than {MAX_PACKET_SIZE} bytes.\n\n"
@@ -64,8 +73,12 @@ pub fn load_file(path: &Path) -> Result<Bytes, Failure> {
         return Err(too_large());
     }
     let mut data = Vec::with_capacity(len as usize);
-    file.read_to_end(&mut data)
-        .map_err(|e| failed(format!("Error: Unable to read file \"{shown}\": {e}.\n")))?;
+    file.read_to_end(&mut data).map_err(|e| {
+        failed(format!(
+            "Error: Unable to read file \"{shown}\": {}.\n",
+            why(e)
+        ))
+    })?;
     if data.len() > MAX_PACKET_SIZE {
         return Err(too_large());
     }

@@ -220,10 +220,14 @@ impl Run {
                 let props = (!self.config.subscribe_properties.is_empty())
                     .then(|| self.config.subscribe_properties.to_subscribe());
                 let lost = |f: crate::conn::ConnectFailure| f.to_failure(false);
-                session
-                    .subscribe(&self.subscriptions(), props)
-                    .await
-                    .map_err(lost)?;
+                // With only -U there is nothing to subscribe to (mosquitto 2.1 sends no SUBSCRIBE).
+                let subscriptions = self.subscriptions();
+                if !subscriptions.is_empty() {
+                    session
+                        .subscribe(&subscriptions, props)
+                        .await
+                        .map_err(lost)?;
+                }
                 self.unsubscribes_unsent = self.config.unsubscribe.len();
                 for f in self.config.unsubscribe.clone() {
                     session.unsubscribe(f).await.map_err(lost)?;

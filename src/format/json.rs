@@ -15,7 +15,6 @@ use super::cjson::{self, Json};
 use super::clock::{self, Time};
 use super::cstr;
 use crate::conn::event::Message;
-use crate::personality::Personality;
 
 /// `%J` met a payload that is not JSON (cJSON's rules); nothing was written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,7 +28,6 @@ pub fn message_json(
     now: &Time,
     escaped: bool,
     pretty: bool,
-    personality: Personality,
 ) -> Result<(), NotJson> {
     let payload = if msg.payload.is_empty() {
         Json::Null
@@ -39,17 +37,17 @@ pub fn message_json(
         cjson::parse(&msg.payload).ok_or(NotJson)?
     };
     let mut root = vec![
-        key("tst", Json::String(clock::tst(now, personality))),
+        key("tst", Json::String(clock::tst(now))),
         key("topic", Json::String(cstr(&msg.topic).to_vec())),
         key("qos", number(msg.qos as u8)),
-        key("retain", number(u8::from(msg.retain))),
+        key("retain", if msg.retain { Json::True } else { Json::False }),
         key("payloadlen", Json::Number(msg.payload.len() as f64)),
     ];
     if msg.qos as u8 > 0 {
         root.push(key("mid", number(msg.mid)));
     }
     if let Some(props) = msg.properties.as_ref().filter(|p| has_any(p)) {
-        root.push(key("properties", properties(props, personality)));
+        root.push(key("properties", properties(props)));
     }
     root.push(key("payload", payload));
     cjson::print(out, &Json::Object(root), pretty);
@@ -81,31 +79,25 @@ pub fn has_any(p: &PublishProperties) -> bool {
         || p.content_type.is_some()
 }
 
-fn properties(p: &PublishProperties, personality: Personality) -> Json {
+fn properties(p: &PublishProperties) -> Json {
     let mut members = Vec::new();
     for &id in &p.subscription_identifiers {
         members.push(key("subscription-identifier", Json::Number(id as f64)));
     }
     if let Some(alias) = p.topic_alias {
-        // 2.0.11 read the alias with the wrong property identifier, which leaves the value at 0 here
-        // (the identifier was fixed in 2.0.16).
-        let value = if personality == Personality::Mosquitto {
-            0
-        } else {
-            alias
-        };
-        members.push(key("topic-alias", number(value)));
+        members.push(key("topic-alias", number(alias)));
     }
     if let Some(ct) = &p.content_type {
         members.push(key("content-type", string(ct.as_bytes())));
     }
     if !p.user_properties.is_empty() {
-        // An object with the keys as they came, duplicates included (develop made it an array).
+        // An array of one-key objects, in the order they came (2.0 made one object of them, which
+        // repeats a key when a name comes twice).
         let pairs = p
             .user_properties
             .iter()
-            .map(|(k, v)| (cstr(k.as_bytes()).to_vec(), string(v.as_bytes())));
-        members.push(key("user-properties", Json::Object(pairs.collect())));
+            .map(|(k, v)| Json::Object(vec![(cstr(k.as_bytes()).to_vec(), string(v.as_bytes()))]));
+        members.push(key("user-properties", Json::Array(pairs.collect())));
     }
     if let Some(rt) = &p.response_topic {
         members.push(key("response-topic", string(rt.as_bytes())));

@@ -199,6 +199,7 @@ fn v5_properties() {
         },
         Case {
             name: "-D then a later -V 311 publishes nothing and exits 0 (quirk)",
+            v2_0: true,
             #[rustfmt::skip]
             args: &[
                 "-p", "{port}", "-t", "v5/quirk", "-m", "x",

@@ -7,11 +7,13 @@ fn connection_errors() {
     check(&[
         Case {
             name: "connection refused",
+            v2_0: true,
             args: &["-p", "{port}", "-t", "a", "-m", "x"],
             ..USAGE
         },
         Case {
             name: "connection refused, -l",
+            v2_0: true,
             args: &["-p", "{port}", "-t", "a", "-l"],
             stdin: Some(b"a\n"),
             ..USAGE
@@ -32,6 +34,7 @@ fn connection_errors() {
         },
         Case {
             name: "-t '': an error, but exit 0",
+            v2_0: true,
             args: &["-p", "{port}", "-t", "", "-m", "x"],
             setup: Setup::Anonymous,
             code: 0,
@@ -42,6 +45,7 @@ fn connection_errors() {
         // number, no DISCONNECT; with no line at all, nothing fails.
         Case {
             name: "-t '' -l: exit 3 at the first line",
+            v2_0: true,
             args: &["-p", "{port}", "-t", "", "-l", "-d"],
             stdin: Some(b"a\nb\n"),
             setup: Setup::Anonymous,
@@ -51,6 +55,7 @@ fn connection_errors() {
         },
         Case {
             name: "-t '' -l, empty stdin: exit 0",
+            v2_0: true,
             args: &["-p", "{port}", "-t", "", "-l", "-d"],
             stdin: Some(b""),
             setup: Setup::Anonymous,
@@ -70,6 +75,7 @@ fn connection_errors() {
         },
         Case {
             name: "-L with an empty topic: an error, but exit 0",
+            v2_0: true,
             args: &["-L", "mqtt://127.0.0.1:{port}/", "-m", "x"],
             setup: Setup::Anonymous,
             code: 0,
@@ -83,6 +89,7 @@ fn connection_errors() {
 fn debug_output_connection_refused() {
     check(&[Case {
         name: "-d, connection refused",
+        v2_0: true,
         args: &["-p", "{port}", "-t", "a", "-m", "x", "-d"],
         ..USAGE
     }]);
@@ -135,6 +142,7 @@ fn quiet() {
         },
         Case {
             name: "--quiet: -t '' is silent",
+            v2_0: true,
             args: &["-p", "{port}", "-t", "", "-m", "x", "--quiet"],
             setup: Setup::Anonymous,
             code: 0,
@@ -158,6 +166,7 @@ fn quiet() {
         },
         Case {
             name: "--quiet: a property check hides its text, not the hint",
+            v2_0: true,
             #[rustfmt::skip]
             args: &["-p", "{port}", "-t", "a", "-m", "x", "-D", "connect", "receive-maximum", "0", "--quiet"],
             ..USAGE

@@ -23,6 +23,7 @@ fn qos_above_the_maximum_as_mosquitto_pub() {
     check(&[
         Case {
             name: "-q 2, max_qos 1: an error, exit 0, nothing sent",
+            v2_0: true,
             args: &[
                 "-p", "{port}", "-V", "5", "-t", "lim/q", "-m", "x", "-q", "2",
             ],
@@ -32,6 +33,7 @@ fn qos_above_the_maximum_as_mosquitto_pub() {
         },
         Case {
             name: "-q 2 -d, max_qos 1: CONNACK then DISCONNECT",
+            v2_0: true,
             #[rustfmt::skip]
             args: &["-p", "{port}", "-V", "5", "-t", "lim/q", "-m", "x", "-q", "2", "-d"],
             setup: MAX_QOS_1,
@@ -40,6 +42,7 @@ fn qos_above_the_maximum_as_mosquitto_pub() {
         },
         Case {
             name: "-q 1 -d, max_qos 0",
+            v2_0: true,
             #[rustfmt::skip]
             args: &["-p", "{port}", "-V", "5", "-t", "lim/q", "-m", "x", "-q", "1", "-d"],
             setup: MAX_QOS_0,
@@ -48,6 +51,7 @@ fn qos_above_the_maximum_as_mosquitto_pub() {
         },
         Case {
             name: "-f -q 2, max_qos 0",
+            v2_0: true,
             #[rustfmt::skip]
             args: &["-p", "{port}", "-V", "5", "-t", "lim/f", "-f", "{dir}/bin", "-q", "2"],
             setup: MAX_QOS_0,
@@ -56,6 +60,7 @@ fn qos_above_the_maximum_as_mosquitto_pub() {
         },
         Case {
             name: "-n --repeat 3 -q 2 -d, max_qos 1: refused once",
+            v2_0: true,
             #[rustfmt::skip]
             args: &["-p", "{port}", "-V", "5", "-t", "lim/r", "-n", "--repeat", "3", "-q", "2", "-d"],
             setup: MAX_QOS_1,
@@ -64,6 +69,7 @@ fn qos_above_the_maximum_as_mosquitto_pub() {
         },
         Case {
             name: "-q 2 --quiet, max_qos 1: silent",
+            v2_0: true,
             #[rustfmt::skip]
             args: &["-p", "{port}", "-V", "5", "-t", "lim/q", "-m", "x", "-q", "2", "--quiet"],
             setup: MAX_QOS_1,
@@ -72,6 +78,7 @@ fn qos_above_the_maximum_as_mosquitto_pub() {
         },
         Case {
             name: "-q 2 -t '', max_qos 1: the QoS is checked before the topic",
+            v2_0: true,
             args: &["-p", "{port}", "-V", "5", "-t", "", "-m", "x", "-q", "2"],
             setup: MAX_QOS_1,
             msgs: 0,
@@ -169,6 +176,7 @@ fn retain_not_available_as_mosquitto_pub() {
         },
         Case {
             name: "-r -q 2, max_qos 1 and no retain: the QoS error",
+            v2_0: true,
             args: &[
                 "-p", "{port}", "-V", "5", "-t", "lim/r", "-m", "x", "-r", "-q", "2",
             ],
@@ -219,7 +227,7 @@ fn mqtk_refuses_a_qos_above_the_maximum_with_155() {
     }
 
     // -d shows that nothing but CONNECT and DISCONNECT went out; --quiet keeps the exit status.
-    let debug = "Client (null) sending CONNECT\nClient auto-<ID> received CONNACK (0)\n\
+    let debug = "Client null sending CONNECT\nClient auto-<ID> received CONNACK (0)\n\
                  Client auto-<ID> sending DISCONNECT\n";
     let mut want = refusal(155, QOS_2_OVER_1);
     want.stdout = debug.as_bytes().to_vec();

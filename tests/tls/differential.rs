@@ -136,7 +136,7 @@ fn same_exit_codes_as_mosquitto_pub_where_it_is_deterministic() {
 #[test]
 fn certificate_failures_exit_8_where_mosquitto_pub_exits_1_or_8() {
     // libmosquitto reports a failed verification either from its connect call ("Unable to connect
-    // (A TLS error occurred.)", exit 1) or from its loop (exit 8), depending on timing; we always
+    // (A TLS error occurred)", exit 1) or from its loop (exit 8), depending on timing; we always
     // say 8 and name the cause.
     let good = TlsBroker::start(&pki().server, "");
     let wrong = TlsBroker::start(&pki().wrong_host, "");

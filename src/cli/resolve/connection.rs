@@ -54,6 +54,45 @@ pub(crate) fn connection(
     Ok((o, url_topic))
 }
 
+/// MQTT 3.1 requires a client id of 1 to 23 characters. Without `-i`/`-I`, libmosquitto makes one
+/// (`mosq-` and 18 random letters and digits) and so does mqtk. mosquitto sends a longer `-i` as it
+/// is (its broker accepts it, others may answer "identifier rejected"); `mqtk` refuses it up front.
+fn mqtt31_client_id(o: &mut Options, personality: Personality) -> Result<(), Failure> {
+    const MAX: usize = 23;
+    if o.client_id.is_empty() {
+        o.client_id = format!("mosq-{}", random_alphanumeric(MAX - 5));
+    } else if personality == Personality::Mqtk && o.client_id.chars().count() > MAX {
+        return Err(runtime_error(&format!(
+            "Error: MQTT 3.1 client ids are at most {MAX} characters; '{}' has {}. Use a shorter -i, \
+             or -V 311.",
+            o.client_id,
+            o.client_id.chars().count()
+        )));
+    }
+    Ok(())
+}
+
+/// `n` random letters and digits, from the kernel's random source (or, should that be unreadable,
+/// the standard library's per-process random hash keys).
+fn random_alphanumeric(n: usize) -> String {
+    use std::hash::{BuildHasher, RandomState};
+    use std::io::Read;
+    const ALPHANUM: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    let mut bytes = vec![0u8; n];
+    let from_kernel =
+        std::fs::File::open("/dev/urandom").and_then(|mut f| f.read_exact(&mut bytes));
+    if from_kernel.is_err() {
+        let state = RandomState::new();
+        for (i, b) in bytes.iter_mut().enumerate() {
+            *b = state.hash_one(i) as u8;
+        }
+    }
+    bytes
+        .iter()
+        .map(|&b| char::from(ALPHANUM[usize::from(b) % ALPHANUM.len()]))
+        .collect()
+}
+
 /// The connection flags with the checks mosquitto makes while and right after parsing; the checks it
 /// makes later, when it creates the client, are [`runtime_checks`].
 pub(super) fn connection_values(
@@ -264,6 +303,9 @@ pub(super) fn connection_values(
     o.debug = args.debug;
     o.quiet = args.quiet;
     o.connect_properties = props.connect.clone();
+    if o.protocol == Protocol::V31 {
+        mqtt31_client_id(&mut o, personality)?;
+    }
     Ok((o, url_topic))
 }
 
@@ -287,12 +329,7 @@ pub(super) fn runtime_checks(args: &ConnArgs, o: &Options) -> Result<(), Failure
     }
     if v3 && !o.connect_properties.is_empty() {
         return Err(runtime_error(
-            "Unable to connect (This feature is not supported.).",
-        ));
-    }
-    if o.protocol == Protocol::V31 {
-        return Err(runtime_error(
-            "Error: MQTT v3.1 (-V 31) is not supported by mqtk; use -V 311 (the default) or -V 5.",
+            "Unable to connect (This feature is not supported).",
         ));
     }
     Ok(())

@@ -120,9 +120,10 @@ pub fn subscribe(parsed: &Parsed) -> Result<SubscribeRequest, Failure> {
         .iter()
         .map(|t| filter(t.as_bytes(), "-U", "unsubscribe"))
         .collect::<Result<Vec<_>, _>>()?;
-    if filters.is_empty() {
+    // mosquitto 2.1: -U alone is enough (unsubscribe, e.g. from a persistent session, and go on).
+    if filters.is_empty() && unsubscribe.is_empty() {
         return Err(Failure::usage(
-            "Error: You must specify a topic to subscribe to.\n",
+            "Error: You must specify a topic to subscribe to (-t) or unsubscribe from (-U).\n",
         ));
     }
     if args.no_retained && args.retained_only {

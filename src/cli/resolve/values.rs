@@ -164,13 +164,13 @@ pub(super) fn will_topic(personality: Personality, bytes: &[u8]) -> Result<Strin
 /// for pub and a filter for sub, so the command checks it).
 pub(super) fn broker_url(personality: Personality, text: &str) -> Result<url::BrokerUrl, Failure> {
     let parsed = url::parse(text).map_err(|e| match e {
-        UrlError::Scheme => Failure::usage("Error: unsupported URL scheme.\n\n"),
+        UrlError::Scheme => Failure::usage("Error: Unsupported URL scheme.\n\n"),
         UrlError::TopicMissing => {
             Failure::usage("Error: Invalid URL for -L argument specified - topic missing.\n")
         }
     })?;
     if personality == Personality::Mosquitto && matches!(parsed.scheme, Scheme::Ws | Scheme::Wss) {
-        return Err(Failure::usage("Error: unsupported URL scheme.\n\n"));
+        return Err(Failure::usage("Error: Unsupported URL scheme.\n\n"));
     }
     Ok(parsed)
 }
