@@ -28,6 +28,8 @@ mod v5_limits;
 mod reconnect;
 // What line mode sends again after a reconnect, against a broker that drops mid-handshake.
 mod resend;
+// mosquitto 2.1's connection options: --no-tls, -x selecting v5, --ws and ws:// URLs.
+mod v21;
 
 use std::path::PathBuf;
 

@@ -17,6 +17,8 @@ mod json_path;
 mod ndjson;
 // Large payloads, signals, a closed stdout, broker restarts, denied subscriptions.
 mod robustness;
+// mosquitto 2.1's options: -w, --retain-handling, --message-rate, -U alone, %f/%d, hex separators.
+mod v21;
 
 use std::path::PathBuf;
 use std::thread;

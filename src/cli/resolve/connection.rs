@@ -147,11 +147,15 @@ pub(super) fn connection_values(
             _ => {
                 if let Some(u) = &url {
                     host = Some(u.parsed.host.clone());
-                    let default = match u.parsed.scheme {
-                        Scheme::Mqtt => "1883",
-                        Scheme::Mqtts => "8883",
-                        Scheme::Ws => "80",
-                        Scheme::Wss => "443",
+                    // mosquitto 2.1 keeps MQTT's ports for WebSockets.
+                    let default = match (u.parsed.scheme, personality) {
+                        (Scheme::Mqtt | Scheme::Ws, Personality::Mosquitto) | (Scheme::Mqtt, _) => {
+                            "1883"
+                        }
+                        (Scheme::Mqtts | Scheme::Wss, Personality::Mosquitto)
+                        | (Scheme::Mqtts, _) => "8883",
+                        (Scheme::Ws, _) => "80",
+                        (Scheme::Wss, _) => "443",
                     };
                     let port = u.parsed.port.clone().unwrap_or_else(|| default.into());
                     port_text = Some(PortText::Given(port));
@@ -166,8 +170,11 @@ pub(super) fn connection_values(
         if u.parsed.password.is_some() && !later(matches, "password", url_pos) {
             password = u.parsed.password.clone();
         }
-        // In ws:// and wss:// URLs the path is the WebSocket path, not a topic.
-        if matches!(u.parsed.scheme, Scheme::Mqtt | Scheme::Mqtts) {
+        // In mqtk's ws:// and wss:// URLs the path is the WebSocket path, not a topic; mosquitto
+        // 2.1 takes it as the topic (and the WebSocket path is /mqtt).
+        if matches!(u.parsed.scheme, Scheme::Mqtt | Scheme::Mqtts)
+            || personality == Personality::Mosquitto
+        {
             url_topic = Some((u.parsed.topic.clone(), u.position));
         }
     }
@@ -211,6 +218,13 @@ pub(super) fn connection_values(
     let last_d = scanned.properties.last().map(|p| p.position);
     if let Some(d) = last_d
         && scanned.last_version_position.is_none_or(|v| v < d)
+    {
+        version = Protocol::V5;
+    }
+    // mosquitto 2.1: -x also selects v5, unless a later -V says otherwise.
+    let last = |id: &str| matches.indices_of(id).and_then(|mut i| i.next_back());
+    if let Some(x) = last("session_expiry")
+        && last("protocol_version").is_none_or(|v| v < x)
     {
         version = Protocol::V5;
     }

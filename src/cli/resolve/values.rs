@@ -169,8 +169,15 @@ pub(super) fn broker_url(personality: Personality, text: &str) -> Result<url::Br
             Failure::usage("Error: Invalid URL for -L argument specified - topic missing.\n")
         }
     })?;
-    if personality == Personality::Mosquitto && matches!(parsed.scheme, Scheme::Ws | Scheme::Wss) {
-        return Err(Failure::usage("Error: Unsupported URL scheme.\n\n"));
+    // mosquitto 2.1 reads ws:// and wss:// URLs as mqtt:// ones: the path is the topic.
+    let after_scheme = text.split_once("://").map_or("", |(_, rest)| rest);
+    if personality == Personality::Mosquitto
+        && matches!(parsed.scheme, Scheme::Ws | Scheme::Wss)
+        && !after_scheme.contains('/')
+    {
+        return Err(Failure::usage(
+            "Error: Invalid URL for -L argument specified - topic missing.\n",
+        ));
     }
     Ok(parsed)
 }

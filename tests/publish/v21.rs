@@ -1,0 +1,119 @@
+//! mosquitto 2.1's connection options, differential with 2.1's mosquitto_pub: `--no-tls`, `-x`
+//! selecting MQTT v5, `--ws` and `ws://` URLs (whose path is the topic under the mosquitto names).
+
+use super::{Ours, real};
+use crate::broker::{Broker, free_port};
+use crate::reference::mosquitto_21;
+use crate::subscriber::Subscriber;
+use crate::util::{Run, assert_same_run, run};
+
+/// Runs 2.1's mosquitto_pub, then ours, with the same arguments; both runs must match, and each
+/// must have delivered `payload` to `sub`.
+fn both(label: &str, args: &[&str], sub: &Subscriber, payload: &str) -> (Run, Run) {
+    let ours = Ours::new();
+    let theirs = run(&real(), args, None);
+    let mine = run(&ours.mosquitto_pub(), args, None);
+    assert_same_run(label, &theirs, &mine);
+    for who in ["mosquitto_pub", "ours"] {
+        let m = sub
+            .recv(super::T)
+            .unwrap_or_else(|| panic!("{label}: {who} delivered nothing"));
+        assert_eq!(m.payload_str(), payload, "{label}: {who}");
+    }
+    (theirs, mine)
+}
+
+/// --no-tls turns off what would turn TLS on (a CA file, port 8883 in an mqtt:// URL).
+#[test]
+fn no_tls() {
+    let broker = Broker::start();
+    let sub = Subscriber::start(broker.port, "nt/#", 1);
+    let port = broker.port_str();
+    let args = [
+        "-p",
+        &port,
+        "--cafile",
+        "/nonexistent/ca.pem",
+        "--no-tls",
+        "-t",
+        "nt/a",
+    ];
+    let mut args = args.to_vec();
+    args.extend(["-m", "plain", "-q", "1", "-d", "-i", "nt1"]);
+    both("--cafile --no-tls", &args, &sub, "plain");
+    let url = format!("mqtts://127.0.0.1:{port}/nt/b");
+    both(
+        "mqtts:// --no-tls",
+        &["-L", &url, "--no-tls", "-m", "u", "-q", "1"],
+        &sub,
+        "u",
+    );
+}
+
+/// -x sets the session expiry and, as -D does, selects MQTT v5 unless a later -V says otherwise.
+#[test]
+fn session_expiry_selects_v5() {
+    // 2.0.11's broker logs MQTT 3.1.1 as p2, 2.1's as p4.
+    for (broker, v311) in [
+        (Broker::start(), "(p2, "),
+        (Broker::with_program(mosquitto_21("mosquitto"), ""), "(p4, "),
+    ] {
+        let sub = Subscriber::start(broker.port, "x/#", 1);
+        let port = broker.port_str();
+        for (args, protocol) in [
+            (vec!["-x", "60", "-i", "x5"], "(p5, "),
+            (vec!["-x", "60", "-V", "311", "-i", "x4"], v311),
+        ] {
+            let mark = broker.log_mark();
+            let mut all = vec!["-p", &port, "-t", "x/t", "-m", "v", "-q", "1", "-d"];
+            all.extend(args);
+            both(&all.join(" "), &all, &sub, "v");
+            let log = broker.log_since(mark);
+            let connects = log
+                .lines()
+                .filter(|l| l.contains("New client connected") && l.contains(protocol))
+                .count();
+            assert_eq!(connects, 2, "{protocol} twice expected:\n{log}");
+        }
+    }
+}
+
+/// --ws and ws:// URLs under the mosquitto names: WebSockets with the path /mqtt, the URL's path is
+/// the topic and its default port 1883 (2.1's rules).
+#[test]
+fn websockets_as_mosquitto_2_1() {
+    let ws = free_port();
+    let broker = Broker::with_config(&format!("listener {ws} 127.0.0.1\nprotocol websockets"));
+    let sub = Subscriber::start(broker.port, "ws/#", 1);
+    let ws = ws.to_string();
+    let flag = [
+        "-h",
+        "127.0.0.1",
+        "-p",
+        &ws,
+        "--ws",
+        "-t",
+        "ws/flag",
+        "-m",
+        "f",
+        "-q",
+        "1",
+        "-d",
+    ];
+    both("--ws", &flag, &sub, "f");
+    let url = format!("ws://127.0.0.1:{ws}/ws/url");
+    both(
+        "ws://",
+        &["-L", &url, "-m", "u", "-q", "1", "-d", "-i", "w1"],
+        &sub,
+        "u",
+    );
+    // Without a topic the URL is refused, with mosquitto's text.
+    let ours = Ours::new();
+    let no_topic = ["-L", "ws://127.0.0.1:1", "-m", "x"];
+    assert_same_run(
+        "ws:// without a topic",
+        &run(&real(), &no_topic, None),
+        &run(&ours.mosquitto_pub(), &no_topic, None),
+    );
+}
