@@ -290,6 +290,15 @@ impl Broker {
         }
     }
 
+    /// How many clients connected after `mark` with this protocol, as the log writes it (`(p5, `;
+    /// 2.0.11 writes MQTT 3.1 and 3.1.1 as p1 and p2, 2.1 as p3 and p4).
+    pub fn connects_since(&self, mark: usize, protocol: &str) -> usize {
+        self.log_since(mark)
+            .lines()
+            .filter(|l| l.contains("New client connected") && l.contains(protocol))
+            .count()
+    }
+
     /// Like [`Broker::wait_for_log_since`] but panics with the log on timeout.
     #[track_caller]
     pub fn expect_log_since(&self, mark: usize, substr: &str, timeout: Duration) {

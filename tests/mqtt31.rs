@@ -55,12 +55,12 @@ fn publish_differential_on_both_brokers() {
                 Outcome { label, real, ours }
                     .normalise(normalise_v31_ids)
                     .assert_same();
-                let log = broker.log_since(mark);
-                let v31_clients = log
-                    .lines()
-                    .filter(|l| l.contains("New client connected") && l.contains(protocol))
-                    .count();
-                assert_eq!(v31_clients, 2, "two MQTT 3.1 clients expected:\n{log}");
+                assert_eq!(
+                    broker.connects_since(mark, protocol),
+                    2,
+                    "two MQTT 3.1 clients expected:\n{}",
+                    broker.log_since(mark)
+                );
                 for _ in 0..2 {
                     let m = sub.recv(T).expect("the message arrives");
                     assert_eq!(

@@ -68,12 +68,12 @@ fn session_expiry_selects_v5() {
             let mut all = vec!["-p", &port, "-t", "x/t", "-m", "v", "-q", "1", "-d"];
             all.extend(args);
             both(&all.join(" "), &all, &sub, "v");
-            let log = broker.log_since(mark);
-            let connects = log
-                .lines()
-                .filter(|l| l.contains("New client connected") && l.contains(protocol))
-                .count();
-            assert_eq!(connects, 2, "{protocol} twice expected:\n{log}");
+            assert_eq!(
+                broker.connects_since(mark, protocol),
+                2,
+                "{protocol} twice expected:\n{}",
+                broker.log_since(mark)
+            );
         }
     }
 }

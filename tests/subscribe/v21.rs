@@ -55,60 +55,16 @@ fn watch_draws_one_line_per_topic() {
 fn retain_handling() {
     for broker in brokers() {
         retain(&broker, "rh/a", b"kept");
+        let v5 = |handling: &str, stop: &[&str]| {
+            let mut args = vec!["-V", "5", "-t", "rh/#", "--retain-handling", handling];
+            args.extend_from_slice(stop);
+            case(&broker, &args)
+        };
         let outcomes = differential_runs(vec![
-            case(
-                &broker,
-                &[
-                    "-V",
-                    "5",
-                    "-t",
-                    "rh/#",
-                    "--retain-handling",
-                    "never",
-                    "-W",
-                    "1",
-                ],
-            ),
-            case(
-                &broker,
-                &[
-                    "-V",
-                    "5",
-                    "-t",
-                    "rh/#",
-                    "--retain-handling",
-                    "always",
-                    "-C",
-                    "1",
-                ],
-            ),
-            case(
-                &broker,
-                &[
-                    "-V",
-                    "5",
-                    "-t",
-                    "rh/#",
-                    "--retain-handling",
-                    "new",
-                    "-C",
-                    "1",
-                ],
-            ),
-            case(
-                &broker,
-                &[
-                    "-V",
-                    "5",
-                    "-t",
-                    "rh/#",
-                    "-R",
-                    "--retain-handling",
-                    "always",
-                    "-W",
-                    "1",
-                ],
-            ),
+            v5("never", &["-W", "1"]),
+            v5("always", &["-C", "1"]),
+            v5("new", &["-C", "1"]),
+            v5("always", &["-R", "-W", "1"]),
             case(&broker, &["-t", "rh/#", "--retain-handling", "sometimes"]),
             case(&broker, &["-t", "rh/#", "--retain-handling"]),
         ]);
