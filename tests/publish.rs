@@ -30,6 +30,8 @@ mod reconnect;
 mod resend;
 // mosquitto 2.1's connection options: --no-tls, -x selecting v5, --ws and ws:// URLs.
 mod v21;
+// Every v5 PUBLISH property at once: the PUBLISH bytes and sub's JSON of it, as 2.1's clients.
+mod property_round_trip;
 
 use std::path::PathBuf;
 

@@ -47,6 +47,7 @@ fn captured_props() -> PublishProperties {
         user_properties: vec![("k1".into(), "v1".into()), ("k2".into(), "v2".into())],
         subscription_identifiers: vec![42],
         content_type: Some("application/json".into()),
+        order: Vec::new(),
     }
 }
 

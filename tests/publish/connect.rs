@@ -129,7 +129,7 @@ fn decode(packet: &[u8]) -> Connect {
 }
 
 /// The packets a client sends when run with `args` through a proxy in front of `broker`.
-fn packets(program: &std::path::Path, broker: &Broker, args: &[&str]) -> Vec<Vec<u8>> {
+pub(super) fn packets(program: &std::path::Path, broker: &Broker, args: &[&str]) -> Vec<Vec<u8>> {
     let proxy = Proxy::start(broker.port);
     let port = proxy.port_str();
     let mut all = vec!["-p", port.as_str()];
