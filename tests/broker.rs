@@ -50,6 +50,17 @@ enum LaunchError {
 /// later can race with another process, which [`Broker::with_config`]
 /// handles by retrying. Also useful for a second `listener` line.
 pub fn free_port() -> u16 {
+    // Bound on every address without SO_REUSEADDR, the kernel picks a port no socket holds, one in
+    // TIME_WAIT included: libwebsockets binds a `protocol websockets` listener that way, and a busy
+    // machine leaves thousands of ports in TIME_WAIT. (std's listener sets SO_REUSEADDR.)
+    let strict = tokio::net::TcpSocket::new_v6().and_then(|socket| {
+        socket.set_reuseaddr(false)?;
+        socket.bind(SocketAddr::from((std::net::Ipv6Addr::UNSPECIFIED, 0)))?;
+        socket.local_addr()
+    });
+    if let Ok(addr) = strict {
+        return addr.port();
+    }
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
     listener.local_addr().expect("local_addr").port()
 }
@@ -208,7 +219,12 @@ impl Broker {
                     self.log_since(mark),
                     read_lossy(&stderr_path)
                 );
-                return Err(if output.contains("Address already in use") {
+                // libwebsockets (a `protocol websockets` listener) binds its port on every
+                // address and exits 1 without a word when that fails (a port left in TIME_WAIT by
+                // other connections): silence is a taken port too.
+                let silent = self.log_since(mark).trim().is_empty()
+                    && read_lossy(&stderr_path).trim().is_empty();
+                return Err(if output.contains("Address already in use") || silent {
                     LaunchError::AddrInUse(output)
                 } else {
                     LaunchError::Other(format!(

@@ -117,3 +117,25 @@ fn websockets_as_mosquitto_2_1() {
         &run(&ours.mosquitto_pub(), &no_topic, None),
     );
 }
+
+/// Everyday invocations on the 2.1 broker (the other tests mostly start Debian's 2.0.11): the same
+/// exit code, `-d` lines and deliveries as 2.1's mosquitto_pub.
+#[test]
+fn everyday_publishes_on_the_2_1_broker() {
+    let broker = Broker::with_program(mosquitto_21("mosquitto"), "");
+    let sub = Subscriber::start(broker.port, "e/#", 2);
+    let port = broker.port_str();
+    #[rustfmt::skip]
+    let cases: &[&[&str]] = &[
+        &["-t", "e/q0", "-m", "m", "-d", "-i", "e1"],
+        &["-t", "e/q1", "-m", "m", "-q", "1", "-d", "-i", "e1"],
+        &["-t", "e/q2", "-m", "m", "-q", "2", "-d", "-i", "e1"],
+        &["-t", "e/r", "-m", "m", "-q", "1", "-r", "-d", "-i", "e1"],
+        &["-t", "e/v5", "-m", "m", "-q", "1", "-V", "5", "-D", "publish", "user-property", "a", "b", "-d", "-i", "e1"],
+    ];
+    for args in cases {
+        let mut all = vec!["-p", port.as_str()];
+        all.extend_from_slice(args);
+        both(&all.join(" "), &all, &sub, "m");
+    }
+}

@@ -77,11 +77,11 @@ fn qos_above_the_maximum_as_mosquitto_pub() {
             ..CASE
         },
         Case {
-            name: "-q 2 -t '', max_qos 1: the QoS is checked before the topic",
-            v2_0: true,
+            name: "-q 2 -t '', max_qos 1: the topic is checked first (2.1)",
             args: &["-p", "{port}", "-V", "5", "-t", "", "-m", "x", "-q", "2"],
             setup: MAX_QOS_1,
             msgs: 0,
+            code: 1,
             ..CASE
         },
         Case {

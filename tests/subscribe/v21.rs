@@ -4,6 +4,7 @@
 
 use super::{Case, differential_runs, mqtk_sub, publish, retain};
 use crate::broker::Broker;
+use crate::differential::Stdout;
 use crate::reference::mosquitto_21;
 
 /// Debian's 2.0.11 broker and the 2.1 build's.
@@ -159,5 +160,33 @@ fn float_and_hex_separator_formats() {
     );
     for o in outcomes {
         o.assert_same();
+    }
+}
+
+/// Everyday subscriptions on the 2.1 broker: -v, -d, -F and v5 JSON, as 2.1's mosquitto_sub.
+#[test]
+fn everyday_subscriptions_on_the_2_1_broker() {
+    let broker = Broker::with_program(mosquitto_21("mosquitto"), "");
+    let cases = vec![
+        Case::new(&["-t", "ev/#", "-q", "2", "-C", "2", "-v", "-d"]),
+        Case::new(&["-t", "ev/#", "-q", "1", "-C", "2", "-F", "%t|%p|%q|%r|%l"]),
+        Case::new(&["-V", "5", "-t", "ev/#", "-C", "2", "-F", "%j"]),
+    ];
+    let outcomes = super::differential(&broker, cases, || {
+        publish(&broker, "ev/a", b"one", &["-q", "2"]);
+        publish(&broker, "ev/b", b"{\"n\":2}", &["-q", "1", "-V", "5"]);
+    });
+    for (i, o) in outcomes.into_iter().enumerate() {
+        let o = o
+            .normalise(super::normalise_ids)
+            .normalise(super::normalise_clock);
+        // The -d lines of a QoS 2 flow and the next message can interleave either way.
+        let stdout = if i == 0 {
+            Stdout::SameLines
+        } else {
+            Stdout::Same
+        };
+        let differences = o.differences(stdout);
+        assert!(differences.is_empty(), "{}: {differences:#?}", o.label);
     }
 }

@@ -133,26 +133,23 @@ pub(super) fn publish_topic(
         Err(TopicError::MalformedUtf8) => Err(Failure::usage(format!(
             "Error: Malformed UTF-8 in {flag} argument.\n\n"
         ))),
-        Err(TopicError::Empty) => match personality {
-            Personality::Mosquitto => Ok(String::new()),
-            Personality::Mqtk => Err(Failure::usage(
-                "Error: Empty topic: a topic needs at least one character.\n",
-            )),
-        },
-        Err(TopicError::Invalid) => Err(Failure::usage(format!(
+        Err(TopicError::Empty) if personality == Personality::Mqtk => Err(Failure::usage(
+            "Error: Empty topic: a topic needs at least one character.\n",
+        )),
+        // mosquitto 2.1 refuses an empty topic as it parses (2.0 connected and then failed).
+        Err(TopicError::Invalid | TopicError::Empty) => Err(Failure::usage(format!(
             "Error: Invalid publish topic '{}', does it contain '+' or '#'?\n",
             String::from_utf8_lossy(bytes)
         ))),
     }
 }
 
-pub(super) fn will_topic(personality: Personality, bytes: &[u8]) -> Result<String, Failure> {
+pub(super) fn will_topic(bytes: &[u8]) -> Result<String, Failure> {
     match topic::check_publish(bytes) {
         Ok(t) => Ok(t.to_string()),
         Err(TopicError::MalformedUtf8) => Err(Failure::usage(
             "Error: Malformed UTF-8 in --will-topic argument.\n\n",
         )),
-        Err(TopicError::Empty) if personality == Personality::Mosquitto => Ok(String::new()),
         Err(_) => Err(Failure::usage(format!(
             "Error: Invalid will topic '{}', does it contain '+' or '#'?\n",
             String::from_utf8_lossy(bytes)
@@ -210,7 +207,7 @@ pub(crate) fn check_value(
         "protocol_version" => protocol(&text).map(drop),
         "session_expiry" => session_expiry(&text).map(drop),
         "topic" => publish_topic(personality, value.as_bytes(), "-t").map(drop),
-        "will_topic" => will_topic(personality, value.as_bytes()).map(drop),
+        "will_topic" => will_topic(value.as_bytes()).map(drop),
         "url" => {
             let parsed = broker_url(personality, &text)?;
             // In ws:// and wss:// URLs the path is the WebSocket path, not a topic.
