@@ -139,3 +139,52 @@ fn everyday_publishes_on_the_2_1_broker() {
         both(&all.join(" "), &all, &sub, "m");
     }
 }
+
+/// Every option 2.1's `mosquitto_pub --help` and `mosquitto_sub --help` list is known to our
+/// mosquitto names (none is answered with `Unknown option`), and the other client's own options
+/// are unknown to each, as in 2.1.
+#[test]
+fn every_option_of_2_1_help_is_known() {
+    let ours = crate::util::Alias::with_names(&["mosquitto_pub", "mosquitto_sub"]);
+    for name in ["mosquitto_pub", "mosquitto_sub"] {
+        let help = run(&mosquitto_21(name), &["--help"], None).stdout_str();
+        let mut options: Vec<&str> = help
+            .split(|c: char| c.is_whitespace() || "[]{}|".contains(c))
+            .map(|w| w.trim_end_matches([',', '.', ':']))
+            .filter(|w| {
+                w.len() > 1
+                    && w.starts_with('-')
+                    && w[1..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '-')
+                    && w.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            })
+            .collect();
+        options.sort_unstable();
+        options.dedup();
+        assert!(
+            options.len() > 40,
+            "{name}: too few options read from --help:\n{help}"
+        );
+        for option in options {
+            let out = run(&ours.path(name), &[option, "1"], None);
+            let unknown = format!("Unknown option '{option}'");
+            assert!(
+                !out.stderr_str().contains(&unknown),
+                "{name} {option}: {out}"
+            );
+        }
+    }
+    // Options of one client only, refused by the other with 2.1's text.
+    for (name, option) in [
+        ("mosquitto_pub", "-w"),
+        ("mosquitto_pub", "--retain-handling"),
+        ("mosquitto_pub", "--message-rate"),
+        ("mosquitto_sub", "--repeat"),
+    ] {
+        let args = [option, "new", "-t", "a"];
+        assert_same_run(
+            &format!("{name} {option}"),
+            &run(&mosquitto_21(name), &args, None),
+            &run(&ours.path(name), &args, None),
+        );
+    }
+}
