@@ -186,14 +186,16 @@ pub async fn run(conn: Options, config: Config, personality: Personality) -> Res
         return refuse(session, exceeded, personality, quiet, false).await;
     }
 
-    let cannot_publish = config.topic.is_empty() || config.publish_nothing;
-    if cannot_publish && matches!(config.source, Source::Payload(_)) {
-        // mosquitto_pub: the publish call fails, it says so (or nothing, for properties in v3) and exits 0.
-        if config.topic.is_empty() && !quiet {
-            eprintln!("Error: Invalid input. Does your topic contain '+' or '#'?");
-        }
+    if config.publish_nothing && matches!(config.source, Source::Payload(_)) {
+        // mosquitto_pub 2.1: properties on a v3 connection fail the publish silently; it
+        // disconnects and reports the connection as lost, exit 7 (2.0 exited 0).
         session.disconnect().await.map_err(connect_failure)?;
-        return Ok(Code::Success.number());
+        let text = if quiet {
+            String::new()
+        } else {
+            format!("Error: {}\n", exit::strerror(Code::ConnectionLost))
+        };
+        return Err(Failure::code(Code::ConnectionLost, text));
     }
 
     let mut publisher = Publisher::new(&config, protocol, retain);
@@ -279,13 +281,19 @@ async fn refuse(
             Code::MosqQosNotSupported,
             format!("Error: {}\n", exit::strerror(Code::MosqQosNotSupported)),
         )),
-        // Only a QoS reaches here (the retain flag was dropped): an error, DISCONNECT, exit 0.
+        // Only a QoS reaches here (the retain flag was dropped): an error, DISCONNECT, and then
+        // mosquitto_pub 2.1 reports the connection it closed as lost, exit 7 (2.0 exited 0).
         Personality::Mosquitto => {
             if !quiet {
                 eprintln!("Error: Message QoS not supported on broker, try a lower QoS.");
             }
             session.disconnect().await.map_err(connect_failure)?;
-            Ok(Code::Success.number())
+            let text = if quiet {
+                String::new()
+            } else {
+                format!("Error: {}\n", exit::strerror(Code::ConnectionLost))
+            };
+            Err(Failure::code(Code::ConnectionLost, text))
         }
         Personality::Mqtk => {
             session.disconnect().await.map_err(connect_failure)?;

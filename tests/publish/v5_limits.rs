@@ -22,58 +22,58 @@ const LINES: &[u8] = b"one\ntwo\nthree\n";
 fn qos_above_the_maximum_as_mosquitto_pub() {
     check(&[
         Case {
-            name: "-q 2, max_qos 1: an error, exit 0, nothing sent",
-            v2_0: true,
+            name: "-q 2, max_qos 1: an error, exit 7 (2.1), nothing sent",
             args: &[
                 "-p", "{port}", "-V", "5", "-t", "lim/q", "-m", "x", "-q", "2",
             ],
             setup: MAX_QOS_1,
             msgs: 0,
+            code: 7,
             ..CASE
         },
         Case {
             name: "-q 2 -d, max_qos 1: CONNACK then DISCONNECT",
-            v2_0: true,
             #[rustfmt::skip]
             args: &["-p", "{port}", "-V", "5", "-t", "lim/q", "-m", "x", "-q", "2", "-d"],
             setup: MAX_QOS_1,
             msgs: 0,
+            code: 7,
             ..CASE
         },
         Case {
             name: "-q 1 -d, max_qos 0",
-            v2_0: true,
             #[rustfmt::skip]
             args: &["-p", "{port}", "-V", "5", "-t", "lim/q", "-m", "x", "-q", "1", "-d"],
             setup: MAX_QOS_0,
             msgs: 0,
+            code: 7,
             ..CASE
         },
         Case {
             name: "-f -q 2, max_qos 0",
-            v2_0: true,
             #[rustfmt::skip]
             args: &["-p", "{port}", "-V", "5", "-t", "lim/f", "-f", "{dir}/bin", "-q", "2"],
             setup: MAX_QOS_0,
             msgs: 0,
+            code: 7,
             ..CASE
         },
         Case {
             name: "-n --repeat 3 -q 2 -d, max_qos 1: refused once",
-            v2_0: true,
             #[rustfmt::skip]
             args: &["-p", "{port}", "-V", "5", "-t", "lim/r", "-n", "--repeat", "3", "-q", "2", "-d"],
             setup: MAX_QOS_1,
             msgs: 0,
+            code: 7,
             ..CASE
         },
         Case {
             name: "-q 2 --quiet, max_qos 1: silent",
-            v2_0: true,
             #[rustfmt::skip]
             args: &["-p", "{port}", "-V", "5", "-t", "lim/q", "-m", "x", "-q", "2", "--quiet"],
             setup: MAX_QOS_1,
             msgs: 0,
+            code: 7,
             ..CASE
         },
         Case {
@@ -176,12 +176,12 @@ fn retain_not_available_as_mosquitto_pub() {
         },
         Case {
             name: "-r -q 2, max_qos 1 and no retain: the QoS error",
-            v2_0: true,
             args: &[
                 "-p", "{port}", "-V", "5", "-t", "lim/r", "-m", "x", "-r", "-q", "2",
             ],
             setup: Setup::Config("max_qos 1\nretain_available false"),
             msgs: 0,
+            code: 7,
             ..CASE
         },
     ]);
