@@ -263,7 +263,8 @@ fn will_is_published_when_the_connection_drops() {
         let mut args = vec!["-t", "will/msg", "-m", "x", "-q", "1"];
         args.extend_from_slice(extra);
         let mut delivered = Vec::new();
-        // 2.0.11: see the README on 2.1 and the will.
+        // 2.0.11: 2.1 can close the connection before PUBACK and DISCONNECT (README, "Differences
+        // from mosquitto 2.1"), which publishes the will.
         for program in [crate::util::real("mosquitto_pub"), ours.mosquitto_pub()] {
             let proxy = Proxy::cutting(broker.port);
             let port = proxy.port_str();
