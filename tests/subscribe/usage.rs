@@ -225,7 +225,7 @@ fn help_and_version_exit_codes() {
     }
     let version = run(&ours, &["--version"], None).stdout_str();
     assert!(
-        version.starts_with("mosquitto_sub version 2.0.11"),
+        version.starts_with("mosquitto_sub version 2.1.2"),
         "{version}"
     );
     let help = mqtk_sub(&["--help"]).stdout_str();
