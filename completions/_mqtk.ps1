@@ -111,6 +111,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtk' -ScriptBlock {
             [CompletionResult]::new('--tls-use-os-certs', '--tls-use-os-certs', [CompletionResultType]::ParameterName, 'Trust the operating system''s CA certificates (turns TLS on)')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not check the broker''s host name (mqtk: nor its certificate chain)')
             [CompletionResult]::new('--ws', '--ws', [CompletionResultType]::ParameterName, 'Connect over WebSockets (path /mqtt; with TLS options: wss)')
+            [CompletionResult]::new('--no-tls', '--no-tls', [CompletionResultType]::ParameterName, 'Do not use TLS, whatever else would turn it on (a CA file, mqtts://, port 8883)')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
@@ -126,6 +127,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtk' -ScriptBlock {
             [CompletionResult]::new('--qos', '--qos', [CompletionResultType]::ParameterName, 'Subscription QoS: 0, 1 or 2 [default: 0]')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Exit after this many messages')
             [CompletionResult]::new('-W', '-W ', [CompletionResultType]::ParameterName, 'Exit with status 27 after this many seconds')
+            [CompletionResult]::new('--retain-handling', '--retain-handling', [CompletionResultType]::ParameterName, 'v5: when the broker sends retained messages: always, new (new subscriptions only) or never')
             [CompletionResult]::new('--random-filter', '--random-filter', [CompletionResultType]::ParameterName, 'Print only this percentage of messages, picked at random')
             [CompletionResult]::new('-F', '-F ', [CompletionResultType]::ParameterName, 'Output format (%t topic, %p payload, %j JSON, @H:@M strftime, %{$.path} JSONPath …)')
             [CompletionResult]::new('--json-path', '--json-path', [CompletionResultType]::ParameterName, 'Print the value(s) this JSONPath selects from each JSON payload instead of the payload (repeatable)')
@@ -185,6 +187,9 @@ Register-ArgumentCompleter -Native -CommandName 'mqtk' -ScriptBlock {
             [CompletionResult]::new('--retained-only', '--retained-only', [CompletionResultType]::ParameterName, 'Print only retained messages; stop at the first live one')
             [CompletionResult]::new('--remove-retained', '--remove-retained', [CompletionResultType]::ParameterName, 'Clear each retained message received (empty retained publish at QoS 1)')
             [CompletionResult]::new('--retain-as-published', '--retain-as-published', [CompletionResultType]::ParameterName, 'v5: keep the retain flag of forwarded messages')
+            [CompletionResult]::new('--message-rate', '--message-rate', [CompletionResultType]::ParameterName, 'Print how many messages arrived each second instead of the messages')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Print each topic''s messages on its own fixed terminal line (ANSI; mqtk: plain lines when stdout is not a terminal)')
+            [CompletionResult]::new('--watch', '--watch', [CompletionResultType]::ParameterName, 'Print each topic''s messages on its own fixed terminal line (ANSI; mqtk: plain lines when stdout is not a terminal)')
             [CompletionResult]::new('--pretty', '--pretty', [CompletionResultType]::ParameterName, 'Indent JSON output (%j, %J, --json)')
             [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'Treat a non-JSON payload or a path that selects nothing as an error (exit 65)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print each message as one JSON object per line (NDJSON)')
@@ -199,6 +204,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtk' -ScriptBlock {
             [CompletionResult]::new('--tls-use-os-certs', '--tls-use-os-certs', [CompletionResultType]::ParameterName, 'Trust the operating system''s CA certificates (turns TLS on)')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not check the broker''s host name (mqtk: nor its certificate chain)')
             [CompletionResult]::new('--ws', '--ws', [CompletionResultType]::ParameterName, 'Connect over WebSockets (path /mqtt; with TLS options: wss)')
+            [CompletionResult]::new('--no-tls', '--no-tls', [CompletionResultType]::ParameterName, 'Do not use TLS, whatever else would turn it on (a CA file, mqtts://, port 8883)')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
@@ -287,6 +293,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtk' -ScriptBlock {
             [CompletionResult]::new('--tls-use-os-certs', '--tls-use-os-certs', [CompletionResultType]::ParameterName, 'Trust the operating system''s CA certificates (turns TLS on)')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not check the broker''s host name (mqtk: nor its certificate chain)')
             [CompletionResult]::new('--ws', '--ws', [CompletionResultType]::ParameterName, 'Connect over WebSockets (path /mqtt; with TLS options: wss)')
+            [CompletionResult]::new('--no-tls', '--no-tls', [CompletionResultType]::ParameterName, 'Do not use TLS, whatever else would turn it on (a CA file, mqtts://, port 8883)')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
@@ -365,6 +372,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtk' -ScriptBlock {
             [CompletionResult]::new('--tls-use-os-certs', '--tls-use-os-certs', [CompletionResultType]::ParameterName, 'Trust the operating system''s CA certificates (turns TLS on)')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not check the broker''s host name (mqtk: nor its certificate chain)')
             [CompletionResult]::new('--ws', '--ws', [CompletionResultType]::ParameterName, 'Connect over WebSockets (path /mqtt; with TLS options: wss)')
+            [CompletionResult]::new('--no-tls', '--no-tls', [CompletionResultType]::ParameterName, 'Do not use TLS, whatever else would turn it on (a CA file, mqtts://, port 8883)')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
@@ -435,6 +443,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtk' -ScriptBlock {
             [CompletionResult]::new('--tls-use-os-certs', '--tls-use-os-certs', [CompletionResultType]::ParameterName, 'Trust the operating system''s CA certificates (turns TLS on)')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not check the broker''s host name (mqtk: nor its certificate chain)')
             [CompletionResult]::new('--ws', '--ws', [CompletionResultType]::ParameterName, 'Connect over WebSockets (path /mqtt; with TLS options: wss)')
+            [CompletionResult]::new('--no-tls', '--no-tls', [CompletionResultType]::ParameterName, 'Do not use TLS, whatever else would turn it on (a CA file, mqtts://, port 8883)')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break

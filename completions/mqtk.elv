@@ -107,6 +107,7 @@ set edit:completion:arg-completer[mqtk] = {|@words|
             cand --tls-use-os-certs 'Trust the operating system''s CA certificates (turns TLS on)'
             cand --insecure 'Do not check the broker''s host name (mqtk: nor its certificate chain)'
             cand --ws 'Connect over WebSockets (path /mqtt; with TLS options: wss)'
+            cand --no-tls 'Do not use TLS, whatever else would turn it on (a CA file, mqtts://, port 8883)'
             cand --help 'Print help'
             cand --version 'Print version'
         }
@@ -121,6 +122,7 @@ set edit:completion:arg-completer[mqtk] = {|@words|
             cand --qos 'Subscription QoS: 0, 1 or 2 [default: 0]'
             cand -C 'Exit after this many messages'
             cand -W 'Exit with status 27 after this many seconds'
+            cand --retain-handling 'v5: when the broker sends retained messages: always, new (new subscriptions only) or never'
             cand --random-filter 'Print only this percentage of messages, picked at random'
             cand -F 'Output format (%t topic, %p payload, %j JSON, @H:@M strftime, %{$.path} JSONPath …)'
             cand --json-path 'Print the value(s) this JSONPath selects from each JSON payload instead of the payload (repeatable)'
@@ -180,6 +182,9 @@ set edit:completion:arg-completer[mqtk] = {|@words|
             cand --retained-only 'Print only retained messages; stop at the first live one'
             cand --remove-retained 'Clear each retained message received (empty retained publish at QoS 1)'
             cand --retain-as-published 'v5: keep the retain flag of forwarded messages'
+            cand --message-rate 'Print how many messages arrived each second instead of the messages'
+            cand -w 'Print each topic''s messages on its own fixed terminal line (ANSI; mqtk: plain lines when stdout is not a terminal)'
+            cand --watch 'Print each topic''s messages on its own fixed terminal line (ANSI; mqtk: plain lines when stdout is not a terminal)'
             cand --pretty 'Indent JSON output (%j, %J, --json)'
             cand --strict 'Treat a non-JSON payload or a path that selects nothing as an error (exit 65)'
             cand --json 'Print each message as one JSON object per line (NDJSON)'
@@ -194,6 +199,7 @@ set edit:completion:arg-completer[mqtk] = {|@words|
             cand --tls-use-os-certs 'Trust the operating system''s CA certificates (turns TLS on)'
             cand --insecure 'Do not check the broker''s host name (mqtk: nor its certificate chain)'
             cand --ws 'Connect over WebSockets (path /mqtt; with TLS options: wss)'
+            cand --no-tls 'Do not use TLS, whatever else would turn it on (a CA file, mqtts://, port 8883)'
             cand --help 'Print help'
             cand --version 'Print version'
         }
@@ -281,6 +287,7 @@ set edit:completion:arg-completer[mqtk] = {|@words|
             cand --tls-use-os-certs 'Trust the operating system''s CA certificates (turns TLS on)'
             cand --insecure 'Do not check the broker''s host name (mqtk: nor its certificate chain)'
             cand --ws 'Connect over WebSockets (path /mqtt; with TLS options: wss)'
+            cand --no-tls 'Do not use TLS, whatever else would turn it on (a CA file, mqtts://, port 8883)'
             cand --help 'Print help'
             cand --version 'Print version'
         }
@@ -358,6 +365,7 @@ set edit:completion:arg-completer[mqtk] = {|@words|
             cand --tls-use-os-certs 'Trust the operating system''s CA certificates (turns TLS on)'
             cand --insecure 'Do not check the broker''s host name (mqtk: nor its certificate chain)'
             cand --ws 'Connect over WebSockets (path /mqtt; with TLS options: wss)'
+            cand --no-tls 'Do not use TLS, whatever else would turn it on (a CA file, mqtts://, port 8883)'
             cand --help 'Print help'
             cand --version 'Print version'
         }
@@ -427,6 +435,7 @@ set edit:completion:arg-completer[mqtk] = {|@words|
             cand --tls-use-os-certs 'Trust the operating system''s CA certificates (turns TLS on)'
             cand --insecure 'Do not check the broker''s host name (mqtk: nor its certificate chain)'
             cand --ws 'Connect over WebSockets (path /mqtt; with TLS options: wss)'
+            cand --no-tls 'Do not use TLS, whatever else would turn it on (a CA file, mqtts://, port 8883)'
             cand --help 'Print help'
             cand --version 'Print version'
         }

@@ -95,6 +95,7 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l trace -d 'Show every p
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l tls-use-os-certs -d 'Trust the operating system\'s CA certificates (turns TLS on)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l insecure -d 'Do not check the broker\'s host name (mqtk: nor its certificate chain)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l ws -d 'Connect over WebSockets (path /mqtt; with TLS options: wss)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l no-tls -d 'Do not use TLS, whatever else would turn it on (a CA file, mqtts://, port 8883)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l help -d 'Print help'
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l version -d 'Print version'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s t -l topic -d 'Topic filter to subscribe to (repeatable; + and # wildcards)' -r
@@ -103,6 +104,7 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s U -l unsubscribe -d 'U
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s q -l qos -d 'Subscription QoS: 0, 1 or 2 [default: 0]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s C -d 'Exit after this many messages' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s W -d 'Exit with status 27 after this many seconds' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l retain-handling -d 'v5: when the broker sends retained messages: always, new (new subscriptions only) or never' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l random-filter -d 'Print only this percentage of messages, picked at random' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s F -d 'Output format (%t topic, %p payload, %j JSON, @H:@M strftime, %{$.path} JSONPath …)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l json-path -d 'Print the value(s) this JSONPath selects from each JSON payload instead of the payload (repeatable)' -r
@@ -157,6 +159,8 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s E -d 'Exit once the su
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l retained-only -d 'Print only retained messages; stop at the first live one'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l remove-retained -d 'Clear each retained message received (empty retained publish at QoS 1)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l retain-as-published -d 'v5: keep the retain flag of forwarded messages'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l message-rate -d 'Print how many messages arrived each second instead of the messages'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s w -l watch -d 'Print each topic\'s messages on its own fixed terminal line (ANSI; mqtk: plain lines when stdout is not a terminal)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l pretty -d 'Indent JSON output (%j, %J, --json)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l strict -d 'Treat a non-JSON payload or a path that selects nothing as an error (exit 65)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l json -d 'Print each message as one JSON object per line (NDJSON)'
@@ -169,6 +173,7 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l trace -d 'Show every p
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l tls-use-os-certs -d 'Trust the operating system\'s CA certificates (turns TLS on)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l insecure -d 'Do not check the broker\'s host name (mqtk: nor its certificate chain)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l ws -d 'Connect over WebSockets (path /mqtt; with TLS options: wss)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l no-tls -d 'Do not use TLS, whatever else would turn it on (a CA file, mqtts://, port 8883)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l help -d 'Print help'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l version -d 'Print version'
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s t -l topic -d 'Topic the request is published to' -r
@@ -236,6 +241,7 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l trace -d 'Show every pa
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l tls-use-os-certs -d 'Trust the operating system\'s CA certificates (turns TLS on)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l insecure -d 'Do not check the broker\'s host name (mqtk: nor its certificate chain)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l ws -d 'Connect over WebSockets (path /mqtt; with TLS options: wss)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l no-tls -d 'Do not use TLS, whatever else would turn it on (a CA file, mqtts://, port 8883)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l help -d 'Print help'
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l version -d 'Print version'
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l pubs -d 'Publishers' -r
@@ -299,6 +305,7 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l trace -d 'Show every
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l tls-use-os-certs -d 'Trust the operating system\'s CA certificates (turns TLS on)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l insecure -d 'Do not check the broker\'s host name (mqtk: nor its certificate chain)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l ws -d 'Connect over WebSockets (path /mqtt; with TLS options: wss)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l no-tls -d 'Do not use TLS, whatever else would turn it on (a CA file, mqtts://, port 8883)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l help -d 'Print help'
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l version -d 'Print version'
 complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -s t -l topic -d 'Clear retained messages whose topic matches this filter (repeatable; + and # wildcards)' -r
@@ -353,5 +360,6 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l trace -d 'Sho
 complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l tls-use-os-certs -d 'Trust the operating system\'s CA certificates (turns TLS on)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l insecure -d 'Do not check the broker\'s host name (mqtk: nor its certificate chain)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l ws -d 'Connect over WebSockets (path /mqtt; with TLS options: wss)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l no-tls -d 'Do not use TLS, whatever else would turn it on (a CA file, mqtts://, port 8883)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l help -d 'Print help'
 complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l version -d 'Print version'

@@ -52,6 +52,7 @@ pub fn build(opts: &Options, prepared: Prepared) -> (Client, Loop) {
             o.set_keep_alive(keepalive)
                 .set_max_packet_size(MAX_PACKET_SIZE, MAX_PACKET_SIZE)
                 .set_inflight(opts.inflight)
+                .set_mqtt31(opts.protocol == Protocol::V31)
                 .set_transport(transport.clone());
             if let Some(proxy) = proxy.clone() {
                 o.set_proxy(proxy);

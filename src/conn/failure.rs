@@ -31,7 +31,7 @@ impl ConnectFailure {
     pub fn to_failure(&self, pub_style: bool) -> Failure {
         match self {
             ConnectFailure::Lookup => {
-                Failure::code(Code::Error, "Unable to connect (Lookup error.).\n")
+                Failure::code(Code::Error, "Unable to connect (Lookup error).\n")
             }
             ConnectFailure::Io(text) => Failure::code(Code::Error, format!("Error: {text}\n")),
             ConnectFailure::Refused { code, v5 } => {
@@ -49,11 +49,11 @@ impl ConnectFailure {
                 } else if *v5 {
                     format!("Error: {}\n", exit::strerror(Code::Protocol))
                 } else {
-                    "Error: The connection was refused.\n".to_string()
+                    "Error: The connection was refused\n".to_string()
                 };
                 Failure::reason(*code, format!("{first}\n{second}"))
             }
-            ConnectFailure::NoConnAck => Failure::code(Code::Keepalive, "Error: Unknown error.\n"),
+            ConnectFailure::NoConnAck => Failure::code(Code::Keepalive, "Error: Unknown error\n"),
             ConnectFailure::Lost => Failure::code(
                 Code::ConnectionLost,
                 format!("Error: {}\n", exit::strerror(Code::ConnectionLost)),

@@ -85,7 +85,7 @@ impl Qos {
 /// The MQTT protocol version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Protocol {
-    /// MQTT 3.1 (`MQIsdp`); rumqttc cannot speak it, so it is rejected before connecting.
+    /// MQTT 3.1 (`MQIsdp`, level 3; the vendored rumqttc's CONNECT encoder says so).
     V31,
     #[default]
     V311,

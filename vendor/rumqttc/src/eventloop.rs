@@ -494,6 +494,9 @@ async fn mqtt_connect(
     connect.clean_session = options.clean_session();
     connect.last_will = options.last_will();
     connect.login = options.credentials();
+    if options.mqtt31() {
+        connect.protocol = crate::mqttbytes::Protocol::V3;
+    }
 
     // send mqtt connect packet
     network.write(Packet::Connect(connect)).await?;

@@ -490,6 +490,8 @@ pub struct MqttOptions {
     /// If set to `true` MQTT acknowledgements are not sent automatically.
     /// Every incoming publish packet must be manually acknowledged with `client.ack(...)` method.
     manual_acks: bool,
+    /// Connect with MQTT 3.1 (`MQIsdp`, level 3) instead of 3.1.1 (mqtk patch).
+    mqtt31: bool,
     #[cfg(feature = "proxy")]
     /// Proxy configuration.
     proxy: Option<Proxy>,
@@ -526,6 +528,7 @@ impl MqttOptions {
             inflight: 100,
             last_will: None,
             manual_acks: false,
+            mqtt31: false,
             #[cfg(feature = "proxy")]
             proxy: None,
             #[cfg(feature = "websocket")]
@@ -582,6 +585,18 @@ impl MqttOptions {
     /// Broker address
     pub fn broker_address(&self) -> (String, u16) {
         (self.broker_addr.clone(), self.port)
+    }
+
+    /// Speak MQTT 3.1 (protocol name `MQIsdp`, level 3) instead of 3.1.1. 3.1 requires a client id
+    /// of 1 to 23 characters; that is the caller's to choose.
+    pub fn set_mqtt31(&mut self, mqtt31: bool) -> &mut Self {
+        self.mqtt31 = mqtt31;
+        self
+    }
+
+    /// Whether CONNECT says MQTT 3.1.
+    pub fn mqtt31(&self) -> bool {
+        self.mqtt31
     }
 
     pub fn set_last_will(&mut self, will: LastWill) -> &mut Self {
