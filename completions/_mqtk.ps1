@@ -192,6 +192,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtk' -ScriptBlock {
             break
         }
         'mqtk;bench' {
+            [CompletionResult]::new('--start-at', '--start-at', [CompletionResultType]::ParameterName, 'Start publishing at this wall-clock time (RFC 3339, or +SECONDS from now), so runs on several hosts measure the same window')
             [CompletionResult]::new('--pubs', '--pubs', [CompletionResultType]::ParameterName, 'Publishers')
             [CompletionResult]::new('--subs', '--subs', [CompletionResultType]::ParameterName, 'Subscribers')
             [CompletionResult]::new('--clients', '--clients', [CompletionResultType]::ParameterName, 'Connections for `bench conn`')

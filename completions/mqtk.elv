@@ -186,6 +186,7 @@ set edit:completion:arg-completer[mqtk] = {|@words|
             cand --version 'Print version'
         }
         &'mqtk;bench'= {
+            cand --start-at 'Start publishing at this wall-clock time (RFC 3339, or +SECONDS from now), so runs on several hosts measure the same window'
             cand --pubs 'Publishers'
             cand --subs 'Subscribers'
             cand --clients 'Connections for `bench conn`'

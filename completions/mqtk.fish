@@ -151,6 +151,7 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l insecure -d 'Do not ch
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l ws -d 'Connect over WebSockets (path /mqtt; with TLS options: wss)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l help -d 'Print help'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l version -d 'Print version'
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l start-at -d 'Start publishing at this wall-clock time (RFC 3339, or +SECONDS from now), so runs on several hosts measure the same window' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l pubs -d 'Publishers' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l subs -d 'Subscribers' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l clients -d 'Connections for `bench conn`' -r

@@ -14,6 +14,8 @@ mod options;
 mod loss;
 // -D with four words, a later -V winning, refused flags, --quiet: the shared front end.
 mod front_end;
+// bench merge and --start-at: three runs started together merge into one summary.
+mod merge;
 
 use serde_json::Value;
 

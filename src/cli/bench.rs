@@ -10,9 +10,19 @@ use super::conn::ConnArgs;
 #[derive(Debug, Clone, Args)]
 pub struct BenchArgs {
     /// What to measure: pubsub (end to end), pub (publish → ack), sub (count what others publish),
-    /// conn (connection rate and CONNECT → CONNACK latency)
-    #[arg(value_name = "SCENARIO", default_value = "pubsub", value_parser = ["pubsub", "pub", "sub", "conn"])]
+    /// conn (connection rate and CONNECT → CONNACK latency), merge (combine --json summaries of
+    /// separate runs into one)
+    #[arg(value_name = "SCENARIO", default_value = "pubsub", value_parser = ["pubsub", "pub", "sub", "conn", "merge"])]
     pub scenario: String,
+
+    /// `bench merge`: the --json summaries to merge
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+
+    /// Start publishing at this wall-clock time (RFC 3339, or +SECONDS from now), so runs on
+    /// several hosts measure the same window
+    #[arg(long = "start-at", value_name = "TIME")]
+    pub start_at: Option<String>,
 
     /// Publishers
     #[arg(long, value_name = "N", default_value_t = 1)]

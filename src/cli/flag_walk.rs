@@ -182,6 +182,9 @@ const SUB: &[Case] = &[
 /// `Bench`'s own flags.
 const BENCH: &[Case] = &[
     case("scenario", &["pub"]),
+    // Files are for `bench merge` (tests/bench/merge.rs), refused by the scenarios that connect.
+    refused("files", &["{file}"]),
+    case("start_at", &["--start-at", "2026-12-07T01:00:00Z"]),
     case("pubs", &["--pubs", "2"]),
     case("subs", &["--subs", "2"]),
     case("clients", &["--clients", "5"]),

@@ -8,10 +8,12 @@ mod config;
 mod connect;
 mod counters;
 mod engine;
+mod merge;
 mod paced;
 pub mod payload;
 mod progress;
 mod publisher;
+mod raw;
 mod report;
 mod stats;
 mod subscriber;
@@ -23,9 +25,13 @@ pub use config::{Config, Scenario, SeriesFormat, expand};
 /// Runs `bench`; returns the exit status: messages lost at QoS ≥ 1 or clients that could not
 /// connect make it fail, and a QoS above the broker's maximum stops it before it publishes.
 pub async fn run(config: Config) -> Result<u8, Failure> {
-    let report = engine::run(&config)
-        .await
-        .map_err(|e| Failure::code(e.code(), format!("{}\n", e.message())))?;
+    let report = if config.merge.is_empty() {
+        engine::run(&config)
+            .await
+            .map_err(|e| Failure::code(e.code(), format!("{}\n", e.message())))?
+    } else {
+        merge_files(&config.merge)?
+    };
     let text = if config.json {
         let mut s = serde_json::to_string_pretty(&report).unwrap_or_default();
         s.push('\n');
@@ -44,15 +50,29 @@ pub async fn run(config: Config) -> Result<u8, Failure> {
             ),
         ));
     }
-    if report.lost > 0 && config.qos != Qos::AtMostOnce {
+    if report.lost > 0 && report.config.qos != Qos::AtMostOnce.number() {
         return Err(Failure::code(
             Code::BenchFailed,
             format!(
                 "Error: {} messages lost at QoS {}.\n",
-                report.lost,
-                config.qos.number()
+                report.lost, report.config.qos
             ),
         ));
     }
     Ok(Code::Success.number())
+}
+
+/// `bench merge`: reads each `--json` summary and merges them; a file that cannot be read or is not
+/// a bench summary is a data error naming the file.
+fn merge_files(files: &[std::path::PathBuf]) -> Result<report::Report, Failure> {
+    let data_error = |text: String| Failure::code(Code::DataError, format!("Error: {text}\n"));
+    let mut runs = Vec::with_capacity(files.len());
+    for path in files {
+        let name = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|e| data_error(format!("{name}: {e}")))?;
+        let report: report::Report = serde_json::from_slice(&bytes)
+            .map_err(|e| data_error(format!("{name} is not a bench --json summary: {e}")))?;
+        runs.push((name, report));
+    }
+    merge::merge(runs).map_err(data_error)
 }

@@ -1,6 +1,7 @@
 //! `bench` flags to a validated [`crate::cmd::bench::Config`].
 
-use std::time::Duration;
+use std::path::PathBuf;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::Parsed;
 use super::connection::{connection_values, runtime_checks};
@@ -60,10 +61,63 @@ fn unused_properties(props: &PropertySet) -> Result<(), Failure> {
     }
 }
 
+/// `bench merge` reads files and prints: any flag but --json would be ignored, so it is refused.
+fn merge_flags(matches: &clap::ArgMatches, args: &BenchArgs) -> Result<Vec<PathBuf>, Failure> {
+    if args.files.is_empty() {
+        return Err(Failure::usage(
+            "Error: mqtk bench merge needs the --json summaries to merge.\n",
+        ));
+    }
+    let given = matches.ids().map(|id| id.as_str()).find(|id| {
+        !["scenario", "files", "json"].contains(id)
+            && matches.value_source(id) == Some(clap::parser::ValueSource::CommandLine)
+    });
+    match given {
+        Some(id) => Err(Failure::usage(format!(
+            "Error: mqtk bench merge takes only FILE... and --json, not {}.\n",
+            id.replace('_', "-")
+        ))),
+        None => Ok(args.files.clone()),
+    }
+}
+
+/// `--start-at`: an RFC 3339 time, or `+SECONDS` from now.
+fn start_at(text: &str) -> Result<SystemTime, Failure> {
+    let bad = || {
+        Failure::usage(format!(
+            "Error: --start-at takes an RFC 3339 time (2026-12-07T01:00:00Z) or +SECONDS, got '{text}'.\n"
+        ))
+    };
+    if let Some(seconds) = text.strip_prefix('+') {
+        let s: f64 = seconds.parse().map_err(|_| bad())?;
+        if !(s.is_finite() && (0.0..=86_400.0).contains(&s)) {
+            return Err(bad());
+        }
+        return Ok(SystemTime::now() + Duration::from_secs_f64(s));
+    }
+    let t = chrono::DateTime::parse_from_rfc3339(text).map_err(|_| bad())?;
+    let ns = t
+        .timestamp_nanos_opt()
+        .filter(|ns| *ns >= 0)
+        .ok_or_else(bad)?;
+    Ok(UNIX_EPOCH + Duration::from_nanos(ns as u64))
+}
+
 /// Resolves `bench`.
 pub fn bench(parsed: &Parsed) -> Result<Config, Failure> {
     let args: BenchArgs = parsed.args()?;
     let (matches, scanned) = (parsed.matches, parsed.scanned);
+    let merge = if args.scenario == "merge" {
+        merge_flags(matches, &args)?
+    } else if !args.files.is_empty() {
+        return Err(Failure::usage(format!(
+            "Error: unexpected argument '{}' (files are for mqtk bench merge).\n",
+            args.files[0].display()
+        )));
+    } else {
+        Vec::new()
+    };
+    let start_at = args.start_at.as_deref().map(start_at).transpose()?;
     unused_connection_flags(&args.conn)?;
     let props = properties::parse(&scanned.properties, Personality::Mqtk)?;
     unused_properties(&props)?;
@@ -182,5 +236,7 @@ pub fn bench(parsed: &Parsed) -> Result<Config, Failure> {
         json: args.json,
         series,
         conn,
+        merge,
+        start_at,
     })
 }

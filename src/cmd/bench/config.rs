@@ -6,7 +6,7 @@ use std::time::Duration;
 use crate::conn::{Options, Qos};
 
 /// What to measure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Scenario {
     /// Publishers and subscribers: end-to-end throughput and latency.
@@ -71,6 +71,10 @@ pub struct Config {
     pub series: Option<(PathBuf, SeriesFormat)>,
     /// The connection options every client starts from.
     pub conn: Options,
+    /// `bench merge`: the summaries to merge (nothing connects).
+    pub merge: Vec<PathBuf>,
+    /// Start publishing at this wall-clock time (`--start-at`).
+    pub start_at: Option<std::time::SystemTime>,
 }
 
 /// Expands a topic or client-id template for client `index`.

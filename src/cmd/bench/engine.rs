@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use hdrhistogram::Histogram;
 
@@ -11,9 +11,11 @@ use super::clock::Clock;
 use super::config::{Config, Scenario, SeriesFormat, expand};
 use super::connect::{self, Pacer, client_options};
 use super::counters::Counters;
+use super::merge;
 use super::paced;
 use super::progress::{self, Progress};
 use super::publisher::{self, PubResult, Schedule};
+use super::raw::{self, Raw};
 use super::report::{ConfigReport, Environment, Report};
 use super::stats::{self, Latency};
 use super::subscriber::{self, Listen, SubResult, Window};
@@ -99,6 +101,11 @@ fn base_report(cfg: &Config) -> Report {
         warnings: Vec::new(),
         config,
         environment,
+        start_skew_ms: None,
+        raw: Raw {
+            runs: 1,
+            ..Raw::default()
+        },
     }
 }
 
@@ -126,12 +133,19 @@ pub async fn run(cfg: &Config) -> Result<Report, Exceeded> {
     let wall = Instant::now();
     let mut report = base_report(cfg);
     if cfg.scenario == Scenario::Conn {
+        let started = Instant::now();
+        let clock = Clock::new(started, started, Duration::ZERO, None);
         let r = connect::bench_conn(&cfg.conn, cfg.clients, &cfg.id_prefix, cfg.connect_rate).await;
         report.connect_failures = r.failed;
-        report.latency_us = stats::summarize(&r.latency);
-        report.window_s = r.elapsed.as_secs_f64();
-        report.rate_window_s = report.window_s;
-        report.msgs_per_s = stats::rate(r.connected, report.window_s);
+        let raw = &mut report.raw;
+        raw.started_unix_ns = clock.ns(started);
+        raw.started_last_unix_ns = raw.started_unix_ns;
+        raw.window_start_unix_ns = raw.started_unix_ns;
+        raw.window_end_unix_ns = clock.ns(started + r.elapsed);
+        raw.rate_window_start_unix_ns = raw.window_start_unix_ns;
+        raw.rate_window_end_unix_ns = raw.window_end_unix_ns;
+        raw.received_in_window = r.connected;
+        raw.histograms.latency = raw::encode(&r.latency);
         if let Some(first) = &r.first_failure {
             report.warnings.push(format!(
                 "{} connections failed; the first: {}",
@@ -139,7 +153,7 @@ pub async fn run(cfg: &Config) -> Result<Report, Exceeded> {
                 describe(first)
             ));
         }
-        finish_cpu(&mut report, cpu_before, wall);
+        finish(&mut report, cpu_before, wall);
         return Ok(report);
     }
 
@@ -212,6 +226,9 @@ pub async fn run(cfg: &Config) -> Result<Report, Exceeded> {
         Scenario::Sub => (None, cfg.count),
         _ => (cfg.count, None),
     };
+    if let Some(at) = cfg.start_at {
+        wait_for(at, &mut report).await;
+    }
     let clock = Clock::new(
         origin,
         Instant::now(),
@@ -312,9 +329,25 @@ pub async fn run(cfg: &Config) -> Result<Report, Exceeded> {
         &sub_results,
         &sub_filters,
     );
-    finish_cpu(&mut report, cpu_before, wall);
+    finish(&mut report, cpu_before, wall);
     warn(cfg, &mut report);
     Ok(report)
+}
+
+/// `--start-at`: waits for the wall clock to reach `at` (every client is connected by now), or says
+/// how late the run is when it already has.
+async fn wait_for(at: SystemTime, report: &mut Report) {
+    report.raw.start_at_unix_ns = at
+        .duration_since(UNIX_EPOCH)
+        .ok()
+        .map(|d| d.as_nanos() as u64);
+    match at.duration_since(SystemTime::now()) {
+        Ok(wait) => tokio::time::sleep(wait).await,
+        Err(late) => report.warnings.push(format!(
+            "the clients were connected {:.0} ms after --start-at: this run started late",
+            late.duration().as_secs_f64() * 1000.0
+        )),
+    }
 }
 
 /// `bench sub`: listens for the whole window, until `--count` messages have arrived, until every
@@ -442,38 +475,42 @@ fn aggregate(
         None if cfg.scenario == Scenario::Sub => stopped,
         None => send_end.unwrap_or(clock.warmup_end),
     };
-    report.window_s = window_end
-        .saturating_duration_since(clock.warmup_end)
-        .as_secs_f64();
-    report.publish_msgs_per_s = stats::rate(sent_in_window, report.window_s);
     // Received side: pubsub from the first intended send of the window to the last arrival of a
     // message from it (what a pipeline `pub | broker | sub` takes); sub from the first to the last
     // arrival in the window (others publish whenever they like).
-    report.rate_window_s = match (cfg.scenario, arrivals) {
-        (Scenario::Pub, _) => report.window_s,
-        (Scenario::Sub, Some((first, last))) => last.saturating_duration_since(first).as_secs_f64(),
-        (_, Some((_, last))) => last
-            .saturating_duration_since(clock.warmup_end)
-            .as_secs_f64(),
-        (_, None) => 0.0,
+    let rate_window = match (cfg.scenario, arrivals) {
+        (Scenario::Pub, _) => (clock.warmup_end, window_end),
+        (Scenario::Sub, Some(span)) => span,
+        (_, Some((_, last))) => (clock.warmup_end, last.max(clock.warmup_end)),
+        (_, None) => (clock.warmup_end, clock.warmup_end),
     };
-    report.msgs_per_s = match cfg.scenario {
-        Scenario::Pub => report.publish_msgs_per_s,
-        _ => stats::rate(received_in_window, report.rate_window_s),
-    };
-    report.mb_per_s = report.msgs_per_s * cfg.size as f64 / 1e6;
-    report.ack_latency_us = stats::summarize(&ack);
-    report.generator_lag_us = stats::summarize(&lag);
-    report.latency_us = if cfg.scenario == Scenario::Pub {
-        report.ack_latency_us
+    let raw = &mut report.raw;
+    raw.started_unix_ns = clock.ns(clock.start);
+    raw.started_last_unix_ns = raw.started_unix_ns;
+    raw.window_start_unix_ns = clock.ns(clock.warmup_end);
+    raw.window_end_unix_ns = clock.ns(window_end.max(clock.warmup_end));
+    raw.rate_window_start_unix_ns = clock.ns(rate_window.0);
+    raw.rate_window_end_unix_ns = clock.ns(rate_window.1);
+    raw.sent_in_window = sent_in_window;
+    raw.received_in_window = received_in_window;
+    raw.histograms.latency = raw::encode(if cfg.scenario == Scenario::Pub {
+        &ack
     } else {
-        stats::summarize(&e2e)
-    };
+        &e2e
+    });
+    raw.histograms.ack_latency = raw::encode(&ack);
+    raw.histograms.generator_lag = raw::encode(&lag);
 }
 
-fn finish_cpu(report: &mut Report, cpu_before: f64, wall: Instant) {
+/// Records the CPU and wall time used, then derives the summary's numbers from its raw part (the
+/// way `bench merge` does).
+fn finish(report: &mut Report, cpu_before: f64, wall: Instant) {
     let cpu = stats::process_cpu_seconds().unwrap_or(cpu_before) - cpu_before;
-    report.cpu_percent = 100.0 * cpu / wall.elapsed().as_secs_f64().max(1e-9);
+    report.raw.cpu_seconds = cpu;
+    report.raw.wall_seconds = wall.elapsed().as_secs_f64().max(1e-9);
+    if let Err(e) = merge::derive(report) {
+        report.warnings.push(e);
+    }
 }
 
 /// Flags results that say more about the generator than about the broker.

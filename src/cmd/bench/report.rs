@@ -2,13 +2,14 @@
 
 use std::fmt::Write as _;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::config::Scenario;
+use super::raw::Raw;
 use super::stats::Latency;
 
 /// The run's configuration, as reported.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ConfigReport {
     /// pubsub, pub, sub or conn.
     pub scenario: Scenario,
@@ -40,7 +41,7 @@ pub struct ConfigReport {
 }
 
 /// Where the run happened.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Environment {
     /// mqtk's version.
     pub version: String,
@@ -51,7 +52,7 @@ pub struct Environment {
 }
 
 /// The summary of a run.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Report {
     /// Messages published.
     pub sent: u64,
@@ -97,6 +98,11 @@ pub struct Report {
     pub warnings: Vec<String>,
     pub config: ConfigReport,
     pub environment: Environment,
+    /// How far apart the merged runs started publishing, ms (by each host's clock; `bench merge`).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub start_skew_ms: Option<f64>,
+    /// The histograms and window edges `bench merge` combines.
+    pub raw: Raw,
 }
 
 /// The bench's own CPU line and the header of the latency table under it.
@@ -124,6 +130,17 @@ fn latency_row(out: &mut String, name: &str, l: &Latency) {
 }
 
 impl Report {
+    /// For a merged summary: how many runs, and how far apart they started.
+    fn runs_line(&self, out: &mut String) {
+        if let Some(skew) = self.start_skew_ms {
+            let _ = writeln!(
+                out,
+                "  runs                   {} merged; start skew {skew:.1} ms (by each host's clock)",
+                self.raw.runs
+            );
+        }
+    }
+
     /// The table people read at the end of a run.
     pub fn human(&self) -> String {
         let c = &self.config;
@@ -139,6 +156,7 @@ impl Report {
                 "  connected              {}   failed {}   in {:.2} s ({:.0} connections/s)",
                 self.latency_us.count, self.connect_failures, self.window_s, self.msgs_per_s
             );
+            self.runs_line(&mut out);
             cpu_and_latency_header(&mut out, self.cpu_percent);
             latency_row(&mut out, "CONNECT → CONNACK", &self.latency_us);
             for w in &self.warnings {
@@ -168,6 +186,7 @@ impl Report {
             "  window                 {:.2} s (warm-up {:.1} s excluded)",
             self.window_s, c.warmup_s
         );
+        self.runs_line(&mut out);
         if c.scenario != Scenario::Sub {
             let _ = writeln!(
                 out,
