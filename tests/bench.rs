@@ -16,6 +16,8 @@ mod loss;
 mod front_end;
 // bench merge and --start-at: three runs started together merge into one summary.
 mod merge;
+// bench conn: held connections, drops and reconnects, --ifaddr, the open-files check.
+mod conn;
 
 use serde_json::Value;
 

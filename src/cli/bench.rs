@@ -40,7 +40,8 @@ pub struct BenchArgs {
     #[arg(long, value_name = "N", conflicts_with = "duration")]
     pub count: Option<u64>,
 
-    /// Seconds to publish after the warm-up [default: 10]
+    /// Seconds to publish after the warm-up [default: 10]; `bench conn`: seconds to hold every
+    /// connection open once all are tried (without it, they close as soon as all are up)
     #[arg(long, value_name = "SECONDS", allow_negative_numbers = true)]
     pub duration: Option<f64>,
 
@@ -63,6 +64,11 @@ pub struct BenchArgs {
     /// QoS 1/2 messages in flight per publisher (same as -M) [default: 20]
     #[arg(long, value_name = "N")]
     pub inflight: Option<u16>,
+
+    /// Local source addresses to connect from, used in turn (127.0.0.0/8 on loopback): more
+    /// connections than one address has ports. `-A` with a list of addresses does the same
+    #[arg(long, value_name = "A,B,C", value_delimiter = ',')]
+    pub ifaddr: Vec<std::net::IpAddr>,
 
     /// New connections per second [default: all at once]
     #[arg(long = "connect-rate", value_name = "N", allow_negative_numbers = true)]

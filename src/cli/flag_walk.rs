@@ -185,6 +185,7 @@ const BENCH: &[Case] = &[
     // Files are for `bench merge` (tests/bench/merge.rs), refused by the scenarios that connect.
     refused("files", &["{file}"]),
     case("start_at", &["--start-at", "2026-12-07T01:00:00Z"]),
+    case("ifaddr", &["--ifaddr", "127.0.0.2,127.0.0.3"]),
     case("pubs", &["--pubs", "2"]),
     case("subs", &["--subs", "2"]),
     case("clients", &["--clients", "5"]),

@@ -6,8 +6,10 @@
 mod clock;
 mod config;
 mod connect;
+mod conns;
 mod counters;
 mod engine;
+mod fds;
 mod merge;
 mod paced;
 pub mod payload;
@@ -26,6 +28,14 @@ pub use config::{Config, Scenario, SeriesFormat, expand};
 /// connect make it fail, and a QoS above the broker's maximum stops it before it publishes.
 pub async fn run(config: Config) -> Result<u8, Failure> {
     let report = if config.merge.is_empty() {
+        let connections = match config.scenario {
+            Scenario::Conn => config.clients,
+            Scenario::Pub => config.pubs,
+            Scenario::Sub => config.subs,
+            Scenario::PubSub => config.pubs.saturating_add(config.subs),
+        };
+        fds::check(u64::from(connections), fds::raise())
+            .map_err(|e| Failure::code(Code::Error, format!("{e}\n")))?;
         engine::run(&config)
             .await
             .map_err(|e| Failure::code(e.code(), format!("{}\n", e.message())))?

@@ -73,6 +73,9 @@ pub fn build(opts: &Options, prepared: Prepared) -> (Client, Loop) {
             let mut net = rumqttc::NetworkOptions::new();
             net.set_connection_timeout(timeout);
             net.set_tcp_nodelay(opts.nodelay);
+            if let Some(ip) = opts.source {
+                net.set_bind_addr(std::net::SocketAddr::new(ip, 0));
+            }
             ev.set_network_options(net);
             (Client::V4(client), Loop::V4(Box::new(ev)))
         }
@@ -112,6 +115,9 @@ pub fn build(opts: &Options, prepared: Prepared) -> (Client, Loop) {
             let mut net = rumqttc::NetworkOptions::new();
             net.set_connection_timeout(timeout);
             net.set_tcp_nodelay(opts.nodelay);
+            if let Some(ip) = opts.source {
+                net.set_bind_addr(std::net::SocketAddr::new(ip, 0));
+            }
             o.set_network_options(net);
             let (client, ev) = rumqttc::v5::AsyncClient::new(o, REQUEST_CHANNEL);
             (Client::V5(client), Loop::V5(Box::new(ev)))

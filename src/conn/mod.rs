@@ -216,6 +216,9 @@ pub struct Options {
     pub quiet: bool,
     /// `--trace`: every packet on stderr, handshakes timed.
     pub trace: Option<TraceFormat>,
+    /// The local address TCP connections are made from, bound directly (bench `--ifaddr`; `-A`
+    /// goes through the relay, which also resolves names and works with proxies).
+    pub source: Option<std::net::IpAddr>,
 }
 
 impl Default for Options {
@@ -243,6 +246,7 @@ impl Default for Options {
             debug: false,
             quiet: false,
             trace: None,
+            source: None,
         }
     }
 }

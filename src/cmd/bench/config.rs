@@ -75,6 +75,10 @@ pub struct Config {
     pub merge: Vec<PathBuf>,
     /// Start publishing at this wall-clock time (`--start-at`).
     pub start_at: Option<std::time::SystemTime>,
+    /// `bench conn --duration`: hold every connection open this long.
+    pub hold: Option<Duration>,
+    /// `--ifaddr`: local source addresses, one per connection in turn.
+    pub ifaddrs: Vec<std::net::IpAddr>,
 }
 
 /// Expands a topic or client-id template for client `index`.

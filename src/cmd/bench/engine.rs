@@ -10,13 +10,14 @@ use hdrhistogram::Histogram;
 use super::clock::Clock;
 use super::config::{Config, Scenario, SeriesFormat, expand};
 use super::connect::{self, Pacer, client_options};
+use super::conns;
 use super::counters::Counters;
 use super::merge;
 use super::paced;
 use super::progress::{self, Progress};
 use super::publisher::{self, PubResult, Schedule};
 use super::raw::{self, Raw};
-use super::report::{ConfigReport, Environment, Report};
+use super::report::{ConfigReport, Environment, HeldReport, Report};
 use super::stats::{self, Latency};
 use super::subscriber::{self, Listen, SubResult, Window};
 use crate::conn::{ConnectFailure, Exceeded, Protocol, Qos, Session, topic};
@@ -39,7 +40,10 @@ async fn connect_all(
     let mut tasks = Vec::with_capacity(n as usize);
     for i in 0..n {
         pacer.wait(i).await;
-        let opts = client_options(&cfg.conn, format!("{}-{role}-{i}", cfg.id_prefix), false);
+        let mut opts = client_options(&cfg.conn, format!("{}-{role}-{i}", cfg.id_prefix), false);
+        if !cfg.ifaddrs.is_empty() {
+            opts.source = Some(cfg.ifaddrs[i as usize % cfg.ifaddrs.len()]);
+        }
         tasks.push(tokio::spawn(Session::connect(opts, want_events, None)));
     }
     let mut out = Vec::with_capacity(tasks.len());
@@ -102,6 +106,7 @@ fn base_report(cfg: &Config) -> Report {
         config,
         environment,
         start_skew_ms: None,
+        held: None,
         raw: Raw {
             runs: 1,
             ..Raw::default()
@@ -135,7 +140,25 @@ pub async fn run(cfg: &Config) -> Result<Report, Exceeded> {
     if cfg.scenario == Scenario::Conn {
         let started = Instant::now();
         let clock = Clock::new(started, started, Duration::ZERO, None);
-        let r = connect::bench_conn(&cfg.conn, cfg.clients, &cfg.id_prefix, cfg.connect_rate).await;
+        let r = conns::run(conns::Plan {
+            base: &cfg.conn,
+            clients: cfg.clients,
+            id_prefix: &cfg.id_prefix,
+            rate: cfg.connect_rate,
+            hold: cfg.hold,
+            ifaddrs: &cfg.ifaddrs,
+        })
+        .await;
+        report.held = r.held.as_ref().map(|h| HeldReport {
+            held_s: h.seconds,
+            connected_at_end: h.at_end,
+            drops: h.drops,
+            reconnects: h.reconnects,
+            connected_per_s: h.per_second.clone(),
+            cpu_percent: h.cpu_percent,
+            rss_peak_bytes: h.rss_peak,
+            rss_per_connection_bytes: h.rss_per_connection,
+        });
         report.connect_failures = r.failed;
         let raw = &mut report.raw;
         raw.started_unix_ns = clock.ns(started);

@@ -51,6 +51,25 @@ pub struct Environment {
     pub broker: String,
 }
 
+/// `bench conn --duration`: the connections held open.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct HeldReport {
+    /// How long they were held, seconds.
+    pub held_s: f64,
+    /// Connected when the hold ended.
+    pub connected_at_end: u64,
+    /// Connections that dropped while held, and those taken up again.
+    pub drops: u64,
+    pub reconnects: u64,
+    /// Connected at the end of each second since the first attempt.
+    pub connected_per_s: Vec<u64>,
+    /// CPU the bench used while holding (keepalives only), percent of one core.
+    pub cpu_percent: f64,
+    /// The bench's peak resident memory (VmHWM), bytes, and per connection held.
+    pub rss_peak_bytes: u64,
+    pub rss_per_connection_bytes: u64,
+}
+
 /// The summary of a run.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Report {
@@ -101,6 +120,9 @@ pub struct Report {
     /// How far apart the merged runs started publishing, ms (by each host's clock; `bench merge`).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub start_skew_ms: Option<f64>,
+    /// `bench conn --duration`: how the held connections fared.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub held: Option<HeldReport>,
     /// The histograms and window edges `bench merge` combines.
     pub raw: Raw,
 }
@@ -157,6 +179,22 @@ impl Report {
                 self.latency_us.count, self.connect_failures, self.window_s, self.msgs_per_s
             );
             self.runs_line(&mut out);
+            if let Some(h) = &self.held {
+                let _ = writeln!(
+                    out,
+                    "  held                   {:.1} s: {} connected at the end, {} dropped, {} reconnected",
+                    h.held_s, h.connected_at_end, h.drops, h.reconnects
+                );
+                let _ = writeln!(
+                    out,
+                    "  holding cost           {:.1} % of one core, {:.1} KiB RSS per connection ({:.0} MiB peak)",
+                    h.cpu_percent,
+                    h.rss_per_connection_bytes as f64 / 1024.0,
+                    h.rss_peak_bytes as f64 / (1024.0 * 1024.0)
+                );
+                let series: Vec<String> = h.connected_per_s.iter().map(u64::to_string).collect();
+                let _ = writeln!(out, "  connected each second  {}", series.join(" "));
+            }
             cpu_and_latency_header(&mut out, self.cpu_percent);
             latency_row(&mut out, "CONNECT → CONNACK", &self.latency_us);
             for w in &self.warnings {

@@ -134,6 +134,17 @@ pub fn process_cpu_seconds() -> Option<f64> {
     Some((utime + stime) / clock_ticks())
 }
 
+/// This process's peak and current resident memory (VmHWM, VmRSS), bytes, from /proc.
+pub fn rss_bytes() -> Option<(u64, u64)> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let field = |name: &str| -> Option<u64> {
+        let line = status.lines().find(|l| l.starts_with(name))?;
+        let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+        Some(kb * 1024)
+    };
+    Some((field("VmHWM:")?, field("VmRSS:")?))
+}
+
 /// Kernel clock ticks per second (USER_HZ): 100 on every Linux this runs on.
 fn clock_ticks() -> f64 {
     100.0

@@ -350,6 +350,13 @@ pub(crate) async fn socket_connect(
             }
         }
 
+        // mqtk patch: a local address of the broker address's family, when one was set.
+        if let Some(local) = network_options.bind_addr {
+            if local.is_ipv4() == addr.is_ipv4() {
+                socket.bind(local)?;
+            }
+        }
+
         match socket.connect(addr).await {
             Ok(s) => return Ok(s),
             Err(e) => {

@@ -400,6 +400,8 @@ pub struct NetworkOptions {
     conn_timeout: u64,
     #[cfg(any(target_os = "android", target_os = "fuchsia", target_os = "linux"))]
     bind_device: Option<String>,
+    /// mqtk patch: the local address outgoing TCP connections are bound to.
+    bind_addr: Option<std::net::SocketAddr>,
 }
 
 impl NetworkOptions {
@@ -411,7 +413,15 @@ impl NetworkOptions {
             conn_timeout: 5,
             #[cfg(any(target_os = "android", target_os = "fuchsia", target_os = "linux"))]
             bind_device: None,
+            bind_addr: None,
         }
+    }
+
+    /// mqtk patch: bind outgoing TCP connections to this local address (port 0: any free port),
+    /// so one host can open more connections than one source address has ports.
+    pub fn set_bind_addr(&mut self, addr: std::net::SocketAddr) -> &mut Self {
+        self.bind_addr = Some(addr);
+        self
     }
 
     pub fn set_tcp_nodelay(&mut self, nodelay: bool) {
