@@ -219,6 +219,8 @@ pub struct Options {
     /// The local address TCP connections are made from, bound directly (bench `--ifaddr`; `-A`
     /// goes through the relay, which also resolves names and works with proxies).
     pub source: Option<std::net::IpAddr>,
+    /// Start the connection's read and write buffers this small (bench's idle connections).
+    pub buffer_capacity: Option<usize>,
 }
 
 impl Default for Options {
@@ -247,6 +249,7 @@ impl Default for Options {
             quiet: false,
             trace: None,
             source: None,
+            buffer_capacity: None,
         }
     }
 }

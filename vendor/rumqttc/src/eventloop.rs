@@ -310,7 +310,11 @@ async fn connect(
     network_options: NetworkOptions,
 ) -> Result<(Network, ConnAck), ConnectionError> {
     // connect to the broker
+    let capacity = network_options.buffer_capacity;
     let mut network = network_connect(mqtt_options, network_options).await?;
+    if let Some(capacity) = capacity {
+        network.set_buffer_capacity(capacity);
+    }
 
     // make MQTT connection request (which internally awaits for ack)
     let connack = mqtt_connect(mqtt_options, &mut network).await?;

@@ -281,6 +281,9 @@ impl EventLoop {
 async fn connect(options: &mut MqttOptions) -> Result<(Network, ConnAck), ConnectionError> {
     // connect to the broker
     let mut network = network_connect(options).await?;
+    if let Some(capacity) = options.network_options().buffer_capacity {
+        network.set_buffer_capacity(capacity);
+    }
 
     // make MQTT connection request (which internally awaits for ack)
     let connack = mqtt_connect(options, &mut network).await?;
