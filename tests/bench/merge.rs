@@ -249,3 +249,36 @@ fn runs_of_different_loads_do_not_merge() {
         )
     );
 }
+
+#[test]
+fn held_connection_runs_merge() {
+    let broker = Broker::start();
+    let dir = tempfile::tempdir().unwrap();
+    let mut files = Vec::new();
+    for (i, clients) in ["3", "5"].iter().enumerate() {
+        let prefix = format!("h{i}");
+        let (out, _) = super::bench(
+            &broker,
+            &[
+                "conn",
+                "--clients",
+                clients,
+                "--duration",
+                "1",
+                "-I",
+                &prefix,
+            ],
+        );
+        out.assert_success();
+        let file = dir.path().join(format!("{i}.json"));
+        std::fs::write(&file, &out.stdout).unwrap();
+        files.push(file);
+    }
+    let out = merge(&files, true);
+    out.assert_success();
+    let m = summary(&out);
+    assert_eq!(int(&m["config"], "clients"), 8, "in\n{m:#}");
+    assert_eq!(int(&m["latency_us"], "count"), 8, "in\n{m:#}");
+    assert_eq!(int(&m["held"], "connected_at_end"), 8, "in\n{m:#}");
+    assert_eq!(int(&m["held"], "drops"), 0, "in\n{m:#}");
+}

@@ -5,7 +5,7 @@
 
 use super::config::Scenario;
 use super::raw;
-use super::report::Report;
+use super::report::{HeldReport, Report};
 use super::stats;
 
 /// Seconds between two wall-clock instants in ns.
@@ -86,6 +86,9 @@ fn add(a: &mut Report, b: &Report) -> Result<(), String> {
     if a.environment.broker != b.environment.broker {
         a.environment.broker = format!("{}, {}", a.environment.broker, b.environment.broker);
     }
+    if let (Some(x), Some(y)) = (&mut a.held, &b.held) {
+        add_held(x, y);
+    }
     let (r, s) = (&mut a.raw, &b.raw);
     r.runs += s.runs;
     r.started_unix_ns = r.started_unix_ns.min(s.started_unix_ns);
@@ -122,6 +125,26 @@ fn add(a: &mut Report, b: &Report) -> Result<(), String> {
         *into = raw::encode(&sum);
     }
     Ok(())
+}
+
+/// `bench conn --duration` parts: connections add up, each second's count too; memory per
+/// connection is the average over all held connections.
+fn add_held(x: &mut HeldReport, y: &HeldReport) {
+    let total = x.connected_at_end + y.connected_at_end;
+    x.rss_per_connection_bytes = (x.rss_per_connection_bytes * x.connected_at_end
+        + y.rss_per_connection_bytes * y.connected_at_end)
+        / total.max(1);
+    x.connected_at_end = total;
+    x.drops += y.drops;
+    x.reconnects += y.reconnects;
+    x.held_s = x.held_s.max(y.held_s);
+    x.cpu_percent += y.cpu_percent;
+    x.rss_peak_bytes += y.rss_peak_bytes;
+    let len = x.connected_per_s.len().max(y.connected_per_s.len());
+    x.connected_per_s.resize(len, 0);
+    for (into, n) in x.connected_per_s.iter_mut().zip(&y.connected_per_s) {
+        *into += n;
+    }
 }
 
 /// Merges summaries (each with its name, for messages) into one. Warnings carry the name of the
