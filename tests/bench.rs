@@ -18,6 +18,8 @@ mod front_end;
 mod merge;
 // bench conn: held connections, drops and reconnects, --ifaddr, the open-files check.
 mod conn;
+// --topics: publishers cycling over topics, exact loss per pair.
+mod shapes;
 
 use serde_json::Value;
 

@@ -74,7 +74,7 @@ pub struct BenchArgs {
     #[arg(long = "connect-rate", value_name = "N", allow_negative_numbers = true)]
     pub connect_rate: Option<f64>,
 
-    /// Publisher topic template: %i publisher index, %c client id
+    /// Publisher topic template: %i publisher index, %c client id, %t topic number (--topics)
     #[arg(
         short = 't',
         long,
@@ -83,9 +83,15 @@ pub struct BenchArgs {
     )]
     pub topic: String,
 
-    /// Subscriber filter template: %i subscriber index, %c client id [default: the topic with %i as +]
+    /// Subscriber filter template: %i subscriber index, %c client id [default: the topic with %i,
+    /// %c and %t as +]
     #[arg(long = "sub-topic", value_name = "TEMPLATE")]
     pub sub_topic: Option<String>,
+
+    /// Topics each publisher cycles over (message n to topic n mod N): %t in the topic template,
+    /// or a last level /%t added
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub topics: u32,
 
     /// Print the summary as JSON on stdout
     #[arg(long)]

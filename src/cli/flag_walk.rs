@@ -186,6 +186,7 @@ const BENCH: &[Case] = &[
     refused("files", &["{file}"]),
     case("start_at", &["--start-at", "2026-12-07T01:00:00Z"]),
     case("ifaddr", &["--ifaddr", "127.0.0.2,127.0.0.3"]),
+    case("topics", &["--topics", "3"]),
     case("pubs", &["--pubs", "2"]),
     case("subs", &["--subs", "2"]),
     case("clients", &["--clients", "5"]),

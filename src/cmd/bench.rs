@@ -19,10 +19,12 @@ mod raw;
 mod report;
 mod stats;
 mod subscriber;
+mod topics;
 
 use crate::conn::Qos;
 use crate::exit::{Code, Failure};
 pub use config::{Config, Scenario, SeriesFormat, expand};
+pub use topics::template as topics_template;
 
 /// Runs `bench`; returns the exit status: messages lost at QoS ≥ 1 or clients that could not
 /// connect make it fail, and a QoS above the broker's maximum stops it before it publishes.

@@ -221,21 +221,28 @@ pub fn bench(parsed: &Parsed) -> Result<Config, Failure> {
         .connect_rate
         .map(|r| positive(r, "--connect-rate"))
         .transpose()?;
-    let sub_topic = args
-        .sub_topic
-        .clone()
-        .unwrap_or_else(|| args.topic.replace("%i", "+").replace("%c", "+"));
-    for template in [&args.topic, &sub_topic] {
-        let sample = crate::cmd::bench::expand(template, 0, "id");
+    if args.topics == 0 || u64::from(args.topics) * u64::from(args.pubs.max(1)) > 1_000_000 {
+        return Err(Failure::usage(
+            "Error: --topics must be at least 1, and --topics × --pubs at most 1000000.\n",
+        ));
+    }
+    let topic = crate::cmd::bench::topics_template(&args.topic, args.topics);
+    let sub_topic = args.sub_topic.clone().unwrap_or_else(|| {
+        topic
+            .replace("%i", "+")
+            .replace("%c", "+")
+            .replace("%t", "+")
+    });
+    for template in [&topic, &sub_topic] {
+        let sample = crate::cmd::bench::expand(template, 0, "id").replace("%t", "0");
         if crate::conn::topic::check_filter(sample.as_bytes()).is_err() {
             return Err(Failure::usage(format!(
                 "Error: Invalid topic template '{template}'.\n"
             )));
         }
     }
-    if crate::conn::topic::check_publish(crate::cmd::bench::expand(&args.topic, 0, "id").as_bytes())
-        .is_err()
-    {
+    let sample = crate::cmd::bench::expand(&topic, 0, "id").replace("%t", "0");
+    if crate::conn::topic::check_publish(sample.as_bytes()).is_err() {
         return Err(Failure::usage(format!(
             "Error: Invalid publish topic template '{}'.\n",
             args.topic
@@ -264,7 +271,8 @@ pub fn bench(parsed: &Parsed) -> Result<Config, Failure> {
         qos: Qos::from_number(i64::from(args.qos)).unwrap_or_default(),
         size: args.size,
         rate,
-        topic: args.topic.clone(),
+        topic,
+        topics: args.topics,
         sub_topic,
         connect_rate,
         id_prefix,

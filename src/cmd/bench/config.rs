@@ -57,8 +57,10 @@ pub struct Config {
     pub size: usize,
     /// Offered rate in messages per second over all publishers; `None`: as fast as possible.
     pub rate: Option<f64>,
-    /// Publisher topic template: `%i` publisher index, `%c` client id.
+    /// Publisher topic template: `%i` publisher index, `%c` client id, `%t` topic number.
     pub topic: String,
+    /// `--topics`: topics each publisher cycles over.
+    pub topics: u32,
     /// Subscriber filter template: `%i` subscriber index, `%c` client id.
     pub sub_topic: String,
     /// New connections per second; `None`: all at once.

@@ -20,7 +20,8 @@ use super::raw::{self, Raw};
 use super::report::{ConfigReport, Environment, HeldReport, Report};
 use super::stats::{self, Latency};
 use super::subscriber::{self, Listen, SubResult, Window};
-use crate::conn::{ConnectFailure, Exceeded, Protocol, Qos, Session, topic};
+use super::topics;
+use crate::conn::{ConnectFailure, Exceeded, Protocol, Qos, Session};
 
 /// How long subscribers may stay silent at the end before the missing messages count as lost.
 const DRAIN_IDLE: Duration = Duration::from_secs(2);
@@ -229,7 +230,10 @@ pub async fn run(cfg: &Config) -> Result<Report, Exceeded> {
         match s {
             Ok(session) => {
                 pub_sessions.push((i as u32, session));
-                pub_topics.push((i as u32, expand(&cfg.topic, i as u32, &id)));
+                pub_topics.push((
+                    i as u32,
+                    topics::publisher_topics(&cfg.topic, cfg.topics, i as u32, &id),
+                ));
             }
             Err(failure) => connect_failed(&mut report, &failure),
         }
@@ -289,7 +293,7 @@ pub async fn run(cfg: &Config) -> Result<Report, Exceeded> {
     for ((i, session), (_, topic)) in pub_sessions.into_iter().zip(&pub_topics) {
         let job = publisher::Job {
             index: i,
-            topic: topic.clone(),
+            topics: topic.clone(),
             qos: cfg.qos,
             size: cfg.size,
             schedule,
@@ -406,7 +410,7 @@ async fn listen_until_done(listen: &Listen, subscribers: usize) -> Instant {
 /// [`DRAIN_IDLE`] (what is still missing then counts as lost).
 async fn drain(
     pub_results: &[(u32, PubResult)],
-    pub_topics: &[(u32, String)],
+    pub_topics: &[(u32, Vec<String>)],
     sub_filters: &[String],
     counters: &Counters,
 ) {
@@ -416,8 +420,7 @@ async fn drain(
             pub_results
                 .iter()
                 .zip(pub_topics)
-                .filter(|(_, (_, t))| topic::matches(f, t))
-                .map(|((_, r), _)| r.sent)
+                .map(|((_, r), (_, t))| topics::expected(r.sent, t, f))
                 .sum::<u64>()
         })
         .sum();
@@ -441,7 +444,7 @@ fn aggregate(
     clock: &Clock,
     stopped: Instant,
     pub_results: &[(u32, PubResult)],
-    pub_topics: &[(u32, String)],
+    pub_topics: &[(u32, Vec<String>)],
     sub_results: &[SubResult],
     sub_filters: &[String],
 ) {
@@ -481,9 +484,10 @@ fn aggregate(
         }
         let filter = &sub_filters[s];
         for ((i, p), (_, t)) in pub_results.iter().zip(pub_topics) {
-            if topic::matches(filter, t) {
+            let expected = topics::expected(p.sent, t, filter);
+            if expected > 0 {
                 let seen = r.trackers.get(i).map_or(0, |t| t.unique);
-                report.lost += p.sent.saturating_sub(seen);
+                report.lost += expected.saturating_sub(seen);
             }
         }
     }

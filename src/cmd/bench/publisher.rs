@@ -28,7 +28,8 @@ pub struct Schedule {
 pub struct Job {
     /// Publisher index (in every payload).
     pub index: u32,
-    pub topic: String,
+    /// The topics it cycles over (`--topics`), message `seq` to `topics[seq % len]`.
+    pub topics: Vec<String>,
     pub qos: Qos,
     /// Payload size, bytes.
     pub size: usize,
@@ -113,7 +114,7 @@ impl Sender {
         }
         // rumqttc takes the topic by value: this copy is the one allocation per message it forces.
         let msg = Outgoing {
-            topic: job.topic.clone(),
+            topic: job.topics[(self.out.sent % job.topics.len() as u64) as usize].clone(),
             payload,
             qos: job.qos,
             retain: false,
