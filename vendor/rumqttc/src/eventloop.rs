@@ -150,7 +150,9 @@ impl EventLoop {
         if self.network.is_none() {
             let (network, connack) = match time::timeout(
                 Duration::from_secs(self.network_options.connection_timeout()),
-                connect(&self.mqtt_options, self.network_options.clone()),
+                // mqtk patch: boxed, so the poll future (kept by every idle connection) is sized by
+                // the select below, not by the connect path's DNS, TCP, TLS and WebSocket states.
+                Box::pin(connect(&self.mqtt_options, self.network_options.clone())),
             )
             .await
             {

@@ -146,7 +146,9 @@ impl EventLoop {
         if self.network.is_none() {
             let (network, connack) = time::timeout(
                 Duration::from_secs(self.options.connection_timeout()),
-                connect(&mut self.options),
+                // mqtk patch: boxed, so the poll future (kept by every idle connection) is sized by
+                // the select below, not by the connect path's DNS, TCP, TLS and WebSocket states.
+                Box::pin(connect(&mut self.options)),
             )
             .await??;
             // Last session might contain packets which aren't acked. If it's a new session, clear the pending packets.
