@@ -4,7 +4,7 @@
 # COUNTS. Reports, per N: how many were connected through the hold, drops, the connection rate,
 # CONNECT → CONNACK percentiles, the bench's RSS per held connection (growth from before connecting
 # to the end of the hold, over the connections then open) and its CPU while holding (keepalives
-# only), with the broker's RSS and CPU over the same hold for comparison. A flat RSS per connection
+# only), with the broker's CPU over the whole run for comparison. A flat RSS per connection
 # from the smallest to the largest N shows the cost is linear.
 #
 #   bash tests/bench/conn.sh                    # COUNTS="1000 19000"
@@ -42,16 +42,14 @@ LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 step "Starting mosquitto (open files: $(ulimit -n))"
 start_broker
 
-# utime + stime of a process in clock ticks, and its resident memory in KiB.
+# utime + stime of a process in clock ticks.
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 HZ=$(getconf CLK_TCK)
 
 ROWS=()
 for n in $COUNTS; do
     step "bench conn --clients $n, held ${HOLD}s"
     out="$WORK/conn-$n.json"
-    broker_rss_before=$(rss_kib "$BROKER_PID")
     broker_ticks_before=$(ticks "$BROKER_PID")
     start=$(date +%s.%N)
     "$MQTK" bench conn -h 127.0.0.1 -p "$PORT" --clients "$n" --duration "$HOLD" -k "$KEEPALIVE" \
@@ -59,18 +57,16 @@ for n in $COUNTS; do
         die "bench conn --clients $n failed: $(cat "$out")"
     end=$(date +%s.%N)
     broker_ticks=$(($(ticks "$BROKER_PID") - broker_ticks_before))
-    broker_rss=$(rss_kib "$BROKER_PID")
     # The broker's CPU over the whole run (connecting, holding, closing), percent of one core.
     broker_cpu=$(awk -v t="$broker_ticks" -v hz="$HZ" -v s="$start" -v e="$end" \
         'BEGIN {printf "%.1f", 100 * t / hz / (e - s)}')
-    ROWS+=("$(jq -r --arg n "$n" --arg brss "$((broker_rss - broker_rss_before))" --arg bcpu "$broker_cpu" '
+    ROWS+=("$(jq -r --arg n "$n" --arg bcpu "$broker_cpu" '
         [$n, .held.connected_at_end, .held.drops, (.msgs_per_s | floor),
          (.latency_us.p50 / 1000 * 10 | round / 10), (.latency_us.p99 / 1000 * 10 | round / 10),
          (.held.rss_per_connection_bytes / 1024 * 10 | round / 10),
          (.held.rss_peak_bytes / 1048576 | round),
          (.held.cpu_percent * 100 | round / 100),
-         (.held.cpu_percent / ($n | tonumber) * 1000 * 1000 | round / 1000),
-         (($brss | tonumber) / ($n | tonumber) * 10 | round / 10), $bcpu]
+         (.held.cpu_percent / ($n | tonumber) * 1000 * 1000 | round / 1000), $bcpu]
         | map(tostring) | join("\t")' "$out")")
 done
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -79,7 +75,7 @@ echo
 echo "mqtk bench conn, held ${HOLD}s, keepalive ${KEEPALIVE}s, $CONNECT_RATE connections/s over $IFADDRS"
 echo "load average before: $LOAD_BEFORE, after: $LOAD_AFTER ($(nproc) cores, shared machine)"
 {
-    printf 'clients\theld\tdrops\tconn/s\tCONNACK p50 ms\tp99 ms\tbench KiB/conn\tbench peak MiB\tbench CPU %% holding\t%% per 1000\tbroker KiB/conn\tbroker CPU %% (run)\n'
+    printf 'clients\theld\tdrops\tconn/s\tCONNACK p50 ms\tp99 ms\tbench KiB/conn\tbench peak MiB\tbench CPU %% holding\t%% per 1000\tbroker CPU %% (run)\n'
     printf '%s\n' "${ROWS[@]}"
 } | column -t -s $'\t'
 echo
