@@ -164,8 +164,9 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l rate -d 'Offered loa
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l inflight -d 'QoS 1/2 messages in flight per publisher (same as -M) [default: 20]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l ifaddr -d 'Local source addresses to connect from, used in turn (127.0.0.0/8 on loopback): more connections than one address has ports. `-A` with a list of addresses does the same' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l connect-rate -d 'New connections per second [default: all at once]' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s t -l topic -d 'Publisher topic template: %i publisher index, %c client id' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l sub-topic -d 'Subscriber filter template: %i subscriber index, %c client id [default: the topic with %i as +]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s t -l topic -d 'Publisher topic template: %i publisher index, %c client id, %t topic number (--topics)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l sub-topic -d 'Subscriber filter template: %i subscriber index, %c client id [default: the topic with %i, %c and %t as +]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l topics -d 'Topics each publisher cycles over (message n to topic n mod N): %t in the topic template, or a last level /%t added' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l series -d 'Write a per-second series (sent, acked, received) to this file' -r -F
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l series-format -d 'Series format' -r -f -a "csv\t''
 ndjson\t''"
