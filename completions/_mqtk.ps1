@@ -202,6 +202,8 @@ Register-ArgumentCompleter -Native -CommandName 'mqtk' -ScriptBlock {
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'QoS of publishes and subscriptions: 0, 1 or 2')
             [CompletionResult]::new('--qos', '--qos', [CompletionResultType]::ParameterName, 'QoS of publishes and subscriptions: 0, 1 or 2')
             [CompletionResult]::new('--size', '--size', [CompletionResultType]::ParameterName, 'Payload size in bytes (at least 20: sequence number and send time)')
+            [CompletionResult]::new('--payload', '--payload', [CompletionResultType]::ParameterName, 'Payload after the 20-byte bench header: a template with {seq}, {ts} (µs since the epoch), {client} and {rand:A..B}; anything else is literal')
+            [CompletionResult]::new('--payload-file', '--payload-file', [CompletionResultType]::ParameterName, 'Like --payload, with the template read from a file')
             [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Offered load in messages per second over all publishers [default: as fast as possible]')
             [CompletionResult]::new('--inflight', '--inflight', [CompletionResultType]::ParameterName, 'QoS 1/2 messages in flight per publisher (same as -M) [default: 20]')
             [CompletionResult]::new('--ifaddr', '--ifaddr', [CompletionResultType]::ParameterName, 'Local source addresses to connect from, used in turn (127.0.0.0/8 on loopback): more connections than one address has ports. `-A` with a list of addresses does the same')

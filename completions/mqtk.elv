@@ -196,6 +196,8 @@ set edit:completion:arg-completer[mqtk] = {|@words|
             cand -q 'QoS of publishes and subscriptions: 0, 1 or 2'
             cand --qos 'QoS of publishes and subscriptions: 0, 1 or 2'
             cand --size 'Payload size in bytes (at least 20: sequence number and send time)'
+            cand --payload 'Payload after the 20-byte bench header: a template with {seq}, {ts} (µs since the epoch), {client} and {rand:A..B}; anything else is literal'
+            cand --payload-file 'Like --payload, with the template read from a file'
             cand --rate 'Offered load in messages per second over all publishers [default: as fast as possible]'
             cand --inflight 'QoS 1/2 messages in flight per publisher (same as -M) [default: 20]'
             cand --ifaddr 'Local source addresses to connect from, used in turn (127.0.0.0/8 on loopback): more connections than one address has ports. `-A` with a list of addresses does the same'

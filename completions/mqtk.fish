@@ -160,6 +160,8 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l duration -d 'Seconds
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l warmup -d 'Seconds at the start excluded from the results [default: 1 with --duration, 0 with --count]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s q -l qos -d 'QoS of publishes and subscriptions: 0, 1 or 2' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l size -d 'Payload size in bytes (at least 20: sequence number and send time)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l payload -d 'Payload after the 20-byte bench header: a template with {seq}, {ts} (µs since the epoch), {client} and {rand:A..B}; anything else is literal' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l payload-file -d 'Like --payload, with the template read from a file' -r -F
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l rate -d 'Offered load in messages per second over all publishers [default: as fast as possible]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l inflight -d 'QoS 1/2 messages in flight per publisher (same as -M) [default: 20]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l ifaddr -d 'Local source addresses to connect from, used in turn (127.0.0.0/8 on loopback): more connections than one address has ports. `-A` with a list of addresses does the same' -r

@@ -57,6 +57,15 @@ pub struct BenchArgs {
     #[arg(long, value_name = "BYTES", default_value_t = 64)]
     pub size: usize,
 
+    /// Payload after the 20-byte bench header: a template with {seq}, {ts} (µs since the epoch),
+    /// {client} and {rand:A..B}; anything else is literal
+    #[arg(long, value_name = "TEMPLATE", conflicts_with_all = ["size", "payload_file"])]
+    pub payload: Option<String>,
+
+    /// Like --payload, with the template read from a file
+    #[arg(long = "payload-file", value_name = "PATH", conflicts_with = "size")]
+    pub payload_file: Option<PathBuf>,
+
     /// Offered load in messages per second over all publishers [default: as fast as possible]
     #[arg(long, value_name = "MSGS", allow_negative_numbers = true)]
     pub rate: Option<f64>,

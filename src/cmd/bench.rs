@@ -19,6 +19,7 @@ mod raw;
 mod report;
 mod stats;
 mod subscriber;
+pub mod template;
 mod topics;
 
 use crate::conn::Qos;

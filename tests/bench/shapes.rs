@@ -56,3 +56,39 @@ fn a_filter_on_some_topics_expects_only_theirs() {
         "in\n{v:#}"
     );
 }
+
+/// The broker sees the header, then the filled template: a plain subscriber gets both, and the
+/// bench's own subscribers still count and time every message.
+#[test]
+fn payload_templates_are_what_the_broker_sees() {
+    let broker = Broker::start();
+    let sub = crate::subscriber::Subscriber::start(broker.port, "tpl/#", 2);
+    let (out, v) = bench(
+        &broker,
+        &[
+            "--count",
+            "3",
+            "-q",
+            "1",
+            "-t",
+            "tpl/%i",
+            "-I",
+            "tp",
+            "--payload",
+            r#"{"n":{seq},"c":"{client}","r":{rand:10..30}}"#,
+        ],
+    );
+    out.assert_success();
+    assert_delivered(&v, 3, 1);
+    assert_eq!(int(&v["latency_us"], "count"), 3, "in\n{v:#}");
+    let got = sub.take(3, super::T);
+    for (seq, msg) in got.iter().enumerate() {
+        let payload = &msg.payload;
+        assert_eq!(&payload[..2], [0xC1, 0xB7], "the bench header first");
+        let text = std::str::from_utf8(&payload[20..]).unwrap();
+        let json: serde_json::Value = serde_json::from_str(text).unwrap();
+        assert_eq!(json["n"], seq as u64, "{text}");
+        assert_eq!(json["c"], "tp-pub-0", "{text}");
+        assert!((10..=30).contains(&json["r"].as_u64().unwrap()), "{text}");
+    }
+}

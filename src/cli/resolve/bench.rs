@@ -137,6 +137,37 @@ fn source_addresses(
     }
 }
 
+/// The largest `--payload-file` read (a template, not a data set).
+const MAX_TEMPLATE_FILE: u64 = 16 * 1024 * 1024;
+
+/// `--payload` / `--payload-file`, parsed.
+fn payload_template(
+    args: &BenchArgs,
+) -> Result<Option<crate::cmd::bench::template::Template>, Failure> {
+    let text = match (&args.payload, &args.payload_file) {
+        (Some(t), _) => t.as_bytes().to_vec(),
+        (None, Some(path)) => {
+            let bad = |e: String| {
+                Failure::usage(format!(
+                    "Error: cannot use --payload-file {}: {e}.\n",
+                    path.display()
+                ))
+            };
+            let len = std::fs::metadata(path)
+                .map_err(|e| bad(e.to_string()))?
+                .len();
+            if len > MAX_TEMPLATE_FILE {
+                return Err(bad(format!("it is larger than {MAX_TEMPLATE_FILE} bytes")));
+            }
+            std::fs::read(path).map_err(|e| bad(e.to_string()))?
+        }
+        (None, None) => return Ok(None),
+    };
+    crate::cmd::bench::template::Template::parse(&text)
+        .map(Some)
+        .map_err(|e| Failure::usage(format!("Error: --payload: {e}.\n")))
+}
+
 /// Resolves `bench`.
 pub fn bench(parsed: &Parsed) -> Result<Config, Failure> {
     let args: BenchArgs = parsed.args()?;
@@ -152,6 +183,7 @@ pub fn bench(parsed: &Parsed) -> Result<Config, Failure> {
         Vec::new()
     };
     let start_at = args.start_at.as_deref().map(start_at).transpose()?;
+    let payload = payload_template(&args)?;
     unused_connection_flags(&args.conn)?;
     let props = properties::parse(&scanned.properties, Personality::Mqtk)?;
     unused_properties(&props)?;
@@ -269,7 +301,9 @@ pub fn bench(parsed: &Parsed) -> Result<Config, Failure> {
         duration,
         warmup: Duration::from_secs_f64(warmup),
         qos: Qos::from_number(i64::from(args.qos)).unwrap_or_default(),
-        size: args.size,
+        size: payload.as_ref().map_or(args.size, |t| {
+            crate::cmd::bench::payload::HEADER + t.literal_len()
+        }),
         rate,
         topic,
         topics: args.topics,
@@ -282,6 +316,7 @@ pub fn bench(parsed: &Parsed) -> Result<Config, Failure> {
         merge,
         start_at,
         hold: (scenario == Scenario::Conn && args.duration.is_some()).then_some(duration),
+        payload: payload.map(std::sync::Arc::new),
         ifaddrs,
     })
 }

@@ -79,6 +79,8 @@ pub struct Config {
     pub start_at: Option<std::time::SystemTime>,
     /// `bench conn --duration`: hold every connection open this long.
     pub hold: Option<Duration>,
+    /// `--payload` / `--payload-file`: the payload after the bench header.
+    pub payload: Option<std::sync::Arc<super::template::Template>>,
     /// `--ifaddr`: local source addresses, one per connection in turn.
     pub ifaddrs: Vec<std::net::IpAddr>,
 }

@@ -296,6 +296,10 @@ pub async fn run(cfg: &Config) -> Result<Report, Exceeded> {
             topics: topic.clone(),
             qos: cfg.qos,
             size: cfg.size,
+            template: cfg
+                .payload
+                .clone()
+                .map(|t| (t, format!("{}-pub-{i}", cfg.id_prefix))),
             schedule,
             clock,
             counters: counters.clone(),

@@ -33,6 +33,8 @@ pub struct Job {
     pub qos: Qos,
     /// Payload size, bytes.
     pub size: usize,
+    /// `--payload`: the template after the header, and the client id for `{client}`.
+    pub template: Option<(Arc<super::template::Template>, String)>,
     pub schedule: Schedule,
     pub clock: Clock,
     pub counters: Arc<Counters>,
@@ -189,7 +191,14 @@ pub fn prepare(session: Session, job: Job) -> (Sender, Acks) {
     };
     let sender = Sender {
         publisher: acks.session.publisher(),
-        maker: PayloadMaker::new(job.size),
+        maker: match &job.template {
+            Some((t, client)) => PayloadMaker::with_template(super::template::Filler::new(
+                t.clone(),
+                client.clone(),
+                job.index,
+            )),
+            None => PayloadMaker::new(job.size),
+        },
         job,
         pending,
         out,
