@@ -17,6 +17,7 @@ mod progress;
 mod publisher;
 mod raw;
 mod report;
+mod shared;
 mod stats;
 mod subscriber;
 pub mod template;

@@ -92,3 +92,50 @@ fn payload_templates_are_what_the_broker_sees() {
         assert!((10..=30).contains(&json["r"].as_u64().unwrap()), "{text}");
     }
 }
+
+/// A shared group gets each message once between its members (v3.1.1 and v5): nothing counts as
+/// lost because one member missed what another received.
+#[test]
+fn shared_subscriptions_are_owed_each_message_once() {
+    let broker = Broker::start();
+    for version in ["mqttv311", "mqttv5"] {
+        let (out, v) = bench(
+            &broker,
+            &[
+                "--pubs",
+                "2",
+                "--subs",
+                "3",
+                "-q",
+                "1",
+                "--count",
+                "300",
+                "-V",
+                version,
+                "--sub-topic",
+                "$share/g/mqtk/bench/+",
+            ],
+        );
+        out.assert_success();
+        assert_delivered(&v, 600, 1);
+    }
+}
+
+/// What no member of a shared group receives is lost: here the group may read only b/0, so every
+/// message of publisher 1 is.
+#[test]
+fn a_shared_group_that_misses_messages_reports_loss() {
+    let (broker, _acl) = super::loss::half_readable_broker();
+    #[rustfmt::skip]
+    let args = [
+        "-u", "bench", "-P", "secret", "--pubs", "2", "--subs", "2", "-q", "1", "--count", "300",
+        "-t", "b/%i", "--sub-topic", "$share/g/b/+",
+    ];
+    let (out, v) = bench(&broker, &args);
+    out.assert_code(3);
+    assert_eq!(
+        ["sent", "received", "lost", "duplicated"].map(|k| int(&v, k)),
+        [600, 300, 300, 0],
+        "in\n{v:#}"
+    );
+}

@@ -18,6 +18,7 @@ use super::progress::{self, Progress};
 use super::publisher::{self, PubResult, Schedule};
 use super::raw::{self, Raw};
 use super::report::{ConfigReport, Environment, HeldReport, Report};
+use super::shared;
 use super::stats::{self, Latency};
 use super::subscriber::{self, Listen, SubResult, Window};
 use super::topics;
@@ -418,9 +419,17 @@ async fn drain(
     sub_filters: &[String],
     counters: &Counters,
 ) {
+    // A shared group is owed each message once, not once per member.
+    let groups = shared::groups(sub_filters);
     let expected: u64 = sub_filters
         .iter()
-        .map(|f| {
+        .enumerate()
+        .filter(|(i, f)| {
+            groups
+                .get(f.as_str())
+                .is_none_or(|members| members[0] == *i)
+        })
+        .map(|(_, f)| {
             pub_results
                 .iter()
                 .zip(pub_topics)
@@ -487,6 +496,9 @@ fn aggregate(
             continue;
         }
         let filter = &sub_filters[s];
+        if shared::split(filter).is_some() {
+            continue;
+        }
         for ((i, p), (_, t)) in pub_results.iter().zip(pub_topics) {
             let expected = topics::expected(p.sent, t, filter);
             if expected > 0 {
@@ -494,6 +506,9 @@ fn aggregate(
                 report.lost += expected.saturating_sub(seen);
             }
         }
+    }
+    if cfg.scenario == Scenario::PubSub {
+        shared_loss(report, pub_results, pub_topics, sub_results, sub_filters);
     }
     if cfg.scenario == Scenario::Pub && cfg.qos != Qos::AtMostOnce {
         report.lost = report.sent.saturating_sub(report.acked);
@@ -531,6 +546,30 @@ fn aggregate(
     });
     raw.histograms.ack_latency = raw::encode(&ack);
     raw.histograms.generator_lag = raw::encode(&lag);
+}
+
+/// Shared subscriptions: per group and publisher, what no member received is lost, and what more
+/// than one member received is duplicated.
+fn shared_loss(
+    report: &mut Report,
+    pub_results: &[(u32, PubResult)],
+    pub_topics: &[(u32, Vec<String>)],
+    sub_results: &[SubResult],
+    sub_filters: &[String],
+) {
+    for (filter, members) in shared::groups(sub_filters) {
+        for ((i, p), (_, t)) in pub_results.iter().zip(pub_topics) {
+            let expected = topics::expected(p.sent, t, filter);
+            let trackers: Vec<_> = members
+                .iter()
+                .filter_map(|&m| sub_results.get(m)?.trackers.get(i))
+                .collect();
+            let union = shared::union_unique(trackers.iter().copied());
+            let each: u64 = trackers.iter().map(|t| t.unique).sum();
+            report.lost += expected.saturating_sub(union);
+            report.duplicated += each - union.min(each);
+        }
+    }
 }
 
 /// Records the CPU and wall time used, then derives the summary's numbers from its raw part (the

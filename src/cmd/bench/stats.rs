@@ -100,6 +100,25 @@ impl SeqTracker {
         self.unique += 1;
     }
 
+    /// The sequence numbers seen, as inclusive spans in order.
+    pub fn seen(&self) -> Vec<(u64, u64)> {
+        let Some((low, high)) = self.range else {
+            return Vec::new();
+        };
+        let mut spans = Vec::with_capacity(self.missing.len() + 1);
+        let mut from = low;
+        for (&start, &end) in &self.missing {
+            if start > from {
+                spans.push((from, start - 1));
+            }
+            from = end;
+        }
+        if from <= high {
+            spans.push((from, high));
+        }
+        spans
+    }
+
     fn open(&mut self, start: u64, end: u64) {
         if start < end {
             self.missing.insert(start, end);

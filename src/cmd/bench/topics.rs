@@ -24,7 +24,9 @@ pub fn publisher_topics(template: &str, topics: u32, index: u32, client_id: &str
 }
 
 /// How many of a publisher's first `sent` messages went to topics that `filter` matches.
+/// A shared subscription's filter matches without its `$share/GROUP/` prefix.
 pub fn expected(sent: u64, topics: &[String], filter: &str) -> u64 {
+    let filter = super::shared::inner(filter);
     let n = topics.len().max(1) as u64;
     topics
         .iter()
