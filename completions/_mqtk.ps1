@@ -207,6 +207,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtk' -ScriptBlock {
             [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Offered load in messages per second over all publishers [default: as fast as possible]')
             [CompletionResult]::new('--inflight', '--inflight', [CompletionResultType]::ParameterName, 'QoS 1/2 messages in flight per publisher (same as -M) [default: 20]')
             [CompletionResult]::new('--ifaddr', '--ifaddr', [CompletionResultType]::ParameterName, 'Local source addresses to connect from, used in turn (127.0.0.0/8 on loopback): more connections than one address has ports. `-A` with a list of addresses does the same')
+            [CompletionResult]::new('--churn', '--churn', [CompletionResultType]::ParameterName, '`bench conn --duration`: close and reopen this many held connections per second')
             [CompletionResult]::new('--connect-rate', '--connect-rate', [CompletionResultType]::ParameterName, 'New connections per second [default: all at once]')
             [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Publisher topic template: %i publisher index, %c client id, %t topic number (--topics)')
             [CompletionResult]::new('--topic', '--topic', [CompletionResultType]::ParameterName, 'Publisher topic template: %i publisher index, %c client id, %t topic number (--topics)')

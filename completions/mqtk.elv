@@ -201,6 +201,7 @@ set edit:completion:arg-completer[mqtk] = {|@words|
             cand --rate 'Offered load in messages per second over all publishers [default: as fast as possible]'
             cand --inflight 'QoS 1/2 messages in flight per publisher (same as -M) [default: 20]'
             cand --ifaddr 'Local source addresses to connect from, used in turn (127.0.0.0/8 on loopback): more connections than one address has ports. `-A` with a list of addresses does the same'
+            cand --churn '`bench conn --duration`: close and reopen this many held connections per second'
             cand --connect-rate 'New connections per second [default: all at once]'
             cand -t 'Publisher topic template: %i publisher index, %c client id, %t topic number (--topics)'
             cand --topic 'Publisher topic template: %i publisher index, %c client id, %t topic number (--topics)'

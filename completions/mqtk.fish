@@ -165,6 +165,7 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l payload-file -d 'Lik
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l rate -d 'Offered load in messages per second over all publishers [default: as fast as possible]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l inflight -d 'QoS 1/2 messages in flight per publisher (same as -M) [default: 20]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l ifaddr -d 'Local source addresses to connect from, used in turn (127.0.0.0/8 on loopback): more connections than one address has ports. `-A` with a list of addresses does the same' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l churn -d '`bench conn --duration`: close and reopen this many held connections per second' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l connect-rate -d 'New connections per second [default: all at once]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s t -l topic -d 'Publisher topic template: %i publisher index, %c client id, %t topic number (--topics)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l sub-topic -d 'Subscriber filter template: %i subscriber index, %c client id [default: the topic with %i, %c and %t as +]' -r

@@ -79,6 +79,10 @@ pub struct BenchArgs {
     #[arg(long, value_name = "A,B,C", value_delimiter = ',')]
     pub ifaddr: Vec<std::net::IpAddr>,
 
+    /// `bench conn --duration`: close and reopen this many held connections per second
+    #[arg(long, value_name = "RATE", allow_negative_numbers = true)]
+    pub churn: Option<f64>,
+
     /// New connections per second [default: all at once]
     #[arg(long = "connect-rate", value_name = "N", allow_negative_numbers = true)]
     pub connect_rate: Option<f64>,

@@ -157,3 +157,49 @@ fn too_many_clients_for_the_open_files_limit_are_refused_before_connecting() {
     out.assert_success();
     assert_eq!(int(&summary(&out)["latency_us"], "count"), 100);
 }
+
+#[test]
+fn churn_closes_and_reopens_held_connections() {
+    let broker = Broker::start();
+    let mark = broker.log_mark();
+    // 10 connections, 10 churned per second: each is closed and opened again about once a
+    // second, first within a second of connecting, well inside the 3 s hold.
+    let (out, v) = bench(
+        &broker,
+        &[
+            "conn",
+            "--clients",
+            "10",
+            "--duration",
+            "3",
+            "--churn",
+            "10",
+            "-I",
+            "churn",
+        ],
+    );
+    out.assert_success();
+    let held = &v["held"];
+    // (One may be between its close and its reopening when the hold ends: not counted as
+    // connected then, and not a drop.)
+    assert_eq!(int(held, "drops"), 0, "in\n{v:#}");
+    assert!(int(held, "churned") >= 10, "in\n{v:#}");
+    assert!(
+        int(&v["latency_us"], "count") >= 20,
+        "reconnections are timed too, in\n{v:#}"
+    );
+    let log = broker.log_since(mark);
+    for i in 0..10 {
+        let connects = log.matches(&format!(" as churn-conn-{i} ")).count();
+        assert!(
+            connects >= 2,
+            "churn-conn-{i} connected {connects} times; log:\n{log}"
+        );
+    }
+    let out = run(&mqtk(), &["bench", "--churn", "5"], None);
+    out.assert_code(1);
+    assert!(
+        out.stderr_str()
+            .starts_with("Error: --churn is for bench conn --duration")
+    );
+}

@@ -184,6 +184,12 @@ pub fn bench(parsed: &Parsed) -> Result<Config, Failure> {
     };
     let start_at = args.start_at.as_deref().map(start_at).transpose()?;
     let payload = payload_template(&args)?;
+    let churn = args.churn.map(|r| positive(r, "--churn")).transpose()?;
+    if churn.is_some() && (args.scenario != "conn" || args.duration.is_none()) {
+        return Err(Failure::usage(
+            "Error: --churn is for bench conn --duration (connections held open).\n",
+        ));
+    }
     unused_connection_flags(&args.conn)?;
     let props = properties::parse(&scanned.properties, Personality::Mqtk)?;
     unused_properties(&props)?;
@@ -317,6 +323,7 @@ pub fn bench(parsed: &Parsed) -> Result<Config, Failure> {
         start_at,
         hold: (scenario == Scenario::Conn && args.duration.is_some()).then_some(duration),
         payload: payload.map(std::sync::Arc::new),
+        churn,
         ifaddrs,
     })
 }

@@ -81,6 +81,8 @@ pub struct Config {
     pub hold: Option<Duration>,
     /// `--payload` / `--payload-file`: the payload after the bench header.
     pub payload: Option<std::sync::Arc<super::template::Template>>,
+    /// `bench conn --churn`: connections closed and opened again per second while held.
+    pub churn: Option<f64>,
     /// `--ifaddr`: local source addresses, one per connection in turn.
     pub ifaddrs: Vec<std::net::IpAddr>,
 }

@@ -30,6 +30,8 @@ pub struct Plan<'a> {
     pub hold: Option<Duration>,
     /// `--ifaddr`: local source addresses, used in turn.
     pub ifaddrs: &'a [std::net::IpAddr],
+    /// `--churn`: connections closed and opened again per second while held.
+    pub churn: Option<f64>,
 }
 
 /// The outcome of `bench conn`.
@@ -53,6 +55,8 @@ pub struct Held {
     /// Connections lost while held, and taken up again.
     pub drops: u64,
     pub reconnects: u64,
+    /// Closed and opened again by `--churn`.
+    pub churned: u64,
     /// Connected at the end of the hold.
     pub at_end: u64,
     /// Connected at the end of each second since the first attempt.
@@ -72,6 +76,8 @@ struct Tally {
     failed: AtomicU64,
     drops: AtomicU64,
     reconnects: AtomicU64,
+    /// Closed and opened again by `--churn`.
+    churned: AtomicU64,
     /// Connection attempts that have finished (success or failure).
     settled: AtomicU64,
     latency: Mutex<Option<Histogram<u64>>>,
@@ -111,6 +117,8 @@ struct Common {
     id_prefix: String,
     ifaddrs: Vec<std::net::IpAddr>,
     clients: u32,
+    /// `--churn RATE`: each connection's period (clients / rate) and the rate.
+    churn: Option<(Duration, f64)>,
 }
 
 impl Common {
@@ -153,15 +161,46 @@ async fn client(
             return;
         }
     };
+    // `--churn`: this connection is closed and opened again once per period, the connections
+    // spread evenly over it.
+    let mut next_churn = common.churn.map(|(period, rate)| {
+        tokio::time::Instant::now()
+            + period.mul_f64(
+                (f64::from(i) / rate / period.as_secs_f64())
+                    .fract()
+                    .max(0.001),
+            )
+    });
     loop {
-        tokio::select! {
+        let churn = async {
+            match next_churn {
+                Some(at) => tokio::time::sleep_until(at).await,
+                None => std::future::pending().await,
+            }
+        };
+        let churned = tokio::select! {
             _ = release.wait_for(|r| *r) => break,
-            _ = session.failed() => {}
-        }
-        // Dropped while held: count it and open it again until released.
+            _ = session.failed() => false,
+            () = churn => true,
+        };
         tally.connected.fetch_sub(1, Ordering::Relaxed);
-        tally.drops.fetch_add(1, Ordering::Relaxed);
-        drop(session);
+        if churned {
+            // Closed on purpose (DISCONNECT) and opened again at once.
+            let _ = session.disconnect().await;
+            tally.churned.fetch_add(1, Ordering::Relaxed);
+            next_churn = common
+                .churn
+                .and_then(|(period, _)| Some(next_churn? + period));
+            if let Ok(s) = open(common.options(i), &tally).await {
+                tally.connected.fetch_add(1, Ordering::Relaxed);
+                session = s;
+                continue;
+            }
+        } else {
+            // Dropped while held: count it and open it again until released.
+            tally.drops.fetch_add(1, Ordering::Relaxed);
+            drop(session);
+        }
         session = loop {
             tokio::select! {
                 _ = release.wait_for(|r| *r) => return,
@@ -207,6 +246,12 @@ pub async fn run(plan: Plan<'_>) -> ConnResult {
         id_prefix: plan.id_prefix.to_string(),
         ifaddrs: plan.ifaddrs.to_vec(),
         clients: plan.clients,
+        churn: plan.churn.map(|rate| {
+            (
+                Duration::from_secs_f64(f64::from(plan.clients) / rate),
+                rate,
+            )
+        }),
     });
     let mut tasks = Vec::with_capacity(plan.clients as usize);
     for i in 0..plan.clients {
@@ -241,6 +286,7 @@ pub async fn run(plan: Plan<'_>) -> ConnResult {
                 seconds,
                 drops: 0,
                 reconnects: 0,
+                churned: 0,
                 at_end,
                 per_second: Vec::new(),
                 cpu_percent: 100.0 * cpu / seconds.max(1e-9),
@@ -258,6 +304,7 @@ pub async fn run(plan: Plan<'_>) -> ConnResult {
     let held = held.map(|h| Held {
         drops: tally.drops.load(Ordering::Relaxed),
         reconnects: tally.reconnects.load(Ordering::Relaxed),
+        churned: tally.churned.load(Ordering::Relaxed),
         per_second,
         ..h
     });

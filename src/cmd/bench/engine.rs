@@ -149,6 +149,7 @@ pub async fn run(cfg: &Config) -> Result<Report, Exceeded> {
             rate: cfg.connect_rate,
             hold: cfg.hold,
             ifaddrs: &cfg.ifaddrs,
+            churn: cfg.churn,
         })
         .await;
         report.held = r.held.as_ref().map(|h| HeldReport {
@@ -156,6 +157,7 @@ pub async fn run(cfg: &Config) -> Result<Report, Exceeded> {
             connected_at_end: h.at_end,
             drops: h.drops,
             reconnects: h.reconnects,
+            churned: h.churned,
             connected_per_s: h.per_second.clone(),
             cpu_percent: h.cpu_percent,
             rss_peak_bytes: h.rss_peak,

@@ -137,6 +137,7 @@ fn add_held(x: &mut HeldReport, y: &HeldReport) {
     x.connected_at_end = total;
     x.drops += y.drops;
     x.reconnects += y.reconnects;
+    x.churned += y.churned;
     x.held_s = x.held_s.max(y.held_s);
     x.cpu_percent += y.cpu_percent;
     x.rss_peak_bytes += y.rss_peak_bytes;

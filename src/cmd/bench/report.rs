@@ -61,6 +61,9 @@ pub struct HeldReport {
     /// Connections that dropped while held, and those taken up again.
     pub drops: u64,
     pub reconnects: u64,
+    /// Closed and opened again by `--churn`.
+    #[serde(default)]
+    pub churned: u64,
     /// Connected at the end of each second since the first attempt.
     pub connected_per_s: Vec<u64>,
     /// CPU the bench used while holding (keepalives only), percent of one core.
@@ -182,8 +185,8 @@ impl Report {
             if let Some(h) = &self.held {
                 let _ = writeln!(
                     out,
-                    "  held                   {:.1} s: {} connected at the end, {} dropped, {} reconnected",
-                    h.held_s, h.connected_at_end, h.drops, h.reconnects
+                    "  held                   {:.1} s: {} connected at the end, {} dropped, {} reconnected, {} churned",
+                    h.held_s, h.connected_at_end, h.drops, h.reconnects, h.churned
                 );
                 let _ = writeln!(
                     out,
