@@ -10,20 +10,11 @@ fn held_connections_stay_open_with_keepalives() {
     let broker = Broker::start();
     let mark = broker.log_mark();
     // Keepalive 5 s, held 6 s after the last CONNACK: every client pings before it is released.
-    let (out, v) = bench(
-        &broker,
-        &[
-            "conn",
-            "--clients",
-            "20",
-            "-k",
-            "5",
-            "--duration",
-            "6",
-            "-I",
-            "hold",
-        ],
-    );
+    #[rustfmt::skip]
+    let args = [
+        "conn", "--clients", "20", "-k", "5", "--duration", "6", "-I", "hold",
+    ];
+    let (out, v) = bench(&broker, &args);
     out.assert_success();
     assert_shape(&v, &broker);
     let held = &v["held"];
@@ -164,20 +155,11 @@ fn churn_closes_and_reopens_held_connections() {
     let mark = broker.log_mark();
     // 10 connections, 10 churned per second: each is closed and opened again about once a
     // second, first within a second of connecting, well inside the 3 s hold.
-    let (out, v) = bench(
-        &broker,
-        &[
-            "conn",
-            "--clients",
-            "10",
-            "--duration",
-            "3",
-            "--churn",
-            "10",
-            "-I",
-            "churn",
-        ],
-    );
+    #[rustfmt::skip]
+    let args = [
+        "conn", "--clients", "10", "--duration", "3", "--churn", "10", "-I", "churn",
+    ];
+    let (out, v) = bench(&broker, &args);
     out.assert_success();
     let held = &v["held"];
     // (One may be between its close and its reopening when the hold ends: not counted as

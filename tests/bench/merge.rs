@@ -111,15 +111,11 @@ fn three_runs_started_together_merge_into_one() {
     out.assert_success();
     let m = summary(&out);
     assert_shape(&m, &broker);
-    for key in [
-        "sent",
-        "acked",
-        "received",
-        "lost",
-        "duplicated",
-        "out_of_order",
-        "connect_failures",
-    ] {
+    #[rustfmt::skip]
+    let counts = [
+        "sent", "acked", "received", "lost", "duplicated", "out_of_order", "connect_failures",
+    ];
+    for key in counts {
         let sum: u64 = runs.iter().map(|v| int(v, key)).sum();
         assert_eq!(int(&m, key), sum, "{key} in\n{m:#}");
     }

@@ -8,12 +8,11 @@ use crate::broker::Broker;
 fn publishers_cycle_over_topics() {
     let broker = Broker::start();
     let mark = broker.log_mark();
-    let (out, v) = bench(
-        &broker,
-        &[
-            "--pubs", "2", "--subs", "2", "--topics", "3", "--count", "30", "-q", "1", "-I", "tp",
-        ],
-    );
+    #[rustfmt::skip]
+    let args = [
+        "--pubs", "2", "--subs", "2", "--topics", "3", "--count", "30", "-q", "1", "-I", "tp",
+    ];
+    let (out, v) = bench(&broker, &args);
     out.assert_success();
     // The default filter (mqtk/bench/+/+) takes every topic: 2 × 30 to each of 2 subscribers.
     assert_delivered(&v, 60, 2);
@@ -32,23 +31,12 @@ fn publishers_cycle_over_topics() {
 fn a_filter_on_some_topics_expects_only_theirs() {
     let broker = Broker::start();
     // Topic 1 of 3: messages 1, 4, 7, … of each publisher, 10 of 30; none counts as lost.
-    let (out, v) = bench(
-        &broker,
-        &[
-            "--pubs",
-            "2",
-            "--subs",
-            "1",
-            "--topics",
-            "3",
-            "--count",
-            "30",
-            "-q",
-            "1",
-            "--sub-topic",
-            "mqtk/bench/+/1",
-        ],
-    );
+    #[rustfmt::skip]
+    let args = [
+        "--pubs", "2", "--subs", "1", "--topics", "3", "--count", "30", "-q", "1", "--sub-topic",
+        "mqtk/bench/+/1",
+    ];
+    let (out, v) = bench(&broker, &args);
     out.assert_success();
     assert_eq!(
         ["sent", "received", "lost", "duplicated"].map(|k| int(&v, k)),
@@ -63,21 +51,12 @@ fn a_filter_on_some_topics_expects_only_theirs() {
 fn payload_templates_are_what_the_broker_sees() {
     let broker = Broker::start();
     let sub = crate::subscriber::Subscriber::start(broker.port, "tpl/#", 2);
-    let (out, v) = bench(
-        &broker,
-        &[
-            "--count",
-            "3",
-            "-q",
-            "1",
-            "-t",
-            "tpl/%i",
-            "-I",
-            "tp",
-            "--payload",
-            r#"{"n":{seq},"c":"{client}","r":{rand:10..30}}"#,
-        ],
-    );
+    #[rustfmt::skip]
+    let args = [
+        "--count", "3", "-q", "1", "-t", "tpl/%i", "-I", "tp", "--payload", r#"{"n":{seq},
+        "c":"{client}", "r":{rand:10..30}}"#,
+    ];
+    let (out, v) = bench(&broker, &args);
     out.assert_success();
     assert_delivered(&v, 3, 1);
     assert_eq!(int(&v["latency_us"], "count"), 3, "in\n{v:#}");
@@ -99,23 +78,12 @@ fn payload_templates_are_what_the_broker_sees() {
 fn shared_subscriptions_are_owed_each_message_once() {
     let broker = Broker::start();
     for version in ["mqttv311", "mqttv5"] {
-        let (out, v) = bench(
-            &broker,
-            &[
-                "--pubs",
-                "2",
-                "--subs",
-                "3",
-                "-q",
-                "1",
-                "--count",
-                "300",
-                "-V",
-                version,
-                "--sub-topic",
-                "$share/g/mqtk/bench/+",
-            ],
-        );
+        #[rustfmt::skip]
+        let args = [
+            "--pubs", "2", "--subs", "3", "-q", "1", "--count", "300", "-V", version,
+            "--sub-topic", "$share/g/mqtk/bench/+",
+        ];
+        let (out, v) = bench(&broker, &args);
         out.assert_success();
         assert_delivered(&v, 600, 1);
     }
