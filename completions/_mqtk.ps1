@@ -201,6 +201,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtk' -ScriptBlock {
             [CompletionResult]::new('--warmup', '--warmup', [CompletionResultType]::ParameterName, 'Seconds at the start excluded from the results [default: 1 with --duration, 0 with --count]')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'QoS of publishes and subscriptions: 0, 1 or 2')
             [CompletionResult]::new('--qos', '--qos', [CompletionResultType]::ParameterName, 'QoS of publishes and subscriptions: 0, 1 or 2')
+            [CompletionResult]::new('--qos-mix', '--qos-mix', [CompletionResultType]::ParameterName, 'QoS of each publisher in turn, e.g. 0,0,1,2 (subscribers use the highest; instead of -q)')
             [CompletionResult]::new('--size', '--size', [CompletionResultType]::ParameterName, 'Payload size in bytes (at least 20: sequence number and send time)')
             [CompletionResult]::new('--payload', '--payload', [CompletionResultType]::ParameterName, 'Payload after the 20-byte bench header: a template with {seq}, {ts} (µs since the epoch), {client} and {rand:A..B}; anything else is literal')
             [CompletionResult]::new('--payload-file', '--payload-file', [CompletionResultType]::ParameterName, 'Like --payload, with the template read from a file')

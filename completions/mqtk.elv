@@ -195,6 +195,7 @@ set edit:completion:arg-completer[mqtk] = {|@words|
             cand --warmup 'Seconds at the start excluded from the results [default: 1 with --duration, 0 with --count]'
             cand -q 'QoS of publishes and subscriptions: 0, 1 or 2'
             cand --qos 'QoS of publishes and subscriptions: 0, 1 or 2'
+            cand --qos-mix 'QoS of each publisher in turn, e.g. 0,0,1,2 (subscribers use the highest; instead of -q)'
             cand --size 'Payload size in bytes (at least 20: sequence number and send time)'
             cand --payload 'Payload after the 20-byte bench header: a template with {seq}, {ts} (µs since the epoch), {client} and {rand:A..B}; anything else is literal'
             cand --payload-file 'Like --payload, with the template read from a file'

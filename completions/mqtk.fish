@@ -159,6 +159,7 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l count -d 'Messages p
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l duration -d 'Seconds to publish after the warm-up [default: 10]; `bench conn`: seconds to hold every connection open once all are tried (without it, they close as soon as all are up)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l warmup -d 'Seconds at the start excluded from the results [default: 1 with --duration, 0 with --count]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s q -l qos -d 'QoS of publishes and subscriptions: 0, 1 or 2' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l qos-mix -d 'QoS of each publisher in turn, e.g. 0,0,1,2 (subscribers use the highest; instead of -q)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l size -d 'Payload size in bytes (at least 20: sequence number and send time)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l payload -d 'Payload after the 20-byte bench header: a template with {seq}, {ts} (µs since the epoch), {client} and {rand:A..B}; anything else is literal' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l payload-file -d 'Like --payload, with the template read from a file' -r -F

@@ -53,6 +53,10 @@ pub struct BenchArgs {
     #[arg(short = 'q', long, value_name = "QOS", default_value_t = 0, value_parser = clap::value_parser!(u8).range(0..=2))]
     pub qos: u8,
 
+    /// QoS of each publisher in turn, e.g. 0,0,1,2 (subscribers use the highest; instead of -q)
+    #[arg(long = "qos-mix", value_name = "Q,Q,…", value_delimiter = ',', conflicts_with = "qos", value_parser = clap::value_parser!(u8).range(0..=2))]
+    pub qos_mix: Vec<u8>,
+
     /// Payload size in bytes (at least 20: sequence number and send time)
     #[arg(long, value_name = "BYTES", default_value_t = 64)]
     pub size: usize,

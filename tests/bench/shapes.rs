@@ -107,3 +107,27 @@ fn a_shared_group_that_misses_messages_reports_loss() {
         "in\n{v:#}"
     );
 }
+
+/// `--qos-mix`: each publisher at its own QoS, subscribers at the highest; counts stay exact.
+#[test]
+fn a_qos_mix_publishes_each_publisher_at_its_own_qos() {
+    let broker = Broker::start();
+    let mark = broker.log_mark();
+    #[rustfmt::skip]
+    let args = ["--pubs", "3", "--subs", "1", "--qos-mix", "0,1,2", "--count", "100", "-I", "qm"];
+    let (out, v) = bench(&broker, &args);
+    out.assert_success();
+    assert_delivered(&v, 300, 1);
+    assert_eq!(int(&v["config"], "qos"), 2, "in\n{v:#}");
+    let log = broker.log_since(mark);
+    for (i, q) in [(0, 0), (1, 1), (2, 2)] {
+        assert!(
+            log.contains(&format!("Received PUBLISH from qm-pub-{i} (d0, q{q},")),
+            "qm-pub-{i} at QoS {q}; log:\n{log}"
+        );
+    }
+    assert!(
+        log.contains("Received SUBSCRIBE from qm-sub-0") && log.contains("(QoS 2)"),
+        "the subscriber at QoS 2; log:\n{log}"
+    );
+}

@@ -306,7 +306,15 @@ pub fn bench(parsed: &Parsed) -> Result<Config, Failure> {
         count: args.count,
         duration,
         warmup: Duration::from_secs_f64(warmup),
-        qos: Qos::from_number(i64::from(args.qos)).unwrap_or_default(),
+        qos: Qos::from_number(i64::from(
+            args.qos_mix.iter().copied().max().unwrap_or(args.qos),
+        ))
+        .unwrap_or_default(),
+        qos_mix: args
+            .qos_mix
+            .iter()
+            .map(|&q| Qos::from_number(i64::from(q)).unwrap_or_default())
+            .collect(),
         size: payload.as_ref().map_or(args.size, |t| {
             crate::cmd::bench::payload::HEADER + t.literal_len()
         }),

@@ -81,10 +81,24 @@ pub struct Config {
     pub hold: Option<Duration>,
     /// `--payload` / `--payload-file`: the payload after the bench header.
     pub payload: Option<std::sync::Arc<super::template::Template>>,
+    /// `--qos-mix`: publisher i publishes at `qos_mix[i % len]` (empty: all at `qos`, which is
+    /// then the highest of the mix, the subscribers' QoS).
+    pub qos_mix: Vec<Qos>,
     /// `bench conn --churn`: connections closed and opened again per second while held.
     pub churn: Option<f64>,
     /// `--ifaddr`: local source addresses, one per connection in turn.
     pub ifaddrs: Vec<std::net::IpAddr>,
+}
+
+impl Config {
+    /// The QoS publisher `i` publishes at.
+    pub fn pub_qos(&self, i: u32) -> Qos {
+        if self.qos_mix.is_empty() {
+            self.qos
+        } else {
+            self.qos_mix[i as usize % self.qos_mix.len()]
+        }
+    }
 }
 
 /// Expands a topic or client-id template for client `index`.

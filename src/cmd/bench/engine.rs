@@ -36,7 +36,7 @@ async fn connect_all(
     cfg: &Config,
     role: &str,
     n: u32,
-    want_events: bool,
+    want_events: impl Fn(u32) -> bool,
     pacer: &Pacer,
 ) -> Vec<Result<Session, ConnectFailure>> {
     let mut tasks = Vec::with_capacity(n as usize);
@@ -46,7 +46,7 @@ async fn connect_all(
         if !cfg.ifaddrs.is_empty() {
             opts.source = Some(cfg.ifaddrs[i as usize % cfg.ifaddrs.len()]);
         }
-        tasks.push(tokio::spawn(Session::connect(opts, want_events, None)));
+        tasks.push(tokio::spawn(Session::connect(opts, want_events(i), None)));
     }
     let mut out = Vec::with_capacity(tasks.len());
     for t in tasks {
@@ -69,6 +69,7 @@ fn base_report(cfg: &Config) -> Report {
         subs: cfg.subs,
         clients: cfg.clients,
         qos: cfg.qos.number(),
+        qos_mix: cfg.qos_mix.iter().map(|q| q.number()).collect(),
         size: cfg.size,
         count: cfg.count,
         duration_s: cfg.count.is_none().then_some(cfg.duration.as_secs_f64()),
@@ -89,6 +90,7 @@ fn base_report(cfg: &Config) -> Report {
         acked: 0,
         received: 0,
         lost: 0,
+        lost_qos0: 0,
         duplicated: 0,
         out_of_order: 0,
         refused: 0,
@@ -201,7 +203,7 @@ pub async fn run(cfg: &Config) -> Result<Report, Exceeded> {
     // Subscribers first, each confirmed by its SUBACK, so nothing published is missed.
     let mut sub_sessions = Vec::new();
     let mut sub_filters = Vec::new();
-    for (i, s) in connect_all(cfg, "sub", subs, true, &pacer)
+    for (i, s) in connect_all(cfg, "sub", subs, |_| true, &pacer)
         .await
         .into_iter()
         .enumerate()
@@ -224,10 +226,16 @@ pub async fn run(cfg: &Config) -> Result<Report, Exceeded> {
     }
     let mut pub_sessions = Vec::new();
     let mut pub_topics = Vec::new();
-    for (i, s) in connect_all(cfg, "pub", pubs, cfg.qos != Qos::AtMostOnce, &pacer)
-        .await
-        .into_iter()
-        .enumerate()
+    for (i, s) in connect_all(
+        cfg,
+        "pub",
+        pubs,
+        |i| cfg.pub_qos(i) != Qos::AtMostOnce,
+        &pacer,
+    )
+    .await
+    .into_iter()
+    .enumerate()
     {
         let id = format!("{}-pub-{i}", cfg.id_prefix);
         match s {
@@ -297,7 +305,7 @@ pub async fn run(cfg: &Config) -> Result<Report, Exceeded> {
         let job = publisher::Job {
             index: i,
             topics: topic.clone(),
-            qos: cfg.qos,
+            qos: cfg.pub_qos(i),
             size: cfg.size,
             template: cfg
                 .payload
@@ -505,12 +513,23 @@ fn aggregate(
             let expected = topics::expected(p.sent, t, filter);
             if expected > 0 {
                 let seen = r.trackers.get(i).map_or(0, |t| t.unique);
-                report.lost += expected.saturating_sub(seen);
+                let lost = expected.saturating_sub(seen);
+                report.lost += lost;
+                if cfg.pub_qos(*i) == Qos::AtMostOnce {
+                    report.lost_qos0 += lost;
+                }
             }
         }
     }
     if cfg.scenario == Scenario::PubSub {
-        shared_loss(report, pub_results, pub_topics, sub_results, sub_filters);
+        shared_loss(
+            cfg,
+            report,
+            pub_results,
+            pub_topics,
+            sub_results,
+            sub_filters,
+        );
     }
     if cfg.scenario == Scenario::Pub && cfg.qos != Qos::AtMostOnce {
         report.lost = report.sent.saturating_sub(report.acked);
@@ -553,6 +572,7 @@ fn aggregate(
 /// Shared subscriptions: per group and publisher, what no member received is lost, and what more
 /// than one member received is duplicated.
 fn shared_loss(
+    cfg: &Config,
     report: &mut Report,
     pub_results: &[(u32, PubResult)],
     pub_topics: &[(u32, Vec<String>)],
@@ -568,7 +588,11 @@ fn shared_loss(
                 .collect();
             let union = shared::union_unique(trackers.iter().copied());
             let each: u64 = trackers.iter().map(|t| t.unique).sum();
-            report.lost += expected.saturating_sub(union);
+            let lost = expected.saturating_sub(union);
+            report.lost += lost;
+            if cfg.pub_qos(*i) == Qos::AtMostOnce {
+                report.lost_qos0 += lost;
+            }
             report.duplicated += each - union.min(each);
         }
     }

@@ -49,7 +49,7 @@ fn same_load(a: &Report, b: &Report) -> Result<(), String> {
     let (x, y) = (&a.config, &b.config);
     let differs = if x.scenario != y.scenario {
         Some("scenario")
-    } else if x.qos != y.qos {
+    } else if x.qos != y.qos || x.qos_mix != y.qos_mix {
         Some("QoS")
     } else if x.size != y.size {
         Some("payload size")
@@ -73,6 +73,7 @@ fn add(a: &mut Report, b: &Report) -> Result<(), String> {
     a.acked += b.acked;
     a.received += b.received;
     a.lost += b.lost;
+    a.lost_qos0 += b.lost_qos0;
     a.duplicated += b.duplicated;
     a.out_of_order += b.out_of_order;
     a.refused += b.refused;

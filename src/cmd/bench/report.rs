@@ -20,6 +20,9 @@ pub struct ConfigReport {
     /// Connections (`bench conn`).
     pub clients: u32,
     pub qos: u8,
+    /// `--qos-mix`: the QoS of publisher i is `qos_mix[i % len]` (`qos` is the highest).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub qos_mix: Vec<u8>,
     /// Payload size, bytes.
     pub size: usize,
     /// Messages per publisher, when a count was given.
@@ -84,6 +87,9 @@ pub struct Report {
     pub received: u64,
     /// Messages a subscriber should have received and did not.
     pub lost: u64,
+    /// Of those, messages of QoS 0 publishers (`--qos-mix`): lost, but not a failure.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub lost_qos0: u64,
     /// Messages a subscriber received more than once.
     pub duplicated: u64,
     /// Messages that arrived after a later message of the same publisher.
@@ -128,6 +134,10 @@ pub struct Report {
     pub held: Option<HeldReport>,
     /// The histograms and window edges `bench merge` combines.
     pub raw: Raw,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// The bench's own CPU line and the header of the latency table under it.
