@@ -142,6 +142,10 @@ pub async fn run(cfg: &Config) -> Result<Report, Exceeded> {
     let wall = Instant::now();
     let mut report = base_report(cfg);
     if cfg.scenario == Scenario::Conn {
+        // `--start-at`: connection storms from several hosts start together.
+        if let Some(at) = cfg.start_at {
+            wait_for(at, &mut report).await;
+        }
         let started = Instant::now();
         let clock = Clock::new(started, started, Duration::ZERO, None);
         let r = conns::run(conns::Plan {
@@ -376,8 +380,8 @@ pub async fn run(cfg: &Config) -> Result<Report, Exceeded> {
     Ok(report)
 }
 
-/// `--start-at`: waits for the wall clock to reach `at` (every client is connected by now), or says
-/// how late the run is when it already has.
+/// `--start-at`: waits for the wall clock to reach `at` (pub/sub: every client is connected by now;
+/// conn: before the first connection), or says how late the run is when it already has.
 async fn wait_for(at: SystemTime, report: &mut Report) {
     report.raw.start_at_unix_ns = at
         .duration_since(UNIX_EPOCH)
@@ -386,7 +390,7 @@ async fn wait_for(at: SystemTime, report: &mut Report) {
     match at.duration_since(SystemTime::now()) {
         Ok(wait) => tokio::time::sleep(wait).await,
         Err(late) => report.warnings.push(format!(
-            "the clients were connected {:.0} ms after --start-at: this run started late",
+            "this run was ready {:.0} ms after --start-at: it started late",
             late.duration().as_secs_f64() * 1000.0
         )),
     }
