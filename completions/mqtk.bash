@@ -55,12 +55,16 @@ _mqtk() {
             return 0
             ;;
         mqtk__subcmd__bench)
-            opts="-q -t -h -p -L -u -P -i -I -k -c -x -V -M -D -d -o -A --pubs --subs --clients --count --duration --warmup --qos --size --rate --inflight --connect-rate --topic --sub-topic --json --series --series-format --host --port --url --username --pw --id --id-prefix --keepalive --disable-clean-session --protocol-version --property --will-topic --will-payload --will-qos --will-retain --nodelay --debug --quiet --trace --trace-format --pw-file --cafile --capath --cert --key --keyform --ciphers --tls-version --tls-alpn --tls-engine --tls-engine-kpass-sha1 --tls-use-os-certs --insecure --psk --psk-identity --tls-keylog --ws --no-tls --proxy --unix --help --version pubsub pub sub conn"
+            opts="-q -t -h -p -L -u -P -i -I -k -c -x -V -M -D -d -o -A --start-at --pubs --subs --clients --count --duration --warmup --qos --qos-mix --size --payload --payload-file --rate --inflight --ifaddr --churn --connect-rate --topic --sub-topic --topics --json --series --series-format --host --port --url --username --pw --id --id-prefix --keepalive --disable-clean-session --protocol-version --property --will-topic --will-payload --will-qos --will-retain --nodelay --debug --quiet --trace --trace-format --pw-file --cafile --capath --cert --key --keyform --ciphers --tls-version --tls-alpn --tls-engine --tls-engine-kpass-sha1 --tls-use-os-certs --insecure --psk --psk-identity --tls-keylog --ws --no-tls --proxy --unix --help --version pubsub pub sub conn merge"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --start-at)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --pubs)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -93,7 +97,19 @@ _mqtk() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --qos-mix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --payload)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --payload-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -102,6 +118,14 @@ _mqtk() {
                     return 0
                     ;;
                 --inflight)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ifaddr)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --churn)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -118,6 +142,10 @@ _mqtk() {
                     return 0
                     ;;
                 --sub-topic)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --topics)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

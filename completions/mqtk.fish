@@ -244,19 +244,26 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l ws -d 'Connect over Web
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l no-tls -d 'Do not use TLS, whatever else would turn it on (a CA file, mqtts://, port 8883)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l help -d 'Print help'
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l version -d 'Print version'
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l start-at -d 'Start publishing at this wall-clock time (RFC 3339, or +SECONDS from now), so runs on several hosts measure the same window' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l pubs -d 'Publishers' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l subs -d 'Subscribers' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l clients -d 'Connections for `bench conn`' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l count -d 'Messages per publisher (instead of --duration); `bench sub`: messages to receive in total' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l duration -d 'Seconds to publish after the warm-up [default: 10]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l duration -d 'Seconds to publish after the warm-up [default: 10]; `bench conn`: seconds to hold every connection open once all are tried (without it, they close as soon as all are up)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l warmup -d 'Seconds at the start excluded from the results [default: 1 with --duration, 0 with --count]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s q -l qos -d 'QoS of publishes and subscriptions: 0, 1 or 2' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l qos-mix -d 'QoS of each publisher in turn, e.g. 0,0,1,2 (subscribers use the highest; instead of -q)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l size -d 'Payload size in bytes (at least 20: sequence number and send time)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l payload -d 'Payload after the 20-byte bench header: a template with {seq}, {ts} (µs since the epoch), {client} and {rand:A..B}; anything else is literal' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l payload-file -d 'Like --payload, with the template read from a file' -r -F
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l rate -d 'Offered load in messages per second over all publishers [default: as fast as possible]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l inflight -d 'QoS 1/2 messages in flight per publisher (same as -M) [default: 20]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l ifaddr -d 'Local source addresses to connect from, used in turn (127.0.0.0/8 on loopback): more connections than one address has ports. `-A` with a list of addresses does the same' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l churn -d '`bench conn --duration`: close and reopen this many held connections per second' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l connect-rate -d 'New connections per second [default: all at once]' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s t -l topic -d 'Publisher topic template: %i publisher index, %c client id' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l sub-topic -d 'Subscriber filter template: %i subscriber index, %c client id [default: the topic with %i as +]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s t -l topic -d 'Publisher topic template: %i publisher index, %c client id, %t topic number (--topics)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l sub-topic -d 'Subscriber filter template: %i subscriber index, %c client id [default: the topic with %i, %c and %t as +]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l topics -d 'Topics each publisher cycles over (message n to topic n mod N): %t in the topic template, or a last level /%t added' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l series -d 'Write a per-second series (sent, acked, received) to this file' -r -F
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l series-format -d 'Series format' -r -f -a "csv\t''
 ndjson\t''"

@@ -59,8 +59,8 @@ codes! {
     MosqQosNotSupported = 24,
     /// `-W` ran out (MOSQ_ERR_TIMEOUT).
     Timeout = 27,
-    /// mqtk: `--strict` met a payload that is not JSON or a path that selects nothing (sysexits'
-    /// EX_DATAERR).
+    /// mqtk: `--strict` met a payload that is not JSON or a path that selects nothing, or `bench merge`
+    /// a file that is not a bench summary (sysexits' EX_DATAERR).
     DataError = 65,
     /// mqtk retain-clear: `--verify` found retained messages left after clearing: something
     /// re-retained them, or the broker ignored the clear (sysexits' EX_TEMPFAIL: retrying may help).

@@ -298,6 +298,15 @@ const RR: &[Case] = &[
 /// `Bench`'s own flags.
 const BENCH: &[Case] = &[
     case("scenario", &["pub"]),
+    // Files are for `bench merge` (tests/bench/merge.rs), refused by the scenarios that connect.
+    refused("files", &["{file}"]),
+    case("start_at", &["--start-at", "2026-12-07T01:00:00Z"]),
+    case("ifaddr", &["--ifaddr", "127.0.0.2,127.0.0.3"]),
+    case("topics", &["--topics", "3"]),
+    case("qos_mix", &["--qos-mix", "0,1"]),
+    with("churn", &["conn", "--duration", "5"], &["--churn", "10"]),
+    case("payload", &["--payload", "{seq}"]),
+    case("payload_file", &["--payload-file", "{file}"]),
     case("pubs", &["--pubs", "2"]),
     case("subs", &["--subs", "2"]),
     case("clients", &["--clients", "5"]),

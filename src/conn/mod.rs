@@ -237,6 +237,11 @@ pub struct Options {
     pub quiet: bool,
     /// `--trace`: every packet on stderr, handshakes timed.
     pub trace: Option<TraceFormat>,
+    /// The local address TCP connections are made from, bound directly (bench `--ifaddr`; `-A`
+    /// goes through the relay, which also resolves names and works with proxies).
+    pub source: Option<std::net::IpAddr>,
+    /// Start the connection's read and write buffers this small (bench's idle connections).
+    pub buffer_capacity: Option<usize>,
 }
 
 impl Default for Options {
@@ -264,6 +269,8 @@ impl Default for Options {
             debug: false,
             quiet: false,
             trace: None,
+            source: None,
+            buffer_capacity: None,
         }
     }
 }
