@@ -95,6 +95,7 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l trace -d 'Show every p
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l tls-use-os-certs -d 'Trust the operating system\'s CA certificates (turns TLS on)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l insecure -d 'Do not check the broker\'s host name (mqtk: nor its certificate chain)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l ws -d 'Connect over WebSockets (path /mqtt; with TLS options: wss)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l no-tls -d 'Do not use TLS, whatever else would turn it on (a CA file, mqtts://, port 8883)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l help -d 'Print help'
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l version -d 'Print version'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s t -l topic -d 'Topic filter to subscribe to (repeatable; + and # wildcards)' -r
@@ -103,6 +104,7 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s U -l unsubscribe -d 'U
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s q -l qos -d 'Subscription QoS: 0, 1 or 2 [default: 0]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s C -d 'Exit after this many messages' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s W -d 'Exit with status 27 after this many seconds' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l retain-handling -d 'v5: when the broker sends retained messages: always, new (new subscriptions only) or never' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l random-filter -d 'Print only this percentage of messages, picked at random' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s F -d 'Output format (%t topic, %p payload, %j JSON, @H:@M strftime, %{$.path} JSONPath …)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l json-path -d 'Print the value(s) this JSONPath selects from each JSON payload instead of the payload (repeatable)' -r
@@ -157,6 +159,8 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s E -d 'Exit once the su
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l retained-only -d 'Print only retained messages; stop at the first live one'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l remove-retained -d 'Clear each retained message received (empty retained publish at QoS 1)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l retain-as-published -d 'v5: keep the retain flag of forwarded messages'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l message-rate -d 'Print how many messages arrived each second instead of the messages'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s w -l watch -d 'Print each topic\'s messages on its own fixed terminal line (ANSI; mqtk: plain lines when stdout is not a terminal)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l pretty -d 'Indent JSON output (%j, %J, --json)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l strict -d 'Treat a non-JSON payload or a path that selects nothing as an error (exit 65)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l json -d 'Print each message as one JSON object per line (NDJSON)'
@@ -169,6 +173,7 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l trace -d 'Show every p
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l tls-use-os-certs -d 'Trust the operating system\'s CA certificates (turns TLS on)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l insecure -d 'Do not check the broker\'s host name (mqtk: nor its certificate chain)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l ws -d 'Connect over WebSockets (path /mqtt; with TLS options: wss)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l no-tls -d 'Do not use TLS, whatever else would turn it on (a CA file, mqtts://, port 8883)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l help -d 'Print help'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l version -d 'Print version'
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s t -l topic -d 'Topic the request is published to' -r
@@ -236,21 +241,29 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l trace -d 'Show every pa
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l tls-use-os-certs -d 'Trust the operating system\'s CA certificates (turns TLS on)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l insecure -d 'Do not check the broker\'s host name (mqtk: nor its certificate chain)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l ws -d 'Connect over WebSockets (path /mqtt; with TLS options: wss)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l no-tls -d 'Do not use TLS, whatever else would turn it on (a CA file, mqtts://, port 8883)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l help -d 'Print help'
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l version -d 'Print version'
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l start-at -d 'Start publishing at this wall-clock time (RFC 3339, or +SECONDS from now), so runs on several hosts measure the same window' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l pubs -d 'Publishers' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l subs -d 'Subscribers' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l clients -d 'Connections for `bench conn`' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l count -d 'Messages per publisher (instead of --duration); `bench sub`: messages to receive in total' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l duration -d 'Seconds to publish after the warm-up [default: 10]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l duration -d 'Seconds to publish after the warm-up [default: 10]; `bench conn`: seconds to hold every connection open once all are tried (without it, they close as soon as all are up)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l warmup -d 'Seconds at the start excluded from the results [default: 1 with --duration, 0 with --count]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s q -l qos -d 'QoS of publishes and subscriptions: 0, 1 or 2' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l qos-mix -d 'QoS of each publisher in turn, e.g. 0,0,1,2 (subscribers use the highest; instead of -q)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l size -d 'Payload size in bytes (at least 20: sequence number and send time)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l payload -d 'Payload after the 20-byte bench header: a template with {seq}, {ts} (µs since the epoch), {client} and {rand:A..B}; anything else is literal' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l payload-file -d 'Like --payload, with the template read from a file' -r -F
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l rate -d 'Offered load in messages per second over all publishers [default: as fast as possible]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l inflight -d 'QoS 1/2 messages in flight per publisher (same as -M) [default: 20]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l ifaddr -d 'Local source addresses to connect from, used in turn (127.0.0.0/8 on loopback): more connections than one address has ports. `-A` with a list of addresses does the same' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l churn -d '`bench conn --duration`: close and reopen this many held connections per second' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l connect-rate -d 'New connections per second [default: all at once]' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s t -l topic -d 'Publisher topic template: %i publisher index, %c client id' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l sub-topic -d 'Subscriber filter template: %i subscriber index, %c client id [default: the topic with %i as +]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s t -l topic -d 'Publisher topic template: %i publisher index, %c client id, %t topic number (--topics)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l sub-topic -d 'Subscriber filter template: %i subscriber index, %c client id [default: the topic with %i, %c and %t as +]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l topics -d 'Topics each publisher cycles over (message n to topic n mod N): %t in the topic template, or a last level /%t added' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l series -d 'Write a per-second series (sent, acked, received) to this file' -r -F
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l series-format -d 'Series format' -r -f -a "csv\t''
 ndjson\t''"
@@ -299,6 +312,7 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l trace -d 'Show every
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l tls-use-os-certs -d 'Trust the operating system\'s CA certificates (turns TLS on)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l insecure -d 'Do not check the broker\'s host name (mqtk: nor its certificate chain)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l ws -d 'Connect over WebSockets (path /mqtt; with TLS options: wss)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l no-tls -d 'Do not use TLS, whatever else would turn it on (a CA file, mqtts://, port 8883)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l help -d 'Print help'
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l version -d 'Print version'
 complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -s t -l topic -d 'Clear retained messages whose topic matches this filter (repeatable; + and # wildcards)' -r
@@ -353,5 +367,6 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l trace -d 'Sho
 complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l tls-use-os-certs -d 'Trust the operating system\'s CA certificates (turns TLS on)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l insecure -d 'Do not check the broker\'s host name (mqtk: nor its certificate chain)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l ws -d 'Connect over WebSockets (path /mqtt; with TLS options: wss)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l no-tls -d 'Do not use TLS, whatever else would turn it on (a CA file, mqtts://, port 8883)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l help -d 'Print help'
 complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l version -d 'Print version'

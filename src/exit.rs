@@ -62,8 +62,8 @@ codes! {
     OversizePacket = 25,
     /// `-W` ran out (MOSQ_ERR_TIMEOUT).
     Timeout = 27,
-    /// mqtk: `--strict` met a payload that is not JSON or a path that selects nothing (sysexits'
-    /// EX_DATAERR).
+    /// mqtk: `--strict` met a payload that is not JSON or a path that selects nothing, or `bench merge`
+    /// a file that is not a bench summary (sysexits' EX_DATAERR).
     DataError = 65,
     /// mqtk retain-clear: `--verify` found retained messages left after clearing: something
     /// re-retained them, or the broker ignored the clear (sysexits' EX_TEMPFAIL: retrying may help).
@@ -90,7 +90,7 @@ codes! {
 }
 
 impl Code {
-    /// libmosquitto's MOSQ_ERR_INVAL, "Invalid function arguments provided.": the same number as
+    /// libmosquitto's MOSQ_ERR_INVAL, "Invalid input": the same number as
     /// [`Code::BenchFailed`].
     pub const MOSQ_INVAL: Code = Code::BenchFailed;
 
@@ -166,18 +166,19 @@ impl fmt::Display for Failure {
 impl std::error::Error for Failure {}
 
 /// libmosquitto's `mosquitto_strerror` text for the codes that share its numbers (the clients print
-/// it after `Error: `); "Unknown error." for the others, as libmosquitto says for numbers it does
+/// it after `Error: `); "Unknown error" for the others, as libmosquitto says for numbers it does
 /// not know.
 pub fn strerror(code: Code) -> &'static str {
     match code {
-        Code::Protocol => "A network protocol error occurred when communicating with the broker.",
-        Code::MOSQ_INVAL => "Invalid function arguments provided.",
-        Code::NoConnection => "The client is not currently connected.",
-        Code::ConnectionLost => "The connection was lost.",
-        Code::Tls => "A TLS error occurred.",
-        Code::MosqNotSupported => "This feature is not supported.",
-        Code::MosqQosNotSupported => "Requested QoS not supported on server.",
-        _ => "Unknown error.",
+        Code::Protocol => "A network protocol error occurred when communicating with the broker",
+        Code::MOSQ_INVAL => "Invalid input",
+        Code::NoConnection => "The client is not currently connected",
+        Code::ConnectionLost => "The connection was lost",
+        Code::Tls => "A TLS error occurred",
+        Code::MosqNotSupported => "This feature is not supported",
+        Code::MosqQosNotSupported => "Requested QoS not supported on server",
+        Code::OversizePacket => "Packet larger than supported by the server",
+        _ => "Unknown error",
     }
 }
 

@@ -14,6 +14,12 @@ mod options;
 mod loss;
 // -D with four words, a later -V winning, refused flags, --quiet: the shared front end.
 mod front_end;
+// bench merge and --start-at: three runs started together merge into one summary.
+mod merge;
+// bench conn: held connections, drops and reconnects, --ifaddr, the open-files check.
+mod conn;
+// --topics: publishers cycling over topics, exact loss per pair.
+mod shapes;
 
 use serde_json::Value;
 

@@ -27,6 +27,8 @@ const START_ATTEMPTS: usize = 5;
 pub struct Broker {
     /// The loopback port the broker listens on (`127.0.0.1:port`).
     pub port: u16,
+    /// The broker program: Debian's 2.0.11 unless [`Broker::with_program`] chose another.
+    program: PathBuf,
     child: Option<Child>,
     dir: TempDir,
     conf_path: PathBuf,
@@ -48,6 +50,17 @@ enum LaunchError {
 /// later can race with another process, which [`Broker::with_config`]
 /// handles by retrying. Also useful for a second `listener` line.
 pub fn free_port() -> u16 {
+    // Bound on every address without SO_REUSEADDR, the kernel picks a port no socket holds, one in
+    // TIME_WAIT included: libwebsockets binds a `protocol websockets` listener that way, and a busy
+    // machine leaves thousands of ports in TIME_WAIT. (std's listener sets SO_REUSEADDR.)
+    let strict = tokio::net::TcpSocket::new_v6().and_then(|socket| {
+        socket.set_reuseaddr(false)?;
+        socket.bind(SocketAddr::from((std::net::Ipv6Addr::UNSPECIFIED, 0)))?;
+        socket.local_addr()
+    });
+    if let Ok(addr) = strict {
+        return addr.port();
+    }
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
     listener.local_addr().expect("local_addr").port()
 }
@@ -95,6 +108,15 @@ impl Broker {
     /// Like [`Broker::with_config`], but first writes `files` (name, contents)
     /// into the broker's temp directory, referenced as `{dir}/name`.
     pub fn with_files(extra_lines: &str, files: &[(&str, &[u8])]) -> Broker {
+        Broker::launch_new(mosquitto_bin(), extra_lines, files)
+    }
+
+    /// Like [`Broker::with_config`], run by another mosquitto (the 2.1 build: users run both).
+    pub fn with_program(program: PathBuf, extra_lines: &str) -> Broker {
+        Broker::launch_new(program, extra_lines, &[])
+    }
+
+    fn launch_new(program: PathBuf, extra_lines: &str, files: &[(&str, &[u8])]) -> Broker {
         let dir = tempfile::Builder::new()
             .prefix("mqtk-broker-")
             .tempdir()
@@ -106,6 +128,7 @@ impl Broker {
         let extra = extra_lines.replace("{dir}", &dir.path().display().to_string());
         let mut broker = Broker {
             port: 0,
+            program,
             child: None,
             conf_path: dir.path().join("mosquitto.conf"),
             log_path: dir.path().join("mosquitto.log"),
@@ -179,14 +202,14 @@ impl Broker {
         let mark = self.log_mark();
         let stderr_path = self.dir.path().join("mosquitto.stderr");
         let stderr = fs::File::create(&stderr_path).expect("create mosquitto.stderr");
-        let mut child = Command::new(mosquitto_bin())
+        let mut child = Command::new(&self.program)
             .arg("-c")
             .arg(&self.conf_path)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(stderr)
             .spawn()
-            .unwrap_or_else(|e| panic!("spawn {}: {e}", mosquitto_bin().display()));
+            .unwrap_or_else(|e| panic!("spawn {}: {e}", self.program.display()));
         let addr = SocketAddr::from(([127, 0, 0, 1], self.port));
         let deadline = Instant::now() + T;
         loop {
@@ -196,7 +219,12 @@ impl Broker {
                     self.log_since(mark),
                     read_lossy(&stderr_path)
                 );
-                return Err(if output.contains("Address already in use") {
+                // libwebsockets (a `protocol websockets` listener) binds its port on every
+                // address and exits 1 without a word when that fails (a port left in TIME_WAIT by
+                // other connections): silence is a taken port too.
+                let silent = self.log_since(mark).trim().is_empty()
+                    && read_lossy(&stderr_path).trim().is_empty();
+                return Err(if output.contains("Address already in use") || silent {
                     LaunchError::AddrInUse(output)
                 } else {
                     LaunchError::Other(format!(
@@ -276,6 +304,15 @@ impl Broker {
             }
             thread::sleep(PROBE_INTERVAL);
         }
+    }
+
+    /// How many clients connected after `mark` with this protocol, as the log writes it (`(p5, `;
+    /// 2.0.11 writes MQTT 3.1 and 3.1.1 as p1 and p2, 2.1 as p3 and p4).
+    pub fn connects_since(&self, mark: usize, protocol: &str) -> usize {
+        self.log_since(mark)
+            .lines()
+            .filter(|l| l.contains("New client connected") && l.contains(protocol))
+            .count()
     }
 
     /// Like [`Broker::wait_for_log_since`] but panics with the log on timeout.

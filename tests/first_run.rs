@@ -6,7 +6,7 @@ use std::path::Path;
 
 use crate::broker::Broker;
 use crate::subscribe::{SUBACK_LOG, T};
-use crate::util::{Alias, Proc, Run, mqtk, real, run};
+use crate::util::{Alias, Proc, Run, mqtk, run};
 
 /// The README's "Try it now" section.
 fn try_it_section() -> String {
@@ -153,7 +153,7 @@ fn refused_default_broker_gets_a_hint_under_mqtk_only() {
         ("mosquitto_pub", &["-t", "demo/1", "-m", "hello"][..]),
         ("mosquitto_sub", &["-t", "demo/#", "-v"]),
     ] {
-        let want = in_empty_network(&real(name), args);
+        let want = in_empty_network(&crate::util::real(name), args);
         let got = in_empty_network(&alias.path(name), args);
         assert_eq!(want.stderr_str(), refused, "{name}: {want}");
         assert_eq!(

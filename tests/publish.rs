@@ -28,6 +28,10 @@ mod v5_limits;
 mod reconnect;
 // What line mode sends again after a reconnect, against a broker that drops mid-handshake.
 mod resend;
+// mosquitto 2.1's connection options: --no-tls, -x selecting v5, --ws and ws:// URLs.
+mod v21;
+// Every v5 PUBLISH property at once: the PUBLISH bytes and sub's JSON of it, as 2.1's clients.
+mod property_round_trip;
 
 use std::path::PathBuf;
 
@@ -37,9 +41,9 @@ use crate::util::{self, Alias};
 /// Patience for anything that should happen promptly (a message, an exit).
 pub use crate::util::T;
 
-/// The reference client.
+/// The reference client: mosquitto 2.1's mosquitto_pub.
 pub fn real() -> PathBuf {
-    util::real("mosquitto_pub")
+    crate::reference::mosquitto_21("mosquitto_pub")
 }
 
 /// `mqtk pub` as its argv prefix: `mqtk pub ARGS…` is `run(&util::mqtk(), &mqtk_pub(&ARGS))`.

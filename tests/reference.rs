@@ -1,4 +1,4 @@
-//! The mosquitto 2.1 reference build (made by ../shared/mosquitto-2.1/build.sh; CI builds it): where
+//! The mosquitto 2.1 reference build (made by tests/reference/mosquitto-2.1/build.sh; `.ci/run` builds it): where
 //! its binaries are, and its broker on a private port. `MOSQUITTO_21_DIR` names the build directory;
 //! without it, `$HOME/.cache/mosquitto-2.1` (where build.sh caches it). The binaries are in `bin/`.
 
@@ -30,7 +30,7 @@ pub fn bin(name: &str) -> PathBuf {
     let path = dir().join("bin").join(name);
     assert!(
         path.exists(),
-        "the mosquitto 2.1 reference {} is missing: run ../shared/mosquitto-2.1/build.sh \
+        "the mosquitto 2.1 reference {} is missing: run `bash tests/reference/mosquitto-2.1/build.sh` \
          (or set MOSQUITTO_21_DIR to its build directory)",
         path.display()
     );
@@ -106,4 +106,61 @@ impl Drop for Broker21 {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// `mosquitto_pub`, `mosquitto_sub`, `mosquitto_rr` or the broker `mosquitto` of the 2.1 build:
+/// `$MOSQUITTO_21_DIR/bin/NAME`, else `$HOME/.cache/mosquitto-2.1/bin/NAME`.
+pub fn mosquitto_21(name: &str) -> PathBuf {
+    let dir = match std::env::var_os("MOSQUITTO_21_DIR") {
+        Some(dir) => PathBuf::from(dir),
+        None => {
+            PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cache/mosquitto-2.1")
+        }
+    };
+    let path = dir.join("bin").join(name);
+    assert!(
+        path.exists(),
+        "the mosquitto 2.1 reference {} is missing: run `bash tests/reference/mosquitto-2.1/build.sh` \
+         (or set MOSQUITTO_21_DIR to its output directory)",
+        path.display()
+    );
+    path
+}
+
+/// 2.0.11's output with the texts 2.1 changed spelled as 2.1 spells them (libmosquitto's error
+/// texts lost their full stops, a missing client id is `null` except on the CONNACK line), for the
+/// cases where mqtk keeps 2.0.11's behaviour but prints 2.1's texts.
+pub fn as_2_1_texts(text: &[u8]) -> Vec<u8> {
+    let mut s = String::from_utf8_lossy(text).into_owned();
+    for (old, new) in [
+        ("Client (null) sending", "Client null sending"),
+        ("Client (null) received ", "Client null received "),
+        (
+            "Client null received CONNACK",
+            "Client (null) received CONNACK",
+        ),
+        ("Invalid function arguments provided.", "Invalid input"),
+        (
+            "communicating with the broker.",
+            "communicating with the broker",
+        ),
+        ("Lookup error.", "Lookup error"),
+        ("The connection was refused.", "The connection was refused"),
+        ("The connection was lost.", "The connection was lost"),
+        (
+            "The client is not currently connected.",
+            "The client is not currently connected",
+        ),
+        (
+            "This feature is not supported.",
+            "This feature is not supported",
+        ),
+        (
+            "Requested QoS not supported on server.",
+            "Requested QoS not supported on server",
+        ),
+    ] {
+        s = s.replace(old, new);
+    }
+    s.into_bytes()
 }

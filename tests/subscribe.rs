@@ -17,6 +17,8 @@ mod json_path;
 mod ndjson;
 // Large payloads, signals, a closed stdout, broker restarts, denied subscriptions.
 mod robustness;
+// mosquitto 2.1's options: -w, --retain-handling, --message-rate, -U alone, %f/%d, hex separators.
+mod v21;
 
 use std::path::PathBuf;
 use std::thread;
@@ -28,6 +30,11 @@ use crate::util::{Alias, Proc, Run, mqtk, real, run, run_env};
 
 /// Generous bound for anything a test waits on; a hang fails the test instead of blocking CI.
 pub use crate::util::T;
+
+/// The reference client: mosquitto 2.1's mosquitto_sub.
+pub fn reference() -> PathBuf {
+    crate::reference::mosquitto_21("mosquitto_sub")
+}
 
 /// The broker logs this when it has added the subscriptions and answers SUBSCRIBE.
 pub const SUBACK_LOG: &str = "Sending SUBACK to ";
@@ -140,7 +147,7 @@ pub fn differential(broker: &Broker, cases: Vec<Case>, publish: impl FnOnce()) -
             .iter()
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect();
-        let r = Proc::spawn_env(&real("mosquitto_sub"), &args, &envs);
+        let r = Proc::spawn_env(&reference(), &args, &envs);
         let o = Proc::spawn_env(&ours, &args, &envs);
         running.push((case.label, r, o));
     }
@@ -186,6 +193,11 @@ pub fn differential_one(broker: &Broker, case: Case, publish: impl FnOnce()) -> 
 /// Runs cases that need no publishing (errors, retained messages with `-W`) under both programs,
 /// all at once.
 pub fn differential_runs(cases: Vec<Case>) -> Vec<Outcome> {
+    differential_runs_with(&reference(), cases)
+}
+
+/// [`differential_runs`] against another mosquitto_sub (2.0.11 where mqtk keeps its behaviour).
+pub fn differential_runs_with(reference: &std::path::Path, cases: Vec<Case>) -> Vec<Outcome> {
     let (_alias, ours) = sub_alias();
     let ours = &ours;
     thread::scope(|s| {
@@ -199,7 +211,7 @@ pub fn differential_runs(cases: Vec<Case>) -> Vec<Outcome> {
                         .iter()
                         .map(|(k, v)| (k.as_str(), v.as_str()))
                         .collect();
-                    let real = run_env(&real("mosquitto_sub"), &args, None, &envs);
+                    let real = run_env(reference, &args, None, &envs);
                     let ours = run_env(ours, &args, None, &envs);
                     Outcome {
                         label: case.label,

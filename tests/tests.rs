@@ -3,12 +3,12 @@
 
 // Spawns a private mosquitto broker per test (free port, temp dir, log file).
 mod broker;
+// Where the mosquitto 2.1 reference clients and broker are (tests/reference/mosquitto-2.1 builds them).
+mod reference;
 // Runs the mqtk binary and reference clients with one timeout, alias symlinks, diffing asserts.
 mod util;
 // A Rust MQTT subscriber (v3.1.1 or v5) on a background thread, for seeing what was delivered.
 mod subscriber;
-// The mosquitto 2.1 reference build: where its binaries are, and its broker.
-mod reference;
 // The differential runner of the pub and sub tables: compare both clients' runs, report every case.
 mod differential;
 // Sanity tests proving the harness itself works.
@@ -33,6 +33,8 @@ mod bench;
 mod tls;
 // WebSockets, Unix sockets, SOCKS5/HTTP proxies, -A, passwords from a file or the environment, options files.
 mod transport;
+// MQTT 3.1 (-V 31): pub and sub against the 2.0.11 and 2.1 brokers, differential with the 2.1 clients.
+mod mqtt31;
 // --trace and --trace-format json: each QoS step in order, timed, on stderr, never the password.
 mod trace;
 // Binary payloads: pub --encode | sub --decode per format, Sparkplug B aliases and seq gaps (mqtk only).

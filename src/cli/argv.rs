@@ -74,6 +74,7 @@ fn missing_value(word: &str) -> String {
         "-U" | "--unsubscribe" => "-U argument given but no unsubscribe topic specified",
         "-W" => "-W argument given but no timeout specified",
         "--random-filter" => "--random-filter argument given but no chance specified",
+        "--retain-handling" => "--retain-handling argument given but no option specified",
         "--repeat" => "--repeat argument given but no count specified",
         "--repeat-delay" => "--repeat-delay argument given but no time specified",
         "--will-payload" => "--will-payload argument given but no will payload specified",
@@ -97,7 +98,6 @@ fn missing_value(word: &str) -> String {
         "--tls-version" => "--tls-version argument given but no version specified",
         "--tls-keylog" => "--tls-keylog argument given but no file specified",
         "-e" => "-e argument given but no response topic specified",
-        "--retain-handling" => "--retain-handling argument given but no option specified",
         "-o" => "-o argument given but no options file specified",
         other => return format!("Error: {other} argument given but no value specified.\n\n"),
     };

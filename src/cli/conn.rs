@@ -244,6 +244,9 @@ pub struct ConnArgs {
     /// Connect over WebSockets (path /mqtt; with TLS options: wss)
     #[arg(long, help_heading = "Transport")]
     pub ws: bool,
+    /// Do not use TLS, whatever else would turn it on (a CA file, mqtts://, port 8883)
+    #[arg(long = "no-tls", help_heading = "TLS")]
+    pub no_tls: bool,
     /// Connect through a proxy: socks5h://[USER[:PASS]@]HOST[:PORT] (mqtk also: http://…)
     #[arg(
         long,
@@ -279,8 +282,6 @@ impl ConnArgs {
             Some("--trace-format")
         } else if self.pw_file.is_some() {
             Some("--pw-file")
-        } else if self.ws {
-            Some("--ws")
         } else {
             None
         }

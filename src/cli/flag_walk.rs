@@ -132,6 +132,7 @@ const SHARED: &[Case] = &[
         ),
     },
     case("ws", &["--ws"]),
+    with("no_tls", TLS, &["--no-tls"]),
     case("proxy", &["--proxy", "socks5h://127.0.0.1:1080"]),
     case("unix", &["--unix", "/run/mqtt.sock"]),
     case("bind_address", &["-A", "127.0.0.1"]),
@@ -218,6 +219,16 @@ const SUB: &[Case] = &[
     case("remove_retained", &["--remove-retained"]),
     case("retain_as_published", &["--retain-as-published"]),
     case("random_filter", &["--random-filter", "50"]),
+    case("retain_handling", &["--retain-handling", "new"]),
+    case("message_rate", &["--message-rate"]),
+    Case {
+        id: "watch",
+        context: &[],
+        words: &["-w"],
+        expect: Expect::Elsewhere(
+            "tests/subscribe/v21.rs: mosquitto_sub's ANSI lines; under mqtk only on a terminal",
+        ),
+    },
     case("format", &["-F", "%t"]),
     case("pretty", &["--pretty"]),
     case("json_path", &["--json-path", "$.a"]),
@@ -287,6 +298,15 @@ const RR: &[Case] = &[
 /// `Bench`'s own flags.
 const BENCH: &[Case] = &[
     case("scenario", &["pub"]),
+    // Files are for `bench merge` (tests/bench/merge.rs), refused by the scenarios that connect.
+    refused("files", &["{file}"]),
+    case("start_at", &["--start-at", "2026-12-07T01:00:00Z"]),
+    case("ifaddr", &["--ifaddr", "127.0.0.2,127.0.0.3"]),
+    case("topics", &["--topics", "3"]),
+    case("qos_mix", &["--qos-mix", "0,1"]),
+    with("churn", &["conn", "--duration", "5"], &["--churn", "10"]),
+    case("payload", &["--payload", "{seq}"]),
+    case("payload_file", &["--payload-file", "{file}"]),
     case("pubs", &["--pubs", "2"]),
     case("subs", &["--subs", "2"]),
     case("clients", &["--clients", "5"]),
@@ -349,7 +369,6 @@ const MQTK_ONLY: &[&str] = &[
     "trace",
     "trace_format",
     "pw_file",
-    "ws",
     "json_path",
     "where_path",
     "strict",

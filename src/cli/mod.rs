@@ -131,7 +131,7 @@ fn clap_failure(
             let text = match personality {
                 Personality::Mosquitto => {
                     format!(
-                        "{program} version 2.0.11 (mqtk {}) running on mqtk.\n",
+                        "{program} version 2.1.2 (mqtk {}) running on mqtk.\n",
                         env!("CARGO_PKG_VERSION")
                     )
                 }

@@ -147,10 +147,14 @@ fn parse_property(
 ) -> Result<(List, Property), Failure> {
     let (cmd_name, prop_name) = (&arg.words[0], &arg.words[1]);
     let cmd = command(&cmd_name.to_ascii_lowercase()).ok_or_else(|| {
-        Failure::usage("Error: Invalid command given in --property argument.\n\n")
+        Failure::usage(format!(
+            "Error: Invalid command {cmd_name} given in --property argument.\n\n"
+        ))
     })?;
     let (id, kind) = lookup(&prop_name.to_ascii_lowercase()).ok_or_else(|| {
-        Failure::usage("Error: Invalid property name given in --property argument.\n\n")
+        Failure::usage(format!(
+            "Error: Invalid property name {prop_name} given in --property argument.\n\n"
+        ))
     })?;
     if !allowed(cmd, id) {
         return Err(Failure::usage(format!(
@@ -257,7 +261,7 @@ pub fn parse_lists(args: &[PropertyArg], personality: Personality) -> Result<Pro
 /// libmosquitto's `mosquitto_property_check_all` on one list: value rules and duplicates, property
 /// by property in order. The error is `mosquitto_strerror`'s text.
 fn check_list(list: &[Property]) -> Result<(), &'static str> {
-    const PROTOCOL: &str = "A network protocol error occurred when communicating with the broker.";
+    const PROTOCOL: &str = "A network protocol error occurred when communicating with the broker";
     const DUPLICATE: &str = "Duplicate property in property list";
     for (i, p) in list.iter().enumerate() {
         let invalid = match p {
@@ -325,7 +329,7 @@ mod tests {
     fn parse_errors_in_mosquitto_order() {
         assert_eq!(
             error(&["bogus", "user-property", "k"]),
-            "Error: Invalid command given in --property argument.\n\n"
+            "Error: Invalid command bogus given in --property argument.\n\n"
         );
         assert_eq!(
             error(&["publish", "user-property", "k"]),

@@ -63,6 +63,23 @@ pub struct SubArgs {
     #[arg(long = "retain-as-published")]
     pub retain_as_published: bool,
 
+    /// v5: when the broker sends retained messages: always, new (new subscriptions only) or never
+    #[arg(
+        long = "retain-handling",
+        value_name = "WHEN",
+        allow_hyphen_values = true
+    )]
+    pub retain_handling: Option<String>,
+
+    /// Print how many messages arrived each second instead of the messages
+    #[arg(long = "message-rate")]
+    pub message_rate: bool,
+
+    /// Print each topic's messages on its own fixed terminal line (ANSI; mqtk: plain lines when
+    /// stdout is not a terminal)
+    #[arg(short = 'w', long)]
+    pub watch: bool,
+
     /// Print only this percentage of messages, picked at random
     #[arg(
         long = "random-filter",

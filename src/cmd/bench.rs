@@ -6,26 +6,46 @@
 mod clock;
 mod config;
 mod connect;
+mod conns;
 mod counters;
 mod engine;
+mod fds;
+mod merge;
 mod paced;
 pub mod payload;
 mod progress;
 mod publisher;
+mod raw;
 mod report;
+mod shared;
 mod stats;
 mod subscriber;
+pub mod template;
+mod topics;
 
 use crate::conn::Qos;
 use crate::exit::{Code, Failure};
 pub use config::{Config, Scenario, SeriesFormat, expand};
+pub use topics::template as topics_template;
 
 /// Runs `bench`; returns the exit status: messages lost at QoS ≥ 1 or clients that could not
 /// connect make it fail, and a QoS above the broker's maximum stops it before it publishes.
 pub async fn run(config: Config) -> Result<u8, Failure> {
-    let report = engine::run(&config)
-        .await
-        .map_err(|e| Failure::code(e.code(), format!("{}\n", e.message())))?;
+    let report = if config.merge.is_empty() {
+        let connections = match config.scenario {
+            Scenario::Conn => config.clients,
+            Scenario::Pub => config.pubs,
+            Scenario::Sub => config.subs,
+            Scenario::PubSub => config.pubs.saturating_add(config.subs),
+        };
+        fds::check(u64::from(connections), fds::raise())
+            .map_err(|e| Failure::code(Code::Error, format!("{e}\n")))?;
+        engine::run(&config)
+            .await
+            .map_err(|e| Failure::code(e.code(), format!("{}\n", e.message())))?
+    } else {
+        merge_files(&config.merge)?
+    };
     let text = if config.json {
         let mut s = serde_json::to_string_pretty(&report).unwrap_or_default();
         s.push('\n');
@@ -44,15 +64,31 @@ pub async fn run(config: Config) -> Result<u8, Failure> {
             ),
         ));
     }
-    if report.lost > 0 && config.qos != Qos::AtMostOnce {
+    // QoS 0 loss is reported, not a failure (with --qos-mix, only some publishers use QoS 0).
+    let lost = report.lost.saturating_sub(report.lost_qos0);
+    if lost > 0 && report.config.qos != Qos::AtMostOnce.number() {
         return Err(Failure::code(
             Code::BenchFailed,
             format!(
                 "Error: {} messages lost at QoS {}.\n",
-                report.lost,
-                config.qos.number()
+                lost, report.config.qos
             ),
         ));
     }
     Ok(Code::Success.number())
+}
+
+/// `bench merge`: reads each `--json` summary and merges them; a file that cannot be read or is not
+/// a bench summary is a data error naming the file.
+fn merge_files(files: &[std::path::PathBuf]) -> Result<report::Report, Failure> {
+    let data_error = |text: String| Failure::code(Code::DataError, format!("Error: {text}\n"));
+    let mut runs = Vec::with_capacity(files.len());
+    for path in files {
+        let name = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|e| data_error(format!("{name}: {e}")))?;
+        let report: report::Report = serde_json::from_slice(&bytes)
+            .map_err(|e| data_error(format!("{name} is not a bench --json summary: {e}")))?;
+        runs.push((name, report));
+    }
+    merge::merge(runs).map_err(data_error)
 }

@@ -70,8 +70,17 @@ pub fn load_file(path: &Path) -> Result<Bytes, Failure> {
             format!("{first}Error loading input file \"{shown}\".\n"),
         )
     };
-    let mut file = File::open(path)
-        .map_err(|_| failed(format!("Error: Unable to open file \"{shown}\".\n")))?;
+    // The C library's text for the error, without Rust's " (os error N)".
+    let why = |e: std::io::Error| {
+        let text = e.to_string();
+        text.split(" (os error").next().unwrap_or(&text).to_string()
+    };
+    let mut file = File::open(path).map_err(|e| {
+        failed(format!(
+            "Error: Unable to read file \"{shown}\": {}.\n",
+            why(e)
+        ))
+    })?;
     let too_large = || {
         failed(format!(
             "Error: File must be less than {MAX_PACKET_SIZE} bytes.\n\n"
@@ -82,8 +91,12 @@ pub fn load_file(path: &Path) -> Result<Bytes, Failure> {
         return Err(too_large());
     }
     let mut data = Vec::with_capacity(len as usize);
-    file.read_to_end(&mut data)
-        .map_err(|e| failed(format!("Error: Unable to read file \"{shown}\": {e}.\n")))?;
+    file.read_to_end(&mut data).map_err(|e| {
+        failed(format!(
+            "Error: Unable to read file \"{shown}\": {}.\n",
+            why(e)
+        ))
+    })?;
     if data.len() > MAX_PACKET_SIZE {
         return Err(too_large());
     }
@@ -205,14 +218,16 @@ pub async fn run(conn: Options, config: Config, personality: Personality) -> Res
         return refuse(session, exceeded, personality, quiet, false).await;
     }
 
-    let cannot_publish = config.topic.is_empty() || config.publish_nothing;
-    if cannot_publish && matches!(config.source, Source::Payload(_)) {
-        // mosquitto_pub: the publish call fails, it says so (or nothing, for properties in v3) and exits 0.
-        if config.topic.is_empty() && !quiet {
-            eprintln!("Error: Invalid input. Does your topic contain '+' or '#'?");
-        }
+    if config.publish_nothing && matches!(config.source, Source::Payload(_)) {
+        // mosquitto_pub 2.1: properties on a v3 connection fail the publish silently; it
+        // disconnects and reports the connection as lost, exit 7 (2.0 exited 0).
         session.disconnect().await.map_err(connect_failure)?;
-        return Ok(Code::Success.number());
+        let text = if quiet {
+            String::new()
+        } else {
+            format!("Error: {}\n", exit::strerror(Code::ConnectionLost))
+        };
+        return Err(Failure::code(Code::ConnectionLost, text));
     }
 
     let mut publisher = Publisher::new(&config, protocol, retain);
@@ -319,13 +334,19 @@ async fn refuse(
             Code::MosqQosNotSupported,
             format!("Error: {}\n", exit::strerror(Code::MosqQosNotSupported)),
         )),
-        // Only a QoS reaches here (the retain flag was dropped): an error, DISCONNECT, exit 0.
+        // Only a QoS reaches here (the retain flag was dropped): an error, DISCONNECT, and then
+        // mosquitto_pub 2.1 reports the connection it closed as lost, exit 7 (2.0 exited 0).
         Personality::Mosquitto => {
             if !quiet {
                 eprintln!("Error: Message QoS not supported on broker, try a lower QoS.");
             }
             session.disconnect().await.map_err(connect_failure)?;
-            Ok(Code::Success.number())
+            let text = if quiet {
+                String::new()
+            } else {
+                format!("Error: {}\n", exit::strerror(Code::ConnectionLost))
+            };
+            Err(Failure::code(Code::ConnectionLost, text))
         }
         Personality::Mqtk => {
             session.disconnect().await.map_err(connect_failure)?;

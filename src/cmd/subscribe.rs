@@ -2,6 +2,8 @@
 //! `--retained-only`, signals, a closed stdout), reconnect and resubscribe when the connection drops.
 
 mod closed_stdout;
+// -w/--watch: one terminal line per topic.
+mod watch;
 
 use std::time::Duration;
 
@@ -9,6 +11,7 @@ use bytes::Bytes;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 
+use self::watch::Watch;
 use crate::conn::{
     Delivery, Event, Inbox, Message, Options, Outgoing, Properties, Protocol, Qos, Session,
     Subscription, topic,
@@ -54,6 +57,12 @@ pub struct Config {
     pub no_retained: bool,
     pub remove_retained: bool,
     pub retain_as_published: bool,
+    /// v5 retain handling of the subscriptions: 0 always, 1 new, 2 never (`--retain-handling`, `-R`).
+    pub retain_handling: u8,
+    /// `--message-rate`: print the messages received per second instead of the messages.
+    pub message_rate: bool,
+    /// `-w`: draw each topic on its own terminal line (decided: off under mqtk without a terminal).
+    pub watch: bool,
     /// `--random-filter`: the probability of printing a message.
     pub random_filter: Option<f64>,
     /// `--where`: every path must select something.
@@ -116,6 +125,9 @@ struct Run {
     /// packets wait here until the last UNSUBSCRIBE is out, to keep `-d` output in mosquitto's order.
     unsubscribes_unsent: usize,
     waiting: Vec<Delivery>,
+    watch: Option<Watch>,
+    /// Messages received since the last `--message-rate` line.
+    received: u64,
 }
 
 impl Run {
@@ -143,7 +155,7 @@ impl Run {
     }
 
     fn subscriptions(&self) -> Vec<Subscription> {
-        let retain_handling = if self.config.no_retained { 2 } else { 0 };
+        let retain_handling = self.config.retain_handling;
         self.config
             .filters
             .iter()
@@ -159,6 +171,10 @@ impl Run {
 
     /// One message, after its handshake: filters, output, counting. Returns `Some` to stop.
     fn message(&mut self, msg: Message) -> Result<Option<End>, Failure> {
+        self.received += 1;
+        if self.config.message_rate {
+            return Ok(None);
+        }
         let c = &self.config;
         if c.stop.retained_only && !msg.retain {
             return Ok(Some(End::Done));
@@ -210,12 +226,22 @@ impl Run {
         {
             let _ = tx.send(msg.topic.clone());
         }
+        if let Some(w) = &mut self.watch
+            && self.printer.raw(&w.before(&msg.topic)).is_err()
+        {
+            return Ok(Some(End::Done));
+        }
         let keep = c.random_filter.is_none_or(|p| self.random.chance() < p);
         if keep {
             match self.printer.print(&msg, decoded.as_ref(), &c.output)? {
                 Printed::Yes => {}
                 Printed::Skipped => return Ok(None),
                 Printed::StdoutClosed => return Ok(Some(End::Done)),
+            }
+            if let Some(w) = &self.watch
+                && self.printer.raw(&w.after()).is_err()
+            {
+                return Ok(Some(End::Done));
             }
         }
         self.processed += 1;
@@ -238,10 +264,14 @@ impl Run {
                 let props = (!self.config.subscribe_properties.is_empty())
                     .then(|| self.config.subscribe_properties.to_subscribe());
                 let lost = |f: crate::conn::ConnectFailure| f.to_failure(false);
-                session
-                    .subscribe(&self.subscriptions(), props)
-                    .await
-                    .map_err(lost)?;
+                // With only -U there is nothing to subscribe to (mosquitto 2.1 sends no SUBSCRIBE).
+                let subscriptions = self.subscriptions();
+                if !subscriptions.is_empty() {
+                    session
+                        .subscribe(&subscriptions, props)
+                        .await
+                        .map_err(lost)?;
+                }
                 self.unsubscribes_unsent = self.config.unsubscribe.len();
                 for f in self.config.unsubscribe.clone() {
                     session.unsubscribe(f).await.map_err(lost)?;
@@ -343,6 +373,12 @@ pub async fn run(conn: Options, config: Config) -> Result<u8, Failure> {
 
     // mosquitto_sub ends a v5 connection on a signal or -W with "disconnect with will message".
     let keep_will = conn.protocol == Protocol::V5 && conn.will.is_some();
+    // As mosquitto_sub: the watch screen is drawn before connecting.
+    if config.watch && !config.message_rate {
+        let mut out = std::io::stdout().lock();
+        let _ = std::io::Write::write_all(&mut out, &Watch::start(&conn.endpoint.host));
+        let _ = std::io::Write::flush(&mut out);
+    }
     let observer = trace::observer(&conn);
     let connect = Session::connect(conn, true, observer);
     let connect = async {
@@ -384,7 +420,12 @@ pub async fn run(conn: Options, config: Config) -> Result<u8, Failure> {
         random: Random::new(),
         unsubscribes_unsent: 0,
         waiting: Vec::new(),
+        watch: None,
+        received: 0,
     };
+    if run.config.watch && !run.config.message_rate {
+        run.watch = Some(Watch::new());
+    }
     let removal_task = if run.config.remove_retained {
         let (tx, task) = spawn_removals(&session);
         run.removals = Some(tx);
@@ -399,6 +440,10 @@ pub async fn run(conn: Options, config: Config) -> Result<u8, Failure> {
         }
     };
     tokio::pin!(sleep);
+    // --message-rate: a line every second.
+    let second = Duration::from_secs(1);
+    let mut rate = tokio::time::interval_at(tokio::time::Instant::now() + second, second);
+    let message_rate = run.config.message_rate;
 
     let end = loop {
         tokio::select! {
@@ -417,6 +462,12 @@ pub async fn run(conn: Options, config: Config) -> Result<u8, Failure> {
             _ = interrupt.recv() => break End::Interrupted,
             _ = terminate.recv() => break End::Interrupted,
             _ = &mut sleep => break End::TimedOut,
+            _ = rate.tick(), if message_rate => {
+                let line = format!("{} msgs/s\n", std::mem::take(&mut run.received));
+                if run.printer.raw(line.as_bytes()).is_err() {
+                    break End::Done;
+                }
+            }
         }
     };
     let success = Code::Success.number();

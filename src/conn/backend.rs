@@ -52,6 +52,7 @@ pub fn build(opts: &Options, prepared: Prepared) -> (Client, Loop) {
             o.set_keep_alive(keepalive)
                 .set_max_packet_size(MAX_PACKET_SIZE, MAX_PACKET_SIZE)
                 .set_inflight(opts.inflight)
+                .set_mqtt31(opts.protocol == Protocol::V31)
                 .set_transport(transport.clone());
             if let Some(proxy) = proxy.clone() {
                 o.set_proxy(proxy);
@@ -77,6 +78,12 @@ pub fn build(opts: &Options, prepared: Prepared) -> (Client, Loop) {
             let mut net = rumqttc::NetworkOptions::new();
             net.set_connection_timeout(timeout);
             net.set_tcp_nodelay(opts.nodelay);
+            if let Some(ip) = opts.source {
+                net.set_bind_addr(std::net::SocketAddr::new(ip, 0));
+            }
+            if let Some(capacity) = opts.buffer_capacity {
+                net.set_buffer_capacity(capacity);
+            }
             ev.set_network_options(net);
             (Client::V4(client), Loop::V4(Box::new(ev)))
         }
@@ -119,6 +126,12 @@ pub fn build(opts: &Options, prepared: Prepared) -> (Client, Loop) {
             let mut net = rumqttc::NetworkOptions::new();
             net.set_connection_timeout(timeout);
             net.set_tcp_nodelay(opts.nodelay);
+            if let Some(ip) = opts.source {
+                net.set_bind_addr(std::net::SocketAddr::new(ip, 0));
+            }
+            if let Some(capacity) = opts.buffer_capacity {
+                net.set_buffer_capacity(capacity);
+            }
             o.set_network_options(net);
             let (client, ev) = rumqttc::v5::AsyncClient::new(o, REQUEST_CHANNEL);
             (Client::V5(client), Loop::V5(Box::new(ev)))

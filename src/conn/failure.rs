@@ -34,7 +34,7 @@ impl ConnectFailure {
     pub fn to_failure(&self, pub_style: bool) -> Failure {
         match self {
             ConnectFailure::Lookup => {
-                Failure::code(Code::Error, "Unable to connect (Lookup error.).\n")
+                Failure::code(Code::Error, "Unable to connect (Lookup error).\n")
             }
             ConnectFailure::Io(text) => Failure::code(Code::Error, format!("Error: {text}\n")),
             ConnectFailure::Refused { code, v5 } => {
@@ -52,11 +52,11 @@ impl ConnectFailure {
                 } else if *v5 {
                     format!("Error: {}\n", exit::strerror(Code::Protocol))
                 } else {
-                    "Error: The connection was refused.\n".to_string()
+                    "Error: The connection was refused\n".to_string()
                 };
                 Failure::reason(*code, format!("{first}\n{second}"))
             }
-            ConnectFailure::NoConnAck => Failure::code(Code::Keepalive, "Error: Unknown error.\n"),
+            ConnectFailure::NoConnAck => Failure::code(Code::Keepalive, "Error: Unknown error\n"),
             ConnectFailure::Lost => Failure::code(
                 Code::ConnectionLost,
                 format!("Error: {}\n", exit::strerror(Code::ConnectionLost)),
@@ -72,7 +72,7 @@ impl ConnectFailure {
             // mosquitto_pub -l's words (the other commands never send a packet near the limit).
             ConnectFailure::TooLarge { .. } => Failure::code(
                 Code::OversizePacket,
-                "Error: Packet larger than supported by the server.\n",
+                format!("Error: {}\n", exit::strerror(Code::OversizePacket)),
             ),
             ConnectFailure::Protocol(detail) => Failure::code(
                 Code::Protocol,

@@ -87,7 +87,7 @@ impl Qos {
 /// The MQTT protocol version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Protocol {
-    /// MQTT 3.1 (`MQIsdp`); rumqttc cannot speak it, so it is rejected before connecting.
+    /// MQTT 3.1 (`MQIsdp`, level 3; the vendored rumqttc's CONNECT encoder says so).
     V31,
     #[default]
     V311,
@@ -239,6 +239,11 @@ pub struct Options {
     pub quiet: bool,
     /// `--trace`: every packet on stderr, handshakes timed.
     pub trace: Option<TraceFormat>,
+    /// The local address TCP connections are made from, bound directly (bench `--ifaddr`; `-A`
+    /// goes through the relay, which also resolves names and works with proxies).
+    pub source: Option<std::net::IpAddr>,
+    /// Start the connection's read and write buffers this small (bench's idle connections).
+    pub buffer_capacity: Option<usize>,
 }
 
 impl Default for Options {
@@ -266,6 +271,8 @@ impl Default for Options {
             debug: false,
             quiet: false,
             trace: None,
+            source: None,
+            buffer_capacity: None,
         }
     }
 }

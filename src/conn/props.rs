@@ -25,6 +25,23 @@ pub enum Property {
     User(String, String),
 }
 
+impl Property {
+    /// The MQTT identifier of a property a PUBLISH can carry; `None` for the others.
+    fn publish_id(&self) -> Option<u8> {
+        Some(match self {
+            Property::PayloadFormatIndicator(_) => 0x01,
+            Property::MessageExpiryInterval(_) => 0x02,
+            Property::ContentType(_) => 0x03,
+            Property::ResponseTopic(_) => 0x08,
+            Property::CorrelationData(_) => 0x09,
+            Property::SubscriptionIdentifier(_) => 0x0B,
+            Property::TopicAlias(_) => 0x23,
+            Property::User(..) => 0x26,
+            _ => return None,
+        })
+    }
+}
+
 /// The properties given for one packet type, in command-line order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Properties(pub Vec<Property>);
@@ -74,6 +91,9 @@ impl Properties {
                 _ => {}
             }
         }
+        // On the wire in the order given, as mosquitto_pub writes them (the vendored rumqttc's
+        // `order`, see vendor/rumqttc/PATCHES.md).
+        out.order = self.0.iter().filter_map(Property::publish_id).collect();
         out
     }
 

@@ -4,13 +4,13 @@
 /// mosquitto's text for an MQTT v3.1.1 CONNACK return code.
 pub fn connack_v3_text(code: u8) -> &'static str {
     match code {
-        0 => "Connection Accepted.",
-        1 => "Connection Refused: unacceptable protocol version.",
-        2 => "Connection Refused: identifier rejected.",
-        3 => "Connection Refused: broker unavailable.",
-        4 => "Connection Refused: bad user name or password.",
-        5 => "Connection Refused: not authorised.",
-        _ => "Connection Refused: unknown reason.",
+        0 => "Connection Accepted",
+        1 => "Connection Refused: unacceptable protocol version",
+        2 => "Connection Refused: identifier rejected",
+        3 => "Connection Refused: broker unavailable",
+        4 => "Connection Refused: bad user name or password",
+        5 => "Connection Refused: not authorised",
+        _ => "Connection Refused: unknown reason",
     }
 }
 
@@ -73,7 +73,7 @@ mod tests {
     fn reason_texts() {
         assert_eq!(reason_text(135), "Not authorized");
         assert_eq!(reason_text(200), "Unknown reason");
-        assert_eq!(connack_v3_text(5), "Connection Refused: not authorised.");
+        assert_eq!(connack_v3_text(5), "Connection Refused: not authorised");
     }
 
     #[test]

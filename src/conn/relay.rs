@@ -131,7 +131,7 @@ async fn local_addresses(text: &str) -> io::Result<Vec<IpAddr>> {
     if addrs.is_empty() {
         return Err(io::Error::new(
             io::ErrorKind::NotFound,
-            format!("-A {text}: Lookup error."),
+            format!("-A {text}: Lookup error"),
         ));
     }
     // Binding once now turns "not an address of this machine" into an error before connecting.
@@ -393,7 +393,7 @@ mod tests {
             "-A 192.0.2.1: Cannot assign requested address"
         );
         let e = start(None, Some("nosuchhost.invalid")).await.unwrap_err();
-        assert_eq!(e.to_string(), "-A nosuchhost.invalid: Lookup error.");
+        assert_eq!(e.to_string(), "-A nosuchhost.invalid: Lookup error");
         assert!(start(None, Some("127.0.0.1")).await.is_ok());
     }
 }

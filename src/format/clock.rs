@@ -6,8 +6,6 @@
 
 use chrono::{DateTime, FixedOffset};
 
-use crate::personality::Personality;
-
 /// The time of one message.
 pub type Time = DateTime<FixedOffset>;
 
@@ -61,17 +59,12 @@ pub fn nanos(out: &mut Vec<u8>, now: &Time) {
     out.extend_from_slice(format!("{:09}", now.timestamp_subsec_nanos()).as_bytes());
 }
 
-/// The JSON `tst`: microseconds and the UTC offset. mosquitto 2.0.11 put a stray `Z` before the
-/// offset (`…38.090216Z+0530`); 2.0.13 removed it.
-pub fn tst(now: &Time, personality: Personality) -> Vec<u8> {
+/// The JSON `tst`: microseconds and the UTC offset (mosquitto 2.0.11 put a stray `Z` before the
+/// offset, `…38.090216Z+0530`; 2.0.13 removed it).
+pub fn tst(now: &Time) -> Vec<u8> {
     let micros = now.timestamp_subsec_nanos() / 1000;
-    let zulu = if personality == Personality::Mosquitto {
-        "Z"
-    } else {
-        ""
-    };
     let text = format!(
-        "{}.{micros:06}{zulu}{}",
+        "{}.{micros:06}{}",
         now.format("%Y-%m-%dT%H:%M:%S"),
         now.format("%z")
     );

@@ -4,6 +4,7 @@
 //! characters for `%A %E %F %S`, `width` spaces for `%C`, and nothing for `%D %P %R`.
 
 use super::clock::{self, Time};
+use super::float;
 use super::{NotJson, message_json};
 use super::{Spec, cstr};
 use crate::conn::event::Message;
@@ -33,6 +34,13 @@ pub fn write(
         b'p' => payload(out, &msg.payload, None, spec, ctx.personality),
         b'x' => payload(out, &msg.payload, Some(false), spec, ctx.personality),
         b'X' => payload(out, &msg.payload, Some(true), spec, ctx.personality),
+        // mosquitto's text, without a newline, when the payload is not 4 (8) bytes long.
+        b'f' | b'd' if !float::write(out, &msg.payload, code == b'd', spec) => {
+            let kind = if code == b'd' { "double" } else { "float" };
+            warn(format!(
+                "requested {kind} printing, but non-{kind} data received"
+            ));
+        }
         b'l' => spec.int(out, msg.payload.len() as i64),
         b'm' => spec.int(out, i64::from(msg.mid)),
         b'q' => out.push(b'0' + msg.qos as u8),
@@ -40,8 +48,7 @@ pub fn write(
         b'I' => spec.string(out, &clock::iso8601(ctx.now)),
         b'U' => clock::unix(out, ctx.now),
         b'j' | b'J' => {
-            let written =
-                message_json(out, msg, ctx.now, code == b'j', ctx.pretty, ctx.personality);
+            let written = message_json(out, msg, ctx.now, code == b'j', ctx.pretty);
             if written == Err(NotJson) {
                 let topic = String::from_utf8_lossy(cstr(&msg.topic));
                 warn(format!(
@@ -113,9 +120,12 @@ fn int_or_blank(out: &mut Vec<u8>, spec: &Spec, value: Option<i64>) {
     }
 }
 
-/// `%p`, `%x` (`Some(false)`) and `%X` (`Some(true)`). A width is also a maximum: the payload is cut
-/// to `width` bytes. mosquitto 2.0.11 applies that cut to hex too and then halves it (`%Wx` prints
-/// `min(len, W) / 2` bytes); mqtk treats the width as a minimum for the whole hex string.
+/// `%p`, `%x` (`Some(false)`) and `%X` (`Some(true)`), as mosquitto 2.1 writes them. A width is
+/// also a maximum: at most `width` bytes of the payload are shown (as raw bytes, or two hex digits
+/// each), padded to `width` characters. With a precision P, hex digits are grouped P at a time
+/// (padding included), separated by the separator character (a space by default): `%.2:x` is
+/// `6b:65`. (2.0 cut hex to `width` bytes and halved that.) mosquitto left-aligns a payload longer
+/// than its width, or one without a width, by as many spaces as it overflows; `mqtk` does not.
 fn payload(
     out: &mut Vec<u8>,
     payload: &[u8],
@@ -123,21 +133,33 @@ fn payload(
     spec: &Spec,
     personality: Personality,
 ) {
-    let width = spec.width;
-    let (shown, pad) = match hex {
-        None if width > 0 => {
-            let shown = payload.len().min(width);
-            (shown, width - shown)
+    let width = spec.width as i64;
+    let shown = if width > 0 {
+        payload.len().min(spec.width)
+    } else {
+        payload.len()
+    };
+    let pad = match hex {
+        Some(_) if width > 0 => width - 2 * shown as i64,
+        _ => width - shown as i64,
+    };
+    let group = spec.precision.filter(|&p| p > 0 && hex.is_some());
+    let separator = spec.separator.unwrap_or(b' ');
+    // mosquitto's `hexsep`: a separator after every `group` characters, counting padding.
+    let mut position = 0usize;
+    let separate = |out: &mut Vec<u8>, position: usize| {
+        if let Some(g) = group
+            && position % g == g - 1
+        {
+            out.push(separator);
         }
-        Some(_) if width > 0 && personality == Personality::Mosquitto => {
-            let shown = payload.len().min(width) / 2;
-            (shown, width - 2 * shown)
-        }
-        Some(_) => (payload.len(), width.saturating_sub(2 * payload.len())),
-        None => (payload.len(), 0),
     };
     if !spec.left {
-        out.extend(std::iter::repeat_n(spec.pad(), pad));
+        for _ in 0..pad.max(0) {
+            out.push(spec.pad());
+            separate(out, position);
+            position += 1;
+        }
     }
     let digits: &[u8; 16] = if hex == Some(true) {
         b"0123456789ABCDEF"
@@ -147,12 +169,24 @@ fn payload(
     match hex {
         None => out.extend_from_slice(&payload[..shown]),
         Some(_) => {
-            for &b in &payload[..shown] {
-                out.extend_from_slice(&[digits[usize::from(b >> 4)], digits[usize::from(b & 15)]]);
+            for (i, &b) in payload[..shown].iter().enumerate() {
+                out.push(digits[usize::from(b >> 4)]);
+                separate(out, position);
+                position += 1;
+                out.push(digits[usize::from(b & 15)]);
+                if i + 1 < shown {
+                    separate(out, position);
+                    position += 1;
+                }
             }
         }
     }
     if spec.left {
-        out.extend(std::iter::repeat_n(b' ', pad));
+        // printf("%*s", pad, ""): a negative width left-aligns, so it pads all the same.
+        let trailing = match personality {
+            Personality::Mosquitto => pad.unsigned_abs(),
+            Personality::Mqtk => pad.max(0) as u64,
+        };
+        out.extend(std::iter::repeat_n(b' ', trailing as usize));
     }
 }

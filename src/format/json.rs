@@ -15,7 +15,6 @@ use super::cjson::{self, Json};
 use super::clock::{self, Time};
 use super::cstr;
 use crate::conn::event::Message;
-use crate::personality::Personality;
 
 /// `%J` met a payload that is not JSON (cJSON's rules); nothing was written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,7 +28,6 @@ pub fn message_json(
     now: &Time,
     escaped: bool,
     pretty: bool,
-    personality: Personality,
 ) -> Result<(), NotJson> {
     let payload = if msg.payload.is_empty() {
         Json::Null
@@ -39,17 +37,17 @@ pub fn message_json(
         cjson::parse(&msg.payload).ok_or(NotJson)?
     };
     let mut root = vec![
-        key("tst", Json::String(clock::tst(now, personality))),
+        key("tst", Json::String(clock::tst(now))),
         key("topic", Json::String(cstr(&msg.topic).to_vec())),
         key("qos", number(msg.qos as u8)),
-        key("retain", number(u8::from(msg.retain))),
+        key("retain", if msg.retain { Json::True } else { Json::False }),
         key("payloadlen", Json::Number(msg.payload.len() as f64)),
     ];
     if msg.qos as u8 > 0 {
         root.push(key("mid", number(msg.mid)));
     }
     if let Some(props) = msg.properties.as_ref().filter(|p| has_any(p)) {
-        root.push(key("properties", properties(props, personality)));
+        root.push(key("properties", properties(props)));
     }
     root.push(key("payload", payload));
     cjson::print(out, &Json::Object(root), pretty);
@@ -81,43 +79,78 @@ pub fn has_any(p: &PublishProperties) -> bool {
         || p.content_type.is_some()
 }
 
-fn properties(p: &PublishProperties, personality: Personality) -> Json {
-    let mut members = Vec::new();
-    for &id in &p.subscription_identifiers {
-        members.push(key("subscription-identifier", Json::Number(id as f64)));
-    }
-    if let Some(alias) = p.topic_alias {
-        // 2.0.11 read the alias with the wrong property identifier, which leaves the value at 0 here
-        // (the identifier was fixed in 2.0.16).
-        let value = if personality == Personality::Mosquitto {
-            0
-        } else {
-            alias
-        };
-        members.push(key("topic-alias", number(value)));
-    }
-    if let Some(ct) = &p.content_type {
-        members.push(key("content-type", string(ct.as_bytes())));
-    }
-    if !p.user_properties.is_empty() {
-        // An object with the keys as they came, duplicates included (develop made it an array).
-        let pairs = p
-            .user_properties
+/// The properties in the order they came (rumqttc's `order`, a patch of the vendored copy), as
+/// mosquitto lists them. Without that order (a message built in a test), mosquitto's broker's:
+/// subscription identifiers and topic alias first, then the publisher's, message expiry last.
+fn properties(p: &PublishProperties) -> Json {
+    const DEFAULT_ORDER: [u8; 8] = [0x0B, 0x23, 0x03, 0x26, 0x08, 0x09, 0x01, 0x02];
+    let order: Vec<u8> = if p.order.is_empty() {
+        DEFAULT_ORDER
             .iter()
-            .map(|(k, v)| (cstr(k.as_bytes()).to_vec(), string(v.as_bytes())));
-        members.push(key("user-properties", Json::Object(pairs.collect())));
-    }
-    if let Some(rt) = &p.response_topic {
-        members.push(key("response-topic", string(rt.as_bytes())));
-    }
-    if let Some(cd) = &p.correlation_data {
-        members.push(key("correlation-data", string(cd)));
-    }
-    if let Some(pfi) = p.payload_format_indicator {
-        members.push(key("payload-format-indicator", number(pfi)));
-    }
-    if let Some(expiry) = p.message_expiry_interval {
-        members.push(key("message-expiry-interval", number(expiry)));
+            .flat_map(|&id| {
+                let times = match id {
+                    0x0B => p.subscription_identifiers.len(),
+                    0x26 => p.user_properties.len(),
+                    _ => 1,
+                };
+                std::iter::repeat_n(id, times)
+            })
+            .collect()
+    } else {
+        p.order.clone()
+    };
+    let mut members = Vec::new();
+    let (mut subscription_ids, mut users) =
+        (p.subscription_identifiers.iter(), p.user_properties.iter());
+    // The index of "user-properties" in `members`, once the first one came.
+    let mut user_array = None;
+    for id in order {
+        let member = match id {
+            0x0B => subscription_ids
+                .next()
+                .map(|&v| key("subscription-identifier", Json::Number(v as f64))),
+            0x23 => p.topic_alias.map(|v| key("topic-alias", number(v))),
+            0x03 => p
+                .content_type
+                .as_ref()
+                .map(|v| key("content-type", string(v.as_bytes()))),
+            0x08 => p
+                .response_topic
+                .as_ref()
+                .map(|v| key("response-topic", string(v.as_bytes()))),
+            0x09 => p
+                .correlation_data
+                .as_ref()
+                .map(|v| key("correlation-data", string(v))),
+            0x01 => p
+                .payload_format_indicator
+                .map(|v| key("payload-format-indicator", number(v))),
+            0x02 => p
+                .message_expiry_interval
+                .map(|v| key("message-expiry-interval", number(v))),
+            0x26 => {
+                // One array of one-key objects, where the first came (2.0 made one object of them,
+                // which repeats a key when a name comes twice).
+                if let Some((k, v)) = users.next() {
+                    let pair =
+                        Json::Object(vec![(cstr(k.as_bytes()).to_vec(), string(v.as_bytes()))]);
+                    match user_array {
+                        Some(at) => {
+                            if let (_, Json::Array(items)) = &mut members[at] {
+                                items.push(pair);
+                            }
+                        }
+                        None => {
+                            user_array = Some(members.len());
+                            members.push(key("user-properties", Json::Array(vec![pair])));
+                        }
+                    }
+                }
+                None
+            }
+            _ => None,
+        };
+        members.extend(member);
     }
     Json::Object(members)
 }

@@ -1,4 +1,4 @@
-//! The `-F` output format language of mosquitto_sub 2.0.11: parsed once into tokens, rendered per
+//! The `-F` output format language of mosquitto_sub 2.1: parsed once into tokens, rendered per
 //! message, byte for byte as mosquitto prints it (quirks included under `Personality::Mosquitto`).
 //!
 //! `%` codes print message fields (see `field.rs`), `@` codes print the receive time through
@@ -8,6 +8,7 @@
 mod cjson;
 mod clock;
 mod field;
+mod float;
 mod json;
 pub mod ndjson;
 mod number;
@@ -59,8 +60,12 @@ struct Spec {
     zero: bool,
     /// Minimum width in bytes; 0 when absent.
     width: usize,
-    /// `.N`: maximum bytes of a string.
+    /// `.N`: maximum bytes of a string, digits after the point of `%f`/`%d`, hex digits between
+    /// separators of `%x`/`%X`.
     precision: Option<usize>,
+    /// The hex separator character written right before the conversion (`%.2:x`); a space when
+    /// there is none.
+    separator: Option<u8>,
 }
 
 impl Spec {

@@ -9,8 +9,11 @@ use crate::exit::Failure;
 use crate::jsonpath::Path;
 use crate::personality::Personality;
 
-/// The `%` conversions mosquitto 2.0.11 knows.
-const CONVERSIONS: &[u8] = b"%ACDEFIlmPpqRSrtjJUxX";
+/// The `%` conversions mosquitto 2.1 knows (`%f` and `%d`: a 4- or 8-byte float payload).
+const CONVERSIONS: &[u8] = b"%ACDEFIlmPpqRSrtjJUxXfd";
+
+/// The characters mosquitto 2.1 takes as a hex separator right before the conversion.
+const SEPARATORS: &[u8] = b"!\"#$&'()*+,-./:;<=>?@[\\]^_`{|}~ ";
 
 fn incomplete() -> Failure {
     Failure::usage("Error: Incomplete format specifier.\n")
@@ -103,16 +106,22 @@ fn percent(text: &[u8], start: usize, personality: Personality) -> Result<(Token
         next(at)?;
         precision = Some(digits(text, &mut at));
     }
-    let spec = Spec {
+    let mut spec = Spec {
         left,
         zero,
         width,
         precision,
+        separator: None,
     };
-    let conversion = next(at)?;
+    let mut conversion = next(at)?;
     if conversion == b'{' && personality == Personality::Mqtk {
         let (path, end) = json_path(text, start, at + 1)?;
         return Ok((Token::Path(path, spec), end));
+    }
+    if SEPARATORS.contains(&conversion) {
+        spec.separator = Some(conversion);
+        at += 1;
+        conversion = next(at)?;
     }
     if !CONVERSIONS.contains(&conversion) {
         let c = String::from_utf8_lossy(&[conversion]).into_owned();

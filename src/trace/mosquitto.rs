@@ -7,8 +7,10 @@ use crate::conn::{Event, Qos};
 
 /// mosquitto's `-d` output.
 pub struct Debug {
-    /// The client id as printed: `(null)` until one is known (glibc's rendering of a NULL `%s`).
+    /// The client id as libmosquitto 2.1 prints it: `null` until one is known (its `SAFE_PRINT`).
     id: String,
+    /// The same for the CONNACK line, which prints a NULL id raw: glibc renders it `(null)`.
+    connack_id: String,
     mids: Mids,
 }
 
@@ -53,15 +55,17 @@ impl Mids {
 }
 
 impl Debug {
-    /// A printer for a client with this id (empty: broker-assigned, printed as `(null)`).
+    /// A printer for a client with this id (empty: broker-assigned, printed as `null`, or `(null)`
+    /// on the CONNACK line).
     pub fn new(client_id: &str) -> Self {
-        let id = if client_id.is_empty() {
-            "(null)".to_string()
+        let (id, connack_id) = if client_id.is_empty() {
+            ("null".to_string(), "(null)".to_string())
         } else {
-            client_id.to_string()
+            (client_id.to_string(), client_id.to_string())
         };
         Debug {
             id,
+            connack_id,
             mids: Mids::default(),
         }
     }
@@ -69,6 +73,7 @@ impl Debug {
     /// Uses the id a v5 broker assigned in CONNACK from now on.
     pub fn set_client_id(&mut self, id: &str) {
         self.id = id.to_string();
+        self.connack_id = id.to_string();
     }
 
     /// The line(s) mosquitto prints for one event, if any. `sent` is what a packet we wrote carried.
@@ -77,7 +82,9 @@ impl Debug {
         let mids = &mut self.mids;
         let line = match event {
             Event::ConnectSent => format!("Client {id} sending CONNECT"),
-            Event::ConnAck(ack) => format!("Client {id} received CONNACK ({})", ack.code),
+            Event::ConnAck(ack) => {
+                format!("Client {} received CONNACK ({})", self.connack_id, ack.code)
+            }
             Event::Message(m) => format!(
                 "Client {id} received PUBLISH (d{}, q{}, r{}, m{}, '{}', ... ({} bytes))",
                 u8::from(m.dup),

@@ -251,17 +251,19 @@ impl Tracer {
                 } else {
                     connack_v3_text(ack.code)
                 };
-                let mut line = Line::new(false, "CONNACK")
-                    .field(
-                        "reason",
-                        format!("{name} ({})", ack.code),
-                        json!({"code": ack.code, "name": name}),
-                    )
-                    .field(
+                let mut line = Line::new(false, "CONNACK").field(
+                    "reason",
+                    format!("{name} ({})", ack.code),
+                    json!({"code": ack.code, "name": name}),
+                );
+                // MQTT 3.1's CONNACK has no session-present flag (the byte is reserved).
+                if self.protocol != Protocol::V31 {
+                    line = line.field(
                         "session_present",
                         format!("session-present {}", u8::from(ack.session_present)),
                         json!(ack.session_present),
                     );
+                }
                 let numbers = [
                     ("receive_maximum", ack.receive_max.map(u32::from)),
                     ("topic_alias_maximum", ack.topic_alias_max.map(u32::from)),

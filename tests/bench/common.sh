@@ -45,7 +45,8 @@ port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 # Starts a private mosquitto on a free loopback port (sets PORT and BROKER_PID; its log is
 # BROKER_LOG). No persistence, no $SYS updates mid-measurement, `subscribe` logging so a script can
 # tell when a subscriber is ready, and room for every QoS 1/2 message of a subscriber that falls
-# behind (the default of 1000 drops them). BROKER_NODELAY=1 adds `set_tcp_nodelay true`.
+# behind (the default of 1000 drops them). BROKER_NODELAY=1 adds `set_tcp_nodelay true`;
+# BROKER_EXTRA holds more lines.
 BROKER_LOG="$WORK/mosquitto.log"
 start_broker() {
     local attempt i conf="$WORK/mosquitto.conf"
@@ -61,6 +62,8 @@ start_broker() {
             echo "sys_interval 0"
             echo "max_queued_messages 1000000"
             [ "${BROKER_NODELAY:-0}" = 1 ] && echo "set_tcp_nodelay true"
+            # Extra configuration lines (conn.sh: max_connections -1).
+            [ -n "${BROKER_EXTRA:-}" ] && printf '%s\n' "$BROKER_EXTRA"
             echo "log_dest file $BROKER_LOG"
             for t in error warning notice information subscribe; do echo "log_type $t"; done
         } >"$conf"

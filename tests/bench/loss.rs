@@ -5,7 +5,7 @@ use crate::broker::Broker;
 
 /// A broker where user `bench` (password `secret`) may publish to b/0 and b/1 but read only b/0;
 /// the ACL file lives as long as the returned directory.
-fn half_readable_broker() -> (Broker, tempfile::TempDir) {
+pub(super) fn half_readable_broker() -> (Broker, tempfile::TempDir) {
     let acl = tempfile::tempdir().expect("temp dir");
     let acl_path = acl.path().join("acl");
     std::fs::write(

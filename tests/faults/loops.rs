@@ -45,7 +45,7 @@ fn the_same_bad_packet_three_times_stops_the_client() {
         assert_eq!(out.code, 2, "{label}: {out}");
         assert_eq!(
             out.stderr_str(),
-            "Error: A network protocol error occurred when communicating with the broker. \
+            "Error: A network protocol error occurred when communicating with the broker \
              (the same packet ended the connection 3 times in a row, so reconnecting stopped: \
              the broker sent a PUBLISH with topic alias 1, which it never set on this connection)\n",
             "{label}"

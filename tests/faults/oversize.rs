@@ -1,5 +1,5 @@
 //! A message over the broker's v5 maximum packet size (`max_packet_size 400`): never rumqttc's
-//! internal text. mosquitto_pub `-l` says "Packet larger than supported by the server." and exits
+//! internal text. mosquitto_pub `-l` says "Packet larger than supported by the server" and exits
 //! 25 (lines before it are published); with `-m` the 2.1 client reports a lost connection, exit 7.
 //! mqtk says what was too large and exits 149 (reason code "Packet too large") in every mode.
 
@@ -24,14 +24,14 @@ fn message_over_the_broker_maximum_packet_size() {
             vec![],
             "-m",
             7,
-            "Error: The connection was lost.\n".to_string(),
+            "Error: The connection was lost\n".to_string(),
         ),
         (
             ours,
             vec![],
             "-l",
             25,
-            "Error: Packet larger than supported by the server.\n".to_string(),
+            "Error: Packet larger than supported by the server\n".to_string(),
         ),
         (mqtk(), vec!["pub"], "-m", 149, format!("{too_large}.\n")),
         (

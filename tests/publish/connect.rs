@@ -129,7 +129,7 @@ fn decode(packet: &[u8]) -> Connect {
 }
 
 /// The packets a client sends when run with `args` through a proxy in front of `broker`.
-fn packets(program: &std::path::Path, broker: &Broker, args: &[&str]) -> Vec<Vec<u8>> {
+pub(super) fn packets(program: &std::path::Path, broker: &Broker, args: &[&str]) -> Vec<Vec<u8>> {
     let proxy = Proxy::start(broker.port);
     let port = proxy.port_str();
     let mut all = vec!["-p", port.as_str()];
@@ -263,7 +263,9 @@ fn will_is_published_when_the_connection_drops() {
         let mut args = vec!["-t", "will/msg", "-m", "x", "-q", "1"];
         args.extend_from_slice(extra);
         let mut delivered = Vec::new();
-        for program in [real(), ours.mosquitto_pub()] {
+        // 2.0.11: 2.1 can close the connection before PUBACK and DISCONNECT (README, "Differences
+        // from mosquitto 2.1"), which publishes the will.
+        for program in [crate::util::real("mosquitto_pub"), ours.mosquitto_pub()] {
             let proxy = Proxy::cutting(broker.port);
             let port = proxy.port_str();
             let mut all = vec!["-p", port.as_str()];

@@ -198,7 +198,8 @@ fn v5_properties() {
             ..CASE
         },
         Case {
-            name: "-D then a later -V 311 publishes nothing and exits 0 (quirk)",
+            name: "-D then a later -V 311 publishes nothing, exit 7 (2.1; 2.0 exited 0)",
+            code: 7,
             #[rustfmt::skip]
             args: &[
                 "-p", "{port}", "-t", "v5/quirk", "-m", "x",

@@ -282,6 +282,7 @@ fn argument_errors() {
         },
         Case {
             name: "-D duplicate property",
+            v2_0: true,
             #[rustfmt::skip]
             args: &[
                 "-p", "{port}", "-t", "a", "-m", "x",
@@ -316,6 +317,7 @@ fn argument_errors() {
         },
         Case {
             name: "-p abc is port 0: a unix socket (atoi)",
+            v2_0: true,
             args: &["-p", "abc", "-t", "a", "-m", "x"],
             ..USAGE
         },

@@ -107,7 +107,7 @@ fn help_and_version_exit_1_as_mosquitto_pub() {
     assert!(
         version
             .stdout_str()
-            .starts_with("mosquitto_pub version 2.0.11 "),
+            .starts_with("mosquitto_pub version 2.1.2 "),
         "{version}"
     );
 }

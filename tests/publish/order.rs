@@ -136,6 +136,7 @@ fn property_checks() {
     check(&[
         Case {
             name: "topic-alias 0",
+            v2_0: true,
             args: &[
                 "-p",
                 "{port}",
@@ -152,6 +153,7 @@ fn property_checks() {
         },
         Case {
             name: "receive-maximum 0",
+            v2_0: true,
             args: &[
                 "-p",
                 "{port}",
@@ -168,18 +170,21 @@ fn property_checks() {
         },
         Case {
             name: "maximum-packet-size 0",
+            v2_0: true,
             #[rustfmt::skip]
             args: &["-p", "{port}", "-t", "a", "-m", "x", "-D", "connect", "maximum-packet-size", "0"],
             ..USAGE
         },
         Case {
             name: "request-problem-information 2",
+            v2_0: true,
             #[rustfmt::skip]
             args: &["-p", "{port}", "-t", "a", "-m", "x", "-D", "connect", "request-problem-information", "2"],
             ..USAGE
         },
         Case {
             name: "CONNECT is checked before PUBLISH",
+            v2_0: true,
             #[rustfmt::skip]
             args: &[
                 "-p", "{port}", "-t", "a", "-m", "x",
@@ -189,6 +194,7 @@ fn property_checks() {
         },
         Case {
             name: "a value rule before a later duplicate",
+            v2_0: true,
             #[rustfmt::skip]
             args: &[
                 "-p", "{port}", "-t", "a", "-m", "x",
@@ -198,6 +204,7 @@ fn property_checks() {
         },
         Case {
             name: "-x and a session-expiry-interval property",
+            v2_0: true,
             #[rustfmt::skip]
             args: &[
                 "-p", "{port}", "-t", "a", "-m", "x", "-V", "5", "-x", "100",
@@ -207,6 +214,7 @@ fn property_checks() {
         },
         Case {
             name: "-c and a session-expiry-interval property",
+            v2_0: true,
             #[rustfmt::skip]
             args: &[
                 "-p", "{port}", "-t", "a", "-m", "x", "-c", "-i", "id",
@@ -216,6 +224,7 @@ fn property_checks() {
         },
         Case {
             name: "duplicate will property",
+            v2_0: true,
             #[rustfmt::skip]
             args: &[
                 "-p", "{port}", "-t", "a", "-m", "x", "--will-topic", "w",

@@ -6,7 +6,7 @@ use std::net::{TcpListener, TcpStream};
 use std::sync::mpsc;
 use std::thread;
 
-use super::{Ours, T, real};
+use super::{Ours, T};
 use crate::util::Proc;
 
 /// One MQTT packet: the first byte of the fixed header and the rest after the length.
@@ -150,19 +150,28 @@ fn one_line(
 fn unacknowledged_qos_1_is_resent_with_dup() {
     let scripts = || vec![drop_after_publish as fn(&mut TcpStream) -> _, ack_all];
     let ours = Ours::new();
-    let (theirs, _) = one_line(&real(), &["-q", "1"], scripts());
+    // 2.0.11: 2.1's mosquitto_pub -l does not get through this script (README).
+    let (theirs, _) = one_line(&crate::util::real("mosquitto_pub"), &["-q", "1"], scripts());
     let (mine, resent) = one_line(&ours.mosquitto_pub(), &["-q", "1"], scripts());
     let want = "\
-Client (null) sending CONNECT
+Client null sending CONNECT
 Client (null) received CONNACK (0)
-Client (null) sending PUBLISH (d0, q1, r0, m1, 't', ... (1 bytes))
-Client (null) sending CONNECT
+Client null sending PUBLISH (d0, q1, r0, m1, 't', ... (1 bytes))
+Client null sending CONNECT
 Client (null) received CONNACK (0)
-Client (null) sending PUBLISH (d1, q1, r0, m1, 't', ... (1 bytes))
-Client (null) received PUBACK (Mid: 1, RC:0)
-Client (null) sending DISCONNECT
+Client null sending PUBLISH (d1, q1, r0, m1, 't', ... (1 bytes))
+Client null received PUBACK (Mid: 1, RC:0)
+Client null sending DISCONNECT
 ";
-    assert_eq!(theirs, want, "mosquitto_pub");
+    // 2.0.11 printed a missing id as `(null)` on every line; 2.1 (and mqtk) as `null`, except on
+    // the CONNACK line.
+    let theirs = theirs
+        .replace("Client (null) sending", "Client null sending")
+        .replace(
+            "Client (null) received PUBACK",
+            "Client null received PUBACK",
+        );
+    assert_eq!(theirs, want, "mosquitto_pub 2.0.11");
     assert_eq!(mine, want, "ours");
     assert_eq!(resent.len(), 1, "{resent:?}");
     assert_eq!(resent[0].0, 0x3a, "PUBLISH, DUP, QoS 1");

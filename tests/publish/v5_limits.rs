@@ -22,12 +22,13 @@ const LINES: &[u8] = b"one\ntwo\nthree\n";
 fn qos_above_the_maximum_as_mosquitto_pub() {
     check(&[
         Case {
-            name: "-q 2, max_qos 1: an error, exit 0, nothing sent",
+            name: "-q 2, max_qos 1: an error, exit 7 (2.1), nothing sent",
             args: &[
                 "-p", "{port}", "-V", "5", "-t", "lim/q", "-m", "x", "-q", "2",
             ],
             setup: MAX_QOS_1,
             msgs: 0,
+            code: 7,
             ..CASE
         },
         Case {
@@ -36,6 +37,7 @@ fn qos_above_the_maximum_as_mosquitto_pub() {
             args: &["-p", "{port}", "-V", "5", "-t", "lim/q", "-m", "x", "-q", "2", "-d"],
             setup: MAX_QOS_1,
             msgs: 0,
+            code: 7,
             ..CASE
         },
         Case {
@@ -44,6 +46,7 @@ fn qos_above_the_maximum_as_mosquitto_pub() {
             args: &["-p", "{port}", "-V", "5", "-t", "lim/q", "-m", "x", "-q", "1", "-d"],
             setup: MAX_QOS_0,
             msgs: 0,
+            code: 7,
             ..CASE
         },
         Case {
@@ -52,6 +55,7 @@ fn qos_above_the_maximum_as_mosquitto_pub() {
             args: &["-p", "{port}", "-V", "5", "-t", "lim/f", "-f", "{dir}/bin", "-q", "2"],
             setup: MAX_QOS_0,
             msgs: 0,
+            code: 7,
             ..CASE
         },
         Case {
@@ -60,6 +64,7 @@ fn qos_above_the_maximum_as_mosquitto_pub() {
             args: &["-p", "{port}", "-V", "5", "-t", "lim/r", "-n", "--repeat", "3", "-q", "2", "-d"],
             setup: MAX_QOS_1,
             msgs: 0,
+            code: 7,
             ..CASE
         },
         Case {
@@ -68,13 +73,15 @@ fn qos_above_the_maximum_as_mosquitto_pub() {
             args: &["-p", "{port}", "-V", "5", "-t", "lim/q", "-m", "x", "-q", "2", "--quiet"],
             setup: MAX_QOS_1,
             msgs: 0,
+            code: 7,
             ..CASE
         },
         Case {
-            name: "-q 2 -t '', max_qos 1: the QoS is checked before the topic",
+            name: "-q 2 -t '', max_qos 1: the topic is checked first (2.1)",
             args: &["-p", "{port}", "-V", "5", "-t", "", "-m", "x", "-q", "2"],
             setup: MAX_QOS_1,
             msgs: 0,
+            code: 1,
             ..CASE
         },
         Case {
@@ -174,6 +181,7 @@ fn retain_not_available_as_mosquitto_pub() {
             ],
             setup: Setup::Config("max_qos 1\nretain_available false"),
             msgs: 0,
+            code: 7,
             ..CASE
         },
     ]);
@@ -219,7 +227,7 @@ fn mqtk_refuses_a_qos_above_the_maximum_with_155() {
     }
 
     // -d shows that nothing but CONNECT and DISCONNECT went out; --quiet keeps the exit status.
-    let debug = "Client (null) sending CONNECT\nClient auto-<ID> received CONNACK (0)\n\
+    let debug = "Client null sending CONNECT\nClient auto-<ID> received CONNACK (0)\n\
                  Client auto-<ID> sending DISCONNECT\n";
     let mut want = refusal(155, QOS_2_OVER_1);
     want.stdout = debug.as_bytes().to_vec();

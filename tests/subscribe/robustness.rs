@@ -11,13 +11,13 @@ use super::{
 };
 use crate::broker::Broker;
 use crate::subscriber::Subscriber;
-use crate::util::{Proc, mqtk, real};
+use crate::util::{Proc, mqtk};
 
 /// The programs that should behave alike here: the real mosquitto_sub (as the reference), our
 /// alias, and `mqtk sub`. Each entry is (label, program, leading args).
 fn programs(alias: &Path) -> Vec<(&'static str, PathBuf, Vec<&'static str>)> {
     vec![
-        ("mosquitto_sub", real("mosquitto_sub"), vec![]),
+        ("mosquitto_sub", super::reference(), vec![]),
         ("alias", alias.to_path_buf(), vec![]),
         ("mqtk sub", mqtk(), vec!["sub"]),
     ]

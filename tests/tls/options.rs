@@ -82,10 +82,10 @@ fn plain_against_tls_is_a_lost_connection_and_tls_against_plain_says_so() {
     let f = Files::new();
     let plain = mqtk_pub(&b, &[]);
     plain.assert_code(7);
-    assert_eq!(plain.stderr_str(), "Error: The connection was lost.\n");
+    assert_eq!(plain.stderr_str(), "Error: The connection was lost\n");
     let plain_v5 = mqtk_pub(&b, &["-V", "5"]);
     plain_v5.assert_code(7);
-    assert_eq!(plain_v5.stderr_str(), "Error: The connection was lost.\n");
+    assert_eq!(plain_v5.stderr_str(), "Error: The connection was lost\n");
     let tls = publish(
         &util::mqtk(),
         &["pub"],

@@ -90,7 +90,7 @@ fn bad_bound_addresses() {
         ),
         (
             "no-such-host.invalid",
-            "Error: -A no-such-host.invalid: Lookup error.\n",
+            "Error: -A no-such-host.invalid: Lookup error\n",
         ),
     ];
     for (address, stderr) in cases {

@@ -15,7 +15,7 @@ fn broker() -> Broker {
 
 /// mosquitto_pub's words for a v3.1.1 refusal (mosquitto 2 answers 5 for a wrong password).
 const REFUSED: &str =
-    "Connection error: Connection Refused: not authorised.\nError: The connection was refused.\n";
+    "Connection error: Connection Refused: not authorised\nError: The connection was refused\n";
 
 /// Writes a password file in the broker's directory.
 fn pw_file(broker: &Broker, name: &str, text: &str) -> String {
@@ -143,7 +143,7 @@ fn password_from_the_environment() {
     assert_fails(
         &out,
         135,
-        "Connection error: Not authorized\nError: A network protocol error occurred when communicating with the broker.\n",
+        "Connection error: Not authorized\nError: A network protocol error occurred when communicating with the broker\n",
     );
     // The variable is read under the mosquitto names too.
     let alias = Alias::with_names(&["mosquitto_sub"]);

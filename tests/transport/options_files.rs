@@ -7,7 +7,7 @@ use std::path::Path;
 use super::{T, assert_fails, mqtk_env, retain};
 use crate::broker::{Broker, free_port};
 use crate::subscriber::Subscriber;
-use crate::util::{Alias, real, run, run_env};
+use crate::util::{Alias, run, run_env};
 
 /// Writes `text` to `dir/name` (creating directories).
 fn write(dir: &Path, name: &str, text: &str) -> String {
@@ -166,7 +166,12 @@ fn each_line_on_its_own() {
     ] {
         write(dir.path(), "mosquitto_pub", file);
         let ours = run_env(&alias.path("mosquitto_pub"), &args, None, &env);
-        let theirs = run_env(&real("mosquitto_pub"), &args, None, &env);
+        let theirs = run_env(
+            &crate::reference::mosquitto_21("mosquitto_pub"),
+            &args,
+            None,
+            &env,
+        );
         crate::util::assert_same_run(&format!("{file:?} {args:?}"), &theirs, &ours);
     }
 }

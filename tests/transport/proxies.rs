@@ -78,7 +78,7 @@ fn socks5_with_username_and_password() {
         for command in [&["pub", "-m", "x"][..], &["sub"][..]] {
             let mut args = command.to_vec();
             args.extend(["-p", &port, "--proxy", &url, "-t", "a"]);
-            assert_fails(&mqtk_run(&args), 1, "Error: Authorisation failed.\n");
+            assert_fails(&mqtk_run(&args), 1, "Error: Authorisation failed\n");
         }
     }
 }
@@ -172,7 +172,7 @@ fn http_connect_with_credentials() {
     mqtk_run(&["pub", "-p", &port, "--proxy", &good, "-t", "a", "-m", "x"]).assert_success();
     for url in [proxy.url(Some("ann:wrong")), proxy.url(None)] {
         let out = mqtk_run(&["pub", "-p", &port, "--proxy", &url, "-t", "a", "-m", "x"]);
-        assert_fails(&out, 1, "Error: Authorisation failed.\n");
+        assert_fails(&out, 1, "Error: Authorisation failed\n");
     }
     // The proxy cannot reach the broker (it answers 502).
     let closed = free_port().to_string();

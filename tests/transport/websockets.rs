@@ -3,7 +3,6 @@
 
 use super::{all_commands, assert_fails, mqtk_run, retain};
 use crate::broker::{Broker, free_port};
-use crate::util::{Alias, run};
 
 /// A broker with a WebSockets listener next to its plain one; returns it and the WebSockets port.
 fn broker() -> (Broker, String) {
@@ -62,21 +61,5 @@ fn ws_failures() {
         "-m",
         "x",
     ]);
-    assert_fails(&out, 7, "Error: The connection was lost.\n");
-}
-
-/// mosquitto 2.0 has neither `--ws` nor ws:// URLs, so its names refuse them as it does.
-#[test]
-fn ws_is_mqtk_only() {
-    let alias = Alias::with_names(&["mosquitto_pub", "mosquitto_sub"]);
-    let out = run(&alias.path("mosquitto_sub"), &["--ws", "-t", "a"], None);
-    assert_fails(
-        &out,
-        1,
-        "Error: Unknown option '--ws'.\n\nUse 'mosquitto_sub --help' to see usage.\n",
-    );
-    let url = ["-L", "ws://127.0.0.1:1/mqtt", "-t", "a", "-m", "x"];
-    super::assert_same_as_mosquitto("mosquitto_pub", &url);
-    let out = run(&alias.path("mosquitto_pub"), &url, None);
-    assert_eq!(out.code, 1, "{out}");
+    assert_fails(&out, 7, "Error: The connection was lost\n");
 }

@@ -1,6 +1,7 @@
 //! `bench` flags to a validated [`crate::cmd::bench::Config`].
 
-use std::time::Duration;
+use std::path::PathBuf;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::Parsed;
 use super::connection::{connection_values, runtime_checks};
@@ -60,10 +61,135 @@ fn unused_properties(props: &PropertySet) -> Result<(), Failure> {
     }
 }
 
+/// `bench merge` reads files and prints: any flag but --json would be ignored, so it is refused.
+fn merge_flags(matches: &clap::ArgMatches, args: &BenchArgs) -> Result<Vec<PathBuf>, Failure> {
+    if args.files.is_empty() {
+        return Err(Failure::usage(
+            "Error: mqtk bench merge needs the --json summaries to merge.\n",
+        ));
+    }
+    let given = matches.ids().map(|id| id.as_str()).find(|id| {
+        !["scenario", "files", "json"].contains(id)
+            && matches.value_source(id) == Some(clap::parser::ValueSource::CommandLine)
+    });
+    match given {
+        Some(id) => Err(Failure::usage(format!(
+            "Error: mqtk bench merge takes only FILE... and --json, not {}.\n",
+            id.replace('_', "-")
+        ))),
+        None => Ok(args.files.clone()),
+    }
+}
+
+/// `--start-at`: an RFC 3339 time, or `+SECONDS` from now.
+fn start_at(text: &str) -> Result<SystemTime, Failure> {
+    let bad = || {
+        Failure::usage(format!(
+            "Error: --start-at takes an RFC 3339 time (2026-12-07T01:00:00Z) or +SECONDS, got '{text}'.\n"
+        ))
+    };
+    if let Some(seconds) = text.strip_prefix('+') {
+        let s: f64 = seconds.parse().map_err(|_| bad())?;
+        if !(s.is_finite() && (0.0..=86_400.0).contains(&s)) {
+            return Err(bad());
+        }
+        return Ok(SystemTime::now() + Duration::from_secs_f64(s));
+    }
+    let t = chrono::DateTime::parse_from_rfc3339(text).map_err(|_| bad())?;
+    let ns = t
+        .timestamp_nanos_opt()
+        .filter(|ns| *ns >= 0)
+        .ok_or_else(bad)?;
+    Ok(UNIX_EPOCH + Duration::from_nanos(ns as u64))
+}
+
+/// `--ifaddr A,B,C`, or `-A` with a list of addresses (and no proxy): bound directly in each
+/// connection instead of going through `-A`'s relay, which costs two more sockets per connection.
+fn source_addresses(
+    args: &BenchArgs,
+    conn: &mut crate::conn::Options,
+) -> Result<Vec<std::net::IpAddr>, Failure> {
+    if !args.ifaddr.is_empty() {
+        if conn.endpoint.bind.is_some() {
+            return Err(Failure::usage(
+                "Error: give the source addresses with -A or --ifaddr, not both.\n",
+            ));
+        }
+        return Ok(args.ifaddr.clone());
+    }
+    let listed = conn
+        .endpoint
+        .bind
+        .as_deref()
+        .filter(|_| conn.endpoint.proxy.is_none())
+        .map(|list| {
+            list.split(',')
+                .map(str::parse)
+                .collect::<Result<Vec<_>, _>>()
+        });
+    match listed {
+        Some(Ok(addrs)) => {
+            conn.endpoint.bind = None;
+            Ok(addrs)
+        }
+        // A host name (or a proxy): -A as everywhere else.
+        _ => Ok(Vec::new()),
+    }
+}
+
+/// The largest `--payload-file` read (a template, not a data set).
+const MAX_TEMPLATE_FILE: u64 = 16 * 1024 * 1024;
+
+/// `--payload` / `--payload-file`, parsed.
+fn payload_template(
+    args: &BenchArgs,
+) -> Result<Option<crate::cmd::bench::template::Template>, Failure> {
+    let text = match (&args.payload, &args.payload_file) {
+        (Some(t), _) => t.as_bytes().to_vec(),
+        (None, Some(path)) => {
+            let bad = |e: String| {
+                Failure::usage(format!(
+                    "Error: cannot use --payload-file {}: {e}.\n",
+                    path.display()
+                ))
+            };
+            let len = std::fs::metadata(path)
+                .map_err(|e| bad(e.to_string()))?
+                .len();
+            if len > MAX_TEMPLATE_FILE {
+                return Err(bad(format!("it is larger than {MAX_TEMPLATE_FILE} bytes")));
+            }
+            std::fs::read(path).map_err(|e| bad(e.to_string()))?
+        }
+        (None, None) => return Ok(None),
+    };
+    crate::cmd::bench::template::Template::parse(&text)
+        .map(Some)
+        .map_err(|e| Failure::usage(format!("Error: --payload: {e}.\n")))
+}
+
 /// Resolves `bench`.
 pub fn bench(parsed: &Parsed) -> Result<Config, Failure> {
     let args: BenchArgs = parsed.args()?;
     let (matches, scanned) = (parsed.matches, parsed.scanned);
+    let merge = if args.scenario == "merge" {
+        merge_flags(matches, &args)?
+    } else if !args.files.is_empty() {
+        return Err(Failure::usage(format!(
+            "Error: unexpected argument '{}' (files are for mqtk bench merge).\n",
+            args.files[0].display()
+        )));
+    } else {
+        Vec::new()
+    };
+    let start_at = args.start_at.as_deref().map(start_at).transpose()?;
+    let payload = payload_template(&args)?;
+    let churn = args.churn.map(|r| positive(r, "--churn")).transpose()?;
+    if churn.is_some() && (args.scenario != "conn" || args.duration.is_none()) {
+        return Err(Failure::usage(
+            "Error: --churn is for bench conn --duration (connections held open).\n",
+        ));
+    }
     unused_connection_flags(&args.conn)?;
     let props = properties::parse(&scanned.properties, Personality::Mqtk)?;
     unused_properties(&props)?;
@@ -77,6 +203,7 @@ pub fn bench(parsed: &Parsed) -> Result<Config, Failure> {
         ));
     }
     runtime_checks(&args.conn, &conn)?;
+    let ifaddrs = source_addresses(&args, &mut conn)?;
     // Always TCP_NODELAY: with Nagle's algorithm a small publish waits for the broker to acknowledge
     // the previous segment, and with delayed ACKs that adds up to 40 ms to latencies that would then
     // measure the client's TCP stack, not the broker. At full load it costs no throughput (the socket
@@ -132,21 +259,28 @@ pub fn bench(parsed: &Parsed) -> Result<Config, Failure> {
         .connect_rate
         .map(|r| positive(r, "--connect-rate"))
         .transpose()?;
-    let sub_topic = args
-        .sub_topic
-        .clone()
-        .unwrap_or_else(|| args.topic.replace("%i", "+").replace("%c", "+"));
-    for template in [&args.topic, &sub_topic] {
-        let sample = crate::cmd::bench::expand(template, 0, "id");
+    if args.topics == 0 || u64::from(args.topics) * u64::from(args.pubs.max(1)) > 1_000_000 {
+        return Err(Failure::usage(
+            "Error: --topics must be at least 1, and --topics × --pubs at most 1000000.\n",
+        ));
+    }
+    let topic = crate::cmd::bench::topics_template(&args.topic, args.topics);
+    let sub_topic = args.sub_topic.clone().unwrap_or_else(|| {
+        topic
+            .replace("%i", "+")
+            .replace("%c", "+")
+            .replace("%t", "+")
+    });
+    for template in [&topic, &sub_topic] {
+        let sample = crate::cmd::bench::expand(template, 0, "id").replace("%t", "0");
         if crate::conn::topic::check_filter(sample.as_bytes()).is_err() {
             return Err(Failure::usage(format!(
                 "Error: Invalid topic template '{template}'.\n"
             )));
         }
     }
-    if crate::conn::topic::check_publish(crate::cmd::bench::expand(&args.topic, 0, "id").as_bytes())
-        .is_err()
-    {
+    let sample = crate::cmd::bench::expand(&topic, 0, "id").replace("%t", "0");
+    if crate::conn::topic::check_publish(sample.as_bytes()).is_err() {
         return Err(Failure::usage(format!(
             "Error: Invalid publish topic template '{}'.\n",
             args.topic
@@ -172,15 +306,32 @@ pub fn bench(parsed: &Parsed) -> Result<Config, Failure> {
         count: args.count,
         duration,
         warmup: Duration::from_secs_f64(warmup),
-        qos: Qos::from_number(i64::from(args.qos)).unwrap_or_default(),
-        size: args.size,
+        qos: Qos::from_number(i64::from(
+            args.qos_mix.iter().copied().max().unwrap_or(args.qos),
+        ))
+        .unwrap_or_default(),
+        qos_mix: args
+            .qos_mix
+            .iter()
+            .map(|&q| Qos::from_number(i64::from(q)).unwrap_or_default())
+            .collect(),
+        size: payload.as_ref().map_or(args.size, |t| {
+            crate::cmd::bench::payload::HEADER + t.literal_len()
+        }),
         rate,
-        topic: args.topic.clone(),
+        topic,
+        topics: args.topics,
         sub_topic,
         connect_rate,
         id_prefix,
         json: args.json,
         series,
         conn,
+        merge,
+        start_at,
+        hold: (scenario == Scenario::Conn && args.duration.is_some()).then_some(duration),
+        payload: payload.map(std::sync::Arc::new),
+        churn,
+        ifaddrs,
     })
 }

@@ -54,6 +54,45 @@ pub(crate) fn connection(
     Ok((o, url_topic))
 }
 
+/// MQTT 3.1 requires a client id of 1 to 23 characters. Without `-i`/`-I`, libmosquitto makes one
+/// (`mosq-` and 18 random letters and digits) and so does mqtk. mosquitto sends a longer `-i` as it
+/// is (its broker accepts it, others may answer "identifier rejected"); `mqtk` refuses it up front.
+fn mqtt31_client_id(o: &mut Options, personality: Personality) -> Result<(), Failure> {
+    const MAX: usize = 23;
+    if o.client_id.is_empty() {
+        o.client_id = format!("mosq-{}", random_alphanumeric(MAX - 5));
+    } else if personality == Personality::Mqtk && o.client_id.chars().count() > MAX {
+        return Err(runtime_error(&format!(
+            "Error: MQTT 3.1 client ids are at most {MAX} characters; '{}' has {}. Use a shorter -i, \
+             or -V 311.",
+            o.client_id,
+            o.client_id.chars().count()
+        )));
+    }
+    Ok(())
+}
+
+/// `n` random letters and digits, from the kernel's random source (or, should that be unreadable,
+/// the standard library's per-process random hash keys).
+fn random_alphanumeric(n: usize) -> String {
+    use std::hash::{BuildHasher, RandomState};
+    use std::io::Read;
+    const ALPHANUM: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    let mut bytes = vec![0u8; n];
+    let from_kernel =
+        std::fs::File::open("/dev/urandom").and_then(|mut f| f.read_exact(&mut bytes));
+    if from_kernel.is_err() {
+        let state = RandomState::new();
+        for (i, b) in bytes.iter_mut().enumerate() {
+            *b = state.hash_one(i) as u8;
+        }
+    }
+    bytes
+        .iter()
+        .map(|&b| char::from(ALPHANUM[usize::from(b) % ALPHANUM.len()]))
+        .collect()
+}
+
 /// The connection flags with the checks mosquitto makes while and right after parsing; the checks it
 /// makes later, when it creates the client, are [`runtime_checks`].
 pub(super) fn connection_values(
@@ -121,11 +160,15 @@ pub(super) fn connection_values_from(
             _ => {
                 if let Some(u) = &url {
                     host = Some(u.parsed.host.clone());
-                    let default = match u.parsed.scheme {
-                        Scheme::Mqtt => "1883",
-                        Scheme::Mqtts => "8883",
-                        Scheme::Ws => "80",
-                        Scheme::Wss => "443",
+                    // mosquitto 2.1 keeps MQTT's ports for WebSockets.
+                    let default = match (u.parsed.scheme, personality) {
+                        (Scheme::Mqtt | Scheme::Ws, Personality::Mosquitto) | (Scheme::Mqtt, _) => {
+                            "1883"
+                        }
+                        (Scheme::Mqtts | Scheme::Wss, Personality::Mosquitto)
+                        | (Scheme::Mqtts, _) => "8883",
+                        (Scheme::Ws, _) => "80",
+                        (Scheme::Wss, _) => "443",
                     };
                     let port = u.parsed.port.clone().unwrap_or_else(|| default.into());
                     port_text = Some(PortText::Given(port));
@@ -140,8 +183,11 @@ pub(super) fn connection_values_from(
         if u.parsed.password.is_some() && !later(matches, "password", url_pos) {
             password = u.parsed.password.clone();
         }
-        // In ws:// and wss:// URLs the path is the WebSocket path, not a topic.
-        if matches!(u.parsed.scheme, Scheme::Mqtt | Scheme::Mqtts) {
+        // In mqtk's ws:// and wss:// URLs the path is the WebSocket path, not a topic; mosquitto
+        // 2.1 takes it as the topic (and the WebSocket path is /mqtt).
+        if matches!(u.parsed.scheme, Scheme::Mqtt | Scheme::Mqtts)
+            || personality == Personality::Mosquitto
+        {
             url_topic = Some((u.parsed.topic.clone(), u.position));
         }
     }
@@ -185,6 +231,13 @@ pub(super) fn connection_values_from(
     let last_d = scanned.properties.last().map(|p| p.position);
     if let Some(d) = last_d
         && scanned.last_version_position.is_none_or(|v| v < d)
+    {
+        version = Protocol::V5;
+    }
+    // mosquitto 2.1: -x also selects v5, unless a later -V says otherwise.
+    let last = |id: &str| matches.indices_of(id).and_then(|mut i| i.next_back());
+    if let Some(x) = last("session_expiry")
+        && last("protocol_version").is_none_or(|v| v < x)
     {
         version = Protocol::V5;
     }
@@ -233,7 +286,7 @@ pub(super) fn connection_values_from(
     };
     if let Some(t) = &args.will_topic {
         o.will = Some(Will {
-            topic: will_topic(personality, t.as_bytes())?,
+            topic: will_topic(t.as_bytes())?,
             payload: Bytes::from(
                 args.will_payload
                     .clone()
@@ -277,6 +330,9 @@ pub(super) fn connection_values_from(
     o.debug = args.debug;
     o.quiet = args.quiet;
     o.connect_properties = props.connect.clone();
+    if o.protocol == Protocol::V31 {
+        mqtt31_client_id(&mut o, personality)?;
+    }
     Ok((o, url_topic))
 }
 
@@ -300,12 +356,7 @@ pub(super) fn runtime_checks(args: &ConnArgs, o: &Options) -> Result<(), Failure
     }
     if v3 && !o.connect_properties.is_empty() {
         return Err(runtime_error(
-            "Unable to connect (This feature is not supported.).",
-        ));
-    }
-    if o.protocol == Protocol::V31 {
-        return Err(runtime_error(
-            "Error: MQTT v3.1 (-V 31) is not supported by mqtk; use -V 311 (the default) or -V 5.",
+            "Unable to connect (This feature is not supported).",
         ));
     }
     Ok(())

@@ -1,5 +1,6 @@
 //! `sub` flags to a validated [`crate::cmd::subscribe::Config`], with mosquitto_sub's checks.
 
+use std::io::IsTerminal;
 use std::os::unix::ffi::OsStrExt;
 use std::time::Duration;
 
@@ -109,9 +110,10 @@ pub fn subscribe(parsed: &Parsed) -> Result<SubscribeRequest, Failure> {
         .iter()
         .map(|t| filter(t.as_bytes(), "-U", "unsubscribe"))
         .collect::<Result<Vec<_>, _>>()?;
-    if filters.is_empty() {
+    // mosquitto 2.1: -U alone is enough (unsubscribe, e.g. from a persistent session, and go on).
+    if filters.is_empty() && unsubscribe.is_empty() {
         return Err(Failure::usage(
-            "Error: You must specify a topic to subscribe to.\n",
+            "Error: You must specify a topic to subscribe to (-t) or unsubscribe from (-U).\n",
         ));
     }
     if args.no_retained && args.retained_only {
@@ -139,6 +141,31 @@ pub fn subscribe(parsed: &Parsed) -> Result<SubscribeRequest, Failure> {
         after_subscribe: args.exit_after_subscribe,
         retained_only: args.retained_only,
     };
+    // -R and --retain-handling both set the v5 retain handling; the later one wins, as in mosquitto.
+    let last = |id: &str| matches.indices_of(id).and_then(|mut i| i.next_back());
+    let mut retain_handling = 0;
+    let handling_given = match &args.retain_handling {
+        Some(when) => {
+            retain_handling = match when.as_str() {
+                "always" => 0,
+                "new" => 1,
+                "never" => 2,
+                other => {
+                    return Err(Failure::usage(format!(
+                        "Error: Unknown value '{other}' for --retain-handling.\n\n"
+                    )));
+                }
+            };
+            last("retain_handling")
+        }
+        None => None,
+    };
+    if args.no_retained && last("no_retained") > handling_given {
+        retain_handling = 2;
+    }
+    // mqtk draws the watch screen only on a terminal; mosquitto_sub always does.
+    let watch =
+        args.watch && (personality == Personality::Mosquitto || std::io::stdout().is_terminal());
     let config = Config {
         filters,
         qos,
@@ -152,6 +179,9 @@ pub fn subscribe(parsed: &Parsed) -> Result<SubscribeRequest, Failure> {
         no_retained: args.no_retained,
         remove_retained: args.remove_retained,
         retain_as_published: args.retain_as_published,
+        retain_handling,
+        message_rate: args.message_rate,
+        watch,
         random_filter,
         where_paths,
         strict: args.json_output.strict,

@@ -251,11 +251,14 @@ pub fn resolve(
     let url_tls = matches!(scheme, Some(Scheme::Mqtts) | Some(Scheme::Wss));
     // mosquitto: an explicit port 8883 without a CA (or PSK) turns TLS on with the system's CAs.
     let port_8883 = port == Some(8883) && !ca_given && psk.is_none();
-    let tls_on = ca_given || psk.is_some() || args.tls_use_os_certs || url_tls || port_8883;
+    // --no-tls (mosquitto 2.1) wins over everything that turns TLS on.
+    let tls_on = !args.no_tls
+        && (ca_given || psk.is_some() || args.tls_use_os_certs || url_tls || port_8883);
     let os_certs = (url_tls || port_8883) && !ca_given && psk.is_none();
     let ws = args.ws || matches!(scheme, Some(Scheme::Ws) | Some(Scheme::Wss));
     let path = url
         .filter(|_| matches!(scheme, Some(Scheme::Ws) | Some(Scheme::Wss)))
+        .filter(|_| personality == Personality::Mqtk)
         .map(|u| format!("/{}", u.topic))
         .unwrap_or_else(|| "/mqtt".to_string());
     // `--unix PATH` arrives as host PATH and port 0, as in mosquitto.
@@ -275,10 +278,11 @@ pub fn resolve(
     } else {
         Transport::Tcp
     };
-    let default_port = match &transport {
-        Transport::Tls(_) => 8883,
-        Transport::Ws { .. } => 80,
-        Transport::Wss { .. } => 443,
+    let default_port = match (&transport, personality) {
+        (Transport::Tls(_) | Transport::Wss { .. }, Personality::Mosquitto) => 8883,
+        (Transport::Tls(_), _) => 8883,
+        (Transport::Ws { .. }, Personality::Mqtk) => 80,
+        (Transport::Wss { .. }, _) => 443,
         _ => 1883,
     };
     let proxy = args

@@ -135,13 +135,11 @@ pub(super) fn publish_topic(
         Err(TopicError::MalformedUtf8) => Err(Failure::usage(format!(
             "Error: Malformed UTF-8 in {flag} argument.\n\n"
         ))),
-        Err(TopicError::Empty) => match personality {
-            Personality::Mosquitto => Ok(String::new()),
-            Personality::Mqtk => Err(Failure::usage(
-                "Error: Empty topic: a topic needs at least one character.\n",
-            )),
-        },
-        Err(TopicError::Invalid) => Err(Failure::usage(format!(
+        Err(TopicError::Empty) if personality == Personality::Mqtk => Err(Failure::usage(
+            "Error: Empty topic: a topic needs at least one character.\n",
+        )),
+        // mosquitto 2.1 refuses an empty topic as it parses (2.0 connected and then failed).
+        Err(TopicError::Invalid | TopicError::Empty) => Err(Failure::usage(format!(
             "Error: Invalid publish topic '{}', does it contain '+' or '#'?\n",
             String::from_utf8_lossy(bytes)
         ))),
@@ -199,13 +197,12 @@ pub(super) fn retain_handling(text: &str) -> Result<u8, Failure> {
     }
 }
 
-pub(super) fn will_topic(personality: Personality, bytes: &[u8]) -> Result<String, Failure> {
+pub(super) fn will_topic(bytes: &[u8]) -> Result<String, Failure> {
     match topic::check_publish(bytes) {
         Ok(t) => Ok(t.to_string()),
         Err(TopicError::MalformedUtf8) => Err(Failure::usage(
             "Error: Malformed UTF-8 in --will-topic argument.\n\n",
         )),
-        Err(TopicError::Empty) if personality == Personality::Mosquitto => Ok(String::new()),
         Err(_) => Err(Failure::usage(format!(
             "Error: Invalid will topic '{}', does it contain '+' or '#'?\n",
             String::from_utf8_lossy(bytes)
@@ -217,13 +214,20 @@ pub(super) fn will_topic(personality: Personality, bytes: &[u8]) -> Result<Strin
 /// for pub and a filter for sub, so the command checks it).
 pub(super) fn broker_url(personality: Personality, text: &str) -> Result<url::BrokerUrl, Failure> {
     let parsed = url::parse(text).map_err(|e| match e {
-        UrlError::Scheme => Failure::usage("Error: unsupported URL scheme.\n\n"),
+        UrlError::Scheme => Failure::usage("Error: Unsupported URL scheme.\n\n"),
         UrlError::TopicMissing => {
             Failure::usage("Error: Invalid URL for -L argument specified - topic missing.\n")
         }
     })?;
-    if personality == Personality::Mosquitto && matches!(parsed.scheme, Scheme::Ws | Scheme::Wss) {
-        return Err(Failure::usage("Error: unsupported URL scheme.\n\n"));
+    // mosquitto 2.1 reads ws:// and wss:// URLs as mqtt:// ones: the path is the topic.
+    let after_scheme = text.split_once("://").map_or("", |(_, rest)| rest);
+    if personality == Personality::Mosquitto
+        && matches!(parsed.scheme, Scheme::Ws | Scheme::Wss)
+        && !after_scheme.contains('/')
+    {
+        return Err(Failure::usage(
+            "Error: Invalid URL for -L argument specified - topic missing.\n",
+        ));
     }
     Ok(parsed)
 }
@@ -287,7 +291,7 @@ pub(crate) fn check_value(
         "protocol_version" => protocol(&text).map(drop),
         "session_expiry" => session_expiry(&text).map(drop),
         "topic" => publish_topic(personality, value.as_bytes(), "-t").map(drop),
-        "will_topic" => will_topic(personality, value.as_bytes()).map(drop),
+        "will_topic" => will_topic(value.as_bytes()).map(drop),
         "request_topic" => request_topic(value.as_bytes(), "-t").map(drop),
         "response_topic" => response_topic(value.as_bytes()).map(drop),
         "timeout" => timeout(personality, &text).map(drop),

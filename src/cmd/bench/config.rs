@@ -6,7 +6,7 @@ use std::time::Duration;
 use crate::conn::{Options, Qos};
 
 /// What to measure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Scenario {
     /// Publishers and subscribers: end-to-end throughput and latency.
@@ -57,8 +57,10 @@ pub struct Config {
     pub size: usize,
     /// Offered rate in messages per second over all publishers; `None`: as fast as possible.
     pub rate: Option<f64>,
-    /// Publisher topic template: `%i` publisher index, `%c` client id.
+    /// Publisher topic template: `%i` publisher index, `%c` client id, `%t` topic number.
     pub topic: String,
+    /// `--topics`: topics each publisher cycles over.
+    pub topics: u32,
     /// Subscriber filter template: `%i` subscriber index, `%c` client id.
     pub sub_topic: String,
     /// New connections per second; `None`: all at once.
@@ -71,6 +73,32 @@ pub struct Config {
     pub series: Option<(PathBuf, SeriesFormat)>,
     /// The connection options every client starts from.
     pub conn: Options,
+    /// `bench merge`: the summaries to merge (nothing connects).
+    pub merge: Vec<PathBuf>,
+    /// Start publishing at this wall-clock time (`--start-at`).
+    pub start_at: Option<std::time::SystemTime>,
+    /// `bench conn --duration`: hold every connection open this long.
+    pub hold: Option<Duration>,
+    /// `--payload` / `--payload-file`: the payload after the bench header.
+    pub payload: Option<std::sync::Arc<super::template::Template>>,
+    /// `--qos-mix`: publisher i publishes at `qos_mix[i % len]` (empty: all at `qos`, which is
+    /// then the highest of the mix, the subscribers' QoS).
+    pub qos_mix: Vec<Qos>,
+    /// `bench conn --churn`: connections closed and opened again per second while held.
+    pub churn: Option<f64>,
+    /// `--ifaddr`: local source addresses, one per connection in turn.
+    pub ifaddrs: Vec<std::net::IpAddr>,
+}
+
+impl Config {
+    /// The QoS publisher `i` publishes at.
+    pub fn pub_qos(&self, i: u32) -> Qos {
+        if self.qos_mix.is_empty() {
+            self.qos
+        } else {
+            self.qos_mix[i as usize % self.qos_mix.len()]
+        }
+    }
 }
 
 /// Expands a topic or client-id template for client `index`.

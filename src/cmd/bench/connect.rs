@@ -1,11 +1,8 @@
-//! Opening many connections, paced by `--connect-rate`, and `bench conn`.
+//! Opening many connections, paced by `--connect-rate`.
 
 use std::time::{Duration, Instant};
 
-use hdrhistogram::Histogram;
-
-use super::stats;
-use crate::conn::{ConnectFailure, Options, Session};
+use crate::conn::{Options, Session};
 
 /// Paces connection attempts: attempt `i` starts at `start + i / rate`.
 #[derive(Debug, Clone, Copy)]
@@ -40,68 +37,6 @@ pub fn client_options(base: &Options, client_id: String, want_reconnect: bool) -
     o.debug = false;
     o.trace = None;
     o
-}
-
-/// The outcome of `bench conn`.
-pub struct ConnResult {
-    pub connected: u64,
-    pub failed: u64,
-    /// CONNECT → CONNACK, ns.
-    pub latency: Histogram<u64>,
-    /// From the first attempt to the last CONNACK.
-    pub elapsed: Duration,
-    /// Why the first failed connection failed.
-    pub first_failure: Option<ConnectFailure>,
-}
-
-/// Opens `clients` connections (paced), keeps them all open until the last one is up, then closes
-/// them.
-pub async fn bench_conn(
-    base: &Options,
-    clients: u32,
-    id_prefix: &str,
-    rate: Option<f64>,
-) -> ConnResult {
-    let pacer = Pacer::new(rate);
-    let started = Instant::now();
-    let mut tasks = Vec::with_capacity(clients as usize);
-    for i in 0..clients {
-        let opts = client_options(base, format!("{id_prefix}-conn-{i}"), false);
-        pacer.wait(i).await;
-        tasks.push(tokio::spawn(async move {
-            let t = Instant::now();
-            let session = Session::connect(opts, false, None).await;
-            (t.elapsed(), session)
-        }));
-    }
-    let mut result = ConnResult {
-        connected: 0,
-        failed: 0,
-        latency: stats::histogram(),
-        elapsed: Duration::ZERO,
-        first_failure: None,
-    };
-    let mut sessions = Vec::new();
-    for task in tasks {
-        match task.await {
-            Ok((took, Ok(session))) => {
-                result.connected += 1;
-                stats::record(&mut result.latency, took.as_nanos() as u64);
-                sessions.push(session);
-            }
-            Ok((_, Err(failure))) => {
-                result.failed += 1;
-                result.first_failure.get_or_insert(failure);
-            }
-            Err(_) => {
-                result.failed += 1;
-                result.first_failure.get_or_insert(ConnectFailure::Lost);
-            }
-        }
-    }
-    result.elapsed = started.elapsed();
-    close(sessions).await;
-    result
 }
 
 /// Disconnects clients all at once (each DISCONNECT on its own task) and waits for them all.

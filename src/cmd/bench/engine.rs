@@ -3,21 +3,26 @@
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use hdrhistogram::Histogram;
 
 use super::clock::Clock;
 use super::config::{Config, Scenario, SeriesFormat, expand};
 use super::connect::{self, Pacer, client_options};
+use super::conns;
 use super::counters::Counters;
+use super::merge;
 use super::paced;
 use super::progress::{self, Progress};
 use super::publisher::{self, PubResult, Schedule};
-use super::report::{ConfigReport, Environment, Report};
+use super::raw::{self, Raw};
+use super::report::{ConfigReport, Environment, HeldReport, Report};
+use super::shared;
 use super::stats::{self, Latency};
 use super::subscriber::{self, Listen, SubResult, Window};
-use crate::conn::{ConnectFailure, Exceeded, Protocol, Qos, Session, topic};
+use super::topics;
+use crate::conn::{ConnectFailure, Exceeded, Protocol, Qos, Session};
 
 /// How long subscribers may stay silent at the end before the missing messages count as lost.
 const DRAIN_IDLE: Duration = Duration::from_secs(2);
@@ -31,14 +36,17 @@ async fn connect_all(
     cfg: &Config,
     role: &str,
     n: u32,
-    want_events: bool,
+    want_events: impl Fn(u32) -> bool,
     pacer: &Pacer,
 ) -> Vec<Result<Session, ConnectFailure>> {
     let mut tasks = Vec::with_capacity(n as usize);
     for i in 0..n {
         pacer.wait(i).await;
-        let opts = client_options(&cfg.conn, format!("{}-{role}-{i}", cfg.id_prefix), false);
-        tasks.push(tokio::spawn(Session::connect(opts, want_events, None)));
+        let mut opts = client_options(&cfg.conn, format!("{}-{role}-{i}", cfg.id_prefix), false);
+        if !cfg.ifaddrs.is_empty() {
+            opts.source = Some(cfg.ifaddrs[i as usize % cfg.ifaddrs.len()]);
+        }
+        tasks.push(tokio::spawn(Session::connect(opts, want_events(i), None)));
     }
     let mut out = Vec::with_capacity(tasks.len());
     for t in tasks {
@@ -61,6 +69,7 @@ fn base_report(cfg: &Config) -> Report {
         subs: cfg.subs,
         clients: cfg.clients,
         qos: cfg.qos.number(),
+        qos_mix: cfg.qos_mix.iter().map(|q| q.number()).collect(),
         size: cfg.size,
         count: cfg.count,
         duration_s: cfg.count.is_none().then_some(cfg.duration.as_secs_f64()),
@@ -81,6 +90,7 @@ fn base_report(cfg: &Config) -> Report {
         acked: 0,
         received: 0,
         lost: 0,
+        lost_qos0: 0,
         duplicated: 0,
         out_of_order: 0,
         refused: 0,
@@ -99,6 +109,12 @@ fn base_report(cfg: &Config) -> Report {
         warnings: Vec::new(),
         config,
         environment,
+        start_skew_ms: None,
+        held: None,
+        raw: Raw {
+            runs: 1,
+            ..Raw::default()
+        },
     }
 }
 
@@ -126,12 +142,43 @@ pub async fn run(cfg: &Config) -> Result<Report, Exceeded> {
     let wall = Instant::now();
     let mut report = base_report(cfg);
     if cfg.scenario == Scenario::Conn {
-        let r = connect::bench_conn(&cfg.conn, cfg.clients, &cfg.id_prefix, cfg.connect_rate).await;
+        // `--start-at`: connection storms from several hosts start together.
+        if let Some(at) = cfg.start_at {
+            wait_for(at, &mut report).await;
+        }
+        let started = Instant::now();
+        let clock = Clock::new(started, started, Duration::ZERO, None);
+        let r = conns::run(conns::Plan {
+            base: &cfg.conn,
+            clients: cfg.clients,
+            id_prefix: &cfg.id_prefix,
+            rate: cfg.connect_rate,
+            hold: cfg.hold,
+            ifaddrs: &cfg.ifaddrs,
+            churn: cfg.churn,
+        })
+        .await;
+        report.held = r.held.as_ref().map(|h| HeldReport {
+            held_s: h.seconds,
+            connected_at_end: h.at_end,
+            drops: h.drops,
+            reconnects: h.reconnects,
+            churned: h.churned,
+            connected_per_s: h.per_second.clone(),
+            cpu_percent: h.cpu_percent,
+            rss_peak_bytes: h.rss_peak,
+            rss_per_connection_bytes: h.rss_per_connection,
+        });
         report.connect_failures = r.failed;
-        report.latency_us = stats::summarize(&r.latency);
-        report.window_s = r.elapsed.as_secs_f64();
-        report.rate_window_s = report.window_s;
-        report.msgs_per_s = stats::rate(r.connected, report.window_s);
+        let raw = &mut report.raw;
+        raw.started_unix_ns = clock.ns(started);
+        raw.started_last_unix_ns = raw.started_unix_ns;
+        raw.window_start_unix_ns = raw.started_unix_ns;
+        raw.window_end_unix_ns = clock.ns(started + r.elapsed);
+        raw.rate_window_start_unix_ns = raw.window_start_unix_ns;
+        raw.rate_window_end_unix_ns = raw.window_end_unix_ns;
+        raw.received_in_window = r.connected;
+        raw.histograms.latency = raw::encode(&r.latency);
         if let Some(first) = &r.first_failure {
             report.warnings.push(format!(
                 "{} connections failed; the first: {}",
@@ -139,7 +186,7 @@ pub async fn run(cfg: &Config) -> Result<Report, Exceeded> {
                 describe(first)
             ));
         }
-        finish_cpu(&mut report, cpu_before, wall);
+        finish(&mut report, cpu_before, wall);
         return Ok(report);
     }
 
@@ -160,7 +207,7 @@ pub async fn run(cfg: &Config) -> Result<Report, Exceeded> {
     // Subscribers first, each confirmed by its SUBACK, so nothing published is missed.
     let mut sub_sessions = Vec::new();
     let mut sub_filters = Vec::new();
-    for (i, s) in connect_all(cfg, "sub", subs, true, &pacer)
+    for (i, s) in connect_all(cfg, "sub", subs, |_| true, &pacer)
         .await
         .into_iter()
         .enumerate()
@@ -183,16 +230,25 @@ pub async fn run(cfg: &Config) -> Result<Report, Exceeded> {
     }
     let mut pub_sessions = Vec::new();
     let mut pub_topics = Vec::new();
-    for (i, s) in connect_all(cfg, "pub", pubs, cfg.qos != Qos::AtMostOnce, &pacer)
-        .await
-        .into_iter()
-        .enumerate()
+    for (i, s) in connect_all(
+        cfg,
+        "pub",
+        pubs,
+        |i| cfg.pub_qos(i) != Qos::AtMostOnce,
+        &pacer,
+    )
+    .await
+    .into_iter()
+    .enumerate()
     {
         let id = format!("{}-pub-{i}", cfg.id_prefix);
         match s {
             Ok(session) => {
                 pub_sessions.push((i as u32, session));
-                pub_topics.push((i as u32, expand(&cfg.topic, i as u32, &id)));
+                pub_topics.push((
+                    i as u32,
+                    topics::publisher_topics(&cfg.topic, cfg.topics, i as u32, &id),
+                ));
             }
             Err(failure) => connect_failed(&mut report, &failure),
         }
@@ -212,6 +268,9 @@ pub async fn run(cfg: &Config) -> Result<Report, Exceeded> {
         Scenario::Sub => (None, cfg.count),
         _ => (cfg.count, None),
     };
+    if let Some(at) = cfg.start_at {
+        wait_for(at, &mut report).await;
+    }
     let clock = Clock::new(
         origin,
         Instant::now(),
@@ -249,9 +308,13 @@ pub async fn run(cfg: &Config) -> Result<Report, Exceeded> {
     for ((i, session), (_, topic)) in pub_sessions.into_iter().zip(&pub_topics) {
         let job = publisher::Job {
             index: i,
-            topic: topic.clone(),
-            qos: cfg.qos,
+            topics: topic.clone(),
+            qos: cfg.pub_qos(i),
             size: cfg.size,
+            template: cfg
+                .payload
+                .clone()
+                .map(|t| (t, format!("{}-pub-{i}", cfg.id_prefix))),
             schedule,
             clock,
             counters: counters.clone(),
@@ -312,9 +375,25 @@ pub async fn run(cfg: &Config) -> Result<Report, Exceeded> {
         &sub_results,
         &sub_filters,
     );
-    finish_cpu(&mut report, cpu_before, wall);
+    finish(&mut report, cpu_before, wall);
     warn(cfg, &mut report);
     Ok(report)
+}
+
+/// `--start-at`: waits for the wall clock to reach `at` (pub/sub: every client is connected by now;
+/// conn: before the first connection), or says how late the run is when it already has.
+async fn wait_for(at: SystemTime, report: &mut Report) {
+    report.raw.start_at_unix_ns = at
+        .duration_since(UNIX_EPOCH)
+        .ok()
+        .map(|d| d.as_nanos() as u64);
+    match at.duration_since(SystemTime::now()) {
+        Ok(wait) => tokio::time::sleep(wait).await,
+        Err(late) => report.warnings.push(format!(
+            "this run was ready {:.0} ms after --start-at: it started late",
+            late.duration().as_secs_f64() * 1000.0
+        )),
+    }
 }
 
 /// `bench sub`: listens for the whole window, until `--count` messages have arrived, until every
@@ -350,18 +429,25 @@ async fn listen_until_done(listen: &Listen, subscribers: usize) -> Instant {
 /// [`DRAIN_IDLE`] (what is still missing then counts as lost).
 async fn drain(
     pub_results: &[(u32, PubResult)],
-    pub_topics: &[(u32, String)],
+    pub_topics: &[(u32, Vec<String>)],
     sub_filters: &[String],
     counters: &Counters,
 ) {
+    // A shared group is owed each message once, not once per member.
+    let groups = shared::groups(sub_filters);
     let expected: u64 = sub_filters
         .iter()
-        .map(|f| {
+        .enumerate()
+        .filter(|(i, f)| {
+            groups
+                .get(f.as_str())
+                .is_none_or(|members| members[0] == *i)
+        })
+        .map(|(_, f)| {
             pub_results
                 .iter()
                 .zip(pub_topics)
-                .filter(|(_, (_, t))| topic::matches(f, t))
-                .map(|((_, r), _)| r.sent)
+                .map(|((_, r), (_, t))| topics::expected(r.sent, t, f))
                 .sum::<u64>()
         })
         .sum();
@@ -385,7 +471,7 @@ fn aggregate(
     clock: &Clock,
     stopped: Instant,
     pub_results: &[(u32, PubResult)],
-    pub_topics: &[(u32, String)],
+    pub_topics: &[(u32, Vec<String>)],
     sub_results: &[SubResult],
     sub_filters: &[String],
 ) {
@@ -424,12 +510,30 @@ fn aggregate(
             continue;
         }
         let filter = &sub_filters[s];
+        if shared::split(filter).is_some() {
+            continue;
+        }
         for ((i, p), (_, t)) in pub_results.iter().zip(pub_topics) {
-            if topic::matches(filter, t) {
+            let expected = topics::expected(p.sent, t, filter);
+            if expected > 0 {
                 let seen = r.trackers.get(i).map_or(0, |t| t.unique);
-                report.lost += p.sent.saturating_sub(seen);
+                let lost = expected.saturating_sub(seen);
+                report.lost += lost;
+                if cfg.pub_qos(*i) == Qos::AtMostOnce {
+                    report.lost_qos0 += lost;
+                }
             }
         }
+    }
+    if cfg.scenario == Scenario::PubSub {
+        shared_loss(
+            cfg,
+            report,
+            pub_results,
+            pub_topics,
+            sub_results,
+            sub_filters,
+        );
     }
     if cfg.scenario == Scenario::Pub && cfg.qos != Qos::AtMostOnce {
         report.lost = report.sent.saturating_sub(report.acked);
@@ -442,38 +546,71 @@ fn aggregate(
         None if cfg.scenario == Scenario::Sub => stopped,
         None => send_end.unwrap_or(clock.warmup_end),
     };
-    report.window_s = window_end
-        .saturating_duration_since(clock.warmup_end)
-        .as_secs_f64();
-    report.publish_msgs_per_s = stats::rate(sent_in_window, report.window_s);
     // Received side: pubsub from the first intended send of the window to the last arrival of a
     // message from it (what a pipeline `pub | broker | sub` takes); sub from the first to the last
     // arrival in the window (others publish whenever they like).
-    report.rate_window_s = match (cfg.scenario, arrivals) {
-        (Scenario::Pub, _) => report.window_s,
-        (Scenario::Sub, Some((first, last))) => last.saturating_duration_since(first).as_secs_f64(),
-        (_, Some((_, last))) => last
-            .saturating_duration_since(clock.warmup_end)
-            .as_secs_f64(),
-        (_, None) => 0.0,
+    let rate_window = match (cfg.scenario, arrivals) {
+        (Scenario::Pub, _) => (clock.warmup_end, window_end),
+        (Scenario::Sub, Some(span)) => span,
+        (_, Some((_, last))) => (clock.warmup_end, last.max(clock.warmup_end)),
+        (_, None) => (clock.warmup_end, clock.warmup_end),
     };
-    report.msgs_per_s = match cfg.scenario {
-        Scenario::Pub => report.publish_msgs_per_s,
-        _ => stats::rate(received_in_window, report.rate_window_s),
-    };
-    report.mb_per_s = report.msgs_per_s * cfg.size as f64 / 1e6;
-    report.ack_latency_us = stats::summarize(&ack);
-    report.generator_lag_us = stats::summarize(&lag);
-    report.latency_us = if cfg.scenario == Scenario::Pub {
-        report.ack_latency_us
+    let raw = &mut report.raw;
+    raw.started_unix_ns = clock.ns(clock.start);
+    raw.started_last_unix_ns = raw.started_unix_ns;
+    raw.window_start_unix_ns = clock.ns(clock.warmup_end);
+    raw.window_end_unix_ns = clock.ns(window_end.max(clock.warmup_end));
+    raw.rate_window_start_unix_ns = clock.ns(rate_window.0);
+    raw.rate_window_end_unix_ns = clock.ns(rate_window.1);
+    raw.sent_in_window = sent_in_window;
+    raw.received_in_window = received_in_window;
+    raw.histograms.latency = raw::encode(if cfg.scenario == Scenario::Pub {
+        &ack
     } else {
-        stats::summarize(&e2e)
-    };
+        &e2e
+    });
+    raw.histograms.ack_latency = raw::encode(&ack);
+    raw.histograms.generator_lag = raw::encode(&lag);
 }
 
-fn finish_cpu(report: &mut Report, cpu_before: f64, wall: Instant) {
+/// Shared subscriptions: per group and publisher, what no member received is lost, and what more
+/// than one member received is duplicated.
+fn shared_loss(
+    cfg: &Config,
+    report: &mut Report,
+    pub_results: &[(u32, PubResult)],
+    pub_topics: &[(u32, Vec<String>)],
+    sub_results: &[SubResult],
+    sub_filters: &[String],
+) {
+    for (filter, members) in shared::groups(sub_filters) {
+        for ((i, p), (_, t)) in pub_results.iter().zip(pub_topics) {
+            let expected = topics::expected(p.sent, t, filter);
+            let trackers: Vec<_> = members
+                .iter()
+                .filter_map(|&m| sub_results.get(m)?.trackers.get(i))
+                .collect();
+            let union = shared::union_unique(trackers.iter().copied());
+            let each: u64 = trackers.iter().map(|t| t.unique).sum();
+            let lost = expected.saturating_sub(union);
+            report.lost += lost;
+            if cfg.pub_qos(*i) == Qos::AtMostOnce {
+                report.lost_qos0 += lost;
+            }
+            report.duplicated += each - union.min(each);
+        }
+    }
+}
+
+/// Records the CPU and wall time used, then derives the summary's numbers from its raw part (the
+/// way `bench merge` does).
+fn finish(report: &mut Report, cpu_before: f64, wall: Instant) {
     let cpu = stats::process_cpu_seconds().unwrap_or(cpu_before) - cpu_before;
-    report.cpu_percent = 100.0 * cpu / wall.elapsed().as_secs_f64().max(1e-9);
+    report.raw.cpu_seconds = cpu;
+    report.raw.wall_seconds = wall.elapsed().as_secs_f64().max(1e-9);
+    if let Err(e) = merge::derive(report) {
+        report.warnings.push(e);
+    }
 }
 
 /// Flags results that say more about the generator than about the broker.

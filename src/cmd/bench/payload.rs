@@ -25,10 +25,12 @@ pub struct Header {
     pub sent_ns: u64,
 }
 
-/// Cuts payloads of one size out of a shared buffer.
+/// Cuts payloads of one size (or filled templates) out of a shared buffer.
 pub struct PayloadMaker {
     size: usize,
     buf: BytesMut,
+    /// `--payload`: the template after the header, instead of padding.
+    filler: Option<super::template::Filler>,
 }
 
 impl PayloadMaker {
@@ -38,6 +40,15 @@ impl PayloadMaker {
         PayloadMaker {
             size,
             buf: BytesMut::new(),
+            filler: None,
+        }
+    }
+
+    /// Payloads of the header and then the filled template.
+    pub fn with_template(filler: super::template::Filler) -> Self {
+        PayloadMaker {
+            filler: Some(filler),
+            ..PayloadMaker::new(HEADER)
         }
     }
 
@@ -51,7 +62,10 @@ impl PayloadMaker {
         self.buf.put_u16(h.publisher as u16);
         self.buf.put_u64(h.seq);
         self.buf.put_u64(h.sent_ns);
-        self.buf.put_bytes(b'.', self.size - HEADER);
+        match &mut self.filler {
+            Some(filler) => filler.fill(&mut self.buf, h.seq, h.sent_ns),
+            None => self.buf.put_bytes(b'.', self.size - HEADER),
+        }
         self.buf.split().freeze()
     }
 }

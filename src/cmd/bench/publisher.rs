@@ -28,10 +28,13 @@ pub struct Schedule {
 pub struct Job {
     /// Publisher index (in every payload).
     pub index: u32,
-    pub topic: String,
+    /// The topics it cycles over (`--topics`), message `seq` to `topics[seq % len]`.
+    pub topics: Vec<String>,
     pub qos: Qos,
     /// Payload size, bytes.
     pub size: usize,
+    /// `--payload`: the template after the header, and the client id for `{client}`.
+    pub template: Option<(Arc<super::template::Template>, String)>,
     pub schedule: Schedule,
     pub clock: Clock,
     pub counters: Arc<Counters>,
@@ -113,7 +116,7 @@ impl Sender {
         }
         // rumqttc takes the topic by value: this copy is the one allocation per message it forces.
         let msg = Outgoing {
-            topic: job.topic.clone(),
+            topic: job.topics[(self.out.sent % job.topics.len() as u64) as usize].clone(),
             payload,
             qos: job.qos,
             retain: false,
@@ -188,7 +191,14 @@ pub fn prepare(session: Session, job: Job) -> (Sender, Acks) {
     };
     let sender = Sender {
         publisher: acks.session.publisher(),
-        maker: PayloadMaker::new(job.size),
+        maker: match &job.template {
+            Some((t, client)) => PayloadMaker::with_template(super::template::Filler::new(
+                t.clone(),
+                client.clone(),
+                job.index,
+            )),
+            None => PayloadMaker::new(job.size),
+        },
         job,
         pending,
         out,

@@ -2,13 +2,14 @@
 
 use std::fmt::Write as _;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::config::Scenario;
+use super::raw::Raw;
 use super::stats::Latency;
 
 /// The run's configuration, as reported.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ConfigReport {
     /// pubsub, pub, sub or conn.
     pub scenario: Scenario,
@@ -19,6 +20,9 @@ pub struct ConfigReport {
     /// Connections (`bench conn`).
     pub clients: u32,
     pub qos: u8,
+    /// `--qos-mix`: the QoS of publisher i is `qos_mix[i % len]` (`qos` is the highest).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub qos_mix: Vec<u8>,
     /// Payload size, bytes.
     pub size: usize,
     /// Messages per publisher, when a count was given.
@@ -40,7 +44,7 @@ pub struct ConfigReport {
 }
 
 /// Where the run happened.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Environment {
     /// mqtk's version.
     pub version: String,
@@ -50,8 +54,30 @@ pub struct Environment {
     pub broker: String,
 }
 
+/// `bench conn --duration`: the connections held open.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct HeldReport {
+    /// How long they were held, seconds.
+    pub held_s: f64,
+    /// Connected when the hold ended.
+    pub connected_at_end: u64,
+    /// Connections that dropped while held, and those taken up again.
+    pub drops: u64,
+    pub reconnects: u64,
+    /// Closed and opened again by `--churn`.
+    #[serde(default)]
+    pub churned: u64,
+    /// Connected at the end of each second since the first attempt.
+    pub connected_per_s: Vec<u64>,
+    /// CPU the bench used while holding (keepalives only), percent of one core.
+    pub cpu_percent: f64,
+    /// The bench's peak resident memory (VmHWM), bytes, and per connection held.
+    pub rss_peak_bytes: u64,
+    pub rss_per_connection_bytes: u64,
+}
+
 /// The summary of a run.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Report {
     /// Messages published.
     pub sent: u64,
@@ -61,6 +87,9 @@ pub struct Report {
     pub received: u64,
     /// Messages a subscriber should have received and did not.
     pub lost: u64,
+    /// Of those, messages of QoS 0 publishers (`--qos-mix`): lost, but not a failure.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub lost_qos0: u64,
     /// Messages a subscriber received more than once.
     pub duplicated: u64,
     /// Messages that arrived after a later message of the same publisher.
@@ -97,6 +126,18 @@ pub struct Report {
     pub warnings: Vec<String>,
     pub config: ConfigReport,
     pub environment: Environment,
+    /// How far apart the merged runs started publishing, ms (by each host's clock; `bench merge`).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub start_skew_ms: Option<f64>,
+    /// `bench conn --duration`: how the held connections fared.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub held: Option<HeldReport>,
+    /// The histograms and window edges `bench merge` combines.
+    pub raw: Raw,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// The bench's own CPU line and the header of the latency table under it.
@@ -124,6 +165,17 @@ fn latency_row(out: &mut String, name: &str, l: &Latency) {
 }
 
 impl Report {
+    /// For a merged summary: how many runs, and how far apart they started.
+    fn runs_line(&self, out: &mut String) {
+        if let Some(skew) = self.start_skew_ms {
+            let _ = writeln!(
+                out,
+                "  runs                   {} merged; start skew {skew:.1} ms (by each host's clock)",
+                self.raw.runs
+            );
+        }
+    }
+
     /// The table people read at the end of a run.
     pub fn human(&self) -> String {
         let c = &self.config;
@@ -139,6 +191,23 @@ impl Report {
                 "  connected              {}   failed {}   in {:.2} s ({:.0} connections/s)",
                 self.latency_us.count, self.connect_failures, self.window_s, self.msgs_per_s
             );
+            self.runs_line(&mut out);
+            if let Some(h) = &self.held {
+                let _ = writeln!(
+                    out,
+                    "  held                   {:.1} s: {} connected at the end, {} dropped, {} reconnected, {} churned",
+                    h.held_s, h.connected_at_end, h.drops, h.reconnects, h.churned
+                );
+                let _ = writeln!(
+                    out,
+                    "  holding cost           {:.1} % of one core, {:.1} KiB RSS per connection ({:.0} MiB peak)",
+                    h.cpu_percent,
+                    h.rss_per_connection_bytes as f64 / 1024.0,
+                    h.rss_peak_bytes as f64 / (1024.0 * 1024.0)
+                );
+                let series: Vec<String> = h.connected_per_s.iter().map(u64::to_string).collect();
+                let _ = writeln!(out, "  connected each second  {}", series.join(" "));
+            }
             cpu_and_latency_header(&mut out, self.cpu_percent);
             latency_row(&mut out, "CONNECT → CONNACK", &self.latency_us);
             for w in &self.warnings {
@@ -168,6 +237,7 @@ impl Report {
             "  window                 {:.2} s (warm-up {:.1} s excluded)",
             self.window_s, c.warmup_s
         );
+        self.runs_line(&mut out);
         if c.scenario != Scenario::Sub {
             let _ = writeln!(
                 out,

@@ -3,10 +3,10 @@
 use std::collections::BTreeMap;
 
 use hdrhistogram::Histogram;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Latency percentiles in microseconds.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
 pub struct Latency {
     /// Number of samples.
     pub count: u64,
@@ -100,6 +100,25 @@ impl SeqTracker {
         self.unique += 1;
     }
 
+    /// The sequence numbers seen, as inclusive spans in order.
+    pub fn seen(&self) -> Vec<(u64, u64)> {
+        let Some((low, high)) = self.range else {
+            return Vec::new();
+        };
+        let mut spans = Vec::with_capacity(self.missing.len() + 1);
+        let mut from = low;
+        for (&start, &end) in &self.missing {
+            if start > from {
+                spans.push((from, start - 1));
+            }
+            from = end;
+        }
+        if from <= high {
+            spans.push((from, high));
+        }
+        spans
+    }
+
     fn open(&mut self, start: u64, end: u64) {
         if start < end {
             self.missing.insert(start, end);
@@ -132,6 +151,17 @@ pub fn process_cpu_seconds() -> Option<f64> {
     let utime: f64 = fields.get(11)?.parse().ok()?;
     let stime: f64 = fields.get(12)?.parse().ok()?;
     Some((utime + stime) / clock_ticks())
+}
+
+/// This process's peak and current resident memory (VmHWM, VmRSS), bytes, from /proc.
+pub fn rss_bytes() -> Option<(u64, u64)> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let field = |name: &str| -> Option<u64> {
+        let line = status.lines().find(|l| l.starts_with(name))?;
+        let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+        Some(kb * 1024)
+    };
+    Some((field("VmHWM:")?, field("VmRSS:")?))
 }
 
 /// Kernel clock ticks per second (USER_HZ): 100 on every Linux this runs on.

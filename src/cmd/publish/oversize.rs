@@ -1,6 +1,6 @@
 //! A message over the broker's v5 maximum packet size (CONNACK `maximum-packet-size`): rumqttc
 //! refuses to send it and the connection ends. How `pub` reports it depends on the name: mosquitto_pub
-//! `-l` says "Packet larger than supported by the server." and exits 25, while with `-m`/`-f` the
+//! `-l` says "Packet larger than supported by the server" and exits 25, while with `-m`/`-f` the
 //! 2.1 client reports a lost connection (exit 7); mqtk says what was too large and exits 149, the v5
 //! reason code "Packet too large", whatever the mode.
 

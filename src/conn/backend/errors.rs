@@ -148,7 +148,7 @@ fn proxy_error(e: &(dyn std::error::Error + 'static)) -> PollError {
     }
     let text = e.source().map(|s| s.to_string()).unwrap_or_default();
     match text.rsplit_once("not equal 200: ").map(|(_, code)| code) {
-        Some("407") => PollError::Io(Error::other("Authorisation failed.")),
+        Some("407") => PollError::Io(Error::other("Authorisation failed")),
         _ => PollError::Io(Error::new(
             ErrorKind::ConnectionRefused,
             "Connection refused",

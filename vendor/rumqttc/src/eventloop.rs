@@ -150,7 +150,9 @@ impl EventLoop {
         if self.network.is_none() {
             let (network, connack) = match time::timeout(
                 Duration::from_secs(self.network_options.connection_timeout()),
-                connect(&self.mqtt_options, self.network_options.clone()),
+                // mqtk patch: boxed, so the poll future (kept by every idle connection) is sized by
+                // the select below, not by the connect path's DNS, TCP, TLS and WebSocket states.
+                Box::pin(connect(&self.mqtt_options, self.network_options.clone())),
             )
             .await
             {
@@ -312,7 +314,11 @@ async fn connect(
     network_options: NetworkOptions,
 ) -> Result<(Network, ConnAck), ConnectionError> {
     // connect to the broker
+    let capacity = network_options.buffer_capacity;
     let mut network = network_connect(mqtt_options, network_options).await?;
+    if let Some(capacity) = capacity {
+        network.set_buffer_capacity(capacity);
+    }
 
     // make MQTT connection request (which internally awaits for ack)
     let connack = mqtt_connect(mqtt_options, &mut network).await?;
@@ -349,6 +355,13 @@ pub(crate) async fn socket_connect(
                 // If binding device is None or an empty string it removes the binding,
                 // which is causing PermissionDenied errors in AWS environment (lambda function).
                 socket.bind_device(Some(bind_device.as_bytes()))?;
+            }
+        }
+
+        // mqtk patch: a local address of the broker address's family, when one was set.
+        if let Some(local) = network_options.bind_addr {
+            if local.is_ipv4() == addr.is_ipv4() {
+                socket.bind(local)?;
             }
         }
 
@@ -496,6 +509,9 @@ async fn mqtt_connect(
     connect.clean_session = options.clean_session();
     connect.last_will = options.last_will();
     connect.login = options.credentials();
+    if options.mqtt31() {
+        connect.protocol = crate::mqttbytes::Protocol::V3;
+    }
 
     // send mqtt connect packet
     network.write(Packet::Connect(connect)).await?;

@@ -34,6 +34,12 @@ impl Network {
         }
     }
 
+    /// mqtk patch: replaces the (still empty) read and write buffers with smaller ones.
+    pub fn set_buffer_capacity(&mut self, capacity: usize) {
+        *self.framed.read_buffer_mut() = bytes::BytesMut::with_capacity(capacity);
+        *self.framed.write_buffer_mut() = bytes::BytesMut::with_capacity(capacity);
+    }
+
     /// Reads and returns a single packet from network
     pub async fn read(&mut self) -> Result<Incoming, StateError> {
         match self.framed.next().await {

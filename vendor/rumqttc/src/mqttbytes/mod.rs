@@ -89,6 +89,9 @@ pub enum PacketType {
 /// Protocol type
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Protocol {
+    /// MQTT 3.1: protocol name `MQIsdp`, level 3 (mqtk patch; CONNECT only, the other packets are
+    /// the same as 3.1.1's).
+    V3,
     V4,
     V5,
 }

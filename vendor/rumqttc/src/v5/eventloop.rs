@@ -146,7 +146,9 @@ impl EventLoop {
         if self.network.is_none() {
             let (network, connack) = time::timeout(
                 Duration::from_secs(self.options.connection_timeout()),
-                connect(&mut self.options),
+                // mqtk patch: boxed, so the poll future (kept by every idle connection) is sized by
+                // the select below, not by the connect path's DNS, TCP, TLS and WebSocket states.
+                Box::pin(connect(&mut self.options)),
             )
             .await??;
             // Last session might contain packets which aren't acked. If it's a new session, clear the pending packets.
@@ -283,6 +285,9 @@ impl EventLoop {
 async fn connect(options: &mut MqttOptions) -> Result<(Network, ConnAck), ConnectionError> {
     // connect to the broker
     let mut network = network_connect(options).await?;
+    if let Some(capacity) = options.network_options().buffer_capacity {
+        network.set_buffer_capacity(capacity);
+    }
 
     // make MQTT connection request (which internally awaits for ack)
     let connack = mqtt_connect(options, &mut network).await?;

@@ -35,6 +35,12 @@ impl Network {
         self.framed.codec_mut().max_outgoing_size = max_outgoing_size;
     }
 
+    /// mqtk patch: replaces the (still empty) read and write buffers with smaller ones.
+    pub fn set_buffer_capacity(&mut self, capacity: usize) {
+        *self.framed.read_buffer_mut() = bytes::BytesMut::with_capacity(capacity);
+        *self.framed.write_buffer_mut() = bytes::BytesMut::with_capacity(capacity);
+    }
+
     /// Reads and returns a single packet from network
     pub async fn read(&mut self) -> Result<Incoming, StateError> {
         match self.framed.next().await {

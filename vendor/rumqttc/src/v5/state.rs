@@ -130,10 +130,12 @@ impl MqttState {
             // index 0 is wasted as 0 is not a valid packet id
             outgoing_pub: vec![None; max_inflight as usize + 1],
             outgoing_rel: FixedBitSet::with_capacity(max_inflight as usize + 1),
-            incoming_pub: FixedBitSet::with_capacity(u16::MAX as usize + 1),
+            // mqtk patch: grown on the first incoming QoS 2 publish, not 8 KiB per connection.
+            incoming_pub: FixedBitSet::new(),
             collision: None,
             // TODO: Optimize these sizes later
-            events: VecDeque::with_capacity(100),
+            // mqtk patch: grows as needed (100 events up front cost ~20 KiB per connection).
+            events: VecDeque::new(),
             manual_acks,
             topic_alises: HashMap::new(),
             // Set via CONNACK
@@ -371,6 +373,7 @@ impl MqttState {
             }
             QoS::ExactlyOnce => {
                 let pkid = publish.pkid;
+                self.incoming_pub.grow(u16::MAX as usize + 1);
                 self.incoming_pub.insert(pkid as usize);
 
                 if !self.manual_acks {

@@ -132,6 +132,10 @@ pub struct PublishProperties {
     pub user_properties: Vec<(String, String)>,
     pub subscription_identifiers: Vec<usize>,
     pub content_type: Option<String>,
+    /// mqtk patch: the property identifiers in wire order, one per property written or read.
+    /// `read` fills it; `write` follows it (properties it does not name come after, in the order
+    /// above), so a PUBLISH can carry its properties in the order the user gave them.
+    pub order: Vec<u8>,
 }
 
 impl PublishProperties {
@@ -182,6 +186,7 @@ impl PublishProperties {
         let mut user_properties = Vec::new();
         let mut subscription_identifiers = Vec::new();
         let mut content_type = None;
+        let mut order = Vec::new();
 
         let (properties_len_len, properties_len) = length(bytes.iter())?;
         bytes.advance(properties_len_len);
@@ -194,6 +199,7 @@ impl PublishProperties {
         while cursor < properties_len {
             let prop = read_u8(bytes)?;
             cursor += 1;
+            order.push(prop);
 
             match property(prop)? {
                 PropertyType::PayloadFormatIndicator => {
@@ -248,6 +254,7 @@ impl PublishProperties {
             user_properties,
             subscription_identifiers,
             content_type,
+            order,
         }))
     }
 
@@ -255,49 +262,100 @@ impl PublishProperties {
         let len = self.len();
         write_remaining_length(buffer, len)?;
 
-        if let Some(payload_format_indicator) = self.payload_format_indicator {
-            buffer.put_u8(PropertyType::PayloadFormatIndicator as u8);
-            buffer.put_u8(payload_format_indicator);
+        // `order` first, then whatever it did not name, in the struct's order.
+        let default_order = [
+            PropertyType::PayloadFormatIndicator,
+            PropertyType::MessageExpiryInterval,
+            PropertyType::TopicAlias,
+            PropertyType::ResponseTopic,
+            PropertyType::CorrelationData,
+            PropertyType::UserProperty,
+            PropertyType::SubscriptionIdentifier,
+            PropertyType::ContentType,
+        ];
+        let mut written = PropertyWriter::default();
+        for &id in &self.order {
+            written.one(self, id, buffer)?;
         }
-
-        if let Some(message_expiry_interval) = self.message_expiry_interval {
-            buffer.put_u8(PropertyType::MessageExpiryInterval as u8);
-            buffer.put_u32(message_expiry_interval);
+        for typ in default_order {
+            while written.one(self, typ as u8, buffer)? {}
         }
-
-        if let Some(topic_alias) = self.topic_alias {
-            buffer.put_u8(PropertyType::TopicAlias as u8);
-            buffer.put_u16(topic_alias);
-        }
-
-        if let Some(topic) = &self.response_topic {
-            buffer.put_u8(PropertyType::ResponseTopic as u8);
-            write_mqtt_string(buffer, topic);
-        }
-
-        if let Some(data) = &self.correlation_data {
-            buffer.put_u8(PropertyType::CorrelationData as u8);
-            write_mqtt_bytes(buffer, data);
-        }
-
-        for (key, value) in self.user_properties.iter() {
-            buffer.put_u8(PropertyType::UserProperty as u8);
-            write_mqtt_string(buffer, key);
-            write_mqtt_string(buffer, value);
-        }
-
-        for id in self.subscription_identifiers.iter() {
-            buffer.put_u8(PropertyType::SubscriptionIdentifier as u8);
-            write_remaining_length(buffer, *id)?;
-        }
-
-        if let Some(typ) = &self.content_type {
-            buffer.put_u8(PropertyType::ContentType as u8);
-            write_mqtt_string(buffer, typ);
-        }
-
         Ok(())
     }
+}
+
+/// Which properties `PublishProperties::write` has written so far (mqtk patch).
+#[derive(Default)]
+struct PropertyWriter {
+    /// Single-valued properties written, by identifier.
+    single: Vec<u8>,
+    users: usize,
+    subscription_ids: usize,
+}
+
+impl PropertyWriter {
+    /// Writes the next unwritten property with identifier `id`; false when there is none.
+    fn one(&mut self, p: &PublishProperties, id: u8, buffer: &mut BytesMut) -> Result<bool, Error> {
+        if id == PropertyType::UserProperty as u8 {
+            let Some((key, value)) = p.user_properties.get(self.users) else {
+                return Ok(false);
+            };
+            self.users += 1;
+            buffer.put_u8(id);
+            write_mqtt_string(buffer, key);
+            write_mqtt_string(buffer, value);
+            return Ok(true);
+        }
+        if id == PropertyType::SubscriptionIdentifier as u8 {
+            let Some(sub_id) = p.subscription_identifiers.get(self.subscription_ids) else {
+                return Ok(false);
+            };
+            self.subscription_ids += 1;
+            buffer.put_u8(id);
+            write_remaining_length(buffer, *sub_id)?;
+            return Ok(true);
+        }
+        if self.single.contains(&id) {
+            return Ok(false);
+        }
+        let present = match id {
+            x if x == PropertyType::PayloadFormatIndicator as u8 => p
+                .payload_format_indicator
+                .map(|v| buffer_u8(buffer, id, v)),
+            x if x == PropertyType::MessageExpiryInterval as u8 => {
+                p.message_expiry_interval.map(|v| {
+                    buffer.put_u8(id);
+                    buffer.put_u32(v);
+                })
+            }
+            x if x == PropertyType::TopicAlias as u8 => p.topic_alias.map(|v| {
+                buffer.put_u8(id);
+                buffer.put_u16(v);
+            }),
+            x if x == PropertyType::ResponseTopic as u8 => p.response_topic.as_ref().map(|t| {
+                buffer.put_u8(id);
+                write_mqtt_string(buffer, t);
+            }),
+            x if x == PropertyType::CorrelationData as u8 => {
+                p.correlation_data.as_ref().map(|d| {
+                    buffer.put_u8(id);
+                    write_mqtt_bytes(buffer, d);
+                })
+            }
+            x if x == PropertyType::ContentType as u8 => p.content_type.as_ref().map(|t| {
+                buffer.put_u8(id);
+                write_mqtt_string(buffer, t);
+            }),
+            _ => None,
+        };
+        self.single.push(id);
+        Ok(present.is_some())
+    }
+}
+
+fn buffer_u8(buffer: &mut BytesMut, id: u8, value: u8) {
+    buffer.put_u8(id);
+    buffer.put_u8(value);
 }
 
 #[cfg(test)]
@@ -321,6 +379,7 @@ mod test {
             user_properties: vec![(USER_PROP_KEY.into(), USER_PROP_VAL.into())],
             subscription_identifiers: vec![1],
             content_type: None,
+            order: Vec::new(),
         };
 
         let publish_pkt = Publish::new(

@@ -1,0 +1,187 @@
+//! `bench conn`: holding connections open (`--duration`), drops and reconnects, source addresses
+//! (`--ifaddr`), and the open-files check made before connecting.
+
+use super::{T, assert_shape, bench, int, num, summary};
+use crate::broker::Broker;
+use crate::util::{Proc, mqtk, run};
+
+#[test]
+fn held_connections_stay_open_with_keepalives() {
+    let broker = Broker::start();
+    let mark = broker.log_mark();
+    // Keepalive 5 s, held 6 s after the last CONNACK: every client pings before it is released.
+    #[rustfmt::skip]
+    let args = [
+        "conn", "--clients", "20", "-k", "5", "--duration", "6", "-I", "hold",
+    ];
+    let (out, v) = bench(&broker, &args);
+    out.assert_success();
+    assert_shape(&v, &broker);
+    let held = &v["held"];
+    assert_eq!(
+        [
+            int(held, "connected_at_end"),
+            int(held, "drops"),
+            int(held, "reconnects")
+        ],
+        [20, 0, 0],
+        "in\n{v:#}"
+    );
+    assert!(num(held, "held_s") >= 6.0, "in\n{v:#}");
+    let series: Vec<u64> = held["connected_per_s"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_u64().unwrap())
+        .collect();
+    assert!(
+        series.len() >= 6 && series.iter().all(|&n| n <= 20) && series.last() == Some(&20),
+        "connected_per_s {series:?}"
+    );
+    assert!(int(held, "rss_peak_bytes") > 0, "in\n{v:#}");
+    assert_eq!(int(&v["latency_us"], "count"), 20);
+    let log = broker.log_since(mark);
+    for i in 0..20 {
+        for what in ["Received PINGREQ from", "Received DISCONNECT from"] {
+            assert!(
+                log.contains(&format!("{what} hold-conn-{i}")),
+                "{what} hold-conn-{i} missing; log:\n{log}"
+            );
+        }
+    }
+}
+
+#[test]
+fn dropped_connections_are_counted_and_taken_up_again() {
+    let mut broker = Broker::start();
+    let mark = broker.log_mark();
+    let port = broker.port_str();
+    #[rustfmt::skip]
+    let args = [
+        "bench", "conn", "-h", "127.0.0.1", "-p", &port, "--clients", "10", "--duration", "600",
+        "-I", "drop", "--json",
+    ];
+    let proc = Proc::spawn(&mqtk(), &args);
+    for i in 0..10 {
+        broker.expect_log_since(mark, &format!(" as drop-conn-{i} "), T);
+    }
+    broker.restart();
+    let mark = broker.log_mark();
+    for i in 0..10 {
+        broker.expect_log_since(mark, &format!(" as drop-conn-{i} "), T);
+    }
+    // Ctrl-C ends the hold early; the summary says what happened.
+    proc.signal("INT");
+    let out = proc.wait(T);
+    out.assert_success();
+    let v = summary(&out);
+    let held = &v["held"];
+    assert_eq!(
+        [
+            int(held, "connected_at_end"),
+            int(held, "drops"),
+            int(held, "reconnects")
+        ],
+        [10, 10, 10],
+        "in\n{v:#}"
+    );
+    assert!(num(held, "held_s") < 600.0, "in\n{v:#}");
+}
+
+#[test]
+fn connections_spread_over_source_addresses() {
+    let broker = Broker::start();
+    let mark = broker.log_mark();
+    for (flag, value) in [
+        ("--ifaddr", "127.0.0.2,127.0.0.3"),
+        ("-A", "127.0.0.4,127.0.0.5"),
+    ] {
+        let (out, v) = bench(&broker, &["conn", "--clients", "4", flag, value]);
+        out.assert_success();
+        assert_eq!(int(&v["latency_us"], "count"), 4, "in\n{v:#}");
+    }
+    let log = broker.log_since(mark);
+    for ip in ["127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5"] {
+        assert_eq!(
+            log.matches(&format!("New connection from {ip}:")).count(),
+            2,
+            "two connections from {ip}; log:\n{log}"
+        );
+    }
+    // pubsub clients too.
+    let mark = broker.log_mark();
+    let (out, _) = bench(&broker, &["--count", "10", "--ifaddr", "127.0.0.6"]);
+    out.assert_success();
+    let log = broker.log_since(mark);
+    assert_eq!(
+        log.matches("New connection from 127.0.0.6:").count(),
+        2,
+        "{log}"
+    );
+}
+
+#[test]
+fn too_many_clients_for_the_open_files_limit_are_refused_before_connecting() {
+    let broker = Broker::start();
+    let mark = broker.log_mark();
+    let script = format!(
+        "ulimit -Sn 100 && ulimit -Hn 150 && exec '{}' bench conn -h 127.0.0.1 -p {} --clients 200 -I nofit",
+        mqtk().display(),
+        broker.port
+    );
+    let out = run(std::path::Path::new("/bin/sh"), &["-c", &script], None);
+    out.assert_code(1);
+    assert_eq!(
+        out.stderr_str(),
+        "Error: 200 connections need 264 open files, but this process may open only 150 (the hard limit, ulimit -Hn). Raise it, or split the load over several bench processes and combine them with mqtk bench merge.\n"
+    );
+    assert!(out.stdout.is_empty(), "{out}");
+    let log = broker.log_since(mark);
+    assert!(!log.contains("nofit"), "nothing connects; log:\n{log}");
+    // Within the limit the soft limit is raised to the hard one (1024 soft would not do).
+    let script = format!(
+        "ulimit -Sn 64 && exec '{}' bench conn -h 127.0.0.1 -p {} --clients 100 --json",
+        mqtk().display(),
+        broker.port
+    );
+    let out = run(std::path::Path::new("/bin/sh"), &["-c", &script], None);
+    out.assert_success();
+    assert_eq!(int(&summary(&out)["latency_us"], "count"), 100);
+}
+
+#[test]
+fn churn_closes_and_reopens_held_connections() {
+    let broker = Broker::start();
+    let mark = broker.log_mark();
+    // 10 connections, 10 churned per second: each is closed and opened again about once a
+    // second, first within a second of connecting, well inside the 3 s hold.
+    #[rustfmt::skip]
+    let args = [
+        "conn", "--clients", "10", "--duration", "3", "--churn", "10", "-I", "churn",
+    ];
+    let (out, v) = bench(&broker, &args);
+    out.assert_success();
+    let held = &v["held"];
+    // (One may be between its close and its reopening when the hold ends: not counted as
+    // connected then, and not a drop.)
+    assert_eq!(int(held, "drops"), 0, "in\n{v:#}");
+    assert!(int(held, "churned") >= 10, "in\n{v:#}");
+    assert!(
+        int(&v["latency_us"], "count") >= 20,
+        "reconnections are timed too, in\n{v:#}"
+    );
+    let log = broker.log_since(mark);
+    for i in 0..10 {
+        let connects = log.matches(&format!(" as churn-conn-{i} ")).count();
+        assert!(
+            connects >= 2,
+            "churn-conn-{i} connected {connects} times; log:\n{log}"
+        );
+    }
+    let out = run(&mqtk(), &["bench", "--churn", "5"], None);
+    out.assert_code(1);
+    assert!(
+        out.stderr_str()
+            .starts_with("Error: --churn is for bench conn --duration")
+    );
+}
