@@ -28,6 +28,8 @@ mod v5_limits;
 mod reconnect;
 // What line mode sends again after a reconnect, against a broker that drops mid-handshake.
 mod resend;
+// Many PUBLISHes per write (the vendored rumqttc's batching), order and acknowledgements intact.
+mod batching;
 
 use std::path::PathBuf;
 
