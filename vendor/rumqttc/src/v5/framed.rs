@@ -27,7 +27,9 @@ impl Network {
 
         Network {
             framed,
-            max_readb_count: 10,
+            // mqtk patch (rumqtt#810): 10 split the acknowledgements of a window of 20 in flight
+            // over two polls, and the PUBRELs answering them over two writes.
+            max_readb_count: 100,
         }
     }
 
