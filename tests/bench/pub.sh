@@ -242,7 +242,7 @@ for qos in 0 1 2; do
             BUSY[$client]=$((BUSY[$client] + $(broker_ticks) - before))
             WALL[$client]=$(calc '%.6f' "${WALL[$client]} + $SECONDS_TAKEN")
             echo "$SECONDS_TAKEN" >>"$WORK/times.$client.$qos"
-            calc '%.3f' "1000000 * $CPU_TAKEN / $n" >>"$WORK/cpu.$client.$qos"
+            echo "$(calc '%.3f' "1000000 * $CPU_TAKEN / $n")" >>"$WORK/cpu.$client.$qos"
             printf '  round %d %-9s %8.3f s  %10.0f msgs/s delivered  %6.2f us CPU/msg\n' "$round" \
                 "$client" "$SECONDS_TAKEN" "$(calc '%.0f' "$n / $SECONDS_TAKEN")" \
                 "$(calc '%.2f' "1000000 * $CPU_TAKEN / $n")" >&2
@@ -294,7 +294,7 @@ for round in $(seq 1 "$ROUNDS"); do
         client_cmd "$client"
         timed "$WORK/lines0" "${CMD[@]}" -h 127.0.0.1 -p "$SINK_PORT" -t bench/sink -q 0 -l
         [ "$STATUS" -eq 0 ] || { cat "$WORK/pub.err" >&2; die "$client exited $STATUS into the sink"; }
-        calc '%.3f' "1000000 * $CPU_TAKEN / $N0" >>"$WORK/sink.$client"
+        echo "$(calc '%.3f' "1000000 * $CPU_TAKEN / $N0")" >>"$WORK/sink.$client"
         printf '  round %d %-9s %6.3f us CPU/msg\n' "$round" "$client" \
             "$(calc '%.3f' "1000000 * $CPU_TAKEN / $N0")" >&2
     done
