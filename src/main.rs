@@ -37,9 +37,9 @@ fn report(failure: &Failure, program: &str, quiet: bool) {
 fn run(request: Request) -> Result<u8, Failure> {
     // One thread wherever the polling task and the command hand every packet to each other: sub,
     // one-shot pub (fewer context switches) and pub -l at every QoS. With rumqttc writing the queued
-    // requests together, pub -l on one thread uses about half the CPU per message of the
-    // multi-threaded runtime at QoS 1 and 2 (tests/bench/pub.sh reports it), which leaves the second
-    // core to the broker. Only the bench drives many connections on many threads.
+    // requests together, pub -l on one thread uses about a third less CPU per message than on the
+    // multi-threaded runtime at QoS 1 and 2 and makes no futex calls (tests/bench/pub.sh reports the
+    // CPU per message), which leaves the second core to the broker. Only the bench drives many connections on many threads.
     let mut builder = match &request {
         Request::Bench(_) => tokio::runtime::Builder::new_multi_thread(),
         _ => tokio::runtime::Builder::new_current_thread(),
