@@ -36,19 +36,13 @@ fn report(failure: &Failure, program: &str, quiet: bool) {
 }
 
 fn run(request: Request) -> Result<u8, Failure> {
-    // One thread is fastest where the polling task and the command hand every packet to each other
-    // (sub; pub -l at QoS 0: 370k against 270k msg/s, one-shot pub: fewer context switches). At QoS
-    // 1/2, pub -l gains from reading stdin and handling acknowledgements on separate cores (QoS 2:
-    // 44k against 28-33k msg/s), and the bench drives many connections. Measured with
-    // tests/bench/pub.sh and tests/bench/sub.sh.
+    // One thread wherever the polling task and the command hand every packet to each other: sub,
+    // one-shot pub (fewer context switches) and pub -l at every QoS. With rumqttc writing the queued
+    // requests together, pub -l on one thread uses about a third less CPU per message than on the
+    // multi-threaded runtime at QoS 1 and 2 and makes no futex calls (tests/bench/pub.sh reports the
+    // CPU per message), which leaves the second core to the broker. Only the bench drives many connections on many threads.
     let mut builder = match &request {
         Request::Bench(_) => tokio::runtime::Builder::new_multi_thread(),
-        Request::Publish(p)
-            if p.config.source == cmd::publish::Source::Lines
-                && p.config.qos != conn::Qos::AtMostOnce =>
-        {
-            tokio::runtime::Builder::new_multi_thread()
-        }
         _ => tokio::runtime::Builder::new_current_thread(),
     };
     let runtime = builder.enable_all().build().map_err(|e| {

@@ -32,6 +32,8 @@ mod resend;
 mod v21;
 // Every v5 PUBLISH property at once: the PUBLISH bytes and sub's JSON of it, as 2.1's clients.
 mod property_round_trip;
+// Many PUBLISHes per write (the vendored rumqttc's batching), order and acknowledgements intact.
+mod batching;
 
 use std::path::PathBuf;
 

@@ -191,6 +191,8 @@ impl EventLoop {
         // let await_acks = self.state.await_acks;
         let inflight_full = self.state.inflight >= self.mqtt_options.inflight;
         let collision = self.state.collision.is_some();
+        // mqtk patch (rumqtt#810): where the request branch takes its request from.
+        let from_pending = !self.pending.is_empty();
         let network_timeout = Duration::from_secs(self.network_options.connection_timeout());
 
         // Read buffered events from previous polls before calling a new poll
@@ -246,13 +248,27 @@ impl EventLoop {
                 self.mqtt_options.pending_throttle
             ), if !self.pending.is_empty() || (!inflight_full && !collision) => match o {
                 Ok(request) => {
+                    // mqtk patch (rumqtt#810): the requests the next polls would take go out in the
+                    // same write, one flush for all.
+                    let last = matches!(request, Request::Disconnect(_));
                     if let Some(outgoing) = self.state.handle_outgoing_packet(request)? {
-                        network.write(outgoing).await?;
+                        network.buffer(outgoing)?;
                     }
+                    let more = if last {
+                        Ok(())
+                    } else {
+                        let source = if from_pending {
+                            Batch::Pending(self.mqtt_options.pending_throttle)
+                        } else {
+                            Batch::Channel(&self.requests_rx, self.mqtt_options.inflight)
+                        };
+                        batch(network, &mut self.state, &mut self.pending, source)
+                    };
                     match time::timeout(network_timeout, network.flush()).await {
                         Ok(inner) => inner?,
                         Err(_)=> return Err(ConnectionError::FlushTimeout),
                     };
+                    more?;
                     Ok(self.state.events.pop_front().unwrap())
                 }
                 Err(_) => Err(ConnectionError::RequestsDone),
@@ -302,6 +318,63 @@ impl EventLoop {
             }
         }
     }
+}
+
+/// mqtk patch (rumqtt#810): where [`batch`] takes more requests from: the same place the first
+/// came from, under the same rules the request branch of `select` applies.
+enum Batch<'a> {
+    /// The pending list (only without a throttle between its requests).
+    Pending(Duration),
+    /// The request channel, while a QoS 1/2 publish could be sent (inflight below the limit,
+    /// no collision) and nothing is pending.
+    Channel(&'a Receiver<Request>, u16),
+}
+
+/// At most this many requests per write, so that reading acknowledgements and keepalive go on.
+pub(crate) const MAX_BATCH: usize = 256;
+/// A batch ends once this much is buffered (one write of at most about this size).
+pub(crate) const MAX_BATCH_BYTES: usize = 64 * 1024;
+
+/// mqtk patch (rumqtt#810): after the request branch of `select` handled one request, handles
+/// and buffers those that the next polls would take one by one, so that they go out in one
+/// write instead of one write and flush each (the events they make are returned by the next
+/// polls, in order). Stops after a DISCONNECT. On an error, what was buffered before stays
+/// buffered for the caller's flush.
+fn batch(
+    network: &mut Network,
+    state: &mut MqttState,
+    pending: &mut VecDeque<Request>,
+    source: Batch<'_>,
+) -> Result<(), ConnectionError> {
+    for _ in 1..MAX_BATCH {
+        let request = match source {
+            Batch::Pending(throttle) if throttle.is_zero() => match pending.pop_front() {
+                Some(request) => request,
+                None => break,
+            },
+            Batch::Pending(_) => break,
+            Batch::Channel(rx, max_inflight) => {
+                if state.inflight >= max_inflight
+                    || state.collision.is_some()
+                    || !pending.is_empty()
+                {
+                    break;
+                }
+                match rx.try_recv() {
+                    Ok(request) => request,
+                    Err(_) => break,
+                }
+            }
+        };
+        let last = matches!(request, Request::Disconnect(_));
+        if let Some(outgoing) = state.handle_outgoing_packet(request)? {
+            network.buffer(outgoing)?;
+        }
+        if last || network.buffered() >= MAX_BATCH_BYTES {
+            break;
+        }
+    }
+    Ok(())
 }
 
 /// This stream internally processes requests from the request stream provided to the eventloop

@@ -1,6 +1,6 @@
 use futures_util::{FutureExt, SinkExt, StreamExt};
 use tokio::io::{AsyncRead, AsyncWrite};
-use tokio_util::codec::Framed;
+use tokio_util::codec::{Encoder, Framed};
 
 use crate::mqttbytes::{self, v4::*};
 use crate::{Incoming, MqttState, StateError};
@@ -30,7 +30,9 @@ impl Network {
 
         Network {
             framed,
-            max_readb_count: 10,
+            // mqtk patch (rumqtt#810): 10 split the acknowledgements of a window of 20 in flight
+            // over two polls, and the PUBRELs answering them over two writes.
+            max_readb_count: 100,
         }
     }
 
@@ -88,6 +90,24 @@ impl Network {
             .feed(packet)
             .await
             .map_err(StateError::Deserialization)
+    }
+
+    /// mqtk patch (rumqtt#810): serializes a packet into the write buffer without writing it, so
+    /// that many requests go out in one write. On an encoding error the buffer is left as it was,
+    /// so what was buffered before can still be flushed.
+    pub fn buffer(&mut self, packet: Packet) -> Result<(), StateError> {
+        let mut codec = self.framed.codec().clone();
+        let buffer = self.framed.write_buffer_mut();
+        let before = buffer.len();
+        codec.encode(packet, buffer).map_err(|e| {
+            buffer.truncate(before);
+            StateError::Deserialization(e)
+        })
+    }
+
+    /// mqtk patch (rumqtt#810): bytes buffered and not yet written.
+    pub fn buffered(&self) -> usize {
+        self.framed.write_buffer().len()
     }
 
     pub async fn flush(&mut self) -> Result<(), crate::state::StateError> {

@@ -185,6 +185,8 @@ impl EventLoop {
 
         let inflight_full = self.state.inflight >= self.state.max_outgoing_inflight;
         let collision = self.state.collision.is_some();
+        // mqtk patch (rumqtt#810): where the request branch takes its request from.
+        let from_pending = !self.pending.is_empty();
 
         // Read buffered events from previous polls before calling a new poll
         if let Some(event) = self.state.events.pop_front() {
@@ -228,10 +230,24 @@ impl EventLoop {
                 self.options.pending_throttle
             ), if !self.pending.is_empty() || (!inflight_full && !collision) => match o {
                 Ok(request) => {
+                    // mqtk patch (rumqtt#810): the requests the next polls would take go out in the
+                    // same write, one flush for all (see `crate::eventloop::batch`).
+                    let last = matches!(request, Request::Disconnect);
                     if let Some(outgoing) = self.state.handle_outgoing_packet(request)? {
-                        network.write(outgoing).await?;
+                        network.buffer(outgoing)?;
                     }
+                    let more = if last {
+                        Ok(())
+                    } else {
+                        let source = if from_pending {
+                            Batch::Pending(self.options.pending_throttle)
+                        } else {
+                            Batch::Channel(&self.requests_rx, self.state.max_outgoing_inflight)
+                        };
+                        batch(network, &mut self.state, &mut self.pending, source)
+                    };
                     network.flush().await?;
+                    more?;
                     Ok(self.state.events.pop_front().unwrap())
                 }
                 Err(_) => Err(ConnectionError::RequestsDone),
@@ -275,6 +291,51 @@ impl EventLoop {
             }
         }
     }
+}
+
+/// mqtk patch (rumqtt#810): as `crate::eventloop::Batch`, for v5.
+enum Batch<'a> {
+    Pending(Duration),
+    Channel(&'a Receiver<Request>, u16),
+}
+
+/// mqtk patch (rumqtt#810): `crate::eventloop::batch` for v5.
+fn batch(
+    network: &mut Network,
+    state: &mut MqttState,
+    pending: &mut VecDeque<Request>,
+    source: Batch<'_>,
+) -> Result<(), ConnectionError> {
+    use crate::eventloop::{MAX_BATCH, MAX_BATCH_BYTES};
+    for _ in 1..MAX_BATCH {
+        let request = match source {
+            Batch::Pending(throttle) if throttle.is_zero() => match pending.pop_front() {
+                Some(request) => request,
+                None => break,
+            },
+            Batch::Pending(_) => break,
+            Batch::Channel(rx, max_inflight) => {
+                if state.inflight >= max_inflight
+                    || state.collision.is_some()
+                    || !pending.is_empty()
+                {
+                    break;
+                }
+                match rx.try_recv() {
+                    Ok(request) => request,
+                    Err(_) => break,
+                }
+            }
+        };
+        let last = matches!(request, Request::Disconnect);
+        if let Some(outgoing) = state.handle_outgoing_packet(request)? {
+            network.buffer(outgoing)?;
+        }
+        if last || network.buffered() >= MAX_BATCH_BYTES {
+            break;
+        }
+    }
+    Ok(())
 }
 
 /// This stream internally processes requests from the request stream provided to the eventloop
