@@ -291,6 +291,30 @@ const RR: &[Case] = &[
     case("where_path", &["--where", "$.a"]),
     case("strict", &["--strict"]),
     case("json", &["--json"]),
+    case("decode", &["--decode", "cbor"]),
+    // As on sub: each needs the other, and a --decode that reads protobuf.
+    case(
+        "proto",
+        &[
+            "--proto",
+            "{proto}",
+            "--message-type",
+            "walk.M",
+            "--decode",
+            "protobuf",
+        ],
+    ),
+    case(
+        "message_type",
+        &[
+            "--message-type",
+            "walk.M",
+            "--proto",
+            "{proto}",
+            "--decode",
+            "protobuf",
+        ],
+    ),
     // rr speaks MQTT v5 unless told otherwise.
     case("protocol_version", &["-V", "311"]),
 ];
