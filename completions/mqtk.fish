@@ -187,6 +187,14 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s F -d 'Output format (%t
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s C -d 'Wait for this many responses [default: 1]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l json-path -d 'Print the value(s) this JSONPath selects from each JSON payload instead of the payload (repeatable)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l where -d 'Keep only messages for which this JSONPath selects something, e.g. \'$[?@.temp > 30]\' (repeatable: all must match)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l decode -d 'Decode each payload as FORMAT for --where, --json-path, %{…}, --json and plain output (auto: by the v5 content type, else JSON)' -r -f -a "json\t''
+msgpack\t''
+cbor\t''
+protobuf\t''
+sparkplug\t''
+auto\t''"
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l proto -d 'protobuf schema: a .proto file (compiled at start-up) or a descriptor set' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l message-type -d 'The protobuf message type in --proto, with its package (pkg.Type)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s h -l host -d 'Broker host name or address [default: localhost]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s p -l port -d 'Broker port [default: 1883]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s L -l url -d 'Broker URL: mqtt://[USER[:PASS]@]HOST[:PORT]/TOPIC' -r

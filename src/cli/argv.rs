@@ -8,6 +8,7 @@ use std::ffi::OsString;
 use clap::Command;
 
 use super::optfile::OptionsFile;
+use super::scanned::{PropertyArg, Scanned};
 use super::{Personality, properties, resolve};
 use crate::exit::Failure;
 
@@ -22,21 +23,6 @@ pub struct Rules {
     /// Check each option's value where it stands, as mosquitto_pub does (so of several mistakes the
     /// first one is reported).
     pub check_values: bool,
-}
-
-/// One `-D`/`--property` occurrence: its position in argv and its words.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PropertyArg {
-    pub position: usize,
-    pub words: Vec<String>,
-}
-
-/// argv with the `-D` occurrences taken out, and the position of the last `-V`.
-#[derive(Debug, Default)]
-pub struct Scanned {
-    pub args: Vec<OsString>,
-    pub properties: Vec<PropertyArg>,
-    pub last_version_position: Option<usize>,
 }
 
 /// The id of the option of `cmd` an argv word names exactly, and whether it takes a value.

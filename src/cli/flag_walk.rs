@@ -203,6 +203,31 @@ const PUB: &[Case] = &[
     },
 ];
 
+/// `--proto` and `--message-type` (sub and rr): each needs the other, and a --decode that reads
+/// protobuf.
+const PROTO: Case = case(
+    "proto",
+    &[
+        "--proto",
+        "{proto}",
+        "--message-type",
+        "walk.M",
+        "--decode",
+        "auto",
+    ],
+);
+const MESSAGE_TYPE: Case = case(
+    "message_type",
+    &[
+        "--message-type",
+        "walk.M",
+        "--proto",
+        "{proto}",
+        "--decode",
+        "auto",
+    ],
+);
+
 /// `Sub`'s own flags.
 const SUB: &[Case] = &[
     case("topic", &["-t", "b"]),
@@ -236,29 +261,8 @@ const SUB: &[Case] = &[
     case("strict", &["--strict"]),
     case("json", &["--json"]),
     case("decode", &["--decode", "msgpack"]),
-    // Each needs the other (and a --decode that reads protobuf).
-    case(
-        "proto",
-        &[
-            "--proto",
-            "{proto}",
-            "--message-type",
-            "walk.M",
-            "--decode",
-            "auto",
-        ],
-    ),
-    case(
-        "message_type",
-        &[
-            "--message-type",
-            "walk.M",
-            "--proto",
-            "{proto}",
-            "--decode",
-            "auto",
-        ],
-    ),
+    PROTO,
+    MESSAGE_TYPE,
 ];
 
 /// `Rr`'s own flags.
@@ -291,6 +295,9 @@ const RR: &[Case] = &[
     case("where_path", &["--where", "$.a"]),
     case("strict", &["--strict"]),
     case("json", &["--json"]),
+    case("decode", &["--decode", "cbor"]),
+    PROTO,
+    MESSAGE_TYPE,
     // rr speaks MQTT v5 unless told otherwise.
     case("protocol_version", &["-V", "311"]),
 ];

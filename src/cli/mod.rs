@@ -24,6 +24,7 @@ pub mod publish;
 mod resolve;
 pub mod retain_clear;
 pub mod rr;
+mod scanned;
 pub mod schema;
 pub mod subscribe;
 

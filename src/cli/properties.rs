@@ -5,8 +5,8 @@
 use bytes::Bytes;
 
 use super::Personality;
-use super::argv::PropertyArg;
 use super::numbers;
+use super::scanned::PropertyArg;
 use crate::conn::{Properties, Property};
 use crate::exit::Failure;
 

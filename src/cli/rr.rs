@@ -7,6 +7,7 @@ use clap::Args;
 use super::conn::ConnArgs;
 use super::json_output::JsonArgs;
 use super::payload::PayloadArgs;
+use super::schema::DecodeArgs;
 
 /// Request/response: publish a request, wait for the response and print it (a drop-in for mosquitto_rr)
 #[derive(Debug, Clone, Args)]
@@ -84,6 +85,9 @@ pub struct RrArgs {
     pub json_output: JsonArgs,
 
     #[command(flatten)]
+    pub decode: DecodeArgs,
+
+    #[command(flatten)]
     pub conn: ConnArgs,
 }
 
@@ -92,7 +96,10 @@ impl RrArgs {
     pub fn mqtk_extension(&self) -> Option<&'static str> {
         match self.count {
             Some(_) => Some("-C"),
-            None => self.json_output.mqtk_extension(),
+            None => self
+                .json_output
+                .mqtk_extension()
+                .or_else(|| self.decode.mqtk_extension()),
         }
     }
 }

@@ -1,5 +1,6 @@
-//! `--proto` and `--message-type`: the protobuf schema of `sub --decode` and `pub --encode`, one
-//! definition flattened into both (sub also takes `--message`, see `definition.rs`).
+//! `--proto` and `--message-type`: the protobuf schema of `--decode` (sub, rr) and `pub --encode`,
+//! one definition flattened into each (sub also takes `--message`, see `definition.rs`); and
+//! `--decode` with its schema, flattened into the commands that print messages.
 
 use std::path::PathBuf;
 
@@ -23,4 +24,30 @@ pub struct SchemaArgs {
         help_heading = "Binary payloads (mqtk only)"
     )]
     pub message_type: Option<String>,
+}
+
+/// `--decode` and its schema: how `sub` reads each payload, and `rr` each response.
+#[derive(Debug, Clone, Args)]
+pub struct DecodeArgs {
+    /// Decode each payload as FORMAT for --where, --json-path, %{…}, --json and plain output (auto: by the v5 content type, else JSON)
+    #[arg(long, value_name = "FORMAT", value_parser = ["json", "msgpack", "cbor", "protobuf", "sparkplug", "auto"], help_heading = "Binary payloads (mqtk only)")]
+    pub decode: Option<String>,
+
+    #[command(flatten)]
+    pub schema: SchemaArgs,
+}
+
+impl DecodeArgs {
+    /// The first of these options given, if any (mosquitto's clients do not know them).
+    pub fn mqtk_extension(&self) -> Option<&'static str> {
+        if self.decode.is_some() {
+            Some("--decode")
+        } else if self.schema.proto.is_some() {
+            Some("--proto")
+        } else if self.schema.message_type.is_some() {
+            Some("--message-type")
+        } else {
+            None
+        }
+    }
 }

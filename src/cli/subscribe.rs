@@ -6,7 +6,7 @@ use clap::{ArgAction, Args};
 
 use super::conn::ConnArgs;
 use super::json_output::JsonArgs;
-use super::schema::SchemaArgs;
+use super::schema::DecodeArgs;
 
 /// Subscribe and print messages: a drop-in for mosquitto_sub, plus JSONPath and NDJSON output.
 #[derive(Debug, Clone, Args)]
@@ -99,12 +99,8 @@ pub struct SubArgs {
     #[command(flatten)]
     pub json_output: JsonArgs,
 
-    /// Decode each payload as FORMAT for --where, --json-path, %{…}, --json and plain output (auto: by the v5 content type, else JSON)
-    #[arg(long, value_name = "FORMAT", value_parser = ["json", "msgpack", "cbor", "protobuf", "sparkplug", "auto"], help_heading = "Binary payloads (mqtk only)")]
-    pub decode: Option<String>,
-
     #[command(flatten)]
-    pub schema: SchemaArgs,
+    pub decode: DecodeArgs,
 
     #[command(flatten)]
     pub conn: ConnArgs,
@@ -113,16 +109,8 @@ pub struct SubArgs {
 impl SubArgs {
     /// The first mqtk-only option given, if any (mosquitto_sub does not know them).
     pub fn mqtk_extension(&self) -> Option<&'static str> {
-        if let Some(flag) = self.json_output.mqtk_extension() {
-            Some(flag)
-        } else if self.decode.is_some() {
-            Some("--decode")
-        } else if self.schema.proto.is_some() {
-            Some("--proto")
-        } else if self.schema.message_type.is_some() {
-            Some("--message-type")
-        } else {
-            None
-        }
+        self.json_output
+            .mqtk_extension()
+            .or_else(|| self.decode.mqtk_extension())
     }
 }

@@ -20,6 +20,7 @@ use crate::conn::{
     ConnectFailure, Delivery, Event, Inbox, Message, Options, Outgoing, Properties, Property,
     Protocol, Qos, Session, Subscription, TraceFormat,
 };
+use crate::decode::Decoder;
 use crate::exit::{Code, Failure};
 use crate::format::printer::{Output, Printed, Printer};
 use crate::jsonpath::Path;
@@ -52,6 +53,8 @@ pub struct Config {
     /// `--where`: every path must select something from a response.
     pub where_paths: Vec<Path>,
     pub strict: bool,
+    /// `--decode`: responses are read through this before `--where` and output.
+    pub decoder: Option<Decoder>,
     /// How many responses to wait for (`-C`, mqtk only; 1 for mosquitto_rr).
     pub count: u64,
     /// `-W`: give up after this long (exit 27).
@@ -204,10 +207,16 @@ impl Run {
             );
             return None;
         }
+        let mut decoded = match self.printer.decode(self.config.decoder.as_mut(), &msg) {
+            Ok(Ok(decoded)) => decoded,
+            Ok(Err(_skipped)) => return None,
+            Err(f) => return Some(End::Fail(f)),
+        };
+        let c = &self.config;
         if !c.where_paths.is_empty() {
             match self
                 .printer
-                .matches_where(&msg, None, &c.where_paths, c.strict)
+                .matches_where(&msg, decoded.as_mut(), &c.where_paths, c.strict)
             {
                 Ok(true) => {}
                 Ok(false) => return None,
@@ -215,7 +224,7 @@ impl Run {
             }
         }
         let now = Instant::now();
-        match self.printer.print(&msg, None, &c.output) {
+        match self.printer.print(&msg, decoded.as_ref(), &c.output) {
             Ok(Printed::Yes) => {}
             Ok(Printed::Skipped) => return None,
             Ok(Printed::StdoutClosed) => return Some(End::StdoutClosed),

@@ -16,7 +16,7 @@ use crate::conn::{
     Delivery, Event, Inbox, Message, Options, Outgoing, Properties, Protocol, Qos, Session,
     Subscription, topic,
 };
-use crate::decode::{Decoder, Input};
+use crate::decode::Decoder;
 use crate::exit::{Code, Failure};
 use crate::format::printer::Output;
 use crate::format::printer::{Printed, Printer};
@@ -186,31 +186,8 @@ impl Run {
         if c.filter_out.iter().any(|f| topic::matches(f, &topic)) {
             return Ok(None);
         }
-        let mut decoded = match self.config.decoder.as_mut() {
-            Some(decoder) => {
-                let quiet = self.quiet;
-                let input = Input {
-                    topic: &topic,
-                    content_type: msg
-                        .properties
-                        .as_ref()
-                        .and_then(|p| p.content_type.as_deref()),
-                    payload: &msg.payload,
-                };
-                let mut warn = |note: String| {
-                    if !quiet {
-                        eprintln!("mqtk: {note}");
-                    }
-                };
-                match decoder.decode(&input, &mut warn) {
-                    Ok(decoded) => decoded,
-                    Err(why) => {
-                        self.printer.unusable(&msg, &why)?;
-                        return Ok(None);
-                    }
-                }
-            }
-            None => None,
+        let Ok(mut decoded) = self.printer.decode(self.config.decoder.as_mut(), &msg)? else {
+            return Ok(None);
         };
         let c = &self.config;
         if !c.where_paths.is_empty()

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::{Format, ndjson};
 use crate::conn::Message;
-use crate::decode::{self, Decoded};
+use crate::decode::{self, Decoded, Decoder, Input};
 use crate::exit::{Code, Failure};
 use crate::jsonpath::{self, Path};
 
@@ -76,6 +76,37 @@ impl Printer {
             eprintln!("mqtk: skipped a message on topic '{topic}': {why}");
         }
         Ok(Printed::Skipped)
+    }
+
+    /// `--decode`: the payload read through `decoder` (`None`: read as it is, as JSON), or
+    /// `Skipped` when it cannot be decoded (a note, or with `--strict` an error).
+    pub fn decode(
+        &self,
+        decoder: Option<&mut Decoder>,
+        msg: &Message,
+    ) -> Result<Result<Option<Decoded>, Printed>, Failure> {
+        let Some(decoder) = decoder else {
+            return Ok(Ok(None));
+        };
+        let topic = String::from_utf8_lossy(&msg.topic);
+        let input = Input {
+            topic: &topic,
+            content_type: msg
+                .properties
+                .as_ref()
+                .and_then(|p| p.content_type.as_deref()),
+            payload: &msg.payload,
+        };
+        let quiet = self.quiet;
+        let mut warn = |note: String| {
+            if !quiet {
+                eprintln!("mqtk: {note}");
+            }
+        };
+        match decoder.decode(&input, &mut warn) {
+            Ok(decoded) => Ok(Ok(decoded)),
+            Err(why) => self.unusable(msg, &why).map(Err),
+        }
     }
 
     fn parse(msg: &Message) -> Option<Value> {

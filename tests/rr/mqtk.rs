@@ -1,8 +1,9 @@
 //! `mqtk rr`'s own behaviour: v5 requests carry correlation data and only a message carrying it
-//! back is a response; `-C N`; `--json-path`, `--where`, `--json`; `--trace`; exit 27 with one line
-//! saying what was missing; a clean DISCONNECT where mosquitto_rr just closes the socket.
+//! back is a response; `-C N`; `--json-path`, `--where`, `--json`, and `--decode` before them;
+//! `--trace`; exit 27 with one line saying what was missing; a clean DISCONNECT where mosquitto_rr
+//! just closes the socket.
 
-use super::responder::{Reply, Responder};
+use super::responder::{Correlation, Reply, Responder};
 use super::rr;
 use crate::broker::Broker;
 use crate::reference;
@@ -195,6 +196,85 @@ fn json_path_where_and_json_work_on_the_response() {
         v["properties"]["correlation_data"],
         String::from_utf8(correlation).unwrap(),
         "{v}"
+    );
+}
+
+/// `{"temp": TEMP, "id": ID}` as MessagePack, written out byte by byte (not by mqtk's encoder): a
+/// fixmap of two, a float64 and a fixstr.
+fn msgpack_reading(temp: f64, id: &str) -> Vec<u8> {
+    let mut bytes = vec![0x82, 0xa4];
+    bytes.extend(b"temp");
+    bytes.push(0xcb);
+    bytes.extend(temp.to_be_bytes());
+    bytes.extend([0xa2, b'i', b'd', 0xa0 | id.len() as u8]);
+    bytes.extend(id.as_bytes());
+    bytes
+}
+
+#[test]
+fn decode_reads_the_response_before_where_and_json_path() {
+    let broker = Broker::start();
+    let reply = |payload: Vec<u8>| Reply {
+        payload,
+        correlation: Correlation::Echo,
+        qos: 0,
+    };
+    let responder = Responder::start(
+        broker.port,
+        "d/req",
+        "d/resp",
+        vec![
+            // An array of two with one element (the data ends too soon): skipped with a note,
+            // not a response.
+            reply(vec![0x92, 0x01]),
+            reply(msgpack_reading(18.5, "cold")),
+            reply(msgpack_reading(31.5, "warm")),
+        ],
+    );
+    let base = ["-t", "d/req", "-e", "d/resp", "-m", "hello", "-W", "10"];
+    let mut args = base.to_vec();
+    args.extend(["--decode", "msgpack", "--where", "$[?@.temp > 30]"]);
+    args.extend(["--json-path", "$.id"]);
+    let out = mqtk_rr(broker.port, &args);
+    out.assert_success();
+    assert_eq!(out.stdout_str(), "warm\n", "{out}");
+    assert!(
+        out.stderr_str()
+            .starts_with("mqtk: skipped a message on topic 'd/resp': "),
+        "{out}"
+    );
+    responder.request();
+
+    // --json shows the decoded value, as sub does.
+    let mut args = base.to_vec();
+    args.extend(["--decode", "msgpack", "--json", "--quiet"]);
+    let out = mqtk_rr(broker.port, &args);
+    out.assert_success();
+    let v: serde_json::Value =
+        serde_json::from_str(out.stdout_str().trim()).expect("one JSON line");
+    assert_eq!(
+        v["payload"],
+        serde_json::json!({"temp": 18.5, "id": "cold"}),
+        "{v}"
+    );
+    responder.request();
+
+    // mosquitto_rr knows no --decode.
+    let alias = Alias::with_names(&["mosquitto_rr"]);
+    let refused = super::rr(
+        &alias.path("mosquitto_rr"),
+        broker.port,
+        &[
+            "-t", "d/req", "-e", "d/resp", "-m", "x", "--decode", "msgpack",
+        ],
+        None,
+    );
+    refused.assert_code(1);
+    assert!(
+        refused
+            .stderr_str()
+            .starts_with("Error: Unknown option '--decode'.\n"),
+        "{refused}"
     );
 }
 

@@ -11,6 +11,7 @@ use tempfile::TempDir;
 
 use super::{T, assert_sub_receives, mosquitto_21};
 use crate::broker::{self, Broker};
+use crate::rr::responder::{Reply, Responder};
 use crate::subscriber::Subscriber;
 use crate::util::{self, Alias, Run};
 
@@ -213,7 +214,7 @@ const NOTE: &str = "mqtk: note: the broker's certificate was accepted by a legac
 #[test]
 fn every_command_over_tls_and_mutual_tls_with_the_recipe() {
     let b = LabBroker::start();
-    let alias = Alias::new();
+    let alias = Alias::with_names(&["mosquitto_pub", "mosquitto_rr"]);
     let mqtk = util::mqtk();
     for mutual in [false, true] {
         let conn = b.args(mutual);
@@ -289,6 +290,30 @@ fn every_command_over_tls_and_mutual_tls_with_the_recipe() {
         let summary: serde_json::Value = serde_json::from_slice(&clear.stdout)
             .unwrap_or_else(|e| panic!("not JSON ({e}): {clear}"));
         assert_eq!(summary["cleared"], 2, "{summary:#}");
+
+        // rr, under mqtk and as mosquitto_rr: the scripted responder (on the plain listener)
+        // answers each request, and the answer is printed. Its topics are outside `topic`, where
+        // the watcher above would see them.
+        let (request, response) = (format!("rr-{topic}/req"), format!("rr-{topic}/resp"));
+        let responder = Responder::start(
+            b.broker.port,
+            &request,
+            &response,
+            vec![Reply::echo("answer")],
+        );
+        for (program, command) in [(&mqtk, &["rr"][..]), (&alias.path("mosquitto_rr"), &[])] {
+            let out = run(
+                program,
+                command,
+                &conn,
+                &[
+                    "-t", &request, "-e", &response, "-m", "question", "-W", "10",
+                ],
+            );
+            out.assert_success();
+            assert_eq!(out.stdout_str(), "answer\n", "{out}");
+            assert_eq!(responder.request().payload, b"question");
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use crate::cli::schema::DecodeArgs;
 use crate::decode::{Choice, Decoder, Encoding, Format, Schema};
 use crate::exit::Failure;
 
@@ -31,13 +32,13 @@ fn schema(
     }
 }
 
-/// `sub --decode`: `None` without it.
-pub fn decoder(
-    decode: Option<&str>,
-    proto: Option<&Path>,
-    message_type: Option<&str>,
-) -> Result<Option<Decoder>, Failure> {
-    let choice = match decode {
+/// `--decode` (sub, rr): `None` without it.
+pub fn decoder(args: &DecodeArgs) -> Result<Option<Decoder>, Failure> {
+    let (proto, message_type) = (
+        args.schema.proto.as_deref(),
+        args.schema.message_type.as_deref(),
+    );
+    let choice = match args.decode.as_deref() {
         None => None,
         Some("auto") => Some(Choice::Auto),
         Some(name) => Format::from_name(name).map(Choice::Fixed),

@@ -12,9 +12,9 @@ use super::values::{
     will_topic,
 };
 use crate::cli::Personality;
-use crate::cli::argv::Scanned;
 use crate::cli::conn::ConnArgs;
 use crate::cli::properties::PropertySet;
+use crate::cli::scanned::Scanned;
 use crate::conn::url::{self, Scheme};
 use crate::conn::{Endpoint, Options, Protocol, Qos, Will};
 use crate::exit::Failure;

@@ -15,7 +15,7 @@ mod values;
 
 use clap::ArgMatches;
 
-use super::argv::Scanned;
+use super::scanned::Scanned;
 use crate::exit::Failure;
 use crate::personality::Personality;
 

@@ -5,6 +5,7 @@
 use std::os::unix::ffi::OsStrExt;
 
 use super::Parsed;
+use super::codec::decoder;
 use super::connection::{connection_values_from, runtime_checks};
 use super::output;
 use super::values::{
@@ -121,6 +122,7 @@ pub fn rr(parsed: &Parsed) -> Result<RrRequest, Failure> {
     conn.nodelay |= args.latency;
 
     let where_paths = output::where_paths(&args.json_output)?;
+    let decoder = decoder(&args.decode)?;
     // -R asks a v5 broker for no retained messages at all.
     let retain_handling = if args.no_retained {
         2
@@ -148,6 +150,7 @@ pub fn rr(parsed: &Parsed) -> Result<RrRequest, Failure> {
         pretty: args.pretty,
         where_paths,
         strict: args.json_output.strict,
+        decoder,
         count,
         timeout,
         latency: args.latency,

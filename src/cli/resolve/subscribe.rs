@@ -129,11 +129,7 @@ pub fn subscribe(parsed: &Parsed) -> Result<SubscribeRequest, Failure> {
         personality,
     )?;
     let where_paths = output::where_paths(&args.json_output)?;
-    let decoder = decoder(
-        args.decode.as_deref(),
-        args.schema.proto.as_deref(),
-        args.schema.message_type.as_deref(),
-    )?;
+    let decoder = decoder(&args.decode)?;
     output::receive_maximum(&mut conn, count);
     let stop = Stop {
         count,
