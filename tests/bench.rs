@@ -12,6 +12,8 @@ mod scenarios;
 mod options;
 // Messages a subscriber never gets are reported as lost.
 mod loss;
+// A broker SIGKILLed mid-run: exit 3, the report marked incomplete; bench sub that gets nothing.
+mod dead_broker;
 
 use std::time::Duration;
 

@@ -15,7 +15,7 @@ use super::publisher::{self, PubResult, Schedule};
 use super::report::{ConfigReport, Environment, Report};
 use super::stats::{self, Latency};
 use super::subscriber::{self, Listen, SubResult, Window};
-use super::{Config, Scenario, SeriesFormat, expand};
+use super::{Config, Scenario, SeriesFormat, expand, verdict};
 use crate::conn::{ConnectFailure, Exceeded, Protocol, Qos, Session, topic};
 
 /// Running totals, read once a second for the live line and the series.
@@ -98,6 +98,9 @@ fn base_report(cfg: &Config) -> Report {
         broker: format!("{}:{}", cfg.conn.endpoint.host, cfg.conn.endpoint.port),
     };
     Report {
+        complete: true,
+        error: None,
+        unsent: 0,
         sent: 0,
         acked: 0,
         received: 0,
@@ -161,6 +164,7 @@ pub async fn run(cfg: &Config) -> Result<Report, Exceeded> {
             ));
         }
         finish_cpu(&mut report, cpu_before, wall);
+        verdict::judge(cfg, &mut report);
         return Ok(report);
     }
 
@@ -303,7 +307,7 @@ pub async fn run(cfg: &Config) -> Result<Report, Exceeded> {
     let stopped = if cfg.scenario == Scenario::Sub {
         listen_until_done(&listen, sub_count).await
     } else {
-        drain(&pub_results, &pub_topics, &sub_filters, &counters).await;
+        drain(&pub_results, &pub_topics, &sub_filters, &listen, sub_count).await;
         Instant::now()
     };
     let _ = stop_tx.send(true);
@@ -335,6 +339,7 @@ pub async fn run(cfg: &Config) -> Result<Report, Exceeded> {
     );
     finish_cpu(&mut report, cpu_before, wall);
     warn(cfg, &mut report);
+    verdict::judge(cfg, &mut report);
     Ok(report)
 }
 
@@ -373,8 +378,10 @@ async fn drain(
     pub_results: &[(u32, PubResult)],
     pub_topics: &[(u32, String)],
     sub_filters: &[String],
-    counters: &Counters,
+    listen: &Listen,
+    subscribers: usize,
 ) {
+    let counters = &listen.counters;
     let expected: u64 = sub_filters
         .iter()
         .map(|f| {
@@ -387,7 +394,10 @@ async fn drain(
         })
         .sum();
     let mut last = (counters.received.load(Ordering::Relaxed), Instant::now());
-    while counters.received.load(Ordering::Relaxed) < expected {
+    // Subscribers whose connection has ended receive nothing more: no use waiting for them.
+    while counters.received.load(Ordering::Relaxed) < expected
+        && listen.ended.load(Ordering::Relaxed) < subscribers
+    {
         tokio::time::sleep(Duration::from_millis(20)).await;
         let now = counters.received.load(Ordering::Relaxed);
         if now != last.0 {

@@ -12,6 +12,7 @@ mod publisher;
 pub mod report;
 pub mod stats;
 mod subscriber;
+mod verdict;
 
 use std::path::PathBuf;
 use std::time::Duration;

@@ -222,6 +222,8 @@ pub async fn run(acks: Acks) -> PubResult {
     };
     let mut sending = true;
     let mut flushed = false;
+    // Events end when the connection does; the sender's count is still wanted for the report.
+    let mut events = qos != Qos::AtMostOnce;
     let complete =
         |result: &mut PubResult, mid: u16, refused: bool, in_flight: &mut HashMap<u16, Instant>| {
             if let Some(intended) = in_flight.remove(&mid) {
@@ -249,7 +251,7 @@ pub async fn run(acks: Acks) -> PubResult {
             break;
         }
         tokio::select! {
-            delivery = session.next_event(), if qos != Qos::AtMostOnce => match delivery {
+            delivery = session.next_event(), if events => match delivery {
                 Some(d) => match d.event {
                     Event::SentPublish { mid } if !in_flight.contains_key(&mid) => {
                         if let Some(intended) = pending.lock().expect("pending lock").pop_front() {
@@ -262,7 +264,13 @@ pub async fn run(acks: Acks) -> PubResult {
                     Event::PubRec { mid, reason } if reason >= 0x80 => complete(&mut result, mid, true, &mut in_flight),
                     _ => {}
                 },
-                None => break,
+                None => {
+                    result.failure.get_or_insert(ConnectFailure::Lost);
+                    if !sending {
+                        break;
+                    }
+                    events = false;
+                }
             },
             done = &mut sender, if sending => {
                 sending = false;
@@ -270,11 +278,12 @@ pub async fn run(acks: Acks) -> PubResult {
                     Ok(s) => {
                         (result.sent, result.sent_in_window, result.lag) = (s.sent, s.in_window, s.lag);
                         result.send_end = (s.sent > 0).then_some(s.send_end);
-                        result.failure = s.failure;
+                        result.failure = s.failure.or(result.failure.take());
                     }
                     Err(_) => result.failure = Some(ConnectFailure::Lost),
                 }
-                if result.failure.is_some() {
+                if result.failure.is_some() || !events && qos != Qos::AtMostOnce {
+                    result.failure.get_or_insert(ConnectFailure::Lost);
                     break;
                 }
             },

@@ -53,6 +53,14 @@ pub struct Environment {
 /// The summary of a run.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
+    /// Whether the run measured what was asked: false when a client could not connect, a
+    /// connection was lost, `--count` messages could not be sent (or received, in `bench sub`), or
+    /// `bench sub` received nothing. The numbers are what was measured until then.
+    pub complete: bool,
+    /// Why the run is incomplete (absent when complete).
+    pub error: Option<String>,
+    /// Messages `--count` asked for that were never sent (a connection ended first); not lost.
+    pub unsent: u64,
     /// Messages published.
     pub sent: u64,
     /// Messages acknowledged (QoS 1/2) or written to the socket (QoS 0).
@@ -139,6 +147,9 @@ impl Report {
                 "  connected              {}   failed {}   in {:.2} s ({:.0} connections/s)",
                 self.latency_us.count, self.connect_failures, self.window_s, self.msgs_per_s
             );
+            if let Some(error) = &self.error {
+                let _ = writeln!(out, "  INCOMPLETE             {error}");
+            }
             cpu_and_latency_header(&mut out, self.cpu_percent);
             latency_row(&mut out, "CONNECT → CONNACK", &self.latency_us);
             for w in &self.warnings {
@@ -163,6 +174,9 @@ impl Report {
             c.protocol,
             self.environment.broker
         );
+        if let Some(error) = &self.error {
+            let _ = writeln!(out, "  INCOMPLETE             {error}");
+        }
         let _ = writeln!(
             out,
             "  window                 {:.2} s (warm-up {:.1} s excluded)",
@@ -174,6 +188,9 @@ impl Report {
                 "  sent / acked           {} / {}",
                 self.sent, self.acked
             );
+        }
+        if self.unsent > 0 {
+            let _ = writeln!(out, "  never sent             {}", self.unsent);
         }
         if c.scenario == Scenario::Pub {
             let _ = writeln!(out, "  lost                   {}", self.lost);

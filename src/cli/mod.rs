@@ -13,6 +13,7 @@ mod properties;
 pub mod publish;
 mod resolve;
 pub mod retain_clear;
+mod seconds;
 pub mod subscribe;
 
 use std::ffi::OsString;

@@ -4,8 +4,10 @@ use crate::bench::{self, Config};
 use crate::conn::Qos;
 use crate::exit::{Code, Failure};
 
-/// Runs `bench`; returns the exit status: messages lost at QoS ≥ 1 or clients that could not
-/// connect make it fail, and a QoS above the broker's maximum stops it before it publishes.
+/// Runs `bench`; returns the exit status: messages lost at QoS ≥ 1, clients that could not connect,
+/// and an incomplete run (a lost connection, `--count` not reached, `bench sub` that received
+/// nothing) make it fail after the report is printed; a QoS above the broker's maximum stops it
+/// before it publishes.
 pub async fn run(config: Config) -> Result<u8, Failure> {
     let report = bench::run(&config)
         .await
@@ -26,6 +28,12 @@ pub async fn run(config: Config) -> Result<u8, Failure> {
                 "Error: {} clients could not connect or subscribe.\n",
                 report.connect_failures
             ),
+        ));
+    }
+    if let Some(error) = &report.error {
+        return Err(Failure::code(
+            Code::BenchFailed,
+            format!("Error: {error}.\n"),
         ));
     }
     if report.lost > 0 && config.qos != Qos::AtMostOnce {

@@ -126,11 +126,28 @@ fn bad_input_is_a_one_line_usage_error() {
         ),
         (
             &["--rate", "0"],
-            "Error: --rate must be a number greater than 0, got 0.",
+            "Error: --rate must be between 0.000000001 and 1000000000 per second, got 0.",
         ),
         (
             &["--rate", "-5"],
-            "Error: --rate must be a number greater than 0, got -5.",
+            "Error: --rate must be between 0.000000001 and 1000000000 per second, got -5.",
+        ),
+        // These panicked converting float seconds to a Duration.
+        (
+            &["--rate", "1e-300"],
+            "Error: --rate must be between 0.000000001 and 1000000000 per second, got 1e-300.",
+        ),
+        (
+            &["--duration", "1e20"],
+            "Error: --duration must be greater than 0 and at most 1000000000 seconds, got 1e20.",
+        ),
+        (
+            &["--warmup", "1e308"],
+            "Error: --warmup must be 0 or more and at most 1000000000 seconds, got 1e308.",
+        ),
+        (
+            &["conn", "--connect-rate", "1e-300"],
+            "Error: --connect-rate must be between 0.000000001 and 1000000000 per second, got 1e-300.",
         ),
         (&["--count", "0"], "Error: --count must be at least 1."),
         (

@@ -1,7 +1,5 @@
 //! `bench` flags to a validated [`crate::bench::Config`].
 
-use std::time::Duration;
-
 use clap::ArgMatches;
 
 use super::connection::connection;
@@ -10,18 +8,9 @@ use crate::cli::Personality;
 use crate::cli::argv::{PropertyArg, Scanned};
 use crate::cli::bench::BenchArgs;
 use crate::cli::properties;
+use crate::cli::seconds;
 use crate::conn::Qos;
 use crate::exit::Failure;
-
-fn positive(value: f64, flag: &str) -> Result<f64, Failure> {
-    if value.is_finite() && value > 0.0 {
-        Ok(value)
-    } else {
-        Err(Failure::usage(format!(
-            "Error: {flag} must be a number greater than 0, got {value}.\n"
-        )))
-    }
-}
 
 /// Resolves `bench`.
 pub fn bench(args: BenchArgs, matches: &ArgMatches) -> Result<Config, Failure> {
@@ -82,19 +71,17 @@ pub fn bench(args: BenchArgs, matches: &ArgMatches) -> Result<Config, Failure> {
     if args.count == Some(0) {
         return Err(Failure::usage("Error: --count must be at least 1.\n"));
     }
-    let duration = Duration::from_secs_f64(positive(args.duration.unwrap_or(10.0), "--duration")?);
-    let warmup = args
-        .warmup
-        .unwrap_or(if args.count.is_some() { 0.0 } else { 1.0 });
-    if !(warmup.is_finite() && warmup >= 0.0) {
-        return Err(Failure::usage(
-            "Error: --warmup must be 0 or more seconds.\n",
-        ));
-    }
-    let rate = args.rate.map(|r| positive(r, "--rate")).transpose()?;
+    let duration = seconds::seconds("--duration", args.duration.unwrap_or(10.0), false)?;
+    let warmup = seconds::seconds(
+        "--warmup",
+        args.warmup
+            .unwrap_or(if args.count.is_some() { 0.0 } else { 1.0 }),
+        true,
+    )?;
+    let rate = args.rate.map(|r| seconds::rate("--rate", r)).transpose()?;
     let connect_rate = args
         .connect_rate
-        .map(|r| positive(r, "--connect-rate"))
+        .map(|r| seconds::rate("--connect-rate", r))
         .transpose()?;
     let sub_topic = args
         .sub_topic
@@ -135,7 +122,7 @@ pub fn bench(args: BenchArgs, matches: &ArgMatches) -> Result<Config, Failure> {
         clients: args.clients,
         count: args.count,
         duration,
-        warmup: Duration::from_secs_f64(warmup),
+        warmup,
         qos: Qos::from_number(i64::from(args.qos)).unwrap_or_default(),
         size: args.size,
         rate,

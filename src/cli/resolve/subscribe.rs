@@ -9,9 +9,9 @@ use super::connection::connection;
 use super::values::{qos, runtime_error};
 use crate::cli::Personality;
 use crate::cli::argv::Scanned;
-use crate::cli::numbers;
 use crate::cli::properties;
 use crate::cli::subscribe::SubArgs;
+use crate::cli::{numbers, seconds};
 use crate::cmd::subscribe::{Config, Output, Stop};
 use crate::conn::topic::{self, TopicError};
 use crate::conn::{Options, Property, Protocol, Qos};
@@ -85,7 +85,11 @@ pub fn subscribe(
                     "Error: Invalid timeout \"{n}\".\n\n"
                 )));
             }
-            Some(Duration::from_secs(n as u64))
+            // atoi keeps mosquitto's -W below 2^31 s; mqtk's i64 could overflow the deadline.
+            Some(match personality {
+                Personality::Mosquitto => Duration::from_secs(n as u64),
+                Personality::Mqtk => seconds::seconds("-W", n as f64, false)?,
+            })
         }
         None => None,
     };

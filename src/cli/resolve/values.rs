@@ -8,7 +8,7 @@ use std::time::Duration;
 use bytes::Bytes;
 
 use crate::cli::Personality;
-use crate::cli::numbers;
+use crate::cli::{numbers, seconds};
 use crate::conn::topic::{self, TopicError};
 use crate::conn::url::{self, Scheme, UrlError};
 use crate::conn::{MAX_PACKET_SIZE, Protocol, Qos};
@@ -118,7 +118,10 @@ pub(super) fn repeat_delay(personality: Personality, text: &str) -> Result<Durat
             "Error: --repeat-delay argument must be >=0.0.\n\n",
         ));
     }
-    Ok(Duration::from_secs_f64(s))
+    match personality {
+        Personality::Mosquitto => Ok(seconds::mosquitto_repeat_delay(s)),
+        Personality::Mqtk => seconds::seconds("--repeat-delay", s, true),
+    }
 }
 
 /// A publish topic from `-t` or `-L` (`flag` names it in messages). mosquitto_pub accepts `''` here
