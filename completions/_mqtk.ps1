@@ -198,7 +198,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtk' -ScriptBlock {
             [CompletionResult]::new('--warmup', '--warmup', [CompletionResultType]::ParameterName, 'Seconds at the start excluded from the results [default: 1 with --duration, 0 with --count]')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'QoS of publishes and subscriptions: 0, 1 or 2')
             [CompletionResult]::new('--qos', '--qos', [CompletionResultType]::ParameterName, 'QoS of publishes and subscriptions: 0, 1 or 2')
-            [CompletionResult]::new('--size', '--size', [CompletionResultType]::ParameterName, 'Payload size in bytes (at least 20: sequence number and send time)')
+            [CompletionResult]::new('--size', '--size', [CompletionResultType]::ParameterName, 'Payload size in bytes, up to the MQTT limit; under 20 (no room for sequence number and send time) only counts and loss are measured')
             [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Offered load in messages per second over all publishers [default: as fast as possible]')
             [CompletionResult]::new('--inflight', '--inflight', [CompletionResultType]::ParameterName, 'QoS 1/2 messages in flight per publisher (same as -M) [default: 20]')
             [CompletionResult]::new('--connect-rate', '--connect-rate', [CompletionResultType]::ParameterName, 'New connections per second [default: all at once]')

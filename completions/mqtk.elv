@@ -192,7 +192,7 @@ set edit:completion:arg-completer[mqtk] = {|@words|
             cand --warmup 'Seconds at the start excluded from the results [default: 1 with --duration, 0 with --count]'
             cand -q 'QoS of publishes and subscriptions: 0, 1 or 2'
             cand --qos 'QoS of publishes and subscriptions: 0, 1 or 2'
-            cand --size 'Payload size in bytes (at least 20: sequence number and send time)'
+            cand --size 'Payload size in bytes, up to the MQTT limit; under 20 (no room for sequence number and send time) only counts and loss are measured'
             cand --rate 'Offered load in messages per second over all publishers [default: as fast as possible]'
             cand --inflight 'QoS 1/2 messages in flight per publisher (same as -M) [default: 20]'
             cand --connect-rate 'New connections per second [default: all at once]'

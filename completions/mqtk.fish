@@ -156,7 +156,7 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l count -d 'Messages p
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l duration -d 'Seconds to publish after the warm-up [default: 10]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l warmup -d 'Seconds at the start excluded from the results [default: 1 with --duration, 0 with --count]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s q -l qos -d 'QoS of publishes and subscriptions: 0, 1 or 2' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l size -d 'Payload size in bytes (at least 20: sequence number and send time)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l size -d 'Payload size in bytes, up to the MQTT limit; under 20 (no room for sequence number and send time) only counts and loss are measured' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l rate -d 'Offered load in messages per second over all publishers [default: as fast as possible]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l inflight -d 'QoS 1/2 messages in flight per publisher (same as -M) [default: 20]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l connect-rate -d 'New connections per second [default: all at once]' -r

@@ -14,6 +14,8 @@ mod options;
 mod loss;
 // A broker SIGKILLed mid-run: exit 3, the report marked incomplete; bench sub that gets nothing.
 mod dead_broker;
+// --size from 0 to the MQTT limit without memory that scales with it; an unwritable --series.
+mod sizes;
 
 use std::time::Duration;
 

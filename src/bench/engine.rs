@@ -10,6 +10,7 @@ use hdrhistogram::Histogram;
 use super::clock::Clock;
 use super::connect::{self, Pacer, client_options};
 use super::paced;
+use super::payload;
 use super::progress::{self, Progress};
 use super::publisher::{self, PubResult, Schedule};
 use super::report::{ConfigReport, Environment, Report};
@@ -263,6 +264,7 @@ pub async fn run(cfg: &Config) -> Result<Report, Exceeded> {
         limit,
         done: Arc::new(tokio::sync::Notify::new()),
         ended: Arc::new(std::sync::atomic::AtomicUsize::new(0)),
+        sequenced: payload::sequenced(cfg.size),
     };
     let sub_count = sub_sessions.len();
     let sub_tasks: Vec<_> = sub_sessions
@@ -455,11 +457,19 @@ fn aggregate(
             continue;
         }
         let filter = &sub_filters[s];
+        let mut expected = 0;
         for ((i, p), (_, t)) in pub_results.iter().zip(pub_topics) {
             if topic::matches(filter, t) {
-                let seen = r.trackers.get(i).map_or(0, |t| t.unique);
-                report.lost += p.sent.saturating_sub(seen);
+                expected += p.sent;
+                if payload::sequenced(cfg.size) {
+                    let seen = r.trackers.get(i).map_or(0, |t| t.unique);
+                    report.lost += p.sent.saturating_sub(seen);
+                }
             }
+        }
+        if !payload::sequenced(cfg.size) {
+            // No sequence numbers: what did not arrive is all that can be told.
+            report.lost += expected.saturating_sub(r.received);
         }
     }
     if cfg.scenario == Scenario::Pub && cfg.qos != Qos::AtMostOnce {
@@ -509,6 +519,12 @@ fn finish_cpu(report: &mut Report, cpu_before: f64, wall: Instant) {
 
 /// Flags results that say more about the generator than about the broker.
 fn warn(cfg: &Config, report: &mut Report) {
+    if !payload::sequenced(cfg.size) && cfg.scenario != Scenario::Conn {
+        report.warnings.push(format!(
+            "payloads under {} bytes carry no sequence number or send time: counts and loss only, no latency, duplicates or order",
+            payload::HEADER
+        ));
+    }
     if cfg.conn.inflight == 1 && cfg.qos != Qos::AtMostOnce {
         report.warnings.push(
             "--inflight 1: each publisher waits for every acknowledgement (stop-and-wait)".into(),

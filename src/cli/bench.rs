@@ -42,7 +42,7 @@ pub struct BenchArgs {
     #[arg(short = 'q', long, value_name = "QOS", default_value_t = 0, value_parser = clap::value_parser!(u8).range(0..=2))]
     pub qos: u8,
 
-    /// Payload size in bytes (at least 20: sequence number and send time)
+    /// Payload size in bytes, up to the MQTT limit; under 20 (no room for sequence number and send time) only counts and loss are measured
     #[arg(long, value_name = "BYTES", default_value_t = 64)]
     pub size: usize,
 

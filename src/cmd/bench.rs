@@ -9,6 +9,18 @@ use crate::exit::{Code, Failure};
 /// nothing) make it fail after the report is printed; a QoS above the broker's maximum stops it
 /// before it publishes.
 pub async fn run(config: Config) -> Result<u8, Failure> {
+    // Found unwritable after a long run, the series would be lost: find out before.
+    if let Some((path, _)) = &config.series {
+        std::fs::File::create(path).map_err(|e| {
+            Failure::code(
+                Code::Error,
+                format!(
+                    "Error: cannot write the series to {}: {e}.\n",
+                    path.display()
+                ),
+            )
+        })?;
+    }
     let report = bench::run(&config)
         .await
         .map_err(|e| Failure::code(e.code(), format!("{}\n", e.message())))?;

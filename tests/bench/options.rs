@@ -111,8 +111,8 @@ fn series_ndjson() {
 fn bad_input_is_a_one_line_usage_error() {
     let cases: &[(&[&str], &str)] = &[
         (
-            &["--size", "19"],
-            "Error: --size must be at least 20 bytes (sequence number and send time).",
+            &["--size", "268435439"],
+            "Error: --size must be at most 268435438 bytes (the MQTT packet limit, less the topic and headers).",
         ),
         (&["--pubs", "0"], "Error: --pubs must be at least 1."),
         (&["--subs", "0"], "Error: --subs must be at least 1."),

@@ -47,12 +47,6 @@ pub fn bench(args: BenchArgs, matches: &ArgMatches) -> Result<Config, Failure> {
         "conn" => Scenario::Conn,
         _ => Scenario::PubSub,
     };
-    if args.size < crate::bench::payload::HEADER {
-        return Err(Failure::usage(format!(
-            "Error: --size must be at least {} bytes (sequence number and send time).\n",
-            crate::bench::payload::HEADER
-        )));
-    }
     if args.pubs == 0 && matches!(scenario, Scenario::PubSub | Scenario::Pub) {
         return Err(Failure::usage("Error: --pubs must be at least 1.\n"));
     }
@@ -107,6 +101,12 @@ pub fn bench(args: BenchArgs, matches: &ArgMatches) -> Result<Config, Failure> {
         Some(p) => p.clone(),
         None => format!("mqtk-bench-{}", std::process::id()),
     };
+    let max_size = crate::bench::payload::max_size(&args.topic, args.pubs, &id_prefix);
+    if args.size > max_size {
+        return Err(Failure::usage(format!(
+            "Error: --size must be at most {max_size} bytes (the MQTT packet limit, less the topic and headers).\n"
+        )));
+    }
     let series = args.series.clone().map(|p| {
         let format = if args.series_format == "ndjson" {
             SeriesFormat::Ndjson
