@@ -23,3 +23,5 @@ mod tls;
 mod transport;
 // --trace and --trace-format json: each QoS step in order, timed, on stderr, never the password.
 mod trace;
+// Bad input and absurd numbers: range checks, bounded memory, limits, passwords never printed.
+mod limits;

@@ -5,7 +5,7 @@
 
 use super::clock::{self, Time};
 use super::{NotJson, message_json};
-use super::{Spec, cstr};
+use super::{Out, Spec, cstr};
 use crate::conn::event::Message;
 use crate::personality::Personality;
 
@@ -18,13 +18,7 @@ pub struct Context<'a> {
 }
 
 /// Writes the conversion `code` (already validated) for one message.
-pub fn write(
-    out: &mut Vec<u8>,
-    code: u8,
-    spec: &Spec,
-    ctx: &Context,
-    warn: &mut dyn FnMut(String),
-) {
+pub fn write(out: &mut Out, code: u8, spec: &Spec, ctx: &Context, warn: &mut dyn FnMut(String)) {
     let msg = ctx.msg;
     let props = msg.properties.as_ref();
     match code {
@@ -38,10 +32,10 @@ pub fn write(
         b'q' => out.push(b'0' + msg.qos as u8),
         b'r' => out.push(if msg.retain { b'1' } else { b'0' }),
         b'I' => spec.string(out, &clock::iso8601(ctx.now)),
-        b'U' => clock::unix(out, ctx.now),
+        b'U' => out.with(|v| clock::unix(v, ctx.now)),
         b'j' | b'J' => {
-            let written =
-                message_json(out, msg, ctx.now, code == b'j', ctx.pretty, ctx.personality);
+            let written = out
+                .with(|v| message_json(v, msg, ctx.now, code == b'j', ctx.pretty, ctx.personality));
             if written == Err(NotJson) {
                 let topic = String::from_utf8_lossy(cstr(&msg.topic));
                 warn(format!(
@@ -106,7 +100,7 @@ pub fn write(
     }
 }
 
-fn int_or_blank(out: &mut Vec<u8>, spec: &Spec, value: Option<i64>) {
+fn int_or_blank(out: &mut Out, spec: &Spec, value: Option<i64>) {
     match value {
         Some(v) => spec.int(out, v),
         None => spec.blank(out, spec.pad()),
@@ -117,7 +111,7 @@ fn int_or_blank(out: &mut Vec<u8>, spec: &Spec, value: Option<i64>) {
 /// to `width` bytes. mosquitto 2.0.11 applies that cut to hex too and then halves it (`%Wx` prints
 /// `min(len, W) / 2` bytes); mqtk treats the width as a minimum for the whole hex string.
 fn payload(
-    out: &mut Vec<u8>,
+    out: &mut Out,
     payload: &[u8],
     hex: Option<bool>,
     spec: &Spec,
@@ -137,7 +131,7 @@ fn payload(
         None => (payload.len(), 0),
     };
     if !spec.left {
-        out.extend(std::iter::repeat_n(spec.pad(), pad));
+        out.pad(spec.pad(), pad);
     }
     let digits: &[u8; 16] = if hex == Some(true) {
         b"0123456789ABCDEF"
@@ -153,6 +147,6 @@ fn payload(
         }
     }
     if spec.left {
-        out.extend(std::iter::repeat_n(b' ', pad));
+        out.pad(b' ', pad);
     }
 }

@@ -10,11 +10,13 @@ mod clock;
 mod field;
 mod json;
 mod number;
+mod out;
 mod parse;
 #[cfg(test)]
 mod tests;
 
 pub use json::{NotJson, message_json};
+pub use out::Out;
 
 use crate::conn::event::Message;
 use crate::exit::Failure;
@@ -67,31 +69,43 @@ impl Spec {
     }
 
     /// `width` copies of `pad`: mosquitto's output for an absent property.
-    fn blank(&self, out: &mut Vec<u8>, pad: u8) {
-        out.extend(std::iter::repeat_n(pad, self.width));
+    fn blank(&self, out: &mut Out, pad: u8) {
+        out.pad(pad, self.width);
     }
 
-    /// printf's `%d` with this width and flags (zeros only when right-aligned).
-    fn int(&self, out: &mut Vec<u8>, value: i64) {
-        let w = self.width;
-        let text = match (self.left, self.zero) {
-            (true, _) => format!("{value:<w$}"),
-            (false, true) => format!("{value:0w$}"),
-            (false, false) => format!("{value:>w$}"),
-        };
-        out.extend_from_slice(text.as_bytes());
+    /// printf's `%d` with this width and flags (zeros only when right-aligned), padding written as
+    /// it goes rather than formatted into a string as wide as the width.
+    fn int(&self, out: &mut Out, value: i64) {
+        let digits = value.to_string();
+        let pad = self.width.saturating_sub(digits.len());
+        match (self.left, self.zero) {
+            (true, _) => {
+                out.extend_from_slice(digits.as_bytes());
+                out.pad(b' ', pad);
+            }
+            (false, true) => {
+                let (sign, magnitude) = digits.split_at(usize::from(value < 0));
+                out.extend_from_slice(sign.as_bytes());
+                out.pad(b'0', pad);
+                out.extend_from_slice(magnitude.as_bytes());
+            }
+            (false, false) => {
+                out.pad(b' ', pad);
+                out.extend_from_slice(digits.as_bytes());
+            }
+        }
     }
 
     /// printf's `%*.*s`: at most `precision` bytes, padded with spaces to `width` bytes.
-    fn string(&self, out: &mut Vec<u8>, value: &[u8]) {
+    fn string(&self, out: &mut Out, value: &[u8]) {
         let value = &value[..self.precision.map_or(value.len(), |p| p.min(value.len()))];
         let pad = self.width.saturating_sub(value.len());
         if !self.left {
-            out.extend(std::iter::repeat_n(b' ', pad));
+            out.pad(b' ', pad);
         }
         out.extend_from_slice(value);
         if self.left {
-            out.extend(std::iter::repeat_n(b' ', pad));
+            out.pad(b' ', pad);
         }
     }
 }
@@ -108,9 +122,22 @@ impl Format {
 
     /// Renders one message into `out`, without the trailing newline. `now` is the receive time;
     /// `warn` gets runtime diagnostics, each ending in a newline. On `Err` nothing was written.
+    #[cfg(test)]
     pub fn render(
         &self,
         out: &mut Vec<u8>,
+        msg: &Message,
+        now: &Time,
+        pretty: bool,
+        warn: &mut dyn FnMut(String),
+    ) -> Result<(), Skip> {
+        self.render_to(&mut Out::new(out, None), msg, now, pretty, warn)
+    }
+
+    /// Like [`Format::render`], into an [`Out`] that may stream to its writer as it goes.
+    pub fn render_to(
+        &self,
+        out: &mut Out,
         msg: &Message,
         now: &Time,
         pretty: bool,
@@ -129,8 +156,8 @@ impl Format {
                     };
                     field::write(out, *code, spec, &ctx, warn);
                 }
-                Token::Time(code) => clock::strftime(out, now, *code),
-                Token::Nanos => clock::nanos(out, now),
+                Token::Time(code) => out.with(|v| clock::strftime(v, now, *code)),
+                Token::Nanos => out.with(|v| clock::nanos(v, now)),
                 Token::Path(_, spec) => spec.string(out, &selected.next().unwrap_or_default()),
             }
         }
