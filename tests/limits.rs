@@ -5,6 +5,8 @@
 mod widths;
 // Durations and rates range-checked at parse time (pub --repeat-delay, sub -W).
 mod durations;
+// The largest payload MQTT allows.
+mod payload;
 
 use std::path::PathBuf;
 

@@ -9,6 +9,11 @@ use super::event::Event;
 use super::transport::Prepared;
 use super::{MAX_PACKET_SIZE, Options, Outgoing, Protocol, Subscription};
 
+/// The largest whole packet: MQTT limits the remaining length to [`MAX_PACKET_SIZE`], and rumqttc
+/// checks whole packets (fixed header included: 1 byte of type, 4 of length), so a payload that fits
+/// the protocol (268,435,448 bytes on a 3-byte topic at QoS 1) must not be refused before it is sent.
+const MAX_FRAME: usize = MAX_PACKET_SIZE + 5;
+
 /// How many requests may wait between commands and the event loop: enough to keep the socket busy,
 /// small enough that a fast producer is held back (backpressure) instead of buffering without bound.
 const REQUEST_CHANNEL: usize = 256;
@@ -49,7 +54,7 @@ pub fn build(opts: &Options, prepared: Prepared) -> (Client, Loop) {
         Protocol::V31 | Protocol::V311 => {
             let mut o = rumqttc::MqttOptions::new(opts.client_id.clone(), host, port);
             o.set_keep_alive(keepalive)
-                .set_max_packet_size(MAX_PACKET_SIZE, MAX_PACKET_SIZE)
+                .set_max_packet_size(MAX_FRAME, MAX_FRAME)
                 .set_inflight(opts.inflight)
                 .set_transport(transport);
             if let Some(proxy) = proxy {
@@ -79,7 +84,7 @@ pub fn build(opts: &Options, prepared: Prepared) -> (Client, Loop) {
         Protocol::V5 => {
             let mut o = rumqttc::v5::MqttOptions::new(opts.client_id.clone(), host, port);
             o.set_keep_alive(keepalive)
-                .set_max_packet_size(Some(MAX_PACKET_SIZE as u32))
+                .set_max_packet_size(Some(MAX_FRAME as u32))
                 .set_clean_start(opts.clean)
                 .set_outgoing_inflight_upper_limit(opts.inflight)
                 .set_connection_timeout(timeout)

@@ -1,0 +1,53 @@
+//! The largest payload MQTT allows is sent, not refused as a protocol error.
+
+use std::io::Read;
+use std::process::{Command, Stdio};
+
+use crate::broker::Broker;
+use crate::util::{mqtk, run};
+
+const T: std::time::Duration = std::time::Duration::from_secs(60);
+
+#[test]
+fn the_largest_legal_publish_goes_through() {
+    // 268,435,448 bytes on a 3-byte topic at QoS 1: a remaining length of exactly 268,435,455
+    // (2 + 3 + 2 + payload), which rumqttc refused as a whole packet over that size.
+    const PAYLOAD: u64 = 268_435_448;
+    let broker = Broker::start();
+    let port = broker.port_str();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("big");
+    std::fs::File::create(&file)
+        .and_then(|f| f.set_len(PAYLOAD))
+        .expect("sparse file");
+    let mark = broker.log_mark();
+    let mut sub = Command::new(mqtk())
+        .args([
+            "sub", "-p", &port, "-t", "abc", "-q", "1", "-C", "1", "-i", "bigsub",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn sub");
+    broker.expect_log_since(mark, "Sending SUBACK to bigsub", T);
+    let file_arg = file.display().to_string();
+    let out = run(
+        &mqtk(),
+        &["pub", "-p", &port, "-t", "abc", "-q", "1", "-f", &file_arg],
+        None,
+    );
+    assert_eq!((out.code, out.stderr_str().as_str()), (0, ""), "{out}");
+    let mut received = 0u64;
+    let mut stdout = sub.stdout.take().expect("stdout");
+    let mut chunk = vec![0u8; 1 << 20];
+    loop {
+        let n = stdout.read(&mut chunk).expect("read");
+        if n == 0 {
+            break;
+        }
+        received += n as u64;
+    }
+    let status = sub.wait().expect("wait sub");
+    assert!(status.success(), "sub: {status}");
+    assert_eq!(received, PAYLOAD + 1, "the payload and a newline");
+}
