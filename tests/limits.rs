@@ -7,6 +7,10 @@ mod widths;
 mod durations;
 // The largest payload MQTT allows.
 mod payload;
+// Topics over 65,535 bytes.
+mod topics;
+// No error path prints a password.
+mod passwords;
 
 use std::path::PathBuf;
 

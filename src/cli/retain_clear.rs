@@ -94,23 +94,32 @@ pub struct RetainClearArgs {
 }
 
 /// Why a filter is invalid, in words.
-fn filter_problem(error: TopicError) -> &'static str {
-    match error {
+fn filter_problem(error: TopicError) -> std::borrow::Cow<'static, str> {
+    let text = match error {
+        TopicError::TooLong(len) => {
+            return format!(
+                "too long: {len} bytes (MQTT allows at most {})",
+                topic::MAX_TOPIC_LEN
+            )
+            .into();
+        }
         TopicError::MalformedUtf8 => {
             "not valid UTF-8 for MQTT (control characters are not allowed)"
         }
         TopicError::Empty => "a filter needs at least one character",
-        TopicError::Invalid => {
-            "'+' must fill a whole level and '#' must be the whole last level (at most 65535 bytes)"
-        }
-    }
+        TopicError::Invalid => "'+' must fill a whole level and '#' must be the whole last level",
+    };
+    text.into()
 }
 
-/// Value parser for `-t`/`-T`: a valid subscription filter.
+/// Value parser for `-t`/`-T`: a valid subscription filter. One that is too long passes here and
+/// is refused by [`resolve`]: clap would quote all of it in its message.
 fn filter_arg(text: &str) -> Result<String, String> {
-    topic::check_filter(text.as_bytes())
-        .map(str::to_string)
-        .map_err(|e| filter_problem(e).to_string())
+    match topic::check_filter(text.as_bytes()) {
+        Ok(filter) => Ok(filter.to_string()),
+        Err(TopicError::TooLong(_)) => Ok(text.to_string()),
+        Err(e) => Err(filter_problem(e).to_string()),
+    }
 }
 
 /// Value parser for `-W`: a positive number of seconds (decimals allowed).
@@ -162,6 +171,17 @@ fn resolve(
 ) -> Result<RetainClearRequest, Failure> {
     let props = properties::parse(&scanned.properties, Personality::Mqtk)?;
     let (conn, url_topic) = connection(&args.conn, matches, scanned, &props, Personality::Mqtk)?;
+    if let Some(long) = args
+        .topic
+        .iter()
+        .chain(&args.exclude)
+        .find(|f| f.len() > topic::MAX_TOPIC_LEN)
+    {
+        return Err(Failure::usage(format!(
+            "Error: invalid filter: {}.\n",
+            filter_problem(TopicError::TooLong(long.len()))
+        )));
+    }
     let mut filters = args.topic;
     if let Some((text, _)) = url_topic {
         let filter = topic::check_filter(text.as_bytes()).map_err(|e| {

@@ -82,6 +82,13 @@ pub fn bench(args: BenchArgs, matches: &ArgMatches) -> Result<Config, Failure> {
         .clone()
         .unwrap_or_else(|| args.topic.replace("%i", "+").replace("%c", "+"));
     for template in [&args.topic, &sub_topic] {
+        if template.len() > crate::conn::topic::MAX_TOPIC_LEN {
+            return Err(Failure::usage(format!(
+                "Error: Topic template too long: {} bytes (MQTT allows at most {}).\n",
+                template.len(),
+                crate::conn::topic::MAX_TOPIC_LEN
+            )));
+        }
         let sample = crate::bench::expand(template, 0, "id");
         if crate::conn::topic::check_filter(sample.as_bytes()).is_err() {
             return Err(Failure::usage(format!(

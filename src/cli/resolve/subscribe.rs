@@ -6,7 +6,7 @@ use std::time::Duration;
 use clap::ArgMatches;
 
 use super::connection::connection;
-use super::values::{qos, runtime_error};
+use super::values::{qos, runtime_error, topic_too_long};
 use crate::cli::Personality;
 use crate::cli::argv::Scanned;
 use crate::cli::properties;
@@ -27,9 +27,15 @@ pub struct SubscribeRequest {
 }
 
 /// Checks one filter given with `flag` (`-t`, `-T`, `-U`) and says what mosquitto says.
-fn filter(bytes: &[u8], flag: &str, kind: &str) -> Result<String, Failure> {
+fn filter(
+    personality: Personality,
+    bytes: &[u8],
+    flag: &str,
+    kind: &str,
+) -> Result<String, Failure> {
     match topic::check_filter(bytes) {
         Ok(f) => Ok(f.to_string()),
+        Err(TopicError::TooLong(len)) => Err(topic_too_long(personality, flag, len)),
         Err(TopicError::MalformedUtf8) => Err(Failure::usage(format!(
             "Error: Malformed UTF-8 in {flag} argument.\n\n"
         ))),
@@ -114,20 +120,25 @@ pub fn subscribe(
 
     let mut filters = Vec::new();
     for t in &args.topic {
-        filters.push(filter(t.as_bytes(), "-t", "subscription")?);
+        filters.push(filter(personality, t.as_bytes(), "-t", "subscription")?);
     }
     if let Some((t, _)) = url_topic {
-        filters.push(filter(t.as_bytes(), "-L topic", "subscription")?);
+        filters.push(filter(
+            personality,
+            t.as_bytes(),
+            "-L topic",
+            "subscription",
+        )?);
     }
     let filter_out = args
         .filter_out
         .iter()
-        .map(|t| filter(t.as_bytes(), "-T", "filter"))
+        .map(|t| filter(personality, t.as_bytes(), "-T", "filter"))
         .collect::<Result<Vec<_>, _>>()?;
     let unsubscribe = args
         .unsubscribe
         .iter()
-        .map(|t| filter(t.as_bytes(), "-U", "unsubscribe"))
+        .map(|t| filter(personality, t.as_bytes(), "-U", "unsubscribe"))
         .collect::<Result<Vec<_>, _>>()?;
     if filters.is_empty() {
         return Err(Failure::usage(

@@ -124,6 +124,20 @@ pub(super) fn repeat_delay(personality: Personality, text: &str) -> Result<Durat
     }
 }
 
+/// A topic over 65,535 bytes: mosquitto's clients call it malformed UTF-8; mqtk says what is wrong,
+/// with the length and not the text (which would make a 70 KB error line).
+pub(super) fn topic_too_long(personality: Personality, flag: &str, len: usize) -> Failure {
+    match personality {
+        Personality::Mosquitto => {
+            Failure::usage(format!("Error: Malformed UTF-8 in {flag} argument.\n\n"))
+        }
+        Personality::Mqtk => Failure::usage(format!(
+            "Error: Topic too long in {flag} argument: {len} bytes (MQTT allows at most {}).\n",
+            topic::MAX_TOPIC_LEN
+        )),
+    }
+}
+
 /// A publish topic from `-t` or `-L` (`flag` names it in messages). mosquitto_pub accepts `''` here
 /// and fails at publish time; mqtk refuses it at once.
 pub(super) fn publish_topic(
@@ -142,6 +156,7 @@ pub(super) fn publish_topic(
                 "Error: Empty topic: a topic needs at least one character.\n",
             )),
         },
+        Err(TopicError::TooLong(len)) => Err(topic_too_long(personality, flag, len)),
         Err(TopicError::Invalid) => Err(Failure::usage(format!(
             "Error: Invalid publish topic '{}', does it contain '+' or '#'?\n",
             String::from_utf8_lossy(bytes)
@@ -156,6 +171,7 @@ pub(super) fn will_topic(personality: Personality, bytes: &[u8]) -> Result<Strin
             "Error: Malformed UTF-8 in --will-topic argument.\n\n",
         )),
         Err(TopicError::Empty) if personality == Personality::Mosquitto => Ok(String::new()),
+        Err(TopicError::TooLong(len)) => Err(topic_too_long(personality, "--will-topic", len)),
         Err(_) => Err(Failure::usage(format!(
             "Error: Invalid will topic '{}', does it contain '+' or '#'?\n",
             String::from_utf8_lossy(bytes)
