@@ -11,6 +11,8 @@ mod payload;
 mod topics;
 // No error path prints a password.
 mod passwords;
+// retain-clear --json when the run fails part way.
+mod retain_json;
 
 use std::path::PathBuf;
 

@@ -35,7 +35,9 @@ Output:
           ('would clear ...' with --dry-run)
   stdout: --dry-run: one 'BYTES<TAB>TOPIC' line per topic, sorted
           --json: one JSON object: dry_run, found, excluded, cleared,
-          bytes, refused, verify, elapsed_s, topics
+          bytes, refused, verify, elapsed_s, topics, complete, error
+          (also when the run fails part way: complete false, error
+          says why, cleared what was cleared until then)
 
 Exit status:
   0     done, also when no retained message matched
