@@ -93,7 +93,7 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s C -d 'Exit after this 
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s W -d 'Exit with status 27 after this many seconds' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l random-filter -d 'Print only this percentage of messages, picked at random' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s F -d 'Output format (%t topic, %p payload, %j JSON, @H:@M strftime, %{$.path} JSONPath …)' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l json-path -d 'Print the value(s) this JSONPath selects from each JSON payload instead of the payload (repeatable)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l json-path -d 'Print the value(s) this JSONPath selects from each JSON payload instead of the payload (repeatable; not with -F)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l where -d 'Keep only messages for which this JSONPath selects something, e.g. \'$[?@.temp > 30]\' (repeatable: all must match)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s h -l host -d 'Broker host name or address [default: localhost]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s p -l port -d 'Broker port [default: 1883]' -r
@@ -138,7 +138,7 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l remove-retained -d 'Cl
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l retain-as-published -d 'v5: keep the retain flag of forwarded messages'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l pretty -d 'Indent JSON output (%j, %J, --json)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l strict -d 'Treat a non-JSON payload or a path that selects nothing as an error (exit 65)'
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l json -d 'Print each message as one JSON object per line (NDJSON)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l json -d 'Print each message as one JSON object per line (NDJSON; not with --json-path, -F, -v or -N)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s c -l disable-clean-session -d 'Keep the session on the broker (clean session off); needs -i'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l will-retain -d 'Retain the last will'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l nodelay -d 'Disable Nagle\'s algorithm (TCP_NODELAY)'

@@ -13,6 +13,8 @@ mod topics;
 mod passwords;
 // retain-clear --json when the run fails part way.
 mod retain_json;
+// sub --json with options it would ignore.
+mod output_options;
 
 use std::path::PathBuf;
 

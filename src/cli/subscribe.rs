@@ -77,7 +77,7 @@ pub struct SubArgs {
     #[arg(long)]
     pub pretty: bool,
 
-    /// Print the value(s) this JSONPath selects from each JSON payload instead of the payload (repeatable)
+    /// Print the value(s) this JSONPath selects from each JSON payload instead of the payload (repeatable; not with -F)
     #[arg(long = "json-path", value_name = "PATH", allow_hyphen_values = true, action = ArgAction::Append, help_heading = "JSON (mqtk only)")]
     pub json_path: Vec<String>,
 
@@ -89,7 +89,7 @@ pub struct SubArgs {
     #[arg(long, help_heading = "JSON (mqtk only)")]
     pub strict: bool,
 
-    /// Print each message as one JSON object per line (NDJSON)
+    /// Print each message as one JSON object per line (NDJSON; not with --json-path, -F, -v or -N)
     #[arg(long, help_heading = "JSON (mqtk only)")]
     pub json: bool,
 

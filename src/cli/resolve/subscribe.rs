@@ -47,6 +47,28 @@ fn filter(
     }
 }
 
+/// Output options that would silently lose to another: `--json` prints whole messages, one object
+/// per line, so `--json-path`, `-F`, `-v` and `-N` would be ignored; `--json-path` replaces `-F`.
+fn output_conflict(args: &SubArgs) -> Result<(), Failure> {
+    let json_with = [
+        (!args.json_path.is_empty(), "--json-path"),
+        (args.format.is_some(), "-F"),
+        (args.verbose, "-v"),
+        (args.no_eol, "-N"),
+    ];
+    let clash = match json_with.iter().find(|(given, _)| *given) {
+        Some((_, other)) if args.json => Some(("--json", *other)),
+        _ if !args.json_path.is_empty() && args.format.is_some() => Some(("--json-path", "-F")),
+        _ => None,
+    };
+    match clash {
+        Some((a, b)) => Err(Failure::usage(format!(
+            "Error: {a} and {b} cannot be combined: each sets what is printed.\n"
+        ))),
+        None => Ok(()),
+    }
+}
+
 fn json_path(text: &str) -> Result<Path, Failure> {
     Path::parse(text).map_err(|e| Failure::usage(format!("Error: {e}\n")))
 }
@@ -151,6 +173,7 @@ pub fn subscribe(
         ));
     }
 
+    output_conflict(&args)?;
     let output = if args.json {
         Output::Ndjson
     } else if !args.json_path.is_empty() {

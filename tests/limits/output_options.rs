@@ -1,0 +1,46 @@
+//! `sub` output options that would silently lose to another are refused in one line.
+
+use crate::util::{mqtk, run};
+
+#[test]
+fn json_output_refuses_options_it_would_ignore() {
+    let cases: &[(&[&str], &str)] = &[
+        (&["--json", "--json-path", "$.a"], "--json and --json-path"),
+        (&["--json", "-F", "%p"], "--json and -F"),
+        (&["--json", "-v"], "--json and -v"),
+        (&["--json", "-N"], "--json and -N"),
+        (&["--json-path", "$.a", "-F", "%p"], "--json-path and -F"),
+    ];
+    for (args, pair) in cases {
+        let mut all = vec!["sub", "-t", "a", "-p", "1"];
+        all.extend_from_slice(args);
+        let out = run(&mqtk(), &all, None);
+        assert_eq!(
+            (out.code, out.stderr_str()),
+            (
+                1,
+                format!(
+                    "Error: {pair} cannot be combined: each sets what is printed.\n\nUse 'mqtk sub --help' to see usage.\n"
+                )
+            ),
+            "{args:?}"
+        );
+    }
+    // -v and -N still shape --json-path output: accepted (and then the broker is not there).
+    let out = run(
+        &mqtk(),
+        &[
+            "sub",
+            "-t",
+            "a",
+            "-p",
+            "1",
+            "--json-path",
+            "$.a",
+            "-v",
+            "-N",
+        ],
+        None,
+    );
+    assert!(!out.stderr_str().contains("cannot be combined"), "{out}");
+}
