@@ -7,6 +7,8 @@
 mod argv;
 pub mod bench;
 pub mod conn;
+#[cfg(test)]
+mod fuzz;
 mod numbers;
 mod optfile;
 mod properties;

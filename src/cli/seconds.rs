@@ -59,7 +59,7 @@ fn shown(value: f64) -> String {
 /// once; this keeps that (no crash, same timing) instead of sleeping for ever.
 pub fn mosquitto_repeat_delay(value: f64) -> Duration {
     let micros = (value as f32) * 1.0e6_f32;
-    if micros.is_nan() || micros >= 2_147_483_648.0 || micros < 0.0 {
+    if !(0.0..2_147_483_648.0).contains(&micros) {
         return Duration::ZERO;
     }
     Duration::from_micros(micros as u64)

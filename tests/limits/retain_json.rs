@@ -30,9 +30,10 @@ fn seed(port: u16, n: usize) {
         });
         let mut acked = 0;
         while acked < n {
-            match events.poll().await.expect("seed connection") {
-                Event::Incoming(Packet::PubAck(_)) => acked += 1,
-                _ => {}
+            if let Event::Incoming(Packet::PubAck(_)) =
+                events.poll().await.expect("seed connection")
+            {
+                acked += 1;
             }
         }
     });
