@@ -108,7 +108,14 @@ mod tests {
         assert_eq!(check_publish(b"\xff"), Err(TopicError::MalformedUtf8));
         assert_eq!(check_publish("caf\u{e9}".as_bytes()), Ok("caf\u{e9}"));
         assert_eq!(check_publish(&vec![b'a'; 65_535]).map(str::len), Ok(65_535));
-        assert_eq!(check_publish(&vec![b'a'; 65_536]), Err(TopicError::Invalid));
+        assert_eq!(
+            check_publish(&vec![b'a'; 65_536]),
+            Err(TopicError::TooLong(65_536))
+        );
+        assert_eq!(
+            check_filter(&vec![b'a'; 70_000]),
+            Err(TopicError::TooLong(70_000))
+        );
     }
 
     #[test]
