@@ -1,6 +1,7 @@
 //! Durations typed on the command line are range-checked where they are parsed: no panic converting
 //! float seconds, no deadline past the end of the clock.
 
+use super::error_lines;
 use crate::broker::Broker;
 use crate::util::{Alias, mqtk, run};
 
@@ -31,13 +32,7 @@ fn mqtk_refuses_absurd_durations_in_one_line() {
         all.extend_from_slice(&["-h", "127.0.0.1", "-p", "1"]);
         let out = run(&mqtk(), &all, None);
         assert_eq!(out.code, 1, "{args:?}: {out}");
-        let errors: Vec<String> = out
-            .stderr_str()
-            .lines()
-            .filter(|l| !l.is_empty() && !l.starts_with("Use '"))
-            .map(str::to_string)
-            .collect();
-        assert_eq!(errors, [*message], "{args:?}: {out}");
+        assert_eq!(error_lines(&out), [*message], "{args:?}: {out}");
     }
 }
 

@@ -1,6 +1,5 @@
 //! The largest payload MQTT allows is sent, not refused as a protocol error.
 
-use std::io::Read;
 use std::process::{Command, Stdio};
 
 use crate::broker::Broker;
@@ -37,16 +36,7 @@ fn the_largest_legal_publish_goes_through() {
         None,
     );
     assert_eq!((out.code, out.stderr_str().as_str()), (0, ""), "{out}");
-    let mut received = 0u64;
-    let mut stdout = sub.stdout.take().expect("stdout");
-    let mut chunk = vec![0u8; 1 << 20];
-    loop {
-        let n = stdout.read(&mut chunk).expect("read");
-        if n == 0 {
-            break;
-        }
-        received += n as u64;
-    }
+    let received = super::count(sub.stdout.take().expect("stdout")).total;
     let status = sub.wait().expect("wait sub");
     assert!(status.success(), "sub: {status}");
     assert_eq!(received, PAYLOAD + 1, "the payload and a newline");

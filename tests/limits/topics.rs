@@ -1,6 +1,6 @@
 //! A topic over MQTT's 65,535 bytes: one short line giving its length, never its text.
 
-use super::mosquitto_21;
+use super::{error_lines, mosquitto_21};
 use crate::util::{Alias, mqtk, run};
 
 #[test]
@@ -39,14 +39,8 @@ fn a_70000_byte_topic_is_too_long_in_one_short_line() {
         let mut all = args.clone();
         all.extend_from_slice(&["-p", "1"]);
         let out = run(&mqtk(), &all, None);
-        let errors: Vec<String> = out
-            .stderr_str()
-            .lines()
-            .filter(|l| !l.is_empty() && !l.starts_with("Use '"))
-            .map(str::to_string)
-            .collect();
         assert_eq!(
-            (out.code, errors),
+            (out.code, error_lines(&out)),
             (1, vec![message]),
             "{}",
             &args[..2].join(" ")

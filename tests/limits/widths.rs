@@ -39,22 +39,7 @@ fn sub_output(
         None,
     )
     .assert_success();
-    let mut stdout = child.stdout.take().expect("stdout");
-    let (mut total, mut head, mut tail) = (0u64, Vec::new(), Vec::new());
-    let mut chunk = vec![0u8; 1 << 16];
-    loop {
-        let n = stdout.read(&mut chunk).expect("read stdout");
-        if n == 0 {
-            break;
-        }
-        total += n as u64;
-        if head.len() < 64 {
-            head.extend_from_slice(&chunk[..n.min(64 - head.len())]);
-        }
-        tail.extend_from_slice(&chunk[..n]);
-        let keep = tail.len().saturating_sub(64);
-        tail.drain(..keep);
-    }
+    let counted = super::count(child.stdout.take().expect("stdout"));
     let mut stderr = String::new();
     let _ = child
         .stderr
@@ -62,7 +47,7 @@ fn sub_output(
         .expect("stderr")
         .read_to_string(&mut stderr);
     let code = child.wait().expect("wait").code().unwrap_or(-1);
-    (code, total, head, tail, stderr)
+    (code, counted.total, counted.head, counted.tail, stderr)
 }
 
 #[test]
