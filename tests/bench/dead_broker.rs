@@ -82,7 +82,9 @@ fn bench_pub_fails_when_the_broker_dies() {
         "Received PUBLISH from dead-pub-0",
     );
     let v = assert_incomplete_json(&out);
-    assert!(int(&v, "acked") > 0, "in\n{v:#}");
+    // Acknowledgements in flight may die with the broker (a reset drops unread data): only what
+    // was sent is certain.
+    assert!(int(&v, "sent") > 0, "in\n{v:#}");
 }
 
 #[test]
@@ -118,30 +120,12 @@ fn the_human_report_says_incomplete() {
 #[test]
 fn bench_sub_that_receives_nothing_fails() {
     let broker = Broker::start();
-    let port = broker.port_str();
-    let out = crate::util::run(
-        &mqtk(),
-        &[
-            "bench",
-            "sub",
-            "-h",
-            "127.0.0.1",
-            "-p",
-            &port,
-            "--duration",
-            "0.5",
-            "--warmup",
-            "0",
-            "--json",
-        ],
-        None,
-    );
+    let (out, v) = super::bench(&broker, &["sub", "--duration", "0.5", "--warmup", "0"]);
     assert_eq!(
         (out.code, out.stderr_str().as_str()),
         (3, "Error: no messages received.\n"),
         "{out}"
     );
-    let v = summary(&out);
     assert_eq!(v["complete"], false, "in\n{v:#}");
 }
 
