@@ -431,6 +431,7 @@ fn aggregate(
         report.refused += r.refused;
         sent_in_window += r.sent_in_window;
         report.connection_losses += u64::from(r.failure.is_some());
+        report.unsent += r.unwritten;
         send_end = send_end.max(r.send_end);
         merge(&mut ack, &r.ack_latency);
         merge(&mut lag, &r.lag);

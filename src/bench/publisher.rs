@@ -54,6 +54,8 @@ pub struct PubResult {
     pub send_end: Option<Instant>,
     /// The connection failed before everything was acknowledged.
     pub failure: Option<ConnectFailure>,
+    /// Handed to the connection but never written before it failed (not in `sent`).
+    pub unwritten: u64,
 }
 
 /// What the sending half reports.
@@ -219,6 +221,7 @@ pub async fn run(acks: Acks) -> PubResult {
         lag: stats::histogram(),
         send_end: None,
         failure: None,
+        unwritten: 0,
     };
     let mut sending = true;
     let mut flushed = false;
@@ -301,8 +304,42 @@ pub async fn run(acks: Acks) -> PubResult {
         result.acked = result.sent;
         counters.acked.fetch_add(result.sent, Ordering::Relaxed);
     }
+    if result.failure.is_some() {
+        result.unwritten = if qos == Qos::AtMostOnce {
+            idle.unfinished()
+        } else {
+            unwritten_at_qos12(&mut session, events, &pending, &mut in_flight).await
+        }
+        .min(result.sent);
+        result.sent -= result.unwritten;
+    }
     if let Err(failure) = session.disconnect().await {
         result.failure.get_or_insert(failure);
     }
     result
+}
+
+/// After a failed connection: how many QoS 1/2 messages were handed over and never written (no
+/// "sent" event for them). Events still queued are read first; the connection is gone, so they end
+/// at once (the bound only guards against a layer that never closes them).
+async fn unwritten_at_qos12(
+    session: &mut Session,
+    mut events: bool,
+    pending: &Mutex<VecDeque<Instant>>,
+    in_flight: &mut HashMap<u16, Instant>,
+) -> u64 {
+    while events {
+        match tokio::time::timeout(Duration::from_secs(1), session.next_event()).await {
+            Ok(Some(d)) => {
+                if let Event::SentPublish { mid } = d.event
+                    && !in_flight.contains_key(&mid)
+                    && let Some(intended) = pending.lock().expect("pending lock").pop_front()
+                {
+                    in_flight.insert(mid, intended);
+                }
+            }
+            _ => events = false,
+        }
+    }
+    pending.lock().expect("pending lock").len() as u64
 }

@@ -59,7 +59,8 @@ pub struct Report {
     pub complete: bool,
     /// Why the run is incomplete (absent when complete).
     pub error: Option<String>,
-    /// Messages `--count` asked for that were never sent (a connection ended first); not lost.
+    /// Messages never sent because a connection ended first: those `--count` asked for and those
+    /// handed to a connection that failed before writing them. Not in `sent`, not lost.
     pub unsent: u64,
     /// Messages published.
     pub sent: u64,

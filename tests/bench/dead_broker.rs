@@ -55,7 +55,8 @@ fn pubsub_with_a_duration_fails_when_the_broker_dies() {
             int(&v, "sent") > 0,
             "QoS {qos}: what was sent is kept:\n{v:#}"
         );
-        assert_eq!(int(&v, "unsent"), 0, "QoS {qos}: no count asked:\n{v:#}");
+        // Messages never written are unsent, not lost: lost is at most what went out.
+        assert!(int(&v, "lost") <= int(&v, "sent"), "QoS {qos}:\n{v:#}");
     }
 }
 
