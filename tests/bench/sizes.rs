@@ -28,10 +28,32 @@ fn payloads_smaller_than_the_header_are_counted_without_latency() {
 
 #[test]
 fn a_large_payload_does_not_reserve_a_thousand_of_them() {
-    // 10 MB payloads: the generator used to reserve 1024 payloads at once (10 GB) and abort.
+    // 10 MB payloads under a 2 GB address-space limit: the generator used to reserve 1024 payloads
+    // at once (10 GB; `--size 100000000` aborted on any machine).
     let broker = Broker::start();
-    let (out, v) = bench(&broker, &["-q", "1", "--size", "10000000", "--count", "2"]);
+    let port = broker.port_str();
+    let program = mqtk().display().to_string();
+    let out = run(
+        std::path::Path::new("/bin/sh"),
+        &[
+            "-c",
+            "ulimit -v 2000000; exec \"$0\" \"$@\"",
+            &program,
+            "bench",
+            "-p",
+            &port,
+            "-q",
+            "1",
+            "--size",
+            "10000000",
+            "--count",
+            "2",
+            "--json",
+        ],
+        None,
+    );
     out.assert_success();
+    let v = super::summary(&out);
     assert_eq!(
         ["sent", "received", "lost"].map(|k| int(&v, k)),
         [2, 2, 0],
