@@ -64,7 +64,7 @@ pub async fn bench_conn(
 ) -> ConnResult {
     let pacer = Pacer::new(rate);
     let started = Instant::now();
-    let mut tasks = Vec::with_capacity(clients as usize);
+    let mut tasks = Vec::new();
     for i in 0..clients {
         let opts = client_options(base, format!("{id_prefix}-conn-{i}"), false);
         pacer.wait(i).await;

@@ -56,7 +56,7 @@ async fn connect_all(
     want_events: bool,
     pacer: &Pacer,
 ) -> Vec<Result<Session, ConnectFailure>> {
-    let mut tasks = Vec::with_capacity(n as usize);
+    let mut tasks = Vec::new();
     for i in 0..n {
         pacer.wait(i).await;
         let opts = client_options(&cfg.conn, format!("{}-{role}-{i}", cfg.id_prefix), false);

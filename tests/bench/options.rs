@@ -116,6 +116,15 @@ fn bad_input_is_a_one_line_usage_error() {
         ),
         (&["--pubs", "0"], "Error: --pubs must be at least 1."),
         (&["--subs", "0"], "Error: --subs must be at least 1."),
+        // These aborted allocating room for 4e9 clients.
+        (
+            &["--subs", "4000000000"],
+            "Error: --subs must be at most 65536 (the ports one machine can reach a broker from).",
+        ),
+        (
+            &["conn", "--clients", "4000000000"],
+            "Error: --clients must be at most 65536 (the ports one machine can reach a broker from).",
+        ),
         (
             &["--pubs", "70000"],
             "Error: --pubs must be at most 65536 (payloads carry a 16-bit publisher index).",

@@ -41,3 +41,35 @@ fn the_largest_legal_publish_goes_through() {
     assert!(status.success(), "sub: {status}");
     assert_eq!(received, PAYLOAD + 1, "the payload and a newline");
 }
+
+#[test]
+fn an_endless_line_on_stdin_stops_at_the_mqtt_limit() {
+    // /dev/zero has no newline: `pub -l` used to grow its line buffer until memory ran out (here a
+    // 2 GB address-space limit); a line past the MQTT limit can never be sent, so it stops there.
+    let broker = Broker::start();
+    let port = broker.port_str();
+    let program = mqtk().display().to_string();
+    let out = run(
+        std::path::Path::new("/bin/sh"),
+        &[
+            "-c",
+            "ulimit -v 2000000; exec \"$0\" \"$@\" < /dev/zero",
+            &program,
+            "pub",
+            "-p",
+            &port,
+            "-t",
+            "endless",
+            "-l",
+        ],
+        None,
+    );
+    assert_eq!(
+        (out.code, out.stderr_str().as_str()),
+        (
+            1,
+            "Error: reading stdin: a line is longer than 268435455 bytes, the MQTT limit\n"
+        ),
+        "{out}"
+    );
+}

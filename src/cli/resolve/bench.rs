@@ -56,6 +56,16 @@ pub fn bench(args: BenchArgs, matches: &ArgMatches) -> Result<Config, Failure> {
             crate::bench::payload::MAX_PUBLISHERS
         )));
     }
+    // Each client holds a connection (and a task) for the whole run, and one machine has at most
+    // 65,536 ports to reach a broker address from: more is a typo, not a benchmark.
+    for (flag, n) in [("--subs", args.subs), ("--clients", args.clients)] {
+        if n > crate::bench::payload::MAX_PUBLISHERS {
+            return Err(Failure::usage(format!(
+                "Error: {flag} must be at most {} (the ports one machine can reach a broker from).\n",
+                crate::bench::payload::MAX_PUBLISHERS
+            )));
+        }
+    }
     if args.subs == 0 && matches!(scenario, Scenario::PubSub | Scenario::Sub) {
         return Err(Failure::usage("Error: --subs must be at least 1.\n"));
     }
