@@ -19,7 +19,7 @@ mod output_options;
 use std::io::Read;
 use std::path::PathBuf;
 
-use crate::util::Run;
+use crate::util::{Run, mqtk, run};
 
 /// mosquitto 2.1's clients, when built on this machine (`/work/shared/mosquitto-2.1/build.sh`);
 /// differential tests against them are skipped elsewhere, the fixed expectations still run.
@@ -65,4 +65,14 @@ pub fn count(mut stream: impl Read) -> Counted {
         let keep = c.tail.len().saturating_sub(64);
         c.tail.drain(..keep);
     }
+}
+
+/// Runs mqtk with `args` under a 2 GB address-space limit (`ulimit -v`) and stdin from `stdin`: an
+/// allocation sized by user input fails there on any machine, however much memory it has.
+pub fn run_in_2_gb(stdin: &str, args: &[&str]) -> Run {
+    let script = format!("ulimit -v 2000000; exec \"$0\" \"$@\" < {stdin}");
+    let program = mqtk().display().to_string();
+    let mut all = vec!["-c", &script, &program];
+    all.extend_from_slice(args);
+    run(std::path::Path::new("/bin/sh"), &all, None)
 }

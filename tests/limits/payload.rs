@@ -48,22 +48,7 @@ fn an_endless_line_on_stdin_stops_at_the_mqtt_limit() {
     // 2 GB address-space limit); a line past the MQTT limit can never be sent, so it stops there.
     let broker = Broker::start();
     let port = broker.port_str();
-    let program = mqtk().display().to_string();
-    let out = run(
-        std::path::Path::new("/bin/sh"),
-        &[
-            "-c",
-            "ulimit -v 2000000; exec \"$0\" \"$@\" < /dev/zero",
-            &program,
-            "pub",
-            "-p",
-            &port,
-            "-t",
-            "endless",
-            "-l",
-        ],
-        None,
-    );
+    let out = super::run_in_2_gb("/dev/zero", &["pub", "-p", &port, "-t", "endless", "-l"]);
     assert_eq!(
         (out.code, out.stderr_str().as_str()),
         (
