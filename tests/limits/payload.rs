@@ -15,10 +15,7 @@ fn the_largest_legal_publish_goes_through() {
     let broker = Broker::start();
     let port = broker.port_str();
     let dir = tempfile::tempdir().expect("temp dir");
-    let file = dir.path().join("big");
-    std::fs::File::create(&file)
-        .and_then(|f| f.set_len(PAYLOAD))
-        .expect("sparse file");
+    let file_arg = sparse(dir.path(), PAYLOAD);
     let mark = broker.log_mark();
     let mut sub = Command::new(mqtk())
         .args([
@@ -29,7 +26,6 @@ fn the_largest_legal_publish_goes_through() {
         .spawn()
         .expect("spawn sub");
     broker.expect_log_since(mark, "Sending SUBACK to bigsub", T);
-    let file_arg = file.display().to_string();
     let out = run(
         &mqtk(),
         &["pub", "-p", &port, "-t", "abc", "-q", "1", "-f", &file_arg],
@@ -57,4 +53,56 @@ fn an_endless_line_on_stdin_stops_at_the_mqtt_limit() {
         ),
         "{out}"
     );
+}
+
+/// A sparse file of `len` zero bytes.
+fn sparse(dir: &std::path::Path, len: u64) -> String {
+    let file = dir.join(format!("zeros-{len}"));
+    std::fs::File::create(&file)
+        .and_then(|f| f.set_len(len))
+        .expect("sparse file");
+    file.display().to_string()
+}
+
+#[test]
+fn a_publish_past_the_limit_is_refused_with_its_sizes() {
+    // The same payload fits at MQTT 3.1.1, but v5 adds a property length byte: 268,435,456.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = sparse(dir.path(), 268_435_448);
+    let out = run(
+        &mqtk(),
+        &[
+            "pub", "-p", "1", "-t", "abc", "-q", "1", "-V", "5", "-f", &file,
+        ],
+        None,
+    );
+    assert_eq!(
+        (out.code, out.stderr_str().as_str()),
+        (
+            1,
+            "Error: Message too large for MQTT: a 268435448-byte payload on a 3-byte topic makes a 268435456-byte packet (at most 268435455).\n"
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn mosquitto_pub_says_what_2_1_says_about_a_payload_too_large() {
+    let broker = Broker::start();
+    let port = broker.port_str();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = sparse(dir.path(), 268_435_450);
+    let args = ["-p", &port, "-t", "abc", "-q", "1", "-f", &file];
+    let alias = crate::util::Alias::new();
+    let ours = run(&alias.path("mosquitto_pub"), &args, None);
+    let want = "Error: Message payload is too large.\nError: The connection was lost\n";
+    assert_eq!((ours.code, ours.stderr_str().as_str()), (7, want), "{ours}");
+    if let Some(theirs) = super::mosquitto_21("mosquitto_pub") {
+        let theirs = run(&theirs, &args, None);
+        assert_eq!(
+            (theirs.code, theirs.stderr_str().as_str()),
+            (7, want),
+            "2.1: {theirs}"
+        );
+    }
 }

@@ -7,7 +7,7 @@ use bytes::Bytes;
 use clap::ArgMatches;
 
 use super::connection::{connection_values, runtime_checks};
-use super::values::{message, publish_topic, qos, repeat, repeat_delay};
+use super::values::{message, publish_fits, publish_topic, qos, repeat, repeat_delay};
 use crate::cli::Personality;
 use crate::cli::argv::Scanned;
 use crate::cli::properties;
@@ -101,6 +101,9 @@ pub fn publish(
         });
     };
     runtime_checks(&args.conn, &conn).map_err(hush)?;
+    if let Source::Payload(payload) = &source {
+        publish_fits(personality, topic.len(), payload.len(), qos, conn.protocol).map_err(hush)?;
+    }
 
     // Properties only exist in v5. mosquitto (quirk) then publishes nothing and exits 0.
     let props_without_v5 = !props.publish.is_empty() && conn.protocol != Protocol::V5;

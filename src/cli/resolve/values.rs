@@ -138,6 +138,37 @@ pub(super) fn topic_too_long(personality: Personality, flag: &str, len: usize) -
     }
 }
 
+/// Checks that a PUBLISH of this payload fits MQTT's remaining-length limit: topic (2 + its bytes),
+/// packet id at QoS 1/2 (2), the v5 property length (at least 1), the payload. mosquitto 2.1's
+/// library refuses it after connecting with "Message payload is too large." and its main loop then
+/// reports the connection lost (exit 7); mqtk says so before connecting, with the sizes.
+pub(super) fn publish_fits(
+    personality: Personality,
+    topic_len: usize,
+    payload_len: usize,
+    qos: Qos,
+    protocol: Protocol,
+) -> Result<(), Failure> {
+    let packet_id = if qos == Qos::AtMostOnce { 0 } else { 2 };
+    let properties = usize::from(protocol == Protocol::V5);
+    let size = 2 + topic_len + packet_id + properties + payload_len;
+    if size <= MAX_PACKET_SIZE {
+        return Ok(());
+    }
+    Err(match personality {
+        Personality::Mosquitto => Failure::runtime(
+            7,
+            "Error: Message payload is too large.\nError: The connection was lost\n",
+        ),
+        Personality::Mqtk => Failure::runtime(
+            1,
+            format!(
+                "Error: Message too large for MQTT: a {payload_len}-byte payload on a {topic_len}-byte topic makes a {size}-byte packet (at most {MAX_PACKET_SIZE}).\n"
+            ),
+        ),
+    })
+}
+
 /// A publish topic from `-t` or `-L` (`flag` names it in messages). mosquitto_pub accepts `''` here
 /// and fails at publish time; mqtk refuses it at once.
 pub(super) fn publish_topic(
