@@ -102,6 +102,7 @@ fn base_report(cfg: &Config) -> Report {
         complete: true,
         error: None,
         unsent: 0,
+        unconfirmed: 0,
         sent: 0,
         acked: 0,
         received: 0,
@@ -435,7 +436,7 @@ fn aggregate(
         report.refused += r.refused;
         sent_in_window += r.sent_in_window;
         report.connection_losses += u64::from(r.failure.is_some());
-        report.unsent += r.unwritten;
+        report.unconfirmed += r.unconfirmed;
         send_end = send_end.max(r.send_end);
         merge(&mut ack, &r.ack_latency);
         merge(&mut lag, &r.lag);
@@ -465,10 +466,12 @@ fn aggregate(
         let mut expected = 0;
         for ((i, p), (_, t)) in pub_results.iter().zip(pub_topics) {
             if topic::matches(filter, t) {
-                expected += p.sent;
+                // What a failed connection never confirmed may or may not have reached the broker.
+                let confirmed = p.sent - p.unconfirmed;
+                expected += confirmed;
                 if payload::sequenced(cfg.size) {
                     let seen = r.trackers.get(i).map_or(0, |t| t.unique);
-                    report.lost += p.sent.saturating_sub(seen);
+                    report.lost += confirmed.saturating_sub(seen);
                 }
             }
         }
@@ -478,11 +481,16 @@ fn aggregate(
         }
     }
     if cfg.scenario == Scenario::Pub && cfg.qos != Qos::AtMostOnce {
-        report.lost = report.sent.saturating_sub(report.acked);
+        report.lost = report
+            .sent
+            .saturating_sub(report.acked + report.unconfirmed);
     }
 
     // The publishing window: the asked-for duration, or until the last message was handed over.
+    // A connection that failed cut the window short: rates count the time actually published.
+    let cut = pub_results.iter().any(|(_, r)| r.failure.is_some());
     let window_end = match clock.end {
+        Some(end) if cfg.scenario != Scenario::Sub && cut => send_end.map_or(end, |s| s.min(end)),
         Some(end) if cfg.scenario != Scenario::Sub => end,
         Some(end) => end.min(stopped),
         None if cfg.scenario == Scenario::Sub => stopped,

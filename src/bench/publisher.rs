@@ -54,8 +54,9 @@ pub struct PubResult {
     pub send_end: Option<Instant>,
     /// The connection failed before everything was acknowledged.
     pub failure: Option<ConnectFailure>,
-    /// Handed to the connection but never written before it failed (not in `sent`).
-    pub unwritten: u64,
+    /// When the connection failed: sent, but neither written (QoS 0) nor acknowledged (QoS 1/2)
+    /// as far as this side knows. Their fate is unknown (the broker may have some): not lost.
+    pub unconfirmed: u64,
 }
 
 /// What the sending half reports.
@@ -221,7 +222,7 @@ pub async fn run(acks: Acks) -> PubResult {
         lag: stats::histogram(),
         send_end: None,
         failure: None,
-        unwritten: 0,
+        unconfirmed: 0,
     };
     let mut sending = true;
     let mut flushed = false;
@@ -305,13 +306,15 @@ pub async fn run(acks: Acks) -> PubResult {
         counters.acked.fetch_add(result.sent, Ordering::Relaxed);
     }
     if result.failure.is_some() {
-        result.unwritten = if qos == Qos::AtMostOnce {
+        result.unconfirmed = if qos == Qos::AtMostOnce {
             idle.unfinished()
         } else {
-            unwritten_at_qos12(&mut session, events, &pending, &mut in_flight).await
+            let (unacked, late) =
+                unacknowledged(&mut session, events, &pending, &mut in_flight).await;
+            result.acked += late;
+            unacked
         }
         .min(result.sent);
-        result.sent -= result.unwritten;
     }
     if let Err(failure) = session.disconnect().await {
         result.failure.get_or_insert(failure);
@@ -319,27 +322,33 @@ pub async fn run(acks: Acks) -> PubResult {
     result
 }
 
-/// After a failed connection: how many QoS 1/2 messages were handed over and never written (no
-/// "sent" event for them). Events still queued are read first; the connection is gone, so they end
-/// at once (the bound only guards against a layer that never closes them).
-async fn unwritten_at_qos12(
+/// After a failed connection: how many QoS 1/2 messages were sent and never acknowledged (written
+/// and awaiting their PUBACK/PUBCOMP, or not known to be written), and how many acknowledgements
+/// were still queued. Queued events are read first; the connection is gone, so they end at once
+/// (the bound only guards against a layer that never closes them).
+async fn unacknowledged(
     session: &mut Session,
     mut events: bool,
     pending: &Mutex<VecDeque<Instant>>,
     in_flight: &mut HashMap<u16, Instant>,
-) -> u64 {
+) -> (u64, u64) {
+    let mut late = 0;
     while events {
         match tokio::time::timeout(Duration::from_secs(1), session.next_event()).await {
-            Ok(Some(d)) => {
-                if let Event::SentPublish { mid } = d.event
-                    && !in_flight.contains_key(&mid)
-                    && let Some(intended) = pending.lock().expect("pending lock").pop_front()
-                {
-                    in_flight.insert(mid, intended);
+            Ok(Some(d)) => match d.event {
+                Event::PubAck { mid, .. } | Event::PubComp { mid, .. } => {
+                    late += u64::from(in_flight.remove(&mid).is_some());
                 }
-            }
+                Event::SentPublish { mid } if !in_flight.contains_key(&mid) => {
+                    if let Some(intended) = pending.lock().expect("pending lock").pop_front() {
+                        in_flight.insert(mid, intended);
+                    }
+                }
+                _ => {}
+            },
             _ => events = false,
         }
     }
-    pending.lock().expect("pending lock").len() as u64
+    let unacked = pending.lock().expect("pending lock").len() + in_flight.len();
+    (unacked as u64, late)
 }

@@ -59,9 +59,11 @@ pub struct Report {
     pub complete: bool,
     /// Why the run is incomplete (absent when complete).
     pub error: Option<String>,
-    /// Messages never sent because a connection ended first: those `--count` asked for and those
-    /// handed to a connection that failed before writing them. Not in `sent`, not lost.
+    /// Messages `--count` asked for that were never sent (a connection ended first); not lost.
     pub unsent: u64,
+    /// Messages sent on a connection that failed before confirming them (written at QoS 0,
+    /// acknowledged at QoS 1/2): the broker may or may not have them. In `sent`, not in `lost`.
+    pub unconfirmed: u64,
     /// Messages published.
     pub sent: u64,
     /// Messages acknowledged (QoS 1/2) or written to the socket (QoS 0).
@@ -192,6 +194,13 @@ impl Report {
         }
         if self.unsent > 0 {
             let _ = writeln!(out, "  never sent             {}", self.unsent);
+        }
+        if self.unconfirmed > 0 {
+            let _ = writeln!(
+                out,
+                "  unconfirmed            {} (sent when a connection failed; fate unknown)",
+                self.unconfirmed
+            );
         }
         if c.scenario == Scenario::Pub {
             let _ = writeln!(out, "  lost                   {}", self.lost);
