@@ -20,11 +20,11 @@ pub fn write_all(dir: &Path) -> Result<()> {
         Shell::PowerShell,
         Shell::Elvish,
     ] {
-        let mut cmd = crate::cli::command();
+        let mut cmd = crate::cli::Cli::command();
         clap_complete::generate_to(shell, &mut cmd, "mqtk", &completions)
             .with_context(|| format!("writing {shell} completions"))?;
     }
-    let cmd = crate::cli::command();
+    let cmd = crate::cli::Cli::command();
     clap_mangen::generate_to(cmd, &man).context("writing man pages")?;
     Ok(())
 }

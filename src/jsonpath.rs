@@ -105,6 +105,22 @@ impl Path {
         &self.text
     }
 
+    /// Whether the path selects anything from `doc` (`--where`). A `$[?…]` at the root tests `doc`
+    /// in place: it is moved into the one-element list and back, not copied as `select` must.
+    pub fn matches(&self, doc: &mut Value) -> bool {
+        if !self.tests_root {
+            return !self.select(doc).is_empty();
+        }
+        let wrapped = Value::Array(vec![std::mem::take(doc)]);
+        let hit = !jsonpath_rust::query::js_path_process(&self.query, &wrapped)
+            .map(|r| r.is_empty())
+            .unwrap_or(true);
+        if let Value::Array(mut list) = wrapped {
+            *doc = list.pop().unwrap_or_default();
+        }
+        hit
+    }
+
     /// The values the path selects from `doc`.
     pub fn select<'a>(&self, doc: &'a Value) -> Vec<&'a Value> {
         if self.tests_root {
@@ -135,6 +151,21 @@ pub fn write_value(out: &mut Vec<u8>, value: &Value) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn matches_tests_the_root_in_place() {
+        let path = Path::parse("$[?@.temperature > 21]").unwrap();
+        let mut d = doc();
+        assert!(path.matches(&mut d));
+        assert_eq!(d, doc(), "the document is given back whole");
+        assert!(
+            !Path::parse("$[?@.temperature > 22]")
+                .unwrap()
+                .matches(&mut d)
+        );
+        assert!(Path::parse("$.level.value").unwrap().matches(&mut d));
+        assert!(!Path::parse("$.nope").unwrap().matches(&mut d));
+    }
 
     fn doc() -> Value {
         serde_json::json!({"temperature": 21.5, "humidity": 40, "name": "ana", "level": {"value": 3}, "l": [1, 2]})

@@ -1,9 +1,10 @@
-//! mqtk: argv[0] alias → parse → runtime → run → report error → exit code.
+//! mqtk: parse (argv[0] or the command word picks the command; see `cli`) → runtime → run → report
+//! the error (with the first-run hint) → exit code.
 
-mod bench;
 mod cli;
 mod cmd;
 mod conn;
+mod decode;
 mod exit;
 mod format;
 mod generate;
@@ -50,20 +51,23 @@ fn run(request: Request) -> Result<u8, Failure> {
         }
         _ => tokio::runtime::Builder::new_current_thread(),
     };
-    let runtime = builder
-        .enable_all()
-        .build()
-        .map_err(|e| Failure::runtime(1, format!("Error: cannot start the runtime: {e}\n")))?;
+    let runtime = builder.enable_all().build().map_err(|e| {
+        Failure::code(
+            exit::Code::Error,
+            format!("Error: cannot start the runtime: {e}\n"),
+        )
+    })?;
     match request {
         Request::Publish(req) => {
             runtime.block_on(cmd::publish::run(req.conn, req.config, req.personality))
         }
         Request::Subscribe(req) => runtime.block_on(cmd::subscribe::run(req.conn, req.config)),
+        Request::Rr(req) => runtime.block_on(cmd::rr::run(req.conn, req.config)),
         Request::Bench(config) => runtime.block_on(cmd::bench::run(config)),
         Request::RetainClear(req) => runtime.block_on(cmd::retain_clear::run(req.conn, req.config)),
         Request::Generate(dir) => generate::write_all(&dir)
             .map(|()| 0)
-            .map_err(|e| Failure::runtime(1, format!("mqtk: error: {e:#}\n"))),
+            .map_err(|e| Failure::code(exit::Code::Error, format!("mqtk: error: {e:#}\n"))),
         Request::Print { text, status } => {
             let mut out = std::io::stdout().lock();
             let _ = out.write_all(text.as_bytes());
@@ -78,23 +82,20 @@ fn main() -> ExitCode {
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     colored::control::set_override(colour);
     let args: Vec<_> = std::env::args_os().collect();
-    let (request, program) = match cli::parse(args) {
-        Ok((request, _personality, program)) => (request, program),
+    let invocation = match cli::parse(args) {
+        Ok(invocation) => invocation,
         Err((failure, program)) => {
             report(&failure, &program, false);
             return ExitCode::from(failure.status);
         }
     };
-    let quiet = match &request {
-        Request::Publish(p) => p.conn.quiet,
-        Request::Subscribe(s) => s.conn.quiet,
-        Request::RetainClear(r) => r.conn.quiet,
-        _ => false,
-    };
-    match run(request) {
+    let quiet = invocation.request.conn().is_some_and(|c| c.quiet);
+    let hint = cli::hint(&invocation);
+    match run(invocation.request) {
         Ok(status) => ExitCode::from(status),
         Err(failure) => {
-            report(&failure, &program, quiet);
+            let failure = hint(failure);
+            report(&failure, &invocation.program, quiet);
             ExitCode::from(failure.status)
         }
     }

@@ -16,8 +16,8 @@ mod loss;
 mod dead_broker;
 // --size from 0 to the MQTT limit without memory that scales with it; an unwritable --series.
 mod sizes;
-
-use std::time::Duration;
+// -D with four words, a later -V winning, refused flags, --quiet: the shared front end.
+mod front_end;
 
 use serde_json::Value;
 
@@ -25,7 +25,7 @@ use crate::broker::Broker;
 use crate::util::{Run, mqtk, run};
 
 /// Generous bound for anything a test waits on; a hang fails the test instead of blocking CI.
-pub const T: Duration = Duration::from_secs(20);
+pub use crate::util::T;
 
 /// Runs `mqtk bench ARGS -h 127.0.0.1 -p PORT --json` and parses the summary.
 #[track_caller]

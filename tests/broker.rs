@@ -4,7 +4,6 @@
 //! config, log file and temp directory, so tests can run in parallel.
 //! Readiness is awaited (the broker logs `running` and a TCP connect
 //! succeeds), never slept for.
-#![allow(dead_code)]
 
 use std::fs;
 use std::io::Read;
@@ -17,8 +16,8 @@ use std::time::{Duration, Instant};
 
 use tempfile::TempDir;
 
-/// How long a broker may take to become ready.
-pub const READY_TIMEOUT: Duration = Duration::from_secs(10);
+use crate::util::T;
+
 /// Interval between readiness probes.
 const PROBE_INTERVAL: Duration = Duration::from_millis(10);
 /// How many fresh ports [`Broker::with_config`] tries when the port is taken.
@@ -151,7 +150,7 @@ impl Broker {
             .status()
             .expect("run kill");
         assert!(status.success(), "kill -s HUP {pid} failed");
-        self.expect_log_since(mark, "Reloading config.", READY_TIMEOUT);
+        self.expect_log_since(mark, "Reloading config.", T);
     }
 
     /// The full config text for the current port.
@@ -189,7 +188,7 @@ impl Broker {
             .spawn()
             .unwrap_or_else(|e| panic!("spawn {}: {e}", mosquitto_bin().display()));
         let addr = SocketAddr::from(([127, 0, 0, 1], self.port));
-        let deadline = Instant::now() + READY_TIMEOUT;
+        let deadline = Instant::now() + T;
         loop {
             if let Some(status) = child.try_wait().expect("try_wait mosquitto") {
                 let output = format!(
@@ -218,7 +217,7 @@ impl Broker {
                 let _ = child.kill();
                 let _ = child.wait();
                 return Err(LaunchError::Other(format!(
-                    "mosquitto on port {} not ready after {READY_TIMEOUT:?}; log:\n{}",
+                    "mosquitto on port {} not ready after {T:?}; log:\n{}",
                     self.port,
                     self.log_since(mark)
                 )));
@@ -242,11 +241,6 @@ impl Broker {
         self.dir.path()
     }
 
-    /// Path of the broker log file.
-    pub fn log_path(&self) -> &Path {
-        &self.log_path
-    }
-
     /// The whole broker log so far (across restarts).
     pub fn log(&self) -> String {
         read_lossy(&self.log_path)
@@ -267,11 +261,6 @@ impl Broker {
             let _ = f.read_to_end(&mut buf);
         }
         String::from_utf8_lossy(buf.get(mark..).unwrap_or(&[])).into_owned()
-    }
-
-    /// Polls the log until it contains `substr`; false on timeout.
-    pub fn wait_for_log(&self, substr: &str, timeout: Duration) -> bool {
-        self.wait_for_log_since(0, substr, timeout)
     }
 
     /// Polls the log written after `mark` until it contains `substr`;
@@ -300,14 +289,6 @@ impl Broker {
         }
     }
 
-    /// True while the broker process is alive.
-    pub fn is_running(&mut self) -> bool {
-        match &mut self.child {
-            Some(c) => matches!(c.try_wait(), Ok(None)),
-            None => false,
-        }
-    }
-
     /// Kills the broker (SIGKILL) and waits for it. Idempotent.
     /// All client connections drop; with `persistence false` all sessions
     /// and retained messages are lost.
@@ -324,7 +305,7 @@ impl Broker {
         self.stop();
         // The port is normally free again at once (mosquitto binds with
         // SO_REUSEADDR), but another process may briefly hold it.
-        let deadline = Instant::now() + READY_TIMEOUT;
+        let deadline = Instant::now() + T;
         loop {
             match self.launch() {
                 Ok(child) => {

@@ -4,9 +4,10 @@ use std::net::TcpStream;
 use std::time::Duration;
 
 use crate::broker::Broker;
-use crate::util::{Subscriber, real, run};
+use crate::subscriber::Subscriber;
+use crate::util::{real, run};
 
-const T: Duration = Duration::from_secs(10);
+use crate::util::T;
 
 #[test]
 fn broker_starts_on_a_private_port() {

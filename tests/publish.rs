@@ -30,12 +30,12 @@ mod reconnect;
 mod resend;
 
 use std::path::PathBuf;
-use std::time::Duration;
 
-use crate::util::{self, Alias, Msg, Subscriber};
+use crate::subscriber::{Msg, Subscriber};
+use crate::util::{self, Alias};
 
 /// Patience for anything that should happen promptly (a message, an exit).
-pub const T: Duration = Duration::from_secs(10);
+pub use crate::util::T;
 
 /// The reference client.
 pub fn real() -> PathBuf {

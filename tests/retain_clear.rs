@@ -15,11 +15,12 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use crate::broker::Broker;
-use crate::util::{Proc, Run, SubOptions, Subscriber, assert_same, mqtk, run};
+use crate::subscriber::{SubOptions, Subscriber};
+use crate::util::{Proc, Run, assert_same, mqtk, run};
 use gate::Gate;
 
 /// Generous bound for anything a test waits on; a hang fails the test instead of blocking CI.
-const T: Duration = Duration::from_secs(20);
+use crate::util::T;
 
 /// A live (non-retained) message published after subscribing marks the end of the retained ones.
 const SENTINEL: &str = "mqtk-test/sentinel";

@@ -23,10 +23,11 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use crate::broker::Broker;
-use crate::util::{Alias, Proc, Run, assert_same_run, mqtk, real, run, run_env};
+pub use crate::differential::{Outcome, assert_all_same, escaped};
+use crate::util::{Alias, Proc, Run, mqtk, real, run, run_env};
 
 /// Generous bound for anything a test waits on; a hang fails the test instead of blocking CI.
-pub const T: Duration = Duration::from_secs(20);
+pub use crate::util::T;
 
 /// The broker logs this when it has added the subscriptions and answers SUBSCRIBE.
 pub const SUBACK_LOG: &str = "Sending SUBACK to ";
@@ -119,65 +120,6 @@ impl Case {
         self.envs.push((key.to_string(), value.to_string()));
         self
     }
-}
-
-/// Both outcomes of a finished [`Case`].
-pub struct Outcome {
-    pub label: String,
-    pub real: Run,
-    pub ours: Run,
-}
-
-impl Outcome {
-    /// Applies `f` to stdout and stderr of both runs (to normalise the clock or client ids).
-    pub fn normalise(mut self, f: impl Fn(&[u8]) -> Vec<u8>) -> Outcome {
-        for r in [&mut self.real, &mut self.ours] {
-            r.stdout = f(&r.stdout);
-            r.stderr = f(&r.stderr);
-        }
-        self
-    }
-
-    /// A report of what differs (exit code, stdout, stderr), or `None`.
-    pub fn mismatch(&self) -> Option<String> {
-        let (r, o) = (&self.real, &self.ours);
-        let mut parts = Vec::new();
-        if r.code != o.code {
-            parts.push(format!(
-                "exit code: mosquitto_sub {}, ours {}",
-                r.code, o.code
-            ));
-        }
-        for (name, a, b) in [
-            ("stdout", &r.stdout, &o.stdout),
-            ("stderr", &r.stderr, &o.stderr),
-        ] {
-            if a != b {
-                parts.push(format!(
-                    "{name}:\n  mosquitto_sub: {}\n  ours:          {}",
-                    escaped(a),
-                    escaped(b)
-                ));
-            }
-        }
-        (!parts.is_empty()).then(|| format!("== {}\n{}", self.label, parts.join("\n")))
-    }
-
-    /// Exit code, stdout and stderr must match.
-    #[track_caller]
-    pub fn assert_same(&self) {
-        assert_same_run(&self.label, &self.real, &self.ours);
-    }
-}
-
-/// Bytes as a Rust-style escaped string, so invisible differences show.
-pub fn escaped(bytes: &[u8]) -> String {
-    let s: String = bytes
-        .iter()
-        .flat_map(|&b| std::ascii::escape_default(b))
-        .map(char::from)
-        .collect();
-    format!("\"{s}\"")
 }
 
 /// Starts every case under both programs at once on `broker` (`-p PORT` is prepended), waits until
@@ -280,20 +222,6 @@ pub fn ours<'a>(outcomes: &'a [Outcome], args: &str) -> &'a Run {
     match outcomes.iter().find(|o| o.label.ends_with(args)) {
         Some(o) => &o.ours,
         None => panic!("no case ending with {args:?}"),
-    }
-}
-
-/// Asserts every outcome, reporting all mismatches at once.
-#[track_caller]
-pub fn assert_all_same(outcomes: &[Outcome]) {
-    let failures: Vec<String> = outcomes.iter().filter_map(Outcome::mismatch).collect();
-    if !failures.is_empty() {
-        panic!(
-            "{} of {} cases differ:\n{}",
-            failures.len(),
-            outcomes.len(),
-            failures.join("\n")
-        );
     }
 }
 

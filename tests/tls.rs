@@ -1,9 +1,11 @@
-//! TLS against real mosquitto listeners, with certificates generated at test time (rcgen).
+//! TLS against real mosquitto listeners, with certificates generated at test time (rcgen, and the
+//! openssl commands of `man mosquitto-tls`).
 //!
 //! Every broker has its usual plain listener (`broker.port`), where a test subscriber observes what
 //! the TLS clients delivered, and one TLS listener on a second port. Each option has a passing and a
-//! failing case; failures must exit 8 with one `Error: A TLS error occurred: <cause>` line. Where
-//! mosquitto_pub 2.0.11 is deterministic, our `mosquitto_pub` alias must give its exit code.
+//! failing case; under mqtk failures exit 8 with one `Error: A TLS error occurred: <cause>` line,
+//! and under the mosquitto names our `mosquitto_pub` alias gives mosquitto_pub 2.1's exit code and
+//! text.
 
 // The PKI: a CA, an untrusted CA, good, expired and wrong-host server certificates, client certificates.
 mod pki;
@@ -11,24 +13,28 @@ mod pki;
 mod trust;
 // Mutual TLS: PKCS#8, SEC1 and RSA keys, and what the broker says without a good certificate.
 mod mutual;
-// --tls-version, --tls-alpn, mqtts:// URLs, and plain and TLS clients on the wrong port.
+// --tls-version, --tls-alpn, --ciphers, --tls-keylog, mqtts:// URLs, clients on the wrong port.
 mod options;
-// sub, bench, retain-clear and wss over TLS, and the password never printed.
+// sub, bench, retain-clear and wss over TLS, TLS through proxies and -A, no password printed.
 mod commands;
-// The same arguments through /usr/bin/mosquitto_pub and our mosquitto_pub alias.
+// The same arguments through mosquitto 2.1's mosquitto_pub and our mosquitto_pub alias.
 mod differential;
+// TLS-PSK against a psk_file listener, and 2.1's reports of its failures.
+mod psk;
+// The certificates `man mosquitto-tls` makes (v1, CN only, encrypted keys) with every command.
+mod recipe;
 
 use std::path::Path;
-use std::time::Duration;
 
 use tempfile::TempDir;
 
 use crate::broker::{self, Broker};
-use crate::util::{self, Alias, Run, Subscriber};
+use crate::subscriber::Subscriber;
+use crate::util::{self, Alias, Run};
 use pki::{Issued, pki};
 
 /// Patience for anything that should happen promptly.
-const T: Duration = Duration::from_secs(10);
+use crate::util::T;
 
 /// What every TLS failure starts with.
 const TLS_ERROR: &str = "Error: A TLS error occurred: ";
@@ -182,12 +188,68 @@ fn assert_tls_error(run: &Run, words: &[&str]) {
     }
 }
 
-/// The first word of stderr, ignoring our `--insecure` warning (mosquitto 2.0 prints none).
-fn first_word(run: &Run) -> String {
-    run.stderr_str()
-        .lines()
-        .find(|l| !l.starts_with("Warning: --insecure"))
-        .and_then(|l| l.split_whitespace().next())
-        .unwrap_or("")
-        .to_string()
+/// `mqtk sub CONN… -t FILTER -v`: prints the `retained` lines (already retained on the broker),
+/// then `topic payload` of a message published on the plain listener once the broker has its
+/// SUBSCRIBE, and exits 0.
+#[track_caller]
+fn assert_sub_receives(
+    broker: &Broker,
+    conn: &[&str],
+    filter: &str,
+    retained: &[&str],
+    live: (&str, &str),
+) {
+    let count = (retained.len() + 1).to_string();
+    let mut args = vec!["sub"];
+    args.extend_from_slice(conn);
+    args.extend(["-t", filter, "-v", "-q", "1", "-C", &count]);
+    let mark = broker.log_mark();
+    let sub = util::Proc::spawn(&util::mqtk(), &args);
+    for line in retained {
+        assert_eq!(sub.expect_line(T), *line);
+    }
+    broker.expect_log_since(mark, "Received SUBSCRIBE", T);
+    let port = broker.port_str();
+    let (topic, payload) = live;
+    util::run(
+        &util::real("mosquitto_pub"),
+        &["-p", &port, "-t", topic, "-m", payload],
+        None,
+    )
+    .assert_success();
+    assert_eq!(sub.expect_line(T), format!("{topic} {payload}"));
+    sub.wait(T).assert_success();
+}
+
+/// mosquitto 2.1's report of a TLS failure in its connect call: exit 1 and one line.
+#[track_caller]
+fn assert_mosquitto_tls_error(run: &Run) {
+    run.assert_code(1);
+    assert_eq!(
+        run.stderr_str(),
+        "Unable to connect (A TLS error occurred).\n",
+        "{run}"
+    );
+}
+
+/// A mosquitto 2.1 reference program (`mosquitto_pub`, `mosquitto_sub`), built by
+/// `mosquitto-2.1/build.sh` into `$MOSQUITTO_21_BIN` or `~/.cache/mosquitto-2.1/bin`.
+fn mosquitto_21(name: &str) -> std::path::PathBuf {
+    let dir = std::env::var_os("MOSQUITTO_21_BIN")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            let cache = std::env::var_os("XDG_CACHE_HOME")
+                .map(std::path::PathBuf::from)
+                .unwrap_or_else(|| {
+                    Path::new(&std::env::var_os("HOME").expect("HOME")).join(".cache")
+                });
+            cache.join("mosquitto-2.1/bin")
+        });
+    let path = dir.join(name);
+    assert!(
+        path.exists(),
+        "mosquitto 2.1's {name} is not at {} (build it with mosquitto-2.1/build.sh, or set MOSQUITTO_21_BIN)",
+        path.display()
+    );
+    path
 }

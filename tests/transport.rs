@@ -32,10 +32,12 @@ use serde_json::Value;
 use tempfile::TempDir;
 
 use crate::broker::{Broker, free_port};
-use crate::util::{Run, Subscriber, mqtk, real, run, run_env};
+use crate::rr::responder::{Reply, Responder};
+use crate::subscriber::Subscriber;
+use crate::util::{Run, mqtk, real, run, run_env};
 
 /// Patience for anything that should happen promptly (a message, an exit, a proxy starting).
-pub const T: Duration = Duration::from_secs(10);
+pub use crate::util::T;
 
 /// `mqtk ARGS`.
 pub fn mqtk_run(args: &[&str]) -> Run {
@@ -93,6 +95,19 @@ pub fn all_commands_env(broker: &Broker, transport: &[&str], envs: &[(&str, &str
     let out = mqtk_env(&argv("sub", transport, &["-t", &topic, "-C", "1"]), envs);
     out.assert_success();
     assert_eq!(out.stdout_str(), format!("{tag}\n"), "{tag}: sub\n{out}");
+
+    // rr: the scripted responder (on the TCP listener) answers the request.
+    let request = format!("tr/{tag}/rr");
+    let response = format!("tr/{tag}/rr/reply");
+    let _responder = Responder::start(broker.port, &request, &response, vec![Reply::echo(tag)]);
+    let rr = argv(
+        "rr",
+        transport,
+        &["-t", &request, "-e", &response, "-m", tag],
+    );
+    let out = mqtk_env(&rr, envs);
+    out.assert_success();
+    assert_eq!(out.stdout_str(), format!("{tag}\n"), "{tag}: rr\n{out}");
 
     // bench: every message crosses.
     let template = format!("tr/{tag}/bench/%i");

@@ -3,13 +3,26 @@
 //! mistake is the one reported), a missing option value reported with mosquitto's message, and `-D`
 //! taking three or four values depending on the property (`user-property` has a key and a value).
 
-use std::ffi::{OsStr, OsString};
+use std::ffi::OsString;
 
 use clap::Command;
 
 use super::optfile::OptionsFile;
-use super::{Alias, Personality, properties, resolve};
+use super::{Personality, properties, resolve};
 use crate::exit::Failure;
+
+/// The rules a command's argv is scanned by, as the caller knows them.
+#[derive(Debug, Clone, Copy)]
+pub struct Rules {
+    /// Numbers and `-D` values are read as this personality reads them.
+    pub personality: Personality,
+    /// mosquitto's whole-word rule for argv (the mosquitto names): anything that is not exactly an
+    /// option name where an option is expected is an unknown option.
+    pub whole_words: bool,
+    /// Check each option's value where it stands, as mosquitto_pub does (so of several mistakes the
+    /// first one is reported).
+    pub check_values: bool,
+}
 
 /// One `-D`/`--property` occurrence: its position in argv and its words.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,7 +95,9 @@ fn missing_value(word: &str) -> String {
             "--tls-engine-kpass-sha1 argument given but no kpass sha1 specified"
         }
         "--tls-version" => "--tls-version argument given but no version specified",
+        "--tls-keylog" => "--tls-keylog argument given but no file specified",
         "-e" => "-e argument given but no response topic specified",
+        "--retain-handling" => "--retain-handling argument given but no option specified",
         "-o" => "-o argument given but no options file specified",
         other => return format!("Error: {other} argument given but no value specified.\n\n"),
     };
@@ -90,12 +105,12 @@ fn missing_value(word: &str) -> String {
 }
 
 /// Scans argv (without the program name) as mosquitto does, left to right: each option's value is the
-/// next word whatever it looks like, and `--help`/`--version` end the scan. For pub (told apart by the
-/// command's name) each occurrence is checked as it is met (`-q 3 -q 1` fails on the first `-q`), so
-/// that of several mistakes the first one is reported.
+/// next word whatever it looks like, and `--help`/`--version` end the scan. With
+/// [`Rules::check_values`] each occurrence is checked as it is met (`-q 3 -q 1` fails on the first
+/// `-q`), so that of several mistakes the first one is reported.
 ///
-/// With `strict` (the mosquitto names), anything that is not exactly an option name where an option
-/// is expected is an unknown option, as in mosquitto: no bundled `-dv`, no `--topic=a`, no `--`.
+/// With [`Rules::whole_words`], anything that is not exactly an option name where an option is
+/// expected is an unknown option, as in mosquitto: no bundled `-dv`, no `--topic=a`, no `--`.
 ///
 /// An options file's `lines` come first. Each is scanned on its own, as its own argv (an option at the
 /// end of a line never takes the next line's or argv's first word), and always strictly: a file line
@@ -103,18 +118,18 @@ fn missing_value(word: &str) -> String {
 /// (two message modes, `-i` with `-I`) are checked across file and argv.
 pub fn scan(
     cmd: &Command,
+    rules: Rules,
     file: &OptionsFile,
     args: Vec<OsString>,
-    strict: bool,
 ) -> Result<Scanned, Failure> {
     let mut scanner = Scanner {
         cmd,
-        rules: rules(cmd),
+        rules,
         out: Scanned::default(),
         seen: Seen::default(),
         offset: 0,
     };
-    let mosquitto = matches!(scanner.rules, Some((_, Personality::Mosquitto)));
+    let mosquitto = rules.personality == Personality::Mosquitto;
     for line in &file.lines {
         match scanner.segment(&line.words, true, true) {
             Ok(Flow::Stop) => return Ok(scanner.out),
@@ -123,7 +138,7 @@ pub fn scan(
             Err(failure) => return Err(file.locate(failure, line)),
         }
     }
-    scanner.segment(&args, strict, false)?;
+    scanner.segment(&args, rules.whole_words, false)?;
     Ok(scanner.out)
 }
 
@@ -138,7 +153,7 @@ enum Flow {
 /// The scan's state across options-file lines and argv.
 struct Scanner<'c> {
     cmd: &'c Command,
-    rules: Option<(Alias, Personality)>,
+    rules: Rules,
     out: Scanned,
     seen: Seen,
     /// Words scanned in earlier segments: positions count across all of them.
@@ -147,9 +162,7 @@ struct Scanner<'c> {
 
 impl Scanner<'_> {
     fn segment(&mut self, args: &[OsString], strict: bool, file: bool) -> Result<Flow, Failure> {
-        let personality = self
-            .rules
-            .map_or(Personality::Mqtk, |(_, personality)| personality);
+        let personality = self.rules.personality;
         let out = &mut self.out;
         let mut i = 0;
         let flow = loop {
@@ -211,7 +224,7 @@ impl Scanner<'_> {
                 i += 2;
                 continue;
             }
-            if matches!(self.rules, Some((Alias::Pub, _))) {
+            if self.rules.check_values {
                 resolve::check_value(personality, id, value)?;
             }
             if id == "protocol_version" {
@@ -223,16 +236,6 @@ impl Scanner<'_> {
         };
         self.offset += args.len();
         Ok(flow)
-    }
-}
-
-/// The mosquitto client a command stands for, from the name `cli` gives it (`mosquitto_pub`,
-/// `mqtk-pub`, `mqtk pub`, …); `None` for mqtk's own commands.
-fn rules(cmd: &Command) -> Option<(Alias, Personality)> {
-    match cmd.get_name() {
-        "mqtk pub" => Some((Alias::Pub, Personality::Mqtk)),
-        "mqtk sub" => Some((Alias::Sub, Personality::Mqtk)),
-        name => super::alias_of(OsStr::new(name)),
     }
 }
 
@@ -274,26 +277,29 @@ impl Seen {
 mod tests {
     use super::*;
 
-    fn scan_as(alias: Alias, name: &str, words: &[&str]) -> Result<Scanned, Failure> {
-        let cmd = super::super::alias_command(alias, name);
-        let strict = name.starts_with("mosquitto_");
+    use crate::personality;
+
+    /// The command and rules a program name stands for (`mqtk pub` as `mqtk-pub`).
+    fn command_and_rules(name: &str) -> (clap::Command, Rules) {
+        let (command, personality) =
+            personality::of_program(&name.replace(' ', "-")).expect("a program name");
+        let rules = super::super::rules(command, personality);
+        (super::super::definition::definition(command), rules)
+    }
+
+    fn scan_as(name: &str, words: &[&str]) -> Result<Scanned, Failure> {
+        let (cmd, rules) = command_and_rules(name);
         let none = OptionsFile::default();
         scan(
             &cmd,
+            rules,
             &none,
             words.iter().map(OsString::from).collect(),
-            strict,
         )
     }
 
     fn scan_file(name: &str, file: &[&[&str]], words: &[&str]) -> Result<Scanned, Failure> {
-        let alias = if name.contains("sub") {
-            Alias::Sub
-        } else {
-            Alias::Pub
-        };
-        let cmd = super::super::alias_command(alias, name);
-        let strict = name.starts_with("mosquitto_");
+        let (cmd, rules) = command_and_rules(name);
         let os = |w: &[&str]| w.iter().map(OsString::from).collect::<Vec<_>>();
         let file = OptionsFile {
             path: None,
@@ -306,11 +312,11 @@ mod tests {
                 })
                 .collect(),
         };
-        scan(&cmd, &file, os(words), strict)
+        scan(&cmd, rules, &file, os(words))
     }
 
     fn error(name: &str, words: &[&str]) -> String {
-        scan_as(Alias::Pub, name, words).unwrap_err().text
+        scan_as(name, words).unwrap_err().text
     }
 
     #[test]
@@ -340,22 +346,22 @@ mod tests {
 
     #[test]
     fn help_stops_the_scan() {
-        let scanned = scan_as(Alias::Pub, "mosquitto_pub", &["--help", "--bogus", "-q"]).unwrap();
+        let scanned = scan_as("mosquitto_pub", &["--help", "--bogus", "-q"]).unwrap();
         assert_eq!(scanned.args, ["--help"]);
     }
 
     #[test]
     fn numbers_follow_the_personality() {
-        assert!(scan_as(Alias::Pub, "mosquitto_pub", &["-q", "1x"]).is_ok());
-        assert!(scan_as(Alias::Pub, "mqtk pub", &["-q", "1x"]).is_err());
-        assert!(scan_as(Alias::Pub, "mqtk-pub", &["-q", "1x"]).is_err());
+        assert!(scan_as("mosquitto_pub", &["-q", "1x"]).is_ok());
+        assert!(scan_as("mqtk pub", &["-q", "1x"]).is_err());
+        assert!(scan_as("mqtk-pub", &["-q", "1x"]).is_err());
     }
 
     #[test]
     fn values_are_checked_for_pub_only() {
-        assert!(scan_as(Alias::Sub, "mosquitto_sub", &["-t", "a/#", "-q", "1"]).is_ok());
+        assert!(scan_as("mosquitto_sub", &["-t", "a/#", "-q", "1"]).is_ok());
         assert_eq!(
-            scan_as(Alias::Sub, "mosquitto_sub", &["-t", "a", "-dv"])
+            scan_as("mosquitto_sub", &["-t", "a", "-dv"])
                 .unwrap_err()
                 .text,
             "Error: Unknown option '-dv'.\n"

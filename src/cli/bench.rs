@@ -6,7 +6,7 @@ use clap::Args;
 
 use super::conn::ConnArgs;
 
-/// Benchmark a broker: open-loop load, HDR latency percentiles, loss and order checks.
+/// Benchmark a broker: throughput, latency percentiles, loss
 #[derive(Debug, Clone, Args)]
 pub struct BenchArgs {
     /// What to measure: pubsub (end to end), pub (publish → ack), sub (count what others publish),

@@ -76,6 +76,8 @@ pub struct ConnArgs {
     #[arg(short = 'M', value_name = "COUNT", allow_hyphen_values = true)]
     pub max_inflight: Option<String>,
 
+    // The argv scan takes every -D out before clap sees argv (a user property has four words, which
+    // clap cannot say); this definition gives -D its help, man page and completions.
     /// MQTT v5 property: -D COMMAND NAME VALUE, or -D COMMAND user-property KEY VALUE
     #[arg(short = 'D', long = "property", value_names = ["COMMAND", "NAME", "VALUE"], num_args = 3)]
     pub property: Vec<String>,
@@ -168,7 +170,7 @@ pub struct ConnArgs {
         help_heading = "TLS"
     )]
     pub keyform: Option<String>,
-    /// OpenSSL cipher list (not supported: rustls chooses)
+    /// OpenSSL cipher list (TLS 1.2; TLS 1.3 suites with --tls-version tlsv1.3)
     #[arg(
         long,
         value_name = "LIST",
@@ -176,7 +178,7 @@ pub struct ConnArgs {
         help_heading = "TLS"
     )]
     pub ciphers: Option<String>,
-    /// Only this TLS version: tlsv1.3 or tlsv1.2
+    /// TLS version: tlsv1.3 or tlsv1.2 (mqtk: only this one; mosquitto: this or later)
     #[arg(
         long = "tls-version",
         value_name = "VERSION",
@@ -214,7 +216,7 @@ pub struct ConnArgs {
     /// Do not check the broker's host name (mqtk: nor its certificate chain)
     #[arg(long, help_heading = "TLS")]
     pub insecure: bool,
-    /// TLS-PSK key (not supported: rustls has no TLS-PSK)
+    /// TLS-PSK key, hexadecimal (needs --psk-identity; instead of --cafile/--capath)
     #[arg(
         long,
         value_name = "KEY",
@@ -222,7 +224,7 @@ pub struct ConnArgs {
         help_heading = "TLS"
     )]
     pub psk: Option<String>,
-    /// TLS-PSK identity (not supported)
+    /// TLS-PSK identity
     #[arg(
         long = "psk-identity",
         value_name = "ID",
@@ -230,6 +232,14 @@ pub struct ConnArgs {
         help_heading = "TLS"
     )]
     pub psk_identity: Option<String>,
+    /// Append the TLS session secrets to this file (NSS key log format, for Wireshark; debugging only)
+    #[arg(
+        long = "tls-keylog",
+        value_name = "FILE",
+        allow_hyphen_values = true,
+        help_heading = "TLS"
+    )]
+    pub tls_keylog: Option<String>,
 
     /// Connect over WebSockets (path /mqtt; with TLS options: wss)
     #[arg(long, help_heading = "Transport")]

@@ -40,6 +40,7 @@ const FLAGS: &[&str] = &[
     "--yes", "--dry-run", "--verify", "--trace", "--quiet", "--help", "--version", "--will-topic",
     "--will-payload", "--will-qos", "--random-filter", "--retained-only", "--remove-retained",
     "--unix", "--ws", "--cafile", "--tls-version", "--ciphers", "--insecure", "--id-prefix",
+    "--latency",
 ];
 
 /// Values: numbers at and past every limit, topics, formats, paths, URLs and awkward characters.
@@ -62,6 +63,7 @@ const COMMANDS: &[&[&str]] = &[
     &["bench", "conn"],
     &["bench", "sub"],
     &["retain-clear"],
+    &["rr"],
 ];
 
 /// An argv: maybe a command (or `bench conn`), then flags each with a value or not.
@@ -147,7 +149,7 @@ proptest! {
                 let mut buf = Vec::new();
                 let mut sink = std::io::sink();
                 let mut out = Out::new(&mut buf, Some(&mut sink as &mut dyn Write));
-                let _ = format.render_to(&mut out, &msg, &chrono::Local::now().fixed_offset(), false, &mut |_| {});
+                let _ = format.render_to(&mut out, &msg, None, &chrono::Local::now().fixed_offset(), false, &mut |_| {});
                 prop_assert!(out.finish().is_ok());
             }
         }
@@ -188,7 +190,7 @@ proptest! {
         parse_argv(&words, "mqtk");
         // Under the mosquitto names there is no command word.
         let flags = words.iter().skip_while(|w| !w.starts_with('-')).cloned().collect::<Vec<_>>();
-        for argv0 in ["mosquitto_pub", "mosquitto_sub"] {
+        for argv0 in ["mosquitto_pub", "mosquitto_sub", "mosquitto_rr"] {
             parse_argv(&flags, argv0);
         }
     }
@@ -213,7 +215,7 @@ proptest! {
         std::fs::write(&file, &text).map_err(|e| TestCaseError::fail(e.to_string()))?;
         let mut words = vec!["-o".to_string(), file.display().to_string()];
         words.extend(tail);
-        for argv0 in ["mosquitto_pub", "mosquitto_sub"] {
+        for argv0 in ["mosquitto_pub", "mosquitto_sub", "mosquitto_rr"] {
             parse_argv(&words, argv0);
         }
     }

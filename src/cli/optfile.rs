@@ -1,6 +1,6 @@
 //! Options files, read before argv: mosquitto's default files (`$XDG_CONFIG_HOME/mosquitto_pub`, else
 //! `~/.config/mosquitto_pub`) under the mosquitto names, mqtk's own per-command files
-//! (`$XDG_CONFIG_HOME/mqtk/pub`, else `~/.config/mqtk/pub`; also `sub`, `bench`, `retain-clear`), and
+//! (`$XDG_CONFIG_HOME/mqtk/pub`, else `~/.config/mqtk/pub`; also `sub`, `rr`, `bench`, `retain-clear`), and
 //! `-o FILE` (mosquitto 2.1), which replaces the default file.
 //!
 //! Each line is one option and its value, split at the first space only, and is processed on its own,
@@ -11,7 +11,7 @@ use std::ffi::OsString;
 use std::os::unix::ffi::OsStringExt;
 use std::path::PathBuf;
 
-use crate::exit::Failure;
+use crate::exit::{Code, Failure};
 
 /// Which default file a command reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -143,8 +143,8 @@ pub fn load(explicit: Option<&OsString>, default: DefaultFile) -> Result<Options
         let text = std::fs::read(&path).map_err(|e| {
             let why = e.to_string();
             let why = why.split(" (os error").next().unwrap_or(&why).to_string();
-            Failure::runtime(
-                1,
+            Failure::code(
+                Code::Error,
                 format!(
                     "Error: cannot read the options file '{}': {why}\n",
                     path.display()

@@ -1,11 +1,12 @@
 //! `mqtk pub` / `mosquitto_pub` flags.
 
 use std::ffi::OsString;
-use std::path::PathBuf;
 
 use clap::{ArgAction, Args};
 
 use super::conn::ConnArgs;
+use super::payload::PayloadArgs;
+use super::schema::SchemaArgs;
 
 /// Publish a message: a drop-in for mosquitto_pub.
 #[derive(Debug, Clone, Args)]
@@ -14,25 +15,12 @@ pub struct PubArgs {
     #[arg(short = 't', long, value_name = "TOPIC", allow_hyphen_values = true)]
     pub topic: Option<OsString>,
 
-    /// Send this message (bytes as given)
-    #[arg(short = 'm', long, value_name = "MESSAGE", allow_hyphen_values = true, action = ArgAction::Append)]
-    pub message: Vec<OsString>,
-
-    /// Send the contents of a file as the message
-    #[arg(short = 'f', long, value_name = "FILE", allow_hyphen_values = true, action = ArgAction::Append)]
-    pub file: Vec<PathBuf>,
-
-    /// Read all of stdin and send it as one message
-    #[arg(short = 's', long = "stdin-file", action = ArgAction::Count)]
-    pub stdin_file: u8,
+    #[command(flatten)]
+    pub payload: PayloadArgs,
 
     /// Send each line of stdin as a message (streaming)
     #[arg(short = 'l', long = "stdin-line", action = ArgAction::Count)]
     pub stdin_line: u8,
-
-    /// Send a zero-length message
-    #[arg(short = 'n', long = "null-message", action = ArgAction::Count)]
-    pub null_message: u8,
 
     /// Quality of service: 0, 1 or 2 [default: 0]
     #[arg(short = 'q', long, value_name = "QOS", allow_hyphen_values = true)]
@@ -54,6 +42,50 @@ pub struct PubArgs {
     )]
     pub repeat_delay: Option<String>,
 
+    /// Read the message (-m, -f, -s, each -l line) as JSON and publish it encoded as FORMAT
+    #[arg(long, value_name = "FORMAT", value_parser = ["msgpack", "cbor", "protobuf", "sparkplug"], help_heading = "Binary payloads (mqtk only)")]
+    pub encode: Option<String>,
+
+    #[command(flatten)]
+    pub schema: SchemaArgs,
+
+    /// Publish the messages `mqtk sub --json` recorded in FILE (- for stdin), each to its own topic
+    #[arg(
+        long,
+        value_name = "FILE",
+        help_heading = "Record and replay (mqtk only)"
+    )]
+    pub replay: Option<std::path::PathBuf>,
+
+    /// With --replay: 1 keeps the recorded gaps, 2 halves them… [default: as fast as flow control allows]
+    #[arg(
+        long = "replay-speed",
+        value_name = "FACTOR",
+        allow_hyphen_values = true,
+        help_heading = "Record and replay (mqtk only)"
+    )]
+    pub replay_speed: Option<String>,
+
+    /// With --replay: check every record before sending any
+    #[arg(long, help_heading = "Record and replay (mqtk only)")]
+    pub strict: bool,
+
     #[command(flatten)]
     pub conn: ConnArgs,
+}
+
+impl PubArgs {
+    /// The first mqtk-only option given, if any (mosquitto_pub does not know them).
+    pub fn mqtk_extension(&self) -> Option<&'static str> {
+        [
+            (self.encode.is_some(), "--encode"),
+            (self.schema.proto.is_some(), "--proto"),
+            (self.schema.message_type.is_some(), "--message-type"),
+            (self.replay.is_some(), "--replay"),
+            (self.replay_speed.is_some(), "--replay-speed"),
+            (self.strict, "--strict"),
+        ]
+        .into_iter()
+        .find_map(|(given, flag)| given.then_some(flag))
+    }
 }

@@ -5,6 +5,8 @@ use std::ffi::OsString;
 use clap::{ArgAction, Args};
 
 use super::conn::ConnArgs;
+use super::json_output::JsonArgs;
+use super::schema::SchemaArgs;
 
 /// Subscribe and print messages: a drop-in for mosquitto_sub, plus JSONPath and NDJSON output.
 #[derive(Debug, Clone, Args)]
@@ -77,21 +79,15 @@ pub struct SubArgs {
     #[arg(long)]
     pub pretty: bool,
 
-    /// Print the value(s) this JSONPath selects from each JSON payload instead of the payload (repeatable; not with -F)
-    #[arg(long = "json-path", value_name = "PATH", allow_hyphen_values = true, action = ArgAction::Append, help_heading = "JSON (mqtk only)")]
-    pub json_path: Vec<String>,
+    #[command(flatten)]
+    pub json_output: JsonArgs,
 
-    /// Keep only messages for which this JSONPath selects something, e.g. '$[?@.temp > 30]' (repeatable: all must match)
-    #[arg(long = "where", value_name = "PATH", allow_hyphen_values = true, action = ArgAction::Append, help_heading = "JSON (mqtk only)")]
-    pub where_path: Vec<String>,
+    /// Decode each payload as FORMAT for --where, --json-path, %{…}, --json and plain output (auto: by the v5 content type, else JSON)
+    #[arg(long, value_name = "FORMAT", value_parser = ["json", "msgpack", "cbor", "protobuf", "sparkplug", "auto"], help_heading = "Binary payloads (mqtk only)")]
+    pub decode: Option<String>,
 
-    /// Treat a non-JSON payload or a path that selects nothing as an error (exit 65)
-    #[arg(long, help_heading = "JSON (mqtk only)")]
-    pub strict: bool,
-
-    /// Print each message as one JSON object per line (NDJSON; not with --json-path, -F, -v or -N)
-    #[arg(long, help_heading = "JSON (mqtk only)")]
-    pub json: bool,
+    #[command(flatten)]
+    pub schema: SchemaArgs,
 
     #[command(flatten)]
     pub conn: ConnArgs,
@@ -100,14 +96,14 @@ pub struct SubArgs {
 impl SubArgs {
     /// The first mqtk-only option given, if any (mosquitto_sub does not know them).
     pub fn mqtk_extension(&self) -> Option<&'static str> {
-        if !self.json_path.is_empty() {
-            Some("--json-path")
-        } else if !self.where_path.is_empty() {
-            Some("--where")
-        } else if self.strict {
-            Some("--strict")
-        } else if self.json {
-            Some("--json")
+        if let Some(flag) = self.json_output.mqtk_extension() {
+            Some(flag)
+        } else if self.decode.is_some() {
+            Some("--decode")
+        } else if self.schema.proto.is_some() {
+            Some("--proto")
+        } else if self.schema.message_type.is_some() {
+            Some("--message-type")
         } else {
             None
         }

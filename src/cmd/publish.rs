@@ -1,8 +1,11 @@
 //! `mqtk pub`: publish one message (optionally repeated), a file, all of stdin, or stdin line by line.
 
+mod replay;
+mod stdin_lines;
+
 use std::fs::File;
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -11,16 +14,31 @@ use crate::conn::{
     ConnectFailure, Exceeded, MAX_PACKET_SIZE, Options, Outgoing, Properties, Protocol, Qos,
     Session,
 };
+use crate::decode::Encoding;
 use crate::exit::{self, Code, Failure};
 use crate::personality::Personality;
+use crate::trace;
 
 /// Where the messages come from.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Source {
     /// One payload, read before connecting: `-m`, `-f` and `-s` bytes, or `-n`'s empty message.
     Payload(Bytes),
     /// `-l`: one message per line, streamed.
     Lines,
+    /// `--replay`: the records of `sub --json`, each with its own topic.
+    Replay(Replay),
+}
+
+/// `--replay FILE`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Replay {
+    /// The NDJSON file; `-` is stdin.
+    pub path: PathBuf,
+    /// `--replay-speed`: recorded gaps divided by this; `None`: no pauses.
+    pub speed: Option<f64>,
+    /// `--strict`: every record is checked before any is sent.
+    pub strict: bool,
 }
 
 /// A validated `pub` invocation.
@@ -38,13 +56,18 @@ pub struct Config {
     pub properties: Properties,
     /// mosquitto quirk: properties with a v3 connection publish nothing and exit 0.
     pub publish_nothing: bool,
+    /// `--encode`: each `-l` line is JSON to encode (a single payload is encoded when resolved).
+    pub encoding: Option<Encoding>,
 }
 
 /// Reads a `-f` file whole, with mosquitto's messages (it checks the size before reading).
 pub fn load_file(path: &Path) -> Result<Bytes, Failure> {
     let shown = path.display();
     let failed = |first: String| {
-        Failure::runtime(1, format!("{first}Error loading input file \"{shown}\".\n"))
+        Failure::code(
+            Code::Error,
+            format!("{first}Error loading input file \"{shown}\".\n"),
+        )
     };
     let mut file = File::open(path)
         .map_err(|_| failed(format!("Error: Unable to open file \"{shown}\".\n")))?;
@@ -68,8 +91,12 @@ pub fn load_file(path: &Path) -> Result<Bytes, Failure> {
 
 /// Reads all of stdin for `-s`, with mosquitto's messages: empty input is an error.
 pub fn load_stdin() -> Result<Bytes, Failure> {
-    let failed =
-        |first: &str| Failure::runtime(1, format!("{first}Error loading input from stdin.\n"));
+    let failed = |first: &str| {
+        Failure::code(
+            Code::Error,
+            format!("{first}Error loading input from stdin.\n"),
+        )
+    };
     let mut data = Vec::new();
     // One byte more than allowed is enough to know the input is too long.
     let limit = MAX_PACKET_SIZE as u64 + 1;
@@ -148,9 +175,23 @@ pub async fn run(conn: Options, config: Config, personality: Personality) -> Res
         reconnect: config.source == Source::Lines,
         ..conn
     };
-    let session = Session::connect(conn, false)
+    // --strict replay: every record is read and checked before connecting.
+    let checked = match &config.source {
+        Source::Replay(replay) if replay.strict => Some(replay::read_all(&replay.path).await?),
+        _ => None,
+    };
+    let observer = trace::observer(&conn);
+    let session = Session::connect(conn, false, observer)
         .await
         .map_err(connect_failure)?;
+    if let Source::Replay(settings) = &config.source {
+        let sent = replay::send(&session, settings, checked, protocol).await;
+        // What was sent is completed and acknowledged before a bad line's error is reported.
+        session.flush().await.map_err(connect_failure)?;
+        session.disconnect().await.map_err(connect_failure)?;
+        sent?;
+        return Ok(Code::Success.number());
+    }
 
     // The limits of the broker's v5 CONNACK. libmosquitto quietly drops the retain flag when the
     // broker keeps no retained messages; mqtk refuses instead, as it does for a QoS too high.
@@ -169,7 +210,7 @@ pub async fn run(conn: Options, config: Config, personality: Personality) -> Res
             eprintln!("Error: Invalid input. Does your topic contain '+' or '#'?");
         }
         session.disconnect().await.map_err(connect_failure)?;
-        return Ok(0);
+        return Ok(Code::Success.number());
     }
 
     let mut publisher = Publisher::new(&config, protocol, retain);
@@ -189,8 +230,10 @@ pub async fn run(conn: Options, config: Config, personality: Personality) -> Res
                 }
             }
         }
+        Source::Replay(_) => {}
         Source::Lines => {
-            let mut lines = super::stdin_lines::spawn();
+            let mut lines = stdin_lines::spawn();
+            let mut line_number = 0u64;
             loop {
                 // A refused reconnect ends the run at once, not at the next line.
                 let batch = tokio::select! {
@@ -198,26 +241,42 @@ pub async fn run(conn: Options, config: Config, personality: Personality) -> Res
                     failure = session.failed() => return Err(connect_failure(failure)),
                 };
                 let Some(batch) = batch else { break };
-                let batch = batch
-                    .map_err(|e| Failure::runtime(1, format!("Error: reading stdin: {e}\n")))?;
+                let batch = batch.map_err(|e| {
+                    Failure::code(Code::Error, format!("Error: reading stdin: {e}\n"))
+                })?;
                 // mosquitto_pub finds out when it publishes the first line (empty stdin is no error),
                 // in libmosquitto's order: properties in v3, the QoS, the topic.
                 if config.publish_nothing {
-                    let code = Code::MosqNotSupported;
-                    return Err(line_refused(code.number(), exit::strerror(code)));
+                    return Err(line_refused(Code::MosqNotSupported));
                 }
                 if let Some(exceeded) = exceeded {
                     return refuse(session, exceeded, personality, quiet, true).await;
                 }
                 if config.topic.is_empty() {
-                    return Err(line_refused(
-                        exit::MOSQ_ERR_INVAL,
-                        exit::MOSQ_ERR_INVAL_TEXT,
-                    ));
+                    return Err(line_refused(Code::MOSQ_INVAL));
                 }
                 for line in batch {
+                    line_number += 1;
+                    let payload = match &config.encoding {
+                        Some(encoding) => match encoding.encode(&line) {
+                            Ok(encoded) => Bytes::from(encoded),
+                            Err(e) => {
+                                // The lines before it are sent and acknowledged first.
+                                session.flush().await.map_err(connect_failure)?;
+                                session.disconnect().await.map_err(connect_failure)?;
+                                return Err(Failure::code(
+                                    Code::DataError,
+                                    format!(
+                                        "Error: stdin line {line_number}: cannot encode as {}: {e}\n",
+                                        encoding.format.name()
+                                    ),
+                                ));
+                            }
+                        },
+                        None => line,
+                    };
                     session
-                        .publish(publisher.next(line, session.losses()))
+                        .publish(publisher.next(payload, session.losses()))
                         .await
                         .map_err(connect_failure)?;
                 }
@@ -232,14 +291,14 @@ pub async fn run(conn: Options, config: Config, personality: Personality) -> Res
     if refused != 0 && personality == Personality::Mqtk {
         return Ok(refused);
     }
-    Ok(0)
+    Ok(Code::Success.number())
 }
 
 /// mosquitto_pub `-l` when publishing a line fails (only under its name: mqtk refuses an empty topic
 /// and v3 properties before connecting): the line loop returns the error at once, so it prints
 /// libmosquitto's text for it and exits with its number, without DISCONNECT.
-fn line_refused(status: u8, text: &str) -> Failure {
-    Failure::runtime(status, format!("Error: {text}\n"))
+fn line_refused(code: Code) -> Failure {
+    Failure::code(code, format!("Error: {}\n", exit::strerror(code)))
 }
 
 /// Ends a run whose messages the broker's CONNACK limits rule out, before any is sent.
@@ -264,7 +323,7 @@ async fn refuse(
                 eprintln!("Error: Message QoS not supported on broker, try a lower QoS.");
             }
             session.disconnect().await.map_err(connect_failure)?;
-            Ok(0)
+            Ok(Code::Success.number())
         }
         Personality::Mqtk => {
             session.disconnect().await.map_err(connect_failure)?;

@@ -400,5 +400,10 @@ pub async fn run(mut conn: Options, config: Config) -> Result<u8, Failure> {
         ));
     }
     // As with `mqtk pub`: a refused publish makes the exit status its reason code.
-    Ok(summary.refused.iter().map(|r| r.reason).max().unwrap_or(0))
+    Ok(summary
+        .refused
+        .iter()
+        .map(|r| r.reason)
+        .max()
+        .unwrap_or(Code::Success.number()))
 }

@@ -1,35 +1,23 @@
 //! `mqtk sub`: subscribe, print what arrives, stop as mosquitto_sub stops (`-C`, `-W`, `-E`,
 //! `--retained-only`, signals, a closed stdout), reconnect and resubscribe when the connection drops.
 
-use std::collections::HashMap;
 use std::time::Duration;
 
 use bytes::Bytes;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 
-use super::sub_output::{Printed, Printer};
-use crate::conn::session::Delivery;
 use crate::conn::{
-    Event, Message, Options, Outgoing, Properties, Protocol, Qos, Session, Subscription, topic,
+    Delivery, Event, Inbox, Message, Options, Outgoing, Properties, Protocol, Qos, Session,
+    Subscription, topic,
 };
+use crate::decode::{Decoder, Input};
 use crate::exit::{Code, Failure};
-use crate::format::Format;
+use crate::format::printer::Output;
+use crate::format::printer::{Printed, Printer};
 use crate::jsonpath::Path;
 use crate::personality::Personality;
-
-/// How messages are printed.
-#[derive(Debug)]
-pub enum Output {
-    /// The payload (`-v`: topic and payload), as mosquitto_sub prints it.
-    Plain { verbose: bool },
-    /// `-F`.
-    Format(Format),
-    /// `--json-path`: the selected values instead of the payload.
-    JsonPath(Vec<Path>),
-    /// `--json`: one JSON object per message per line.
-    Ndjson,
-}
+use crate::trace;
 
 /// When to stop.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,17 +58,24 @@ pub struct Config {
     pub where_paths: Vec<Path>,
     /// `--strict`: unusable JSON is an error, not a note.
     pub strict: bool,
+    /// `--decode`: payloads are read through this before JSONPath and output.
+    pub decoder: Option<Decoder>,
     pub subscribe_properties: Properties,
     pub personality: Personality,
 }
 
 /// Why the loop ended.
 enum End {
-    /// Stop processing, wait for outstanding acknowledgements, disconnect, exit with this status.
+    /// Done (`-C`, `-E`, `--retained-only`, a closed stdout): stop processing, wait for outstanding
+    /// acknowledgements, disconnect, exit 0.
+    Done,
+    /// As [`End::Done`], but exit with this status (a refused subscription under mqtk).
     Disconnect(u8),
-    /// SIGINT or SIGTERM: as [`End::Disconnect`] with status 0, but a v5 will is published.
+    /// SIGINT or SIGTERM: as [`End::Done`], but a v5 will is published.
     Interrupted,
-    /// Disconnect at once and exit with this failure (`-W`: a v5 will is published).
+    /// `-W` ran out: disconnect at once (a v5 will is published) and exit with [`Code::Timeout`].
+    TimedOut,
+    /// Disconnect at once and exit with this failure.
     Fail(Failure),
 }
 
@@ -111,7 +106,7 @@ struct Run {
     debug: bool,
     processed: u64,
     /// QoS 1/2 messages held until our PUBACK/PUBCOMP is written, as libmosquitto delivers them.
-    held: HashMap<u16, Message>,
+    inbox: Inbox,
     removals: Option<mpsc::UnboundedSender<Bytes>>,
     random: Random,
     /// UNSUBSCRIBEs requested and not yet written. libmosquitto writes SUBSCRIBE and every
@@ -164,7 +159,7 @@ impl Run {
     fn message(&mut self, msg: Message) -> Result<Option<End>, Failure> {
         let c = &self.config;
         if c.stop.retained_only && !msg.retain {
-            return Ok(Some(End::Disconnect(0)));
+            return Ok(Some(End::Done));
         }
         if msg.retain && c.no_retained {
             return Ok(None);
@@ -173,8 +168,37 @@ impl Run {
         if c.filter_out.iter().any(|f| topic::matches(f, &topic)) {
             return Ok(None);
         }
+        let mut decoded = match self.config.decoder.as_mut() {
+            Some(decoder) => {
+                let quiet = self.quiet;
+                let input = Input {
+                    topic: &topic,
+                    content_type: msg
+                        .properties
+                        .as_ref()
+                        .and_then(|p| p.content_type.as_deref()),
+                    payload: &msg.payload,
+                };
+                let mut warn = |note: String| {
+                    if !quiet {
+                        eprintln!("mqtk: {note}");
+                    }
+                };
+                match decoder.decode(&input, &mut warn) {
+                    Ok(decoded) => decoded,
+                    Err(why) => {
+                        self.printer.unusable(&msg, &why)?;
+                        return Ok(None);
+                    }
+                }
+            }
+            None => None,
+        };
+        let c = &self.config;
         if !c.where_paths.is_empty()
-            && !self.printer.matches_where(&msg, &c.where_paths, c.strict)?
+            && !self
+                .printer
+                .matches_where(&msg, decoded.as_mut(), &c.where_paths, c.strict)?
         {
             return Ok(None);
         }
@@ -186,15 +210,15 @@ impl Run {
         }
         let keep = c.random_filter.is_none_or(|p| self.random.chance() < p);
         if keep {
-            match self.printer.print(&msg, &c.output)? {
+            match self.printer.print(&msg, decoded.as_ref(), &c.output)? {
                 Printed::Yes => {}
                 Printed::Skipped => return Ok(None),
-                Printed::StdoutClosed => return Ok(Some(End::Disconnect(0))),
+                Printed::StdoutClosed => return Ok(Some(End::Done)),
             }
         }
         self.processed += 1;
         if c.stop.count == Some(self.processed) {
-            return Ok(Some(End::Disconnect(0)));
+            return Ok(Some(End::Done));
         }
         Ok(None)
     }
@@ -204,7 +228,7 @@ impl Run {
         if let Some(line) = &d.debug_line
             && self.printer.raw(format!("{line}\n").as_bytes()).is_err()
         {
-            return Ok(Some(End::Disconnect(0)));
+            return Ok(Some(End::Done));
         }
         match d.event {
             Event::ConnAck(_) => {
@@ -226,7 +250,7 @@ impl Run {
                     let list: Vec<String> = codes.iter().map(u8::to_string).collect();
                     let line = format!("Subscribed (mid: {mid}): {}\n", list.join(", "));
                     if self.printer.raw(line.as_bytes()).is_err() {
-                        return Ok(Some(End::Disconnect(0)));
+                        return Ok(Some(End::Done));
                     }
                 }
                 if codes.iter().all(|&c| c >= 0x80) {
@@ -235,31 +259,23 @@ impl Run {
                     }
                     // mosquitto_sub exits 0 here; under mqtk the refusal's reason code says what happened.
                     let status = match self.config.personality {
-                        Personality::Mosquitto => 0,
+                        Personality::Mosquitto => Code::Success.number(),
                         Personality::Mqtk => codes[0],
                     };
                     return Ok(Some(End::Disconnect(status)));
                 }
                 if self.config.stop.after_subscribe {
-                    return Ok(Some(End::Disconnect(0)));
+                    return Ok(Some(End::Done));
                 }
             }
-            Event::Message(msg) => match msg.qos {
-                Qos::AtMostOnce => return self.message(msg),
-                _ => {
-                    self.held.insert(msg.mid, msg);
-                }
-            },
-            Event::SentPubAck { mid } | Event::SentPubComp { mid } => {
-                if let Some(msg) = self.held.remove(&mid) {
+            event @ (Event::Message(_) | Event::SentPubAck { .. } | Event::SentPubComp { .. }) => {
+                if let Some(msg) = self.inbox.accept(event) {
                     return self.message(msg);
                 }
             }
             Event::ConnectionLost => {
                 // The handshake will not complete on this connection; deliver rather than lose.
-                let mut held: Vec<Message> = self.held.drain().map(|(_, m)| m).collect();
-                held.sort_by_key(|m| m.mid);
-                for msg in held {
+                for msg in self.inbox.drain() {
                     if let Some(end) = self.message(msg)? {
                         return Ok(Some(end));
                     }
@@ -318,19 +334,22 @@ pub async fn run(conn: Options, config: Config) -> Result<u8, Failure> {
     let debug = conn.debug;
     let personality = config.personality;
     let deadline = config.stop.timeout.map(|t| tokio::time::Instant::now() + t);
-    let signal_error = |e: std::io::Error| Failure::runtime(1, format!("Error: {e}\n"));
+    let signal_error = |e: std::io::Error| Failure::code(Code::Error, format!("Error: {e}\n"));
     let mut interrupt = signal(SignalKind::interrupt()).map_err(signal_error)?;
     let mut terminate = signal(SignalKind::terminate()).map_err(signal_error)?;
 
     // mosquitto_sub ends a v5 connection on a signal or -W with "disconnect with will message".
     let keep_will = conn.protocol == Protocol::V5 && conn.will.is_some();
-    let connect = Session::connect(conn, true);
+    let observer = trace::observer(&conn);
+    let connect = Session::connect(conn, true, observer);
     let connected = match deadline {
         Some(at) => match tokio::time::timeout_at(at, connect).await {
             Ok(result) => result,
             // mosquitto_sub exits 255 without a word when -W runs out before CONNACK.
-            Err(_) if personality == Personality::Mosquitto => return Ok(255),
-            Err(_) => return Err(Failure::code(Code::Timeout, "Timed out\n")),
+            Err(_) if personality == Personality::Mosquitto => {
+                return Ok(Code::TimeoutBeforeConnAck.number());
+            }
+            Err(_) => return Err(timed_out()),
         },
         None => connect.await,
     };
@@ -348,7 +367,7 @@ pub async fn run(conn: Options, config: Config) -> Result<u8, Failure> {
         quiet,
         debug,
         processed: 0,
-        held: HashMap::new(),
+        inbox: Inbox::default(),
         removals: None,
         random: Random::new(),
         unsubscribes_unsent: 0,
@@ -385,25 +404,31 @@ pub async fn run(conn: Options, config: Config) -> Result<u8, Failure> {
             },
             _ = interrupt.recv() => break End::Interrupted,
             _ = terminate.recv() => break End::Interrupted,
-            _ = &mut sleep => break End::Fail(Failure::code(Code::Timeout, "Timed out\n")),
+            _ = &mut sleep => break End::TimedOut,
         }
     };
+    let success = Code::Success.number();
     match end {
         End::Interrupted if keep_will => {
             session.close_keeping_will().await;
-            Ok(0)
+            Ok(success)
         }
-        End::Fail(failure) if keep_will && failure.status == Code::Timeout.number() => {
-            session.close_keeping_will().await;
-            Err(failure)
+        End::TimedOut => {
+            session.end_now(keep_will).await;
+            Err(timed_out())
         }
-        End::Interrupted => finish(session, run, removal_task, 0).await,
+        End::Done | End::Interrupted => finish(session, run, removal_task, success).await,
         End::Disconnect(status) => finish(session, run, removal_task, status).await,
         End::Fail(failure) => {
             let _ = session.disconnect_now().await;
             Err(failure)
         }
     }
+}
+
+/// How `-W` running out ends mqtk sub (and mosquitto_sub once connected).
+fn timed_out() -> Failure {
+    Failure::code(Code::Timeout, "Timed out\n")
 }
 
 /// Ends a run normally: removals already requested are completed and acknowledged, then DISCONNECT.

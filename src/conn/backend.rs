@@ -23,8 +23,8 @@ const REQUEST_CHANNEL: usize = 256;
 mod errors;
 mod packets;
 
-pub use errors::PollError;
-use errors::{error_v4, error_v5, is_wss};
+pub use errors::{PollError, failure_of};
+use errors::{error_v4, error_v5};
 use packets::{incoming_v4, incoming_v5, outgoing};
 
 /// The request side of a rumqttc client.
@@ -49,6 +49,7 @@ pub fn build(opts: &Options, prepared: Prepared) -> (Client, Loop) {
         port,
         transport,
         proxy,
+        layer,
     } = prepared;
     let keepalive = Duration::from_secs(u64::from(opts.keepalive));
     let timeout = opts.connect_timeout().as_secs();
@@ -58,9 +59,12 @@ pub fn build(opts: &Options, prepared: Prepared) -> (Client, Loop) {
             o.set_keep_alive(keepalive)
                 .set_max_packet_size(MAX_FRAME, MAX_FRAME)
                 .set_inflight(opts.inflight)
-                .set_transport(transport);
-            if let Some(proxy) = proxy {
+                .set_transport(transport.clone());
+            if let Some(proxy) = proxy.clone() {
                 o.set_proxy(proxy);
+            }
+            if let Some(layer) = layer.clone() {
+                o.set_stream_layer(layer);
             }
             if !opts.client_id.is_empty() || opts.clean {
                 o.set_clean_session(opts.clean);
@@ -90,9 +94,12 @@ pub fn build(opts: &Options, prepared: Prepared) -> (Client, Loop) {
                 .set_clean_start(opts.clean)
                 .set_outgoing_inflight_upper_limit(opts.inflight)
                 .set_connection_timeout(timeout)
-                .set_transport(transport);
-            if let Some(proxy) = proxy {
+                .set_transport(transport.clone());
+            if let Some(proxy) = proxy.clone() {
                 o.set_proxy(proxy);
+            }
+            if let Some(layer) = layer.clone() {
+                o.set_stream_layer(layer);
             }
             // libmosquitto always announces a receive maximum of 20.
             o.set_receive_maximum(Some(20));
@@ -216,12 +223,12 @@ impl Loop {
             Loop::V4(ev) => match ev.poll().await {
                 Ok(rumqttc::Event::Incoming(p)) => Ok(incoming_v4(p)),
                 Ok(rumqttc::Event::Outgoing(o)) => Ok(outgoing(o)),
-                Err(e) => Err(error_v4(e, is_wss(&ev.mqtt_options.transport()))),
+                Err(e) => Err(error_v4(e)),
             },
             Loop::V5(ev) => match ev.poll().await {
                 Ok(rumqttc::v5::Event::Incoming(p)) => Ok(incoming_v5(p)),
                 Ok(rumqttc::v5::Event::Outgoing(o)) => Ok(outgoing(o)),
-                Err(e) => Err(error_v5(e, is_wss(&ev.options.transport()))),
+                Err(e) => Err(error_v5(e)),
             },
         }
     }

@@ -10,13 +10,14 @@ use std::time::Duration;
 
 use tokio::sync::{mpsc, oneshot};
 
-use super::backend::{Loop, PollError};
+use super::backend::{Loop, PollError, failure_of};
 use super::backlog::{self, Backlog, Dropped};
-use super::event::{ConnAck, Event};
-use super::failure::failure_of;
-use super::session::{ConnectFailure, Delivery, Record, Sent, Shared};
+use super::event::{ConnAck, Event, Record, Sent};
+use super::failure::ConnectFailure;
+use super::observe::{Delivery, Observer, print_line};
+use super::reason::reason_text;
+use super::shared::Shared;
 use super::{Options, Qos};
-use crate::trace::Tap;
 
 /// mosquitto's reconnect delay: one second, no backoff growth.
 const RECONNECT_DELAY: Duration = Duration::from_secs(1);
@@ -40,7 +41,8 @@ pub(super) struct Driver {
     next_seq: u64,
     /// mosquitto numbers QoS 0 publishes too; rumqttc reports them as packet id 0.
     qos0_mid: u16,
-    tap: Tap,
+    /// Who watches the packets (`-d`, `--trace`); `None` on the hot path.
+    observer: Option<Box<dyn Observer>>,
     /// Between a connection error and the next CONNACK.
     connected: bool,
     /// What a lost connection left to send on the next one.
@@ -53,8 +55,8 @@ impl Driver {
         event_loop: Loop,
         shared: Arc<Shared>,
         events: Option<mpsc::Sender<Delivery>>,
+        observer: Option<Box<dyn Observer>>,
     ) -> Self {
-        let tap = Tap::new(&opts);
         let backlog = Backlog::new(opts.inflight);
         Driver {
             opts,
@@ -64,7 +66,7 @@ impl Driver {
             inflight: HashMap::new(),
             next_seq: 0,
             qos0_mid: 0,
-            tap,
+            observer,
             connected: false,
             backlog,
         }
@@ -77,10 +79,7 @@ impl Driver {
                     .refused
                     .fetch_max(u64::from(reason), Ordering::SeqCst);
                 if !self.opts.quiet {
-                    eprintln!(
-                        "Warning: Publish {mid} failed: {}.",
-                        crate::exit::reason_text(reason)
-                    );
+                    eprintln!("Warning: Publish {mid} failed: {}.", reason_text(reason));
                 }
             }
             self.release(1);
@@ -167,8 +166,8 @@ impl Driver {
 
     /// Hands an event to the consumer with its `-d` line, or prints the line when nobody consumes.
     async fn emit(&mut self, event: Event, sent: Option<Sent>) {
-        if !self.tap.is_active() {
-            // The hot path: no tap, so no clock read and no debug line per packet.
+        if self.observer.is_none() {
+            // The hot path: no observer, so no clock read and no debug line per packet.
             if let Some(tx) = &self.events {
                 let _ = tx
                     .send(Delivery {
@@ -184,7 +183,10 @@ impl Driver {
 
     /// [`Driver::emit`] for an event that happened at `at`.
     async fn emit_at(&mut self, event: Event, sent: Option<Sent>, at: std::time::Instant) {
-        let debug_line = self.tap.observe(&event, sent.as_ref(), at);
+        let debug_line = self
+            .observer
+            .as_mut()
+            .and_then(|o| o.observe(&event, sent.as_ref(), at));
         match &self.events {
             // A consumer that has gone away no longer needs events; keep polling regardless.
             Some(tx) => {
@@ -192,7 +194,7 @@ impl Driver {
             }
             None => {
                 if let Some(line) = debug_line {
-                    crate::trace::print_line(&line);
+                    print_line(&line);
                 }
             }
         }

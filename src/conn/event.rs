@@ -1,9 +1,11 @@
 //! Packets as the connection layer reports them: one vocabulary for v3.1.1 and v5, so commands and
 //! tracing never see rumqttc's two sets of types.
 
+use std::sync::Arc;
+
 use bytes::Bytes;
 
-use super::Qos;
+use super::{Outgoing, Qos};
 
 /// A received PUBLISH.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -112,4 +114,33 @@ pub enum Event {
     SentDisconnect,
     /// The connection broke; when reconnecting, a new `ConnectSent` follows.
     ConnectionLost,
+}
+
+/// What was asked for in a PUBLISH, kept because rumqttc's outgoing events carry only packet ids.
+#[derive(Debug, Clone)]
+pub struct Record {
+    pub topic: String,
+    pub qos: Qos,
+    pub retain: bool,
+    pub len: usize,
+    /// The message itself, kept at QoS 2 on a reconnecting connection: a broker that starts a new
+    /// session has forgotten a message it answered with PUBREC, so it is published again then.
+    pub replay: Option<Arc<Outgoing>>,
+}
+
+/// A SUBSCRIBE or UNSUBSCRIBE as asked for: (filter, QoS, v5 options byte) per filter.
+#[derive(Debug, Clone)]
+pub struct FilterRecord {
+    pub filters: Vec<(String, u8, u8)>,
+}
+
+/// What a packet we wrote carried, paired with rumqttc's id-only outgoing event (for `-d`).
+#[derive(Debug, Clone)]
+pub enum Sent {
+    /// A PUBLISH, the message id to show, and whether it is a resend (DUP set).
+    Publish { record: Record, mid: u16, dup: bool },
+    /// A SUBSCRIBE and its packet id.
+    Subscribe(FilterRecord, u16),
+    /// An UNSUBSCRIBE and its packet id.
+    Unsubscribe(FilterRecord, u16),
 }

@@ -1,7 +1,6 @@
 //! Why a connection could not be made or kept, and how mosquitto's clients report each case.
 
-use super::Protocol;
-use super::backend::PollError;
+use super::reason;
 use crate::exit::{self, Code, Failure};
 
 /// Why a connection could not be made or kept.
@@ -21,8 +20,9 @@ pub enum ConnectFailure {
     ServerDisconnect(u8),
     /// A protocol violation, malformed packet or similar.
     Protocol(String),
-    /// TLS failed: a one-line reason (unknown issuer, host name mismatch, expired, bad file …).
-    Tls(String),
+    /// TLS failed: a one-line reason (unknown issuer, host name mismatch, expired, bad file …) and
+    /// how mosquitto reports it.
+    Tls(super::tls::Failure),
 }
 
 impl ConnectFailure {
@@ -39,10 +39,10 @@ impl ConnectFailure {
                     if *code == 132 {
                         "Connection error: Unsupported Protocol Version. Try connecting to an MQTT v5 broker, or use MQTT v3.x mode.".to_string()
                     } else {
-                        format!("Connection error: {}", exit::reason_text(*code))
+                        format!("Connection error: {}", reason::reason_text(*code))
                     }
                 } else {
-                    format!("Connection error: {}", exit::connack_v3_text(*code))
+                    format!("Connection error: {}", reason::connack_v3_text(*code))
                 };
                 let second = if !pub_style {
                     String::new()
@@ -51,7 +51,7 @@ impl ConnectFailure {
                 } else {
                     "Error: The connection was refused.\n".to_string()
                 };
-                Failure::runtime(*code, format!("{first}\n{second}"))
+                Failure::reason(*code, format!("{first}\n{second}"))
             }
             ConnectFailure::NoConnAck => Failure::code(Code::Keepalive, "Error: Unknown error.\n"),
             ConnectFailure::Lost => Failure::code(
@@ -62,45 +62,14 @@ impl ConnectFailure {
                 Code::NoConnection,
                 format!("Error: {}\n", exit::strerror(Code::NoConnection)),
             ),
-            ConnectFailure::Tls(detail) => {
-                Failure::runtime(8, format!("Error: A TLS error occurred: {detail}\n"))
+            ConnectFailure::Tls(failure) => {
+                let (status, text) = failure.report();
+                Failure::code(status, text)
             }
             ConnectFailure::Protocol(detail) => Failure::code(
                 Code::Protocol,
                 format!("Error: {} ({detail})\n", exit::strerror(Code::Protocol)),
             ),
         }
-    }
-}
-
-/// What a failed poll means for the connection: `connected` tells a dropped connection from one
-/// that could not be made.
-pub(super) fn failure_of(err: PollError, protocol: Protocol, connected: bool) -> ConnectFailure {
-    match err {
-        PollError::Refused(code) => ConnectFailure::Refused {
-            code,
-            v5: protocol == Protocol::V5,
-        },
-        PollError::ServerDisconnect(reason) => ConnectFailure::ServerDisconnect(reason),
-        PollError::Timeout if !connected => ConnectFailure::NoConnAck,
-        PollError::Timeout | PollError::Closed => ConnectFailure::Lost,
-        PollError::Io(e) if connected => {
-            let _ = e;
-            ConnectFailure::Lost
-        }
-        PollError::Io(e) => ConnectFailure::Io(io_text(&e)),
-        PollError::Protocol(detail) | PollError::Request(detail) => {
-            ConnectFailure::Protocol(detail)
-        }
-        PollError::Tls(detail) => ConnectFailure::Tls(detail),
-    }
-}
-
-/// The system's text for an I/O error, without Rust's " (os error N)" suffix, as strerror prints it.
-fn io_text(e: &std::io::Error) -> String {
-    let text = e.to_string();
-    match text.find(" (os error") {
-        Some(i) => text[..i].to_string(),
-        None => text,
     }
 }

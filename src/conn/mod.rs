@@ -11,11 +11,15 @@ mod backlog;
 mod driver;
 pub mod event;
 mod failure;
+mod inbox;
 pub mod limits;
+mod observe;
 pub mod props;
 mod publisher;
+pub mod reason;
 mod relay;
 pub mod session;
+mod shared;
 mod tls;
 pub mod topic;
 mod transport;
@@ -26,7 +30,9 @@ use std::time::Duration;
 use bytes::Bytes;
 
 pub use event::{Event, Message};
+pub use inbox::Inbox;
 pub use limits::Exceeded;
+pub use observe::{Delivery, Observer, TraceFormat};
 pub use props::{Properties, Property};
 pub use session::{ConnectFailure, Session};
 
@@ -127,23 +133,41 @@ pub enum Transport {
     Unix(std::path::PathBuf),
 }
 
-/// TLS settings (rustls).
+/// TLS settings (OpenSSL, set up as libmosquitto sets it up).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct TlsOptions {
     /// `--cafile`: trust these CA certificates (PEM).
     pub cafile: Option<std::path::PathBuf>,
-    /// `--capath`: trust the CA certificates in this directory.
+    /// `--capath`: trust the CA certificates in this directory (OpenSSL hashed names).
     pub capath: Option<std::path::PathBuf>,
     /// `--cert`/`--key`: client certificate and key for mutual TLS (PEM).
     pub cert: Option<std::path::PathBuf>,
     pub key: Option<std::path::PathBuf>,
     pub insecure: Insecure,
-    /// `--tls-version`: the only version to use (`None`: 1.2 and 1.3).
+    /// `--tls-version`: the version asked for (`None`: 1.2 and 1.3).
     pub version: Option<TlsVersion>,
+    /// `--tls-version` means "this version or later" (libmosquitto) rather than "only this one".
+    pub version_is_minimum: bool,
+    /// `--ciphers`: an OpenSSL cipher list (TLS 1.2), or TLS 1.3 suites with `--tls-version tlsv1.3`.
+    pub ciphers: Option<String>,
     /// `--tls-alpn`.
     pub alpn: Vec<String>,
     /// `--tls-use-os-certs` (also implied by mqtts:// and -p 8883 without a CA): the system store.
     pub os_certs: bool,
+    /// `--psk`/`--psk-identity`: TLS-PSK instead of certificates.
+    pub psk: Option<Psk>,
+    /// `--tls-keylog`: append the session secrets here (NSS key log format).
+    pub keylog: Option<std::path::PathBuf>,
+    /// Report failures as mosquitto 2.1's clients do (exit codes and texts) rather than by cause.
+    pub mosquitto_errors: bool,
+}
+
+/// A TLS pre-shared key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Psk {
+    /// The key as hexadecimal digits (checked before connecting).
+    pub hex: String,
+    pub identity: String,
 }
 
 /// How much certificate checking `--insecure` switches off.
@@ -151,13 +175,14 @@ pub struct TlsOptions {
 pub enum Insecure {
     #[default]
     No,
-    /// mosquitto 2.0: skip the host name check only.
+    /// Skip the host name check only (libmosquitto's `--insecure` on its own).
     Hostname,
-    /// mqtk: accept any certificate chain too.
+    /// No verification of the broker's certificate at all (mqtk's `--insecure`; libmosquitto's when
+    /// `--tls-version` or `--ciphers` is also given).
     All,
 }
 
-/// TLS protocol versions rustls offers.
+/// TLS protocol versions (`--tls-version`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TlsVersion {
     V12,
@@ -211,7 +236,7 @@ pub struct Options {
     /// Silence runtime warnings and errors (`--quiet`).
     pub quiet: bool,
     /// `--trace`: every packet on stderr, handshakes timed.
-    pub trace: Option<crate::trace::TraceFormat>,
+    pub trace: Option<TraceFormat>,
 }
 
 impl Default for Options {

@@ -4,8 +4,9 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 use super::backend::Client;
+use super::event::Record;
 use super::failure::ConnectFailure;
-use super::session::{Record, Shared};
+use super::shared::Shared;
 use super::{Outgoing, Qos};
 
 /// A cloneable handle that can publish from another task while the session's owner reads events.

@@ -1,122 +1,21 @@
 //! The handle commands use: connect, publish, subscribe, wait for acknowledgements, disconnect.
 
-use std::collections::VecDeque;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
-use tokio::sync::{Notify, mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
 use super::backend::{self, Client};
 use super::driver::{self, Driver};
-use super::event::Event;
+use super::event::FilterRecord;
 pub use super::failure::ConnectFailure;
 use super::limits::Limits;
+use super::observe::{Delivery, Observer};
 pub use super::publisher::Publisher;
 use super::publisher::wait_idle;
-use super::{Options, Outgoing, Protocol, Qos, Subscription};
-
-/// What was asked for in a PUBLISH, kept because rumqttc's outgoing events carry only packet ids.
-#[derive(Debug, Clone)]
-pub struct Record {
-    pub topic: String,
-    pub qos: Qos,
-    pub retain: bool,
-    pub len: usize,
-    /// The message itself, kept at QoS 2 on a reconnecting connection: a broker that starts a new
-    /// session has forgotten a message it answered with PUBREC, so it is published again then.
-    pub replay: Option<Arc<Outgoing>>,
-}
-
-/// A SUBSCRIBE or UNSUBSCRIBE as asked for: (filter, QoS, v5 options byte) per filter.
-#[derive(Debug, Clone)]
-pub struct FilterRecord {
-    pub filters: Vec<(String, u8, u8)>,
-}
-
-/// What a packet we wrote carried, paired with rumqttc's id-only outgoing event (for `-d`).
-#[derive(Debug, Clone)]
-pub enum Sent {
-    /// A PUBLISH, the message id to show, and whether it is a resend (DUP set).
-    Publish { record: Record, mid: u16, dup: bool },
-    /// A SUBSCRIBE and its packet id.
-    Subscribe(FilterRecord, u16),
-    /// An UNSUBSCRIBE and its packet id.
-    Unsubscribe(FilterRecord, u16),
-}
-
-/// State shared between the handle and the polling task.
-#[derive(Default)]
-pub(super) struct Shared {
-    /// Publishes requested but not yet written, oldest first.
-    pub records: Mutex<VecDeque<Record>>,
-    /// SUBSCRIBEs requested but not yet written.
-    pub subscribes: Mutex<VecDeque<FilterRecord>>,
-    /// UNSUBSCRIBEs requested but not yet written.
-    pub unsubscribes: Mutex<VecDeque<FilterRecord>>,
-    /// Publishes requested and not yet complete (written at QoS 0, acknowledged at QoS 1/2).
-    pub outstanding: AtomicU64,
-    /// Publishes the broker refused (v5 reason code ≥ 0x80): the highest reason code seen, 0 if none.
-    pub refused: AtomicU64,
-    /// Set when the polling task ends with an error.
-    pub failure: Mutex<Option<ConnectFailure>>,
-    /// Woken when `outstanding` drops to zero or the task ends.
-    pub idle: Notify,
-    /// Whether records keep the topic (only `-d`/`--trace` print it).
-    pub keep_topics: bool,
-    /// Whether records keep QoS 2 messages for publishing again (see [`Record::replay`]).
-    pub keep_qos2: bool,
-    /// How many times a reconnecting session has lost its connection.
-    pub losses: AtomicU64,
-    /// Requests the driver holds for the next connection (see `backlog`); at
-    /// [`super::backlog::MAX_HELD`] publishers wait, so memory stays bounded however long the
-    /// broker stays away. Woken through `idle`.
-    pub held: AtomicUsize,
-    /// v5 topic aliases and their topics: a new connection knows no alias, so publishes that
-    /// carry only the alias get their topic back when held across a reconnect.
-    pub aliases: Mutex<Vec<(u16, String)>>,
-}
-
-impl Shared {
-    /// How the polling task ended, if it has.
-    pub fn failure(&self) -> Option<ConnectFailure> {
-        self.failure.lock().expect("failure lock").clone()
-    }
-
-    /// Why a request could not be queued: the task's failure, or a lost connection.
-    pub fn failure_or_lost(&self) -> ConnectFailure {
-        self.failure().unwrap_or(ConnectFailure::Lost)
-    }
-
-    /// Waits until `ready` gives a value, checking again each time the driver wakes `idle`
-    /// (completions, the backlog draining, the task ending).
-    pub async fn wait_until<T>(&self, mut ready: impl FnMut(&Shared) -> Option<T>) -> T {
-        loop {
-            // Registered before the check, so a wake-up between the check and the wait is kept.
-            let notified = self.idle.notified();
-            tokio::pin!(notified);
-            notified.as_mut().enable();
-            if let Some(value) = ready(self) {
-                return value;
-            }
-            notified.await;
-        }
-    }
-}
-
-/// An event with the `-d` line that goes with it, printed by the consumer so that debug lines and
-/// message output stay in order on stdout.
-#[derive(Debug, Clone)]
-pub struct Delivery {
-    pub event: Event,
-    pub debug_line: Option<String>,
-}
-
-fn print_debug(delivery: &Delivery) {
-    if let Some(line) = &delivery.debug_line {
-        crate::trace::print_line(line);
-    }
-}
+use super::shared::Shared;
+use super::{Options, Outgoing, Protocol, Subscription};
 
 /// A live connection. Exactly one task polls rumqttc's event loop; this handle talks to it.
 pub struct Session {
@@ -132,7 +31,12 @@ impl Session {
     /// Connects and waits for a successful CONNACK. With `want_events`, every packet (the first
     /// CONNACK included) is also delivered through [`Session::next_event`], with its `-d` line
     /// (subscribers need that; publishers do not, and their `-d` lines are printed directly).
-    pub async fn connect(opts: Options, want_events: bool) -> Result<Session, ConnectFailure> {
+    /// `observer` sees every packet (`-d`, `--trace`).
+    pub async fn connect(
+        opts: Options,
+        want_events: bool,
+        observer: Option<Box<dyn Observer>>,
+    ) -> Result<Session, ConnectFailure> {
         // Resolve first so that a bad host name gets mosquitto's "Lookup error", not a socket error
         // (a Unix socket has no name to resolve, and a SOCKS5h or HTTP proxy resolves it itself).
         let direct = opts.endpoint.proxy.is_none()
@@ -156,7 +60,7 @@ impl Session {
         let prepared = super::transport::prepare(&opts.endpoint, opts.quiet).await?;
         let (client, event_loop) = backend::build(&opts, prepared);
         let shared = Arc::new(Shared {
-            keep_topics: opts.debug || opts.trace.is_some(),
+            keep_topics: observer.is_some(),
             keep_qos2: opts.reconnect,
             ..Shared::default()
         });
@@ -168,7 +72,7 @@ impl Session {
             (None, None)
         };
         let protocol = opts.protocol;
-        let driver = Driver::new(opts, event_loop, shared.clone(), events_tx);
+        let driver = Driver::new(opts, event_loop, shared.clone(), events_tx, observer);
         let handle = tokio::spawn(driver::run(driver, connack_tx));
         match connack_rx.await {
             Ok(Ok(ack)) => Ok(Session {
@@ -310,7 +214,7 @@ impl Session {
                     tokio::select! {
                         result = &mut idle => break result,
                         delivery = rx.recv() => match delivery {
-                            Some(d) => print_debug(&d),
+                            Some(d) => d.print_debug(),
                             None => break wait_idle(&self.shared).await,
                         },
                     }
@@ -338,6 +242,16 @@ impl Session {
         }
     }
 
+    /// Ends the connection at once (signals, `-W`): with `keep_will` by closing it, so that the
+    /// broker publishes the will (see [`Session::close_keeping_will`]), else with DISCONNECT.
+    pub async fn end_now(mut self, keep_will: bool) {
+        if keep_will {
+            self.close_keeping_will().await;
+        } else {
+            let _ = self.disconnect_now().await;
+        }
+    }
+
     /// Sends DISCONNECT without waiting for outstanding acknowledgements (signals, `-W`).
     pub async fn disconnect_now(&mut self) -> Result<(), ConnectFailure> {
         // Requested from another task so that a full request queue cannot stall the event drain.
@@ -345,7 +259,7 @@ impl Session {
         let request = tokio::spawn(async move { client.disconnect().await });
         if let Some(rx) = self.events.as_mut() {
             while let Some(d) = rx.recv().await {
-                print_debug(&d);
+                d.print_debug();
             }
         }
         let _ = request.await;

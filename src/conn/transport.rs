@@ -1,8 +1,9 @@
 //! Maps an [`Endpoint`] to what rumqttc needs: the broker address (a host, a WebSocket URL or a socket
-//! path), its transport (TCP, TLS, WebSockets, Unix) and an HTTP CONNECT proxy, which is either the
-//! user's or our own relay for SOCKS5 and `-A`.
+//! path), its transport (TCP, WebSockets, Unix), our TLS layer over it (TLS is TCP plus the layer,
+//! `wss://` WebSockets plus the layer) and an HTTP CONNECT proxy, which is either the user's or our
+//! own relay for SOCKS5 and `-A`.
 
-use super::session::ConnectFailure;
+use super::failure::ConnectFailure;
 use super::{Endpoint, Insecure, ProxyKind, Transport, relay, tls};
 
 /// rumqttc's view of the endpoint.
@@ -12,35 +13,47 @@ pub struct Prepared {
     pub port: u16,
     pub transport: rumqttc::Transport,
     pub proxy: Option<rumqttc::Proxy>,
+    /// TLS over the connected stream.
+    pub layer: Option<rumqttc::StreamLayer>,
 }
 
-/// Prepares the transport; `quiet` silences the `--insecure` warning.
+/// Prepares the transport; `quiet` silences the `--insecure` warning and the legacy-certificate note.
 pub async fn prepare(endpoint: &Endpoint, quiet: bool) -> Result<Prepared, ConnectFailure> {
     let host = endpoint.host.clone();
     let port = endpoint.port;
-    let tls_config = |t: &super::TlsOptions| {
-        // Once per process: the bench opens many connections with the same options.
+    let tls_layer = |t: &super::TlsOptions, wss: bool| {
+        // Once per process: the bench opens many connections with the same options. mosquitto's
+        // clients print no warning.
         static WARNED: std::sync::Once = std::sync::Once::new();
-        if t.insecure != Insecure::No && !quiet {
+        if t.insecure != Insecure::No && !quiet && !t.mosquitto_errors {
             WARNED.call_once(|| {
                 eprintln!("Warning: --insecure: the broker's certificate is not fully checked.")
             });
         }
-        tls::client_config(t, &host)
-            .map(rumqttc::TlsConfiguration::Rustls)
-            .map_err(ConnectFailure::Tls)
+        tls::layer(t, &host, wss, quiet).map_err(ConnectFailure::Tls)
     };
-    let (broker_addr, transport) = match &endpoint.transport {
-        Transport::Tcp => (host.clone(), rumqttc::Transport::Tcp),
-        Transport::Tls(t) => (host.clone(), rumqttc::Transport::Tls(tls_config(t)?)),
-        Transport::Ws { path } => (format!("ws://{host}:{port}{path}"), rumqttc::Transport::Ws),
+    let (broker_addr, transport, layer) = match &endpoint.transport {
+        Transport::Tcp => (host.clone(), rumqttc::Transport::Tcp, None),
+        Transport::Tls(t) => (
+            host.clone(),
+            rumqttc::Transport::Tcp,
+            Some(tls_layer(t, false)?),
+        ),
+        Transport::Ws { path } => (
+            format!("ws://{host}:{port}{path}"),
+            rumqttc::Transport::Ws,
+            None,
+        ),
+        // The WebSocket handshake runs over our TLS: rumqttc sees a ws:// URL on a TLS stream.
         Transport::Wss { path, tls } => (
-            format!("wss://{host}:{port}{path}"),
-            rumqttc::Transport::Wss(tls_config(tls)?),
+            format!("ws://{host}:{port}{path}"),
+            rumqttc::Transport::Ws,
+            Some(tls_layer(tls, true)?),
         ),
         Transport::Unix(path) => (
             path.to_string_lossy().into_owned(),
             rumqttc::Transport::Unix,
+            None,
         ),
     };
     let proxy = match (&endpoint.proxy, &endpoint.bind) {
@@ -79,5 +92,6 @@ pub async fn prepare(endpoint: &Endpoint, quiet: bool) -> Result<Prepared, Conne
         port,
         transport,
         proxy,
+        layer,
     })
 }

@@ -9,9 +9,11 @@ mod cjson;
 mod clock;
 mod field;
 mod json;
+pub mod ndjson;
 mod number;
 mod out;
 mod parse;
+pub mod printer;
 #[cfg(test)]
 mod tests;
 
@@ -131,19 +133,22 @@ impl Format {
         pretty: bool,
         warn: &mut dyn FnMut(String),
     ) -> Result<(), Skip> {
-        self.render_to(&mut Out::new(out, None), msg, now, pretty, warn)
+        self.render_to(&mut Out::new(out, None), msg, None, now, pretty, warn)
     }
 
-    /// Like [`Format::render`], into an [`Out`] that may stream to its writer as it goes.
+    /// Like [`Format::render`], into an [`Out`] that may stream to its writer as it goes, with
+    /// `%{path}` selecting from `doc` (the `--decode`d payload) when given instead of the payload
+    /// parsed as JSON.
     pub fn render_to(
         &self,
         out: &mut Out,
         msg: &Message,
+        doc: Option<&serde_json::Value>,
         now: &Time,
         pretty: bool,
         warn: &mut dyn FnMut(String),
     ) -> Result<(), Skip> {
-        let mut selected = self.select(msg)?.into_iter();
+        let mut selected = self.select(msg, doc)?.into_iter();
         for token in &self.tokens {
             match token {
                 Token::Text(bytes) => out.extend_from_slice(bytes),
@@ -165,7 +170,11 @@ impl Format {
     }
 
     /// What each `%{path}` selects, rendered, in token order; the payload is parsed once.
-    fn select(&self, msg: &Message) -> Result<Vec<Vec<u8>>, Skip> {
+    fn select(
+        &self,
+        msg: &Message,
+        decoded: Option<&serde_json::Value>,
+    ) -> Result<Vec<Vec<u8>>, Skip> {
         let mut paths = self.tokens.iter().filter_map(|t| match t {
             Token::Path(path, _) => Some(path),
             _ => None,
@@ -173,12 +182,19 @@ impl Format {
         let Some(first) = paths.next() else {
             return Ok(Vec::new());
         };
-        let doc: serde_json::Value =
-            serde_json::from_slice(&msg.payload).map_err(|_| Skip("payload is not JSON".into()))?;
+        let parsed;
+        let doc = match decoded {
+            Some(doc) => doc,
+            None => {
+                parsed = serde_json::from_slice::<serde_json::Value>(&msg.payload)
+                    .map_err(|_| Skip("payload is not JSON".into()))?;
+                &parsed
+            }
+        };
         std::iter::once(first)
             .chain(paths)
             .map(|path| {
-                let values = path.select(&doc);
+                let values = path.select(doc);
                 if values.is_empty() {
                     return Err(Skip(format!("{} selects nothing", path.as_str())));
                 }

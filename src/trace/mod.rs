@@ -5,24 +5,30 @@
 mod mosquitto;
 mod rich;
 
-use std::io::Write;
 use std::time::Instant;
 
-use crate::conn::session::Sent;
-use crate::conn::{Event, Options};
+use crate::conn::event::Sent;
+use crate::conn::{Event, Observer, Options};
 
+pub use crate::conn::TraceFormat;
 pub use mosquitto::Debug;
-pub use rich::TraceFormat;
+
+/// The observer for a connection with these options; `None` when nothing watches (most runs: no
+/// `-d`, no `--trace`), which keeps the connection layer's hot path free of clock reads.
+pub fn observer(opts: &Options) -> Option<Box<dyn Observer>> {
+    let tap = Tap::new(opts);
+    tap.is_active().then(|| Box::new(tap) as Box<dyn Observer>)
+}
 
 /// Everything that watches packets for one connection.
-pub struct Tap {
+struct Tap {
     debug: Option<Debug>,
     rich: Option<rich::Tracer>,
 }
 
 impl Tap {
     /// The tap for a connection with these options.
-    pub fn new(opts: &Options) -> Self {
+    fn new(opts: &Options) -> Self {
         Tap {
             debug: opts.debug.then(|| Debug::new(&opts.client_id)),
             rich: opts.trace.map(|format| rich::Tracer::new(opts, format)),
@@ -30,13 +36,14 @@ impl Tap {
     }
 
     /// Whether anything watches at all (most runs: no `-d`, no `--trace`).
-    pub fn is_active(&self) -> bool {
+    fn is_active(&self) -> bool {
         self.debug.is_some() || self.rich.is_some()
     }
+}
 
-    /// Observes one event; returns the `-d` line(s) for it, which the caller prints on stdout in
-    /// order with message output. `--trace` output goes straight to stderr.
-    pub fn observe(&mut self, event: &Event, sent: Option<&Sent>, at: Instant) -> Option<String> {
+impl Observer for Tap {
+    /// Returns the `-d` line(s) for an event; `--trace` output goes straight to stderr.
+    fn observe(&mut self, event: &Event, sent: Option<&Sent>, at: Instant) -> Option<String> {
         if let Event::ConnAck(ack) = event
             && let (Some(id), Some(debug)) = (&ack.assigned_client_id, self.debug.as_mut())
         {
@@ -47,11 +54,4 @@ impl Tap {
         }
         self.debug.as_mut().and_then(|d| d.render(event, sent))
     }
-}
-
-/// Prints a `-d` line on stdout. A closed stdout must not kill the connection task: the command
-/// notices it on its own writes.
-pub fn print_line(line: &str) {
-    let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "{line}");
 }

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use crate::conn::session::Sent;
+use crate::conn::event::Sent;
 use crate::conn::{Event, Qos};
 
 /// mosquitto's `-d` output.

@@ -9,18 +9,9 @@ use std::time::{Duration, Instant};
 use colored::Colorize;
 use serde_json::{Map, Value, json};
 
-use crate::conn::session::Sent;
-use crate::conn::{Event, Options, Protocol};
-use crate::exit::{connack_v3_text, reason_text};
-
-/// How `--trace` prints.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TraceFormat {
-    /// Aligned lines for people, coloured on a terminal.
-    Text,
-    /// One JSON object per packet per line, for tools.
-    Json,
-}
+use crate::conn::event::Sent;
+use crate::conn::reason::{connack_v3_text, reason_text};
+use crate::conn::{Event, Options, Protocol, TraceFormat};
 
 /// A QoS 1/2 handshake in progress.
 struct Flow {

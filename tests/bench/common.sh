@@ -83,3 +83,31 @@ start_broker() {
     done
     die "no free port for mosquitto after 10 attempts"
 }
+
+# CPU time of one process: `measure FILE CMD…` runs CMD under `perf stat -e task-clock` (which
+# counts in nanoseconds; GNU time's 10 ms ticks are too coarse), `cpu_of FILE` prints its CPU
+# seconds (user+sys).
+command -v perf >/dev/null || apt-get install -y -q linux-perf >/dev/null
+cpu_of() { awk -F, '/task-clock/ {printf "%.4f", $1 / 1000}' "$1"; }
+measure() { local out=$1; shift; perf stat -e task-clock -x, -o "$out" "$@"; }
+
+# One measured subscriber at a time: `start_measured NAME FILTER CMD…` starts CMD under `measure`
+# (into $WORK/t.NAME) and returns once the broker has logged one more subscription to FILTER (an
+# event, not a guess); publish, then `finish_measured NAME` waits for CMD to exit and adds its CPU
+# seconds to CPU_TOTAL[NAME].
+declare -gA CPU_TOTAL
+start_measured() {
+    local name=$1 filter=$2 before
+    shift 2
+    before=$(grep -c "$filter" "$BROKER_LOG" || true)
+    measure "$WORK/t.$name" "$@" > /dev/null &
+    MEASURED_PID=$!
+    for _ in $(seq 400); do
+        [ "$(grep -c "$filter" "$BROKER_LOG" || true)" -gt "$before" ] && return
+        sleep 0.025
+    done
+}
+finish_measured() {
+    wait "$MEASURED_PID"
+    CPU_TOTAL[$1]=$(python3 -c "print(${CPU_TOTAL[$1]:-0} + $(cpu_of "$WORK/t.$1"))")
+}

@@ -4,7 +4,8 @@
 use super::{T, assert_shape, bench, int, num, summary};
 use crate::broker::Broker;
 use crate::publish::fence;
-use crate::util::{Proc, Run, Subscriber, assert_same_run, mqtk, real, run};
+use crate::subscriber::Subscriber;
+use crate::util::{Proc, Run, assert_same_run, mqtk, real, run};
 
 #[test]
 fn bench_pub_counts_acknowledgements() {

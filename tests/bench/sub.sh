@@ -17,10 +17,6 @@ export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 N=${N:-200000}
 ROUNDS=${ROUNDS:-3}
 
-command -v perf >/dev/null || apt-get install -y -q linux-perf >/dev/null
-# cpu_of FILE: CPU seconds from a `perf stat -x,` output file.
-cpu_of() { awk -F, '/task-clock/ {printf "%.4f", $1 / 1000}' "$1"; }
-measure() { local out=$1; shift; perf stat -e task-clock -x, -o "$out" "$@"; }
 # shellcheck source=tests/bench/common.sh
 source tests/bench/common.sh
 step "Starting mosquitto"
@@ -34,22 +30,12 @@ for i in range(int(sys.argv[1])):
     print('{"temperature":%.1f,"humidity":40,"name":"ana","n":%d}' % (20 + i % 100 / 10, i))
 PY
 
-declare -A total
 # one_run NAME CMD...: subscribe CMD alone, publish N messages, record its CPU time.
 one_run() {
     local name=$1; shift
-    local before
-    before=$(grep -c 'b/#' "$BROKER_LOG" || true)
-    measure "$work/t.$name" "$@" > /dev/null &
-    local pid=$!
-    # Wait for the broker to log the subscription (an event, not a guess).
-    for _ in $(seq 400); do
-        [ "$(grep -c 'b/#' "$BROKER_LOG" || true)" -gt "$before" ] && break
-        sleep 0.025
-    done
+    start_measured "$name" 'b/#' "$@"
     mosquitto_pub -p "$port" -t b/x -l < "$work/lines"
-    wait "$pid"
-    total[$name]=$(python3 -c "print(${total[$name]:-0} + $(cpu_of "$work/t.$name"))")
+    finish_measured "$name"
 }
 for round in $(seq "$ROUNDS"); do
     # One subscriber at a time, so they do not compete for the two cores.
@@ -59,7 +45,7 @@ for round in $(seq "$ROUNDS"); do
     printf 'round %d: mosquitto_sub %ss  mqtk sub %ss  mqtk sub --json-path %ss (CPU, %d messages)\n' \
         "$round" "$(cpu_of "$work/t.mosquitto")" "$(cpu_of "$work/t.mqtk")" "$(cpu_of "$work/t.jsonpath")" "$N"
 done
-python3 - "$N" "$ROUNDS" "${total[mosquitto]}" "${total[mqtk]}" "${total[jsonpath]}" <<'PY'
+python3 - "$N" "$ROUNDS" "${CPU_TOTAL[mosquitto]}" "${CPU_TOTAL[mqtk]}" "${CPU_TOTAL[jsonpath]}" <<'PY'
 import sys
 n, rounds = int(sys.argv[1]), int(sys.argv[2])
 mosq, mqtk, jp = (float(x) * 1e6 / (n * rounds) for x in sys.argv[3:6])

@@ -26,6 +26,20 @@ fn mqtk_refuses_absurd_durations_in_one_line() {
             &["sub", "-t", "a", "-W", "9223372036854775807"],
             "Error: -W must be greater than 0 and at most 1000000000 seconds, got 9.223372036854776e18.",
         ),
+        (
+            &[
+                "rr",
+                "-t",
+                "a",
+                "-e",
+                "b",
+                "-m",
+                "x",
+                "-W",
+                "9223372036854775807",
+            ],
+            "Error: -W must be greater than 0 and at most 1000000000 seconds, got 9.223372036854776e18.",
+        ),
     ];
     for (args, message) in cases {
         let mut all = args.to_vec();

@@ -1,4 +1,4 @@
-//! `sub` output options that would silently lose to another are refused in one line.
+//! `sub` and `rr` output options (one shared resolution) that would silently lose to another are refused in one line.
 
 use crate::util::{mqtk, run};
 
@@ -11,20 +11,26 @@ fn json_output_refuses_options_it_would_ignore() {
         (&["--json", "-N"], "--json and -N"),
         (&["--json-path", "$.a", "-F", "%p"], "--json-path and -F"),
     ];
-    for (args, pair) in cases {
-        let mut all = vec!["sub", "-t", "a", "-p", "1"];
-        all.extend_from_slice(args);
-        let out = run(&mqtk(), &all, None);
-        assert_eq!(
-            (out.code, out.stderr_str()),
-            (
-                1,
-                format!(
-                    "Error: {pair} cannot be combined: each sets what is printed.\n\nUse 'mqtk sub --help' to see usage.\n"
-                )
-            ),
-            "{args:?}"
-        );
+    let commands: &[(&str, &[&str])] = &[
+        ("sub", &["sub", "-t", "a", "-p", "1"]),
+        ("rr", &["rr", "-t", "a", "-e", "b", "-m", "x", "-p", "1"]),
+    ];
+    for (command, base) in commands {
+        for (args, pair) in cases {
+            let mut all = base.to_vec();
+            all.extend_from_slice(args);
+            let out = run(&mqtk(), &all, None);
+            assert_eq!(
+                (out.code, out.stderr_str()),
+                (
+                    1,
+                    format!(
+                        "Error: {pair} cannot be combined: each sets what is printed.\n\nUse 'mqtk {command} --help' to see usage.\n"
+                    )
+                ),
+                "{all:?}"
+            );
+        }
     }
     // -v and -N still shape --json-path output: accepted (and then the broker is not there).
     let out = run(

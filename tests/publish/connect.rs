@@ -3,10 +3,11 @@
 //! instead of forwarding DISCONNECT, so the broker publishes the will.
 
 use super::proxy::Proxy;
-use super::table::show;
 use super::{Ours, T, fence, real};
 use crate::broker::Broker;
-use crate::util::{Proc, Subscriber, run};
+use crate::subscriber::Subscriber;
+use crate::util::show;
+use crate::util::{Proc, run};
 
 /// A decoded CONNECT. v5 property lists are sorted by identifier: MQTT gives their order no meaning.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,7 +4,8 @@
 
 use super::{Ours, T, fence, mqtk_pub, real};
 use crate::broker::{Broker, free_port};
-use crate::util::{Run, Subscriber, assert_same, assert_same_run, mqtk, run};
+use crate::subscriber::Subscriber;
+use crate::util::{Run, assert_same, assert_same_run, mqtk, run};
 
 /// mqtk's usage-error shape: one error line, then the hint.
 fn usage_error(line: &str) -> String {

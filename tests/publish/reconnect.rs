@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 
 use super::{Ours, T, fence, mqtk_pub, real};
 use crate::broker::Broker;
-use crate::util::{self, Msg, Proc, Run, SubOptions, Subscriber, mqtk};
+use crate::subscriber::{Msg, SubOptions, Subscriber};
+use crate::util::{self, Proc, Run, mqtk};
 
 /// The client id the publishers under test use.
 const ID: &str = "pubid";

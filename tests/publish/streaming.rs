@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use super::{Ours, T, fence, mqtk_pub};
 use crate::broker::Broker;
-use crate::util::{Proc, Subscriber, mqtk, run};
+use crate::subscriber::Subscriber;
+use crate::util::{Proc, mqtk, run};
 
 /// `printf 'a\nb\n' | mqtk pub -t t -l -q 1` delivers both lines at QoS 1 and exits 0.
 #[test]

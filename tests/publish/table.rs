@@ -2,14 +2,16 @@
 //! `mosquitto_pub` symlink, against the same fresh broker, with a v5 subscriber on `#` at QoS 2
 //! (retain-as-published, so the retain flag and the v5 properties show).
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 
 use tempfile::TempDir;
 
 use super::{Creds, Ours, fence_at, normalise_ids, real};
 use crate::broker::{Broker, free_port};
-use crate::util::{Msg, Run, SubOptions, Subscriber, run_env};
+pub use crate::differential::Stdout;
+use crate::differential::{Outcome, check_each};
+use crate::subscriber::{Msg, SubOptions, Subscriber};
+use crate::util::{Run, run_env};
 
 /// The broker a case runs against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,17 +29,6 @@ pub enum Setup {
 /// The account of a [`Setup::Users`] broker.
 pub const USER: &str = "alice";
 pub const PASSWORD: &str = "secret";
-
-/// How to compare stdout.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Stdout {
-    /// Byte for byte, after [`normalise_ids`].
-    Same,
-    /// The same lines, in any order (`-d` lines whose order depends on timing).
-    SameLines,
-    /// Not compared (mosquitto's usage text is not reproduced).
-    Ignored,
-}
 
 /// One invocation. Arguments and the options file may contain `{port}` (the broker's port) and
 /// `{dir}` (a directory holding the fixture files `bin`, an 11-byte binary file, `empty`, and `huge`,
@@ -85,17 +76,7 @@ pub const BINARY: &[u8] = b"b\x01c\xff\xc3\xa9\x7f/\x08\x0c\x00";
 #[track_caller]
 pub fn check(cases: &[Case]) {
     let ours = Ours::new();
-    let failed: Vec<&str> = cases
-        .iter()
-        .filter(|case| catch_unwind(AssertUnwindSafe(|| check_one(case, &ours))).is_err())
-        .map(|case| case.name)
-        .collect();
-    assert!(
-        failed.is_empty(),
-        "{} of {} cases failed (reports above): {failed:#?}",
-        failed.len(),
-        cases.len()
-    );
+    check_each(cases, |case| case.name, |case| check_one(case, &ours));
 }
 
 fn fixtures() -> TempDir {
@@ -117,7 +98,7 @@ fn expand(text: &str, port: u16, dir: &Path) -> String {
 }
 
 /// What one client did: its run and the messages it delivered.
-struct Outcome {
+struct Delivered {
     run: Run,
     msgs: Vec<Msg>,
 }
@@ -165,7 +146,7 @@ fn check_one(case: &Case, ours: &Ours) {
             Some(s) => fence_at(port, creds, s, fence_qos),
             None => Vec::new(),
         };
-        Outcome { run, msgs }
+        Delivered { run, msgs }
     };
     let want = go(&real());
     let got = go(&ours.mosquitto_pub());
@@ -181,28 +162,19 @@ fn check_one(case: &Case, ours: &Ours) {
         want.msgs.len(),
         want.run
     );
-    let mut reports = Vec::new();
-    if want.run.code != got.run.code {
-        reports.push(format!(
-            "exit code: mosquitto_pub {}, ours {}",
-            want.run.code, got.run.code
-        ));
-    }
-    if want.run.stderr != got.run.stderr {
-        reports.push(diff("stderr", &want.run.stderr, &got.run.stderr));
-    }
-    let (want_out, got_out) = (
-        normalise_ids(&want.run.stdout),
-        normalise_ids(&got.run.stdout),
-    );
-    let stdout_differs = match case.stdout {
-        Stdout::Same => want_out != got_out,
-        Stdout::SameLines => sorted_lines(&want_out) != sorted_lines(&got_out),
-        Stdout::Ignored => false,
+    // stdout with broker-assigned ids normalised; stderr byte for byte.
+    let outcome = Outcome {
+        label: label.to_string(),
+        real: Run {
+            stdout: normalise_ids(&want.run.stdout),
+            ..want.run.clone()
+        },
+        ours: Run {
+            stdout: normalise_ids(&got.run.stdout),
+            ..got.run.clone()
+        },
     };
-    if stdout_differs {
-        reports.push(diff("stdout", &want_out, &got_out));
-    }
+    let mut reports = outcome.differences(case.stdout);
     if want.msgs != got.msgs {
         reports.push(format!(
             "delivered messages differ\n-- mosquitto_pub --\n{:#?}\n-- ours --\n{:#?}",
@@ -215,27 +187,4 @@ fn check_one(case: &Case, ours: &Ours) {
         args.join(" "),
         reports.join("\n")
     );
-}
-
-fn sorted_lines(text: &[u8]) -> Vec<&[u8]> {
-    let mut lines: Vec<&[u8]> = text.split(|&b| b == b'\n').collect();
-    lines.sort();
-    lines
-}
-
-/// Both versions of an output, between rules.
-fn diff(what: &str, want: &[u8], got: &[u8]) -> String {
-    format!(
-        "{what} differs\n-- mosquitto_pub {what} --\n{}\n-- our {what} --\n{}\n----",
-        show(want),
-        show(got)
-    )
-}
-
-/// Lossy text with the raw bytes too when they are not UTF-8.
-pub fn show(bytes: &[u8]) -> String {
-    match std::str::from_utf8(bytes) {
-        Ok(s) => s.to_string(),
-        Err(_) => format!("{} (bytes: {bytes:?})", String::from_utf8_lossy(bytes)),
-    }
 }

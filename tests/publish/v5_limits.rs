@@ -8,7 +8,8 @@
 use super::table::{CASE, Case, Setup, Stdout, check};
 use super::{T, fence, fence_at, mqtk_pub, normalise_ids};
 use crate::broker::Broker;
-use crate::util::{Run, Subscriber, assert_same_run, mqtk, run};
+use crate::subscriber::Subscriber;
+use crate::util::{Run, assert_same_run, mqtk, run};
 
 const MAX_QOS_1: Setup = Setup::Config("max_qos 1");
 const MAX_QOS_0: Setup = Setup::Config("max_qos 0");

@@ -10,7 +10,8 @@ use super::{
     sub_alias,
 };
 use crate::broker::Broker;
-use crate::util::{Proc, Subscriber, mqtk, real};
+use crate::subscriber::Subscriber;
+use crate::util::{Proc, mqtk, real};
 
 /// The programs that should behave alike here: the real mosquitto_sub (as the reference), our
 /// alias, and `mqtk sub`. Each entry is (label, program, leading args).

@@ -1,11 +1,12 @@
-//! Every command over TLS: sub, bench, retain-clear, WebSockets over TLS, and the password never
-//! printed by -d or --trace.
+//! Every command over TLS: sub, bench, retain-clear, WebSockets over TLS, TLS through proxies and
+//! from a bound address, and the password never printed by -d or --trace.
 
 use super::pki::pki;
 use super::{
-    Files, T, TlsBroker, assert_delivered_once, assert_tls_error, delivered, mqtk_pub, publish,
+    Files, TlsBroker, assert_delivered_once, assert_sub_receives, assert_tls_error, delivered,
+    mqtk_pub, publish,
 };
-use crate::util::{self, Proc};
+use crate::util;
 
 #[test]
 fn sub_receives_over_tls() {
@@ -23,34 +24,14 @@ fn sub_receives_over_tls() {
         None,
     )
     .assert_success();
-    let mark = b.broker.log_mark();
-    let sub = Proc::spawn(
-        &util::mqtk(),
-        &[
-            "sub",
-            "-h",
-            "127.0.0.1",
-            "-p",
-            &port,
-            "--cafile",
-            &ca,
-            "-t",
-            "tls/#",
-            "-v",
-            "-C",
-            "2",
-        ],
+    let conn = ["-h", "127.0.0.1", "-p", &port, "--cafile", &ca];
+    assert_sub_receives(
+        &b.broker,
+        &conn,
+        "tls/#",
+        &["tls/a retained"],
+        ("tls/b", "live"),
     );
-    assert_eq!(sub.expect_line(T), "tls/a retained");
-    b.broker.expect_log_since(mark, "Received SUBSCRIBE", T);
-    util::run(
-        &util::real("mosquitto_pub"),
-        &["-p", &plain, "-t", "tls/b", "-m", "live"],
-        None,
-    )
-    .assert_success();
-    assert_eq!(sub.expect_line(T), "tls/b live");
-    sub.wait(T).assert_success();
     // And the failure: exit 8, as mosquitto_sub.
     let bad = util::run(
         &util::mqtk(),
@@ -179,5 +160,46 @@ fn the_password_is_never_printed() {
             let all = format!("{}{}", run.stdout_str(), run.stderr_str());
             assert!(!all.contains(secret), "password printed:\n{run}");
         }
+    }
+}
+
+#[test]
+fn tls_and_wss_through_proxies_and_a_bound_address() {
+    // Our TLS runs on the stream rumqttc dialled: through mqtk's relay (SOCKS5, -A) and through
+    // rumqttc's own HTTP CONNECT alike.
+    let b = TlsBroker::start(&pki().server, "");
+    let wss = TlsBroker::start(&pki().server, "protocol websockets");
+    let f = Files::new();
+    let ca = f.path("ca.pem");
+    let socks = crate::transport::Socks::start();
+    let http = crate::transport::HttpProxy::start(None);
+    let (socks_url, http_url) = (socks.url(None), http.url(None));
+    for (broker, ws) in [(&b, false), (&wss, true)] {
+        let sub = broker.observer();
+        let mut base = vec!["--cafile", ca.as_str()];
+        if ws {
+            base.push("--ws");
+        }
+        for route in [
+            vec!["--proxy", socks_url.as_str()],
+            vec!["--proxy", http_url.as_str()],
+            vec!["-A", "127.0.0.1"],
+            vec!["--proxy", socks_url.as_str(), "-A", "127.0.0.1"],
+        ] {
+            let run = mqtk_pub(broker, &[&base[..], &route[..]].concat());
+            assert_delivered_once(broker, &sub, &run);
+        }
+        let tunnel = format!("connected to 127.0.0.1:{}", broker.tls);
+        assert_eq!(socks.log().matches(&tunnel).count(), 2, "{}", socks.log());
+        let connect = format!("CONNECT 127.0.0.1:{} ", broker.tls);
+        assert_eq!(
+            http.requests()
+                .iter()
+                .filter(|r| r.contains(&connect))
+                .count(),
+            1,
+            "{:?}",
+            http.requests()
+        );
     }
 }

@@ -58,10 +58,7 @@ impl Pki {
         );
         let wrong_host = leaf(&issuer, &["other.example"], Usage::Server, None, ec_key());
         let client = leaf(&issuer, &["mqtk-client"], Usage::Client, None, ec_key());
-        let client_sec1_key = pem(
-            "EC PRIVATE KEY",
-            &pkcs8_inner(&pem_der(&client.key, "PRIVATE KEY")),
-        );
+        let client_sec1_key = sec1(&client.key);
         let rsa = KeyPair::generate_rsa_for(&rcgen::PKCS_RSA_SHA256, rcgen::RsaKeySize::_2048)
             .expect("RSA key");
         let mut client_rsa = leaf(&issuer, &["mqtk-rsa-client"], Usage::Client, None, rsa);
@@ -178,6 +175,27 @@ fn tlv(der: &[u8]) -> (u8, &[u8], &[u8]) {
         }
     };
     (der[0], &der[header..header + len], &der[header + len..])
+}
+
+/// The same EC key as SEC1 PEM ("EC PRIVATE KEY"), as `openssl ec` writes it: with the curve named
+/// inside, which OpenSSL (and so mosquitto) needs to read it.
+fn sec1(pkcs8_pem: &str) -> String {
+    use std::io::Write;
+    let mut child = std::process::Command::new("openssl")
+        .args(["ec", "-outform", "PEM"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("openssl ec");
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin.write_all(pkcs8_pem.as_bytes()).expect("write key");
+    drop(stdin);
+    let out = child.wait_with_output().expect("openssl ec");
+    assert!(out.status.success(), "openssl ec failed");
+    let text = String::from_utf8(out.stdout).expect("PEM is text");
+    assert!(text.contains("BEGIN EC PRIVATE KEY"), "{text}");
+    text
 }
 
 /// The algorithm-specific key a PKCS#8 PrivateKeyInfo wraps (RFC 5208): PKCS#1 for RSA, SEC1 for

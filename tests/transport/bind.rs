@@ -27,11 +27,12 @@ fn bound_address_serves_every_command() {
         "bind",
     );
     let seen: Vec<_> = sources(&broker).into_iter().skip(before).collect();
-    // The helper's own two clients (its test subscriber and the reference publisher of the retained
-    // message) come from 127.0.0.1; pub, sub, bench (two) and retain-clear from 127.0.0.2.
+    // The helper's own three clients (its test subscriber, the reference publisher of the retained
+    // message and rr's responder) come from 127.0.0.1; pub, sub, rr, bench (two) and retain-clear
+    // from 127.0.0.2.
     let from = |a: &str| seen.iter().filter(|s| *s == a).count();
-    assert_eq!(from("127.0.0.1"), 2, "{seen:?}");
-    assert!(from("127.0.0.2") >= 5, "{seen:?}");
+    assert_eq!(from("127.0.0.1"), 3, "{seen:?}");
+    assert!(from("127.0.0.2") >= 6, "{seen:?}");
     assert_eq!(
         from("127.0.0.1") + from("127.0.0.2"),
         seen.len(),

@@ -6,7 +6,8 @@ use std::path::Path;
 
 use super::{T, assert_fails, mqtk_env, retain};
 use crate::broker::{Broker, free_port};
-use crate::util::{Alias, Subscriber, real, run, run_env};
+use crate::subscriber::Subscriber;
+use crate::util::{Alias, real, run, run_env};
 
 /// Writes `text` to `dir/name` (creating directories).
 fn write(dir: &Path, name: &str, text: &str) -> String {

@@ -20,10 +20,10 @@ fn socks5_serves_every_command() {
         "socks",
     );
     let tunnels = format!("connected to 127.0.0.1:{port}");
-    // pub, sub, bench (a publisher and a subscriber), retain-clear (its collector and clearer share
-    // one connection): each a tunnel of its own.
+    // pub, sub, rr, bench (a publisher and a subscriber), retain-clear (its collector and clearer
+    // share one connection): each a tunnel of its own.
     assert!(
-        socks.log().matches(&tunnels).count() >= 5,
+        socks.log().matches(&tunnels).count() >= 6,
         "microsocks log:\n{}",
         socks.log()
     );

@@ -1,35 +1,71 @@
-//! `bench` flags to a validated [`crate::bench::Config`].
+//! `bench` flags to a validated [`crate::cmd::bench::Config`].
 
-use clap::ArgMatches;
-
-use super::connection::connection;
-use crate::bench::{Config, Scenario, SeriesFormat};
+use super::Parsed;
+use super::connection::{connection_values, runtime_checks};
 use crate::cli::Personality;
-use crate::cli::argv::{PropertyArg, Scanned};
 use crate::cli::bench::BenchArgs;
-use crate::cli::properties;
+use crate::cli::conn::ConnArgs;
+use crate::cli::properties::{self, PropertySet};
 use crate::cli::seconds;
-use crate::conn::Qos;
+use crate::cmd::bench::{Config, Scenario, SeriesFormat};
+use crate::conn::{Protocol, Qos};
 use crate::exit::Failure;
 
-/// Resolves `bench`.
-pub fn bench(args: BenchArgs, matches: &ArgMatches) -> Result<Config, Failure> {
-    // clap collected each -D as three words.
-    let scanned = Scanned {
-        properties: args
-            .conn
-            .property
-            .chunks(3)
-            .enumerate()
-            .map(|(position, words)| PropertyArg {
-                position,
-                words: words.to_vec(),
-            })
-            .collect(),
-        ..Scanned::default()
+/// Connection flags that mean nothing to many generated clients: refused rather than ignored.
+fn unused_connection_flags(conn: &ConnArgs) -> Result<(), Failure> {
+    let refused = if conn.id.is_some() {
+        Some("-i (every client needs its own id; -I sets their prefix)")
+    } else if conn.disable_clean_session {
+        Some("-c (each run uses new client ids, so there is no session to resume)")
+    } else if conn.debug {
+        Some("-d (per-packet output from every client would drown the results)")
+    } else if conn.trace || conn.trace_format.is_some() {
+        Some("--trace (per-packet output from every client would drown the results)")
+    } else {
+        None
     };
+    match refused {
+        Some(what) => Err(Failure::usage(format!(
+            "Error: mqtk bench does not take {what}.\n"
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// The bench's clients send only CONNECT and the will with properties: `-D` for other packets is
+/// refused rather than ignored.
+fn unused_properties(props: &PropertySet) -> Result<(), Failure> {
+    let unused = [
+        ("publish", &props.publish),
+        ("subscribe", &props.subscribe),
+        ("unsubscribe", &props.unsubscribe),
+        ("disconnect", &props.disconnect),
+    ];
+    match unused.iter().find(|(_, p)| !p.is_empty()) {
+        Some((packet, _)) => Err(Failure::usage(format!(
+            "Error: mqtk bench sends properties only in CONNECT and the will, not -D {packet}.\n"
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// Resolves `bench`.
+pub fn bench(parsed: &Parsed) -> Result<Config, Failure> {
+    let args: BenchArgs = parsed.args()?;
+    let (matches, scanned) = (parsed.matches, parsed.scanned);
+    unused_connection_flags(&args.conn)?;
     let props = properties::parse(&scanned.properties, Personality::Mqtk)?;
-    let (mut conn, _) = connection(&args.conn, matches, &scanned, &props, Personality::Mqtk)?;
+    unused_properties(&props)?;
+    let (mut conn, _) = connection_values(&args.conn, matches, scanned, &props, Personality::Mqtk)?;
+    // A -V after -D selects that version (as documented), and v3 has no properties to send them in.
+    let v5_only = !conn.connect_properties.is_empty()
+        || conn.will.as_ref().is_some_and(|w| !w.properties.is_empty());
+    if v5_only && conn.protocol != Protocol::V5 {
+        return Err(Failure::usage(
+            "Error: -D properties need MQTT v5, but a -V after them selects an older version.\n",
+        ));
+    }
+    runtime_checks(&args.conn, &conn)?;
     // Always TCP_NODELAY: with Nagle's algorithm a small publish waits for the broker to acknowledge
     // the previous segment, and with delayed ACKs that adds up to 40 ms to latencies that would then
     // measure the client's TCP stack, not the broker. At full load it costs no throughput (the socket
@@ -50,19 +86,19 @@ pub fn bench(args: BenchArgs, matches: &ArgMatches) -> Result<Config, Failure> {
     if args.pubs == 0 && matches!(scenario, Scenario::PubSub | Scenario::Pub) {
         return Err(Failure::usage("Error: --pubs must be at least 1.\n"));
     }
-    if args.pubs > crate::bench::payload::MAX_PUBLISHERS {
+    if args.pubs > crate::cmd::bench::payload::MAX_PUBLISHERS {
         return Err(Failure::usage(format!(
             "Error: --pubs must be at most {} (payloads carry a 16-bit publisher index).\n",
-            crate::bench::payload::MAX_PUBLISHERS
+            crate::cmd::bench::payload::MAX_PUBLISHERS
         )));
     }
     // Each client holds a connection (and a task) for the whole run, and one machine has at most
     // 65,536 ports to reach a broker address from: more is a typo, not a benchmark.
     for (flag, n) in [("--subs", args.subs), ("--clients", args.clients)] {
-        if n > crate::bench::payload::MAX_PUBLISHERS {
+        if n > crate::cmd::bench::payload::MAX_PUBLISHERS {
             return Err(Failure::usage(format!(
                 "Error: {flag} must be at most {} (the ports one machine can reach a broker from).\n",
-                crate::bench::payload::MAX_PUBLISHERS
+                crate::cmd::bench::payload::MAX_PUBLISHERS
             )));
         }
     }
@@ -99,14 +135,14 @@ pub fn bench(args: BenchArgs, matches: &ArgMatches) -> Result<Config, Failure> {
                 crate::conn::topic::MAX_TOPIC_LEN
             )));
         }
-        let sample = crate::bench::expand(template, 0, "id");
+        let sample = crate::cmd::bench::expand(template, 0, "id");
         if crate::conn::topic::check_filter(sample.as_bytes()).is_err() {
             return Err(Failure::usage(format!(
                 "Error: Invalid topic template '{template}'.\n"
             )));
         }
     }
-    if crate::conn::topic::check_publish(crate::bench::expand(&args.topic, 0, "id").as_bytes())
+    if crate::conn::topic::check_publish(crate::cmd::bench::expand(&args.topic, 0, "id").as_bytes())
         .is_err()
     {
         return Err(Failure::usage(format!(
@@ -118,7 +154,7 @@ pub fn bench(args: BenchArgs, matches: &ArgMatches) -> Result<Config, Failure> {
         Some(p) => p.clone(),
         None => format!("mqtk-bench-{}", std::process::id()),
     };
-    let max_size = crate::bench::payload::max_size(&args.topic, args.pubs, &id_prefix);
+    let max_size = crate::cmd::bench::payload::max_size(&args.topic, args.pubs, &id_prefix);
     if args.size > max_size {
         return Err(Failure::usage(format!(
             "Error: --size must be at most {max_size} bytes (the MQTT packet limit, less the topic and headers).\n"

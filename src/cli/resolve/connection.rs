@@ -63,6 +63,19 @@ pub(super) fn connection_values(
     props: &PropertySet,
     personality: Personality,
 ) -> Result<(Options, Option<(String, usize)>), Failure> {
+    connection_values_from(args, matches, scanned, props, personality, Protocol::V311)
+}
+
+/// [`connection_values`] for a command whose protocol version without `-V` is `default`
+/// (mosquitto_rr's is 5).
+pub(super) fn connection_values_from(
+    args: &ConnArgs,
+    matches: &ArgMatches,
+    scanned: &Scanned,
+    props: &PropertySet,
+    personality: Personality,
+    default: Protocol,
+) -> Result<(Options, Option<(String, usize)>), Failure> {
     let mut o = Options::default();
     if personality == Personality::Mosquitto
         && let Some(flag) = args.mqtk_extension()
@@ -167,7 +180,7 @@ pub(super) fn connection_values(
     // -D forces v5 unless a later -V says otherwise.
     let mut version = match &args.protocol_version {
         Some(v) => protocol(v)?,
-        None => Protocol::V311,
+        None => default,
     };
     let last_d = scanned.properties.last().map(|p| p.position);
     if let Some(d) = last_d

@@ -3,18 +3,16 @@
 use std::os::unix::ffi::OsStrExt;
 use std::time::Duration;
 
-use bytes::Bytes;
-use clap::ArgMatches;
-
+use super::Parsed;
+use super::codec::encoding;
 use super::connection::{connection_values, runtime_checks};
-use super::values::{message, publish_fits, publish_topic, qos, repeat, repeat_delay};
+use super::values::{hushed, payload, publish_fits, publish_topic, qos, repeat, repeat_delay};
 use crate::cli::Personality;
-use crate::cli::argv::Scanned;
 use crate::cli::properties;
 use crate::cli::publish::PubArgs;
-use crate::cmd::publish::{Config, Source, load_file, load_stdin};
-use crate::conn::{Options, Protocol, Qos};
-use crate::exit::Failure;
+use crate::cmd::publish::{Config, Replay, Source};
+use crate::conn::{Options, Property, Protocol, Qos};
+use crate::exit::{Code, Failure};
 
 /// A validated `pub` invocation.
 #[derive(Debug)]
@@ -27,23 +25,16 @@ pub struct PublishRequest {
 /// Resolves `pub`, with mosquitto_pub's checks in its order: each option as it is parsed (already
 /// done by `argv::scan`), then the will and session rules, the property lists, loading `-f`/`-s`, the
 /// topic and message, and last what creating the client would refuse.
-pub fn publish(
-    args: PubArgs,
-    matches: &ArgMatches,
-    scanned: &Scanned,
-    personality: Personality,
-    usage: impl FnOnce() -> String,
-) -> Result<PublishRequest, Failure> {
+pub fn publish(parsed: &Parsed) -> Result<PublishRequest, Failure> {
+    let args: PubArgs = parsed.args()?;
+    let (matches, scanned, personality) = (parsed.matches, parsed.scanned, parsed.personality);
+    if personality == Personality::Mosquitto
+        && let Some(flag) = args.mqtk_extension()
+    {
+        return Err(Failure::usage(format!("Error: Unknown option '{flag}'.\n")));
+    }
     let quiet = args.conn.quiet;
-    // Runtime errors go through mosquitto's err_printf, which --quiet silences. (main only knows
-    // about --quiet once parsing has succeeded.)
-    let hush = |f: Failure| {
-        if quiet && !f.usage {
-            Failure::silent(f.status)
-        } else {
-            f
-        }
-    };
+    let hush = hushed(quiet);
     let props = properties::parse_lists(&scanned.properties, personality)?;
     let (conn, url_topic) = connection_values(&args.conn, matches, scanned, &props, personality)?;
     let expiry = conn
@@ -77,30 +68,70 @@ pub fn publish(
         (None, None) => None,
     };
 
-    // mosquitto_pub reads -f and -s before it checks that there is a topic.
-    let source = if let Some(m) = args.message.first() {
-        Some(Source::Payload(message(m.as_bytes())?))
-    } else if let Some(f) = args.file.first() {
-        Some(Source::Payload(load_file(f).map_err(hush)?))
-    } else if args.stdin_file > 0 {
-        Some(Source::Payload(load_stdin().map_err(hush)?))
-    } else if args.stdin_line > 0 {
-        Some(Source::Lines)
-    } else if args.null_message > 0 {
-        Some(Source::Payload(Bytes::new()))
+    let encoding = encoding(
+        args.encode.as_deref(),
+        args.schema.proto.as_deref(),
+        args.schema.message_type.as_deref(),
+    )?;
+    let replay = replay(&args, personality)?;
+    let topic = if replay.is_some() {
+        Some(String::new())
     } else {
-        None
+        topic
+    };
+    // mosquitto_pub reads -f and -s before it checks that there is a topic.
+    let source = if let Some(replay) = replay {
+        if encoding.is_some() {
+            return Err(Failure::usage(
+                "Error: --replay sends the recorded payloads: drop --encode.\n",
+            ));
+        }
+        Some(Source::Replay(replay))
+    } else {
+        match payload(&args.payload, &hush)? {
+            Some(bytes) => Some(Source::Payload(bytes)),
+            None => (args.stdin_line > 0).then_some(Source::Lines),
+        }
     };
     let (Some(topic), Some(source)) = (topic, source) else {
         // mosquitto prints the full usage on stdout here, and no "Use …" hint.
         return Err(Failure {
-            status: 1,
+            status: Code::Error.number(),
             text: "Error: Both topic and message must be supplied.\n".into(),
             usage: false,
-            stdout: usage(),
+            stdout: (parsed.usage)(),
         });
     };
-    runtime_checks(&args.conn, &conn).map_err(hush)?;
+    runtime_checks(&args.conn, &conn).map_err(&hush)?;
+    let source = match (source, &encoding) {
+        (Source::Payload(json), Some(encoding)) => {
+            let encoded = encoding.encode(&json).map_err(|e| {
+                Failure::code(
+                    Code::DataError,
+                    format!(
+                        "Error: cannot encode the message as {}: {e}\n",
+                        encoding.format.name()
+                    ),
+                )
+            })?;
+            Source::Payload(bytes::Bytes::from(encoded))
+        }
+        (source, _) => source,
+    };
+    let mut props = props;
+    if let Some(encoding) = &encoding
+        && conn.protocol == Protocol::V5
+        && !props
+            .publish
+            .0
+            .iter()
+            .any(|p| matches!(p, Property::ContentType(_)))
+    {
+        props.publish.0.push(Property::ContentType(
+            encoding.format.content_type().to_string(),
+        ));
+    }
+    // Encoded first: it is the encoded payload that must fit.
     if let Source::Payload(payload) = &source {
         publish_fits(personality, topic.len(), payload.len(), qos, conn.protocol).map_err(hush)?;
     }
@@ -121,10 +152,54 @@ pub fn publish(
         repeat_delay,
         properties: props.publish,
         publish_nothing: props_without_v5,
+        encoding,
     };
     Ok(PublishRequest {
         conn,
         config,
         personality,
     })
+}
+
+/// `--replay FILE` with `--replay-speed` and `--strict`; they replace -t and the message options.
+fn replay(args: &PubArgs, personality: Personality) -> Result<Option<Replay>, Failure> {
+    let Some(path) = &args.replay else {
+        if args.replay_speed.is_some() || args.strict {
+            return Err(Failure::usage(
+                "Error: --replay-speed and --strict (on pub) go with --replay FILE.\n",
+            ));
+        }
+        return Ok(None);
+    };
+    let others = [
+        (args.topic.is_some(), "-t"),
+        (!args.payload.message.is_empty(), "-m"),
+        (!args.payload.file.is_empty(), "-f"),
+        (args.payload.stdin_file > 0, "-s"),
+        (args.stdin_line > 0, "-l"),
+        (args.payload.null_message > 0, "-n"),
+        (args.repeat.is_some(), "--repeat"),
+    ];
+    if let Some((_, flag)) = others.iter().find(|(given, _)| *given) {
+        return Err(Failure::usage(format!(
+            "Error: --replay takes topics and payloads from its records: drop {flag}.\n"
+        )));
+    }
+    let speed = match &args.replay_speed {
+        Some(text) => {
+            let speed = crate::cli::numbers::float(personality, "--replay-speed", text)?;
+            if !(speed > 0.0 && speed.is_finite()) {
+                return Err(Failure::usage(format!(
+                    "Error: --replay-speed must be a number above 0, not \"{text}\".\n"
+                )));
+            }
+            Some(speed)
+        }
+        None => None,
+    };
+    Ok(Some(Replay {
+        path: path.clone(),
+        speed,
+        strict: args.strict,
+    }))
 }

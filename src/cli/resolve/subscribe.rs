@@ -1,23 +1,20 @@
 //! `sub` flags to a validated [`crate::cmd::subscribe::Config`], with mosquitto_sub's checks.
 
 use std::os::unix::ffi::OsStrExt;
-use std::time::Duration;
 
-use clap::ArgMatches;
-
+use super::Parsed;
+use super::codec::decoder;
 use super::connection::connection;
-use super::values::{qos, runtime_error, topic_too_long};
+use super::output;
+use super::values::{qos, runtime_error, timeout, topic_too_long};
 use crate::cli::Personality;
-use crate::cli::argv::Scanned;
+use crate::cli::numbers;
 use crate::cli::properties;
 use crate::cli::subscribe::SubArgs;
-use crate::cli::{numbers, seconds};
-use crate::cmd::subscribe::{Config, Output, Stop};
+use crate::cmd::subscribe::{Config, Stop};
 use crate::conn::topic::{self, TopicError};
-use crate::conn::{Options, Property, Protocol, Qos};
+use crate::conn::{Options, Qos};
 use crate::exit::Failure;
-use crate::format::Format;
-use crate::jsonpath::Path;
 
 /// A validated `sub` invocation.
 #[derive(Debug)]
@@ -47,39 +44,10 @@ fn filter(
     }
 }
 
-/// Output options that would silently lose to another: `--json` prints whole messages, one object
-/// per line, so `--json-path`, `-F`, `-v` and `-N` would be ignored; `--json-path` replaces `-F`.
-fn output_conflict(args: &SubArgs) -> Result<(), Failure> {
-    let json_with = [
-        (!args.json_path.is_empty(), "--json-path"),
-        (args.format.is_some(), "-F"),
-        (args.verbose, "-v"),
-        (args.no_eol, "-N"),
-    ];
-    let clash = match json_with.iter().find(|(given, _)| *given) {
-        Some((_, other)) if args.json => Some(("--json", *other)),
-        _ if !args.json_path.is_empty() && args.format.is_some() => Some(("--json-path", "-F")),
-        _ => None,
-    };
-    match clash {
-        Some((a, b)) => Err(Failure::usage(format!(
-            "Error: {a} and {b} cannot be combined: each sets what is printed.\n"
-        ))),
-        None => Ok(()),
-    }
-}
-
-fn json_path(text: &str) -> Result<Path, Failure> {
-    Path::parse(text).map_err(|e| Failure::usage(format!("Error: {e}\n")))
-}
-
 /// Resolves `sub`.
-pub fn subscribe(
-    args: SubArgs,
-    matches: &ArgMatches,
-    scanned: &Scanned,
-    personality: Personality,
-) -> Result<SubscribeRequest, Failure> {
+pub fn subscribe(parsed: &Parsed) -> Result<SubscribeRequest, Failure> {
+    let args: SubArgs = parsed.args()?;
+    let (matches, scanned, personality) = (parsed.matches, parsed.scanned, parsed.personality);
     if personality == Personality::Mosquitto
         && let Some(flag) = args.mqtk_extension()
     {
@@ -93,34 +61,16 @@ pub fn subscribe(
         Some(q) => qos(personality, "-q", q, false)?,
         None => Qos::AtMostOnce,
     };
-    let count = match &args.count {
-        Some(c) => {
-            let n = numbers::int(personality, "-C", c)?;
-            if n < 1 {
-                return Err(Failure::usage(format!(
-                    "Error: Invalid message count \"{n}\".\n\n"
-                )));
-            }
-            Some(n as u64)
-        }
-        None => None,
-    };
-    let timeout = match &args.timeout {
-        Some(w) => {
-            let n = numbers::int(personality, "-W", w)?;
-            if n < 1 {
-                return Err(Failure::usage(format!(
-                    "Error: Invalid timeout \"{n}\".\n\n"
-                )));
-            }
-            // atoi keeps mosquitto's -W below 2^31 s; mqtk's i64 could overflow the deadline.
-            Some(match personality {
-                Personality::Mosquitto => Duration::from_secs(n as u64),
-                Personality::Mqtk => seconds::seconds("-W", n as f64, false)?,
-            })
-        }
-        None => None,
-    };
+    let count = args
+        .count
+        .as_deref()
+        .map(|c| output::count(personality, c))
+        .transpose()?;
+    let timeout = args
+        .timeout
+        .as_deref()
+        .map(|w| timeout(personality, w))
+        .transpose()?;
     let random_filter = match &args.random_filter {
         Some(p) => {
             let value = numbers::float(personality, "--random-filter", p)?;
@@ -173,42 +123,20 @@ pub fn subscribe(
         ));
     }
 
-    output_conflict(&args)?;
-    let output = if args.json {
-        Output::Ndjson
-    } else if !args.json_path.is_empty() {
-        Output::JsonPath(
-            args.json_path
-                .iter()
-                .map(|p| json_path(p))
-                .collect::<Result<_, _>>()?,
-        )
-    } else if let Some(f) = &args.format {
-        Output::Format(Format::parse(f.as_bytes(), personality)?)
-    } else {
-        Output::Plain {
-            verbose: args.verbose,
-        }
-    };
-    let where_paths = args
-        .where_path
-        .iter()
-        .map(|p| json_path(p))
-        .collect::<Result<Vec<_>, _>>()?;
-
-    // libmosquitto sets the v5 receive maximum to -C when it is below 20.
-    if conn.protocol == Protocol::V5
-        && let Some(n) = count.filter(|&n| n < 20)
-        && !conn
-            .connect_properties
-            .0
-            .iter()
-            .any(|p| matches!(p, Property::ReceiveMaximum(_)))
-    {
-        conn.connect_properties
-            .0
-            .push(Property::ReceiveMaximum(n as u16));
-    }
+    let output = output::output(
+        &args.json_output,
+        args.format.as_ref(),
+        args.verbose,
+        args.no_eol,
+        personality,
+    )?;
+    let where_paths = output::where_paths(&args.json_output)?;
+    let decoder = decoder(
+        args.decode.as_deref(),
+        args.schema.proto.as_deref(),
+        args.schema.message_type.as_deref(),
+    )?;
+    output::receive_maximum(&mut conn, count);
     let stop = Stop {
         count,
         timeout,
@@ -230,7 +158,8 @@ pub fn subscribe(
         retain_as_published: args.retain_as_published,
         random_filter,
         where_paths,
-        strict: args.strict,
+        strict: args.json_output.strict,
+        decoder,
         subscribe_properties: props.subscribe,
         personality,
     };

@@ -9,7 +9,7 @@ use super::values::runtime_error;
 use crate::cli::Personality;
 use crate::cli::conn::ConnArgs;
 use crate::conn::url::{BrokerUrl, Scheme};
-use crate::conn::{Insecure, Proxy, ProxyKind, TlsOptions, TlsVersion, Transport};
+use crate::conn::{Insecure, Proxy, ProxyKind, Psk, TlsOptions, TlsVersion, Transport};
 use crate::exit::Failure;
 
 /// What the transport flags decide.
@@ -21,51 +21,73 @@ pub struct Resolved {
     pub bind: Option<String>,
 }
 
-/// Options rustls cannot honour, with why.
-fn unsupported(args: &ConnArgs) -> Option<String> {
-    let why = |flag: &str, reason: &str| Some(format!("Error: {flag} is not supported: {reason}"));
-    if args.psk.is_some() || args.psk_identity.is_some() {
-        let flag = if args.psk.is_some() {
-            "--psk"
+/// OpenSSL engines, which OpenSSL 3 no longer has: mosquitto 2.1 built against it refuses an
+/// engine name and fails to connect with `--keyform engine`; mqtk says why.
+fn engines(args: &ConnArgs, personality: Personality) -> Result<(), Failure> {
+    let engine = args.tls_engine.is_some() || args.tls_engine_kpass_sha1.is_some();
+    let keyform = args.keyform.as_deref() == Some("engine");
+    if !engine && !keyform {
+        return Ok(());
+    }
+    if personality == Personality::Mqtk {
+        let flag = if engine {
+            "--tls-engine"
         } else {
-            "--psk-identity"
+            "--keyform engine"
         };
-        return why(flag, "mqtk uses rustls, which has no TLS-PSK.");
+        return Err(runtime_error(&format!(
+            "Error: {flag} is not supported: OpenSSL 3, which mqtk uses, has no engines."
+        )));
     }
-    if args.tls_engine.is_some() || args.tls_engine_kpass_sha1.is_some() {
-        return why(
-            "--tls-engine",
-            "mqtk uses rustls, which has no OpenSSL engines.",
-        );
+    if let Some(name) = &args.tls_engine {
+        return Err(runtime_error(&format!(
+            "Error: Problem setting TLS engine, is {name} a valid engine?"
+        )));
     }
-    if args.keyform.as_deref() == Some("engine") {
-        return why(
-            "--keyform engine",
-            "mqtk uses rustls, which has no OpenSSL engines.",
-        );
+    Err(runtime_error("Unable to connect (A TLS error occurred)."))
+}
+
+/// TLS-PSK, with mosquitto's checks: never with a CA, always with an identity.
+fn psk(args: &ConnArgs) -> Result<Option<Psk>, Failure> {
+    let Some(hex) = &args.psk else {
+        return Ok(None);
+    };
+    if args.cafile.is_some() || args.capath.is_some() {
+        return Err(Failure::usage(
+            "Error: Only one of --psk or --cafile/--capath may be used at once.\n",
+        ));
     }
-    if args.ciphers.is_some() {
-        return why(
-            "--ciphers",
-            "rustls offers only its own safe cipher suites and takes no OpenSSL cipher names.",
-        );
+    let Some(identity) = &args.psk_identity else {
+        return Err(Failure::usage(
+            "Error: --psk-identity required if --psk used.\n",
+        ));
+    };
+    if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(runtime_error("Error: Problem setting TLS-PSK options."));
     }
-    None
+    Ok(Some(Psk {
+        hex: hex.clone(),
+        identity: identity.clone(),
+    }))
 }
 
 /// The TLS part, when TLS is on.
-fn tls(args: &ConnArgs, personality: Personality, os_certs: bool) -> Result<TlsOptions, Failure> {
-    let version = match args.tls_version.as_deref() {
+fn tls(
+    args: &ConnArgs,
+    personality: Personality,
+    os_certs: bool,
+    psk: Option<Psk>,
+) -> Result<TlsOptions, Failure> {
+    let mosquitto = personality == Personality::Mosquitto;
+    // libmosquitto 2.1 knows these two (in any case); "tlsv1.2" there means 1.2 or later.
+    let version = match args.tls_version.as_deref().map(str::to_ascii_lowercase) {
         None => None,
-        // libmosquitto only disables the versions below the one named, so under its names 1.2 and
-        // 1.1 mean "1.2 or later" (rustls has nothing older); mqtk pins the version asked for.
-        Some("tlsv1.2" | "tlsv1.1") if personality == Personality::Mosquitto => None,
-        Some("tlsv1.3") => Some(TlsVersion::V13),
-        Some("tlsv1.2") => Some(TlsVersion::V12),
-        Some("tlsv1.1") | Some("tlsv1") => {
-            return Err(runtime_error(
-                "Error: --tls-version tlsv1.1 is not supported: rustls speaks TLS 1.2 and 1.3 only.",
-            ));
+        Some(v) if v == "tlsv1.3" => Some(TlsVersion::V13),
+        Some(v) if v == "tlsv1.2" => Some(TlsVersion::V12),
+        Some(v) if !mosquitto => {
+            return Err(runtime_error(&format!(
+                "Error: --tls-version {v}: mqtk speaks TLS 1.2 and 1.3 only (tlsv1.2, tlsv1.3)."
+            )));
         }
         Some(_) => {
             return Err(runtime_error(
@@ -73,9 +95,20 @@ fn tls(args: &ConnArgs, personality: Personality, os_certs: bool) -> Result<TlsO
             ));
         }
     };
-    for path in [&args.cafile, &args.capath, &args.cert, &args.key]
-        .into_iter()
-        .flatten()
+    // libmosquitto checks that --capath exists only when it loads it (a TLS error then).
+    let capath = if mosquitto {
+        None
+    } else {
+        args.capath.as_ref()
+    };
+    for path in [
+        args.cafile.as_ref(),
+        capath,
+        args.cert.as_ref(),
+        args.key.as_ref(),
+    ]
+    .into_iter()
+    .flatten()
     {
         if std::fs::metadata(path).is_err() {
             return Err(runtime_error(
@@ -90,12 +123,23 @@ fn tls(args: &ConnArgs, personality: Personality, os_certs: bool) -> Result<TlsO
         key: args.key.as_ref().map(PathBuf::from),
         insecure: match (args.insecure, personality) {
             (false, _) => Insecure::No,
-            (true, Personality::Mosquitto) => Insecure::Hostname,
-            (true, Personality::Mqtk) => Insecure::All,
+            // libmosquitto turns verification off only when --tls-version or --ciphers come with
+            // --insecure (its tls_opts_set call); alone, --insecure skips the host name.
+            (true, Personality::Mosquitto)
+                if args.tls_version.is_none() && args.ciphers.is_none() =>
+            {
+                Insecure::Hostname
+            }
+            (true, _) => Insecure::All,
         },
         version,
+        version_is_minimum: mosquitto,
+        ciphers: args.ciphers.clone(),
         alpn: args.tls_alpn.iter().cloned().collect(),
         os_certs: os_certs || args.tls_use_os_certs,
+        psk,
+        keylog: args.tls_keylog.as_ref().map(PathBuf::from),
+        mosquitto_errors: mosquitto,
     })
 }
 
@@ -180,9 +224,6 @@ pub fn resolve(
     port: Option<u16>,
     personality: Personality,
 ) -> Result<Resolved, Failure> {
-    if let Some(text) = unsupported(args) {
-        return Err(runtime_error(&text));
-    }
     if args.cert.is_some() != args.key.is_some() {
         return Err(Failure::usage(
             "Error: Both certfile and keyfile must be provided if one of them is set.\n",
@@ -193,18 +234,26 @@ pub fn resolve(
             "Error: If keyform is set, keyfile must be also specified.\n",
         ));
     }
+    if args.tls_engine_kpass_sha1.is_some() && (args.keyform.is_none() || args.tls_engine.is_none())
+    {
+        return Err(Failure::usage(
+            "Error: when using tls-engine-kpass-sha1, both tls-engine and keyform must also be provided.\n",
+        ));
+    }
+    engines(args, personality)?;
     if let Some(form) = args.keyform.as_deref().filter(|f| *f != "pem") {
         return Err(Failure::usage(format!(
             "Error: Invalid keyform '{form}'.\n"
         )));
     }
     let scheme = url.map(|u| u.scheme);
+    let psk = psk(args)?;
     let ca_given = args.cafile.is_some() || args.capath.is_some();
     let url_tls = matches!(scheme, Some(Scheme::Mqtts) | Some(Scheme::Wss));
-    // mosquitto: an explicit port 8883 without a CA turns TLS on with the system's CAs.
-    let port_8883 = port == Some(8883) && !ca_given;
-    let tls_on = ca_given || args.tls_use_os_certs || url_tls || port_8883;
-    let os_certs = (url_tls || port_8883) && !ca_given;
+    // mosquitto: an explicit port 8883 without a CA (or PSK) turns TLS on with the system's CAs.
+    let port_8883 = port == Some(8883) && !ca_given && psk.is_none();
+    let tls_on = ca_given || psk.is_some() || args.tls_use_os_certs || url_tls || port_8883;
+    let os_certs = (url_tls || port_8883) && !ca_given && psk.is_none();
     let ws = args.ws || matches!(scheme, Some(Scheme::Ws) | Some(Scheme::Wss));
     let path = url
         .filter(|_| matches!(scheme, Some(Scheme::Ws) | Some(Scheme::Wss)))
@@ -218,12 +267,12 @@ pub fn resolve(
     } else if ws && tls_on {
         Transport::Wss {
             path,
-            tls: tls(args, personality, os_certs)?,
+            tls: tls(args, personality, os_certs, psk)?,
         }
     } else if ws {
         Transport::Ws { path }
     } else if tls_on {
-        Transport::Tls(tls(args, personality, os_certs)?)
+        Transport::Tls(tls(args, personality, os_certs, psk)?)
     } else {
         Transport::Tcp
     };

@@ -8,15 +8,17 @@ use std::time::Duration;
 use bytes::Bytes;
 
 use crate::cli::Personality;
+use crate::cli::payload::PayloadArgs;
 use crate::cli::{numbers, seconds};
+use crate::cmd::publish::{load_file, load_stdin};
 use crate::conn::topic::{self, TopicError};
 use crate::conn::url::{self, Scheme, UrlError};
 use crate::conn::{MAX_PACKET_SIZE, Protocol, Qos};
-use crate::exit::Failure;
+use crate::exit::{Code, Failure};
 
 /// Runtime checks mosquitto makes after parsing, which print no usage hint.
 pub(super) fn runtime_error(text: &str) -> Failure {
-    Failure::runtime(1, format!("{text}\n"))
+    Failure::code(Code::Error, format!("{text}\n"))
 }
 
 pub(super) fn qos(
@@ -156,12 +158,12 @@ pub(super) fn publish_fits(
         return Ok(());
     }
     Err(match personality {
-        Personality::Mosquitto => Failure::runtime(
-            7,
+        Personality::Mosquitto => Failure::code(
+            Code::ConnectionLost,
             "Error: Message payload is too large.\nError: The connection was lost\n",
         ),
-        Personality::Mqtk => Failure::runtime(
-            1,
+        Personality::Mqtk => Failure::code(
+            Code::Error,
             format!(
                 "Error: Message too large for MQTT: a {payload_len}-byte payload on a {topic_len}-byte topic makes a {size}-byte packet (at most {MAX_PACKET_SIZE}).\n"
             ),
@@ -191,6 +193,67 @@ pub(super) fn publish_topic(
         Err(TopicError::Invalid) => Err(Failure::usage(format!(
             "Error: Invalid publish topic '{}', does it contain '+' or '#'?\n",
             String::from_utf8_lossy(bytes)
+        ))),
+    }
+}
+
+/// rr's request topic (`-t`, `-L`): mosquitto_rr refuses an empty one too.
+pub(super) fn request_topic(
+    personality: Personality,
+    bytes: &[u8],
+    flag: &str,
+) -> Result<String, Failure> {
+    match topic::check_publish(bytes) {
+        Ok(t) => Ok(t.to_string()),
+        Err(TopicError::TooLong(len)) => Err(topic_too_long(personality, flag, len)),
+        Err(TopicError::MalformedUtf8) => Err(Failure::usage(format!(
+            "Error: Malformed UTF-8 in {flag} argument.\n\n"
+        ))),
+        Err(TopicError::Empty | TopicError::Invalid) => Err(Failure::usage(format!(
+            "Error: Invalid publish topic '{}', does it contain '+' or '#'?\n",
+            String::from_utf8_lossy(bytes)
+        ))),
+    }
+}
+
+/// rr's response topic (`-e`): a publish topic, since it goes into the request's response-topic.
+pub(super) fn response_topic(personality: Personality, bytes: &[u8]) -> Result<String, Failure> {
+    match topic::check_publish(bytes) {
+        Ok(t) => Ok(t.to_string()),
+        Err(TopicError::TooLong(len)) => Err(topic_too_long(personality, "-e", len)),
+        Err(TopicError::MalformedUtf8) => {
+            Err(Failure::usage("Error: Malformed UTF-8 in -e argument.\n\n"))
+        }
+        Err(TopicError::Empty | TopicError::Invalid) => Err(Failure::usage(format!(
+            "Error: Invalid response topic '{}', does it contain '+' or '#'?\n",
+            String::from_utf8_lossy(bytes)
+        ))),
+    }
+}
+
+/// `-W` for sub and rr: whole seconds, at least 1.
+pub(super) fn timeout(personality: Personality, text: &str) -> Result<Duration, Failure> {
+    let n = numbers::int(personality, "-W", text)?;
+    if n < 1 {
+        return Err(Failure::usage(format!(
+            "Error: Invalid timeout \"{n}\".\n\n"
+        )));
+    }
+    // atoi keeps mosquitto's -W below 2^31 s; mqtk's i64 could overflow the deadline.
+    match personality {
+        Personality::Mosquitto => Ok(Duration::from_secs(n as u64)),
+        Personality::Mqtk => seconds::seconds("-W", n as f64, false),
+    }
+}
+
+/// `--retain-handling`: the v5 subscription option's value.
+pub(super) fn retain_handling(text: &str) -> Result<u8, Failure> {
+    match text {
+        "always" => Ok(0),
+        "new" => Ok(1),
+        "never" => Ok(2),
+        other => Err(Failure::usage(format!(
+            "Error: Unknown value '{other}' for --retain-handling.\n\n"
         ))),
     }
 }
@@ -234,6 +297,37 @@ pub(super) fn message(bytes: &[u8]) -> Result<Bytes, Failure> {
     Ok(Bytes::copy_from_slice(bytes))
 }
 
+/// mosquitto prints runtime errors through err_printf, which `--quiet` silences (usage errors are
+/// printed all the same). main only knows about `--quiet` once parsing has succeeded.
+pub(super) fn hushed(quiet: bool) -> impl Fn(Failure) -> Failure {
+    move |f: Failure| {
+        if quiet && !f.usage {
+            Failure::silent(f.status)
+        } else {
+            f
+        }
+    }
+}
+
+/// The message `-m`, `-f`, `-s` or `-n` gives (the files read now, as mosquitto reads them before it
+/// checks the rest), or `None` when none is given.
+pub(super) fn payload(
+    args: &PayloadArgs,
+    hush: &impl Fn(Failure) -> Failure,
+) -> Result<Option<Bytes>, Failure> {
+    Ok(if let Some(m) = args.message.first() {
+        Some(message(m.as_bytes())?)
+    } else if let Some(f) = args.file.first() {
+        Some(load_file(f).map_err(hush)?)
+    } else if args.stdin_file > 0 {
+        Some(load_stdin().map_err(hush)?)
+    } else if args.null_message > 0 {
+        Some(Bytes::new())
+    } else {
+        None
+    })
+}
+
 /// The checks mosquitto makes on an option's value while it parses argv (`id` is the clap id);
 /// called for every occurrence, in order.
 pub(crate) fn check_value(
@@ -254,6 +348,10 @@ pub(crate) fn check_value(
         "session_expiry" => session_expiry(&text).map(drop),
         "topic" => publish_topic(personality, value.as_bytes(), "-t").map(drop),
         "will_topic" => will_topic(personality, value.as_bytes()).map(drop),
+        "request_topic" => request_topic(personality, value.as_bytes(), "-t").map(drop),
+        "response_topic" => response_topic(personality, value.as_bytes()).map(drop),
+        "timeout" => timeout(personality, &text).map(drop),
+        "retain_handling" => retain_handling(&text).map(drop),
         "url" => {
             let parsed = broker_url(personality, &text)?;
             // In ws:// and wss:// URLs the path is the WebSocket path, not a topic.

@@ -14,8 +14,8 @@ use tokio::time::Instant;
 use super::link::{Halt, Link};
 use super::progress::Progress;
 use super::tree::{Scope, Tree};
-use crate::conn::{Event, Properties, Qos, Subscription};
-use crate::exit::{self, Failure};
+use crate::conn::{Event, Properties, Qos, Subscription, reason};
+use crate::exit::Failure;
 
 /// What a collection needs to know.
 pub struct Collect<'a> {
@@ -43,11 +43,11 @@ fn subscriptions(filters: &[String]) -> Vec<Subscription> {
 /// Explains a SUBACK that refused one of the filters.
 fn refused(filter: &str, code: u8, v5: bool) -> Failure {
     let why = if v5 {
-        exit::reason_text(code)
+        reason::reason_text(code)
     } else {
         "refused"
     };
-    Failure::runtime(
+    Failure::reason(
         code,
         format!(
             "Error: the broker refused the subscription to '{filter}' ({why}); nothing was cleared.\n"

@@ -8,7 +8,8 @@ use tokio::signal::unix::{Signal, SignalKind, signal};
 use tokio::time::Instant;
 
 use crate::conn::{ConnectFailure, Event, Options, Session};
-use crate::exit::Failure;
+use crate::exit::{Code, Failure};
+use crate::trace;
 
 /// How long a stop (timeout, signal) waits for DISCONNECT to be written before giving up on it.
 const ABORT_GRACE: Duration = Duration::from_millis(500);
@@ -46,11 +47,12 @@ impl Link {
     /// Connects (waiting for CONNACK), bounded by the deadline and interruptible.
     pub async fn connect(opts: Options, deadline: Option<Instant>) -> Result<Link, Halt> {
         let signal_error =
-            |e: std::io::Error| Halt::Failed(Failure::runtime(1, format!("Error: {e}\n")));
+            |e: std::io::Error| Halt::Failed(Failure::code(Code::Error, format!("Error: {e}\n")));
         let mut interrupt = signal(SignalKind::interrupt()).map_err(signal_error)?;
         let mut terminate = signal(SignalKind::terminate()).map_err(signal_error)?;
+        let observer = trace::observer(&opts);
         let session = tokio::select! {
-            connected = Session::connect(opts, true) => connected.map_err(Halt::Lost)?,
+            connected = Session::connect(opts, true, observer) => connected.map_err(Halt::Lost)?,
             _ = until_deadline(deadline) => return Err(Halt::Timeout),
             _ = interrupt.recv() => return Err(Halt::Interrupted),
             _ = terminate.recv() => return Err(Halt::Interrupted),
@@ -78,9 +80,7 @@ impl Link {
         };
         match delivery {
             Some(d) => {
-                if let Some(line) = &d.debug_line {
-                    crate::trace::print_line(line);
-                }
+                d.print_debug();
                 Ok(d.event)
             }
             // The connection task ended: it failed for good; its result says why.

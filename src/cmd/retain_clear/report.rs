@@ -5,7 +5,7 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use crate::exit;
+use crate::conn::reason;
 
 /// A topic and the payload size of its retained message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -67,7 +67,7 @@ impl RefusedTopic {
         RefusedTopic {
             topic,
             reason,
-            reason_text: exit::reason_text(reason),
+            reason_text: reason::reason_text(reason),
         }
     }
 }

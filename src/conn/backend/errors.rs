@@ -1,6 +1,9 @@
-//! rumqttc's connection errors as [`PollError`], in the terms the exit-code table needs.
+//! rumqttc's connection errors as [`PollError`], in the terms the exit-code table needs, and what
+//! each means for the connection ([`failure_of`]).
 
 use super::packets::connack_code_v5;
+use crate::conn::Protocol;
+use crate::conn::failure::ConnectFailure;
 
 /// Why polling failed, in the terms the exit-code table needs.
 #[derive(Debug)]
@@ -20,14 +23,14 @@ pub enum PollError {
     /// rumqttc refused to send one of our requests (a v5 topic alias or a packet over the
     /// broker's limits): the same request would be refused again after a reconnect.
     Request(String),
-    /// TLS failed (handshake, certificate, alert), in one line.
-    Tls(String),
+    /// TLS failed (set-up, handshake, certificate, alert).
+    Tls(crate::conn::tls::Failure),
 }
 
 fn io_error(e: std::io::Error) -> PollError {
     // A TLS alert after the handshake (a refused client certificate under TLS 1.3) arrives as I/O.
-    if let Some(detail) = crate::conn::tls::cause(&e) {
-        return PollError::Tls(detail);
+    if let Some(failure) = crate::conn::tls::find(&e) {
+        return PollError::Tls(failure);
     }
     match e.kind() {
         std::io::ErrorKind::UnexpectedEof | std::io::ErrorKind::ConnectionReset => {
@@ -56,24 +59,11 @@ fn hang_up_or_protocol(e: &(dyn std::error::Error + 'static)) -> PollError {
     PollError::Protocol(e.to_string())
 }
 
-pub(super) fn is_wss(t: &rumqttc::Transport) -> bool {
-    matches!(t, rumqttc::Transport::Wss(_))
-}
-
-/// rumqttc reports errors from the TLS and WebSocket handshakes of `wss://` together: a hang-up
-/// there is a set-up failure, most likely a port that does not speak TLS (or not WebSockets).
-fn wss_handshake(e: &(dyn std::error::Error + 'static)) -> PollError {
-    match hang_up_or_protocol(e) {
-        PollError::Closed => PollError::Tls(crate::conn::tls::CLOSED_IN_WSS_HANDSHAKE.into()),
-        other => other,
-    }
-}
-
-pub(super) fn error_v4(e: rumqttc::ConnectionError, wss: bool) -> PollError {
+pub(super) fn error_v4(e: rumqttc::ConnectionError) -> PollError {
     use rumqttc::ConnectionError as E;
     use rumqttc::StateError as S;
-    if let Some(detail) = crate::conn::tls::cause(&e) {
-        return PollError::Tls(detail);
+    if let Some(failure) = crate::conn::tls::find(&e) {
+        return PollError::Tls(failure);
     }
     if matches!(
         e,
@@ -85,8 +75,6 @@ pub(super) fn error_v4(e: rumqttc::ConnectionError, wss: bool) -> PollError {
     }
     match e {
         E::ConnectionRefused(code) => PollError::Refused(code as u8),
-        E::Tls(e) => PollError::Tls(crate::conn::tls::handshake_error(&e)),
-        E::Websocket(e) if wss => wss_handshake(&e),
         E::NetworkTimeout | E::FlushTimeout => PollError::Timeout,
         E::Io(e) => io_error(e),
         E::MqttState(S::Io(e)) => io_error(e),
@@ -96,11 +84,11 @@ pub(super) fn error_v4(e: rumqttc::ConnectionError, wss: bool) -> PollError {
     }
 }
 
-pub(super) fn error_v5(e: rumqttc::v5::ConnectionError, wss: bool) -> PollError {
+pub(super) fn error_v5(e: rumqttc::v5::ConnectionError) -> PollError {
     use rumqttc::v5::ConnectionError as E;
     use rumqttc::v5::StateError as S;
-    if let Some(detail) = crate::conn::tls::cause(&e) {
-        return PollError::Tls(detail);
+    if let Some(failure) = crate::conn::tls::find(&e) {
+        return PollError::Tls(failure);
     }
     if matches!(
         e,
@@ -113,8 +101,6 @@ pub(super) fn error_v5(e: rumqttc::v5::ConnectionError, wss: bool) -> PollError 
         return PollError::Request(e.to_string());
     }
     match e {
-        E::Tls(e) => PollError::Tls(crate::conn::tls::handshake_error(&e)),
-        E::Websocket(e) if wss => wss_handshake(&e),
         E::ConnectionRefused(code) => PollError::Refused(connack_code_v5(code)),
         E::MqttState(S::ConnFail { reason }) => PollError::Refused(connack_code_v5(reason)),
         E::MqttState(S::ServerDisconnect { reason_code, .. }) => {
@@ -147,5 +133,39 @@ fn proxy_error(e: &(dyn std::error::Error + 'static)) -> PollError {
             ErrorKind::ConnectionRefused,
             "Connection refused",
         )),
+    }
+}
+
+/// What a failed poll means for the connection: `connected` tells a dropped connection from one
+/// that could not be made.
+pub fn failure_of(err: PollError, protocol: Protocol, connected: bool) -> ConnectFailure {
+    match err {
+        PollError::Refused(code) => ConnectFailure::Refused {
+            code,
+            v5: protocol == Protocol::V5,
+        },
+        PollError::ServerDisconnect(reason) => ConnectFailure::ServerDisconnect(reason),
+        PollError::Timeout if !connected => ConnectFailure::NoConnAck,
+        PollError::Timeout | PollError::Closed => ConnectFailure::Lost,
+        PollError::Io(e) if connected => {
+            let _ = e;
+            ConnectFailure::Lost
+        }
+        PollError::Io(e) => ConnectFailure::Io(io_text(&e)),
+        PollError::Protocol(detail) | PollError::Request(detail) => {
+            ConnectFailure::Protocol(detail)
+        }
+        // mosquitto's clients have no TLS words once connected: the connection is lost.
+        PollError::Tls(f) if connected && f.mosquitto => ConnectFailure::Lost,
+        PollError::Tls(failure) => ConnectFailure::Tls(failure),
+    }
+}
+
+/// The system's text for an I/O error, without Rust's " (os error N)" suffix, as strerror prints it.
+fn io_text(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    match text.find(" (os error") {
+        Some(i) => text[..i].to_string(),
+        None => text,
     }
 }

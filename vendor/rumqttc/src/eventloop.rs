@@ -410,6 +410,9 @@ async fn network_connect(
         }
     };
 
+    // mqtk patch: the caller's layer (its own TLS) over the connected stream.
+    let tcp_stream = crate::stream_layer::apply(options.stream_layer(), tcp_stream).await?;
+
     let network = match options.transport() {
         Transport::Tcp => Network::new(
             tcp_stream,

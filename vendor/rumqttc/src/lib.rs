@@ -110,6 +110,7 @@ mod eventloop;
 mod framed;
 pub mod mqttbytes;
 mod state;
+mod stream_layer;
 pub mod v5;
 
 #[cfg(any(feature = "use-rustls-no-provider", feature = "use-native-tls"))]
@@ -138,6 +139,8 @@ pub use client::{
     AsyncClient, Client, ClientError, Connection, Iter, RecvError, RecvTimeoutError, TryRecvError,
 };
 pub use eventloop::{ConnectionError, Event, EventLoop};
+pub use framed::AsyncReadWrite;
+pub use stream_layer::{Stream, StreamLayer};
 pub use mqttbytes::v4::*;
 pub use mqttbytes::*;
 #[cfg(feature = "use-rustls-no-provider")]
@@ -492,6 +495,8 @@ pub struct MqttOptions {
     proxy: Option<Proxy>,
     #[cfg(feature = "websocket")]
     request_modifier: Option<RequestModifierFn>,
+    /// mqtk patch: wraps the connected stream (caller-supplied TLS).
+    stream_layer: Option<StreamLayer>,
 }
 
 impl MqttOptions {
@@ -525,7 +530,20 @@ impl MqttOptions {
             proxy: None,
             #[cfg(feature = "websocket")]
             request_modifier: None,
+            stream_layer: None,
         }
+    }
+
+    /// mqtk patch: wraps every connected stream with `layer` before MQTT (or the WebSocket
+    /// handshake) runs over it.
+    pub fn set_stream_layer(&mut self, layer: StreamLayer) -> &mut Self {
+        self.stream_layer = Some(layer);
+        self
+    }
+
+    /// mqtk patch: the layer set with [`MqttOptions::set_stream_layer`].
+    pub fn stream_layer(&self) -> Option<&StreamLayer> {
+        self.stream_layer.as_ref()
     }
 
     #[cfg(feature = "url")]

@@ -338,6 +338,9 @@ async fn network_connect(options: &MqttOptions) -> Result<Network, ConnectionErr
         }
     };
 
+    // mqtk patch: the caller's layer (its own TLS) over the connected stream.
+    let tcp_stream = crate::stream_layer::apply(options.stream_layer(), tcp_stream).await?;
+
     let network = match options.transport() {
         Transport::Tcp => Network::new(tcp_stream, max_incoming_pkt_size),
         #[cfg(any(feature = "use-native-tls", feature = "use-rustls-no-provider"))]

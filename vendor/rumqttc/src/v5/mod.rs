@@ -112,6 +112,8 @@ pub struct MqttOptions {
     outgoing_inflight_upper_limit: Option<u16>,
     #[cfg(feature = "websocket")]
     request_modifier: Option<RequestModifierFn>,
+    /// mqtk patch: wraps the connected stream (caller-supplied TLS).
+    stream_layer: Option<crate::StreamLayer>,
 }
 
 impl MqttOptions {
@@ -147,7 +149,20 @@ impl MqttOptions {
             outgoing_inflight_upper_limit: None,
             #[cfg(feature = "websocket")]
             request_modifier: None,
+            stream_layer: None,
         }
+    }
+
+    /// mqtk patch: wraps every connected stream with `layer` before MQTT (or the WebSocket
+    /// handshake) runs over it.
+    pub fn set_stream_layer(&mut self, layer: crate::StreamLayer) -> &mut Self {
+        self.stream_layer = Some(layer);
+        self
+    }
+
+    /// mqtk patch: the layer set with [`MqttOptions::set_stream_layer`].
+    pub fn stream_layer(&self) -> Option<&crate::StreamLayer> {
+        self.stream_layer.as_ref()
     }
 
     #[cfg(feature = "url")]

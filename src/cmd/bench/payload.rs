@@ -21,7 +21,7 @@ pub struct Header {
     /// Publisher index, below [`MAX_PUBLISHERS`].
     pub publisher: u32,
     pub seq: u64,
-    /// Intended send time, nanoseconds since the UNIX epoch (see [`super::engine::Clock`]).
+    /// Intended send time, nanoseconds since the UNIX epoch (see [`super::clock::Clock`]).
     pub sent_ns: u64,
 }
 

@@ -1,15 +1,29 @@
-//! How `sub` writes a message: mosquitto's plain and `-v` output, `-F`, `--json-path` values and
-//! NDJSON. stdout is written per message and flushed; a closed stdout ends the run quietly.
+//! How a received message is written (by `sub`, and by `rr` for its responses): mosquitto's plain and
+//! `-v` output, `-F`, `--json-path` values and NDJSON. stdout is written per message and flushed; a
+//! closed stdout ends the run quietly.
 
 use std::io::Write;
 
 use serde_json::Value;
 
-use super::ndjson;
-use super::subscribe::Output;
+use super::{Format, ndjson};
 use crate::conn::Message;
+use crate::decode::{self, Decoded};
 use crate::exit::{Code, Failure};
 use crate::jsonpath::{self, Path};
+
+/// How messages are printed.
+#[derive(Debug)]
+pub enum Output {
+    /// The payload (`-v`: topic and payload), as mosquitto_sub prints it.
+    Plain { verbose: bool },
+    /// `-F`.
+    Format(Format),
+    /// `--json-path`: the selected values instead of the payload.
+    JsonPath(Vec<Path>),
+    /// `--json`: one JSON object per message per line.
+    Ndjson,
+}
 
 /// What became of a message.
 pub enum Printed {
@@ -50,7 +64,7 @@ impl Printer {
     }
 
     /// A payload that cannot be used as JSON: a note (skip) or, with `--strict`, an error.
-    fn unusable(&self, msg: &Message, why: &str) -> Result<Printed, Failure> {
+    pub fn unusable(&self, msg: &Message, why: &str) -> Result<Printed, Failure> {
         let topic = String::from_utf8_lossy(&msg.topic);
         if self.strict {
             return Err(Failure::code(
@@ -68,15 +82,20 @@ impl Printer {
         serde_json::from_slice(&msg.payload).ok()
     }
 
-    /// `--where`: true when every path selects something from the payload.
+    /// `--where`: true when every path selects something from the payload (`decoded`, when
+    /// `--decode` read it).
     pub fn matches_where(
         &self,
         msg: &Message,
+        decoded: Option<&mut Decoded>,
         paths: &[Path],
         strict: bool,
     ) -> Result<bool, Failure> {
+        if let Some(d) = decoded {
+            return Ok(paths.iter().all(|p| p.matches(&mut d.value)));
+        }
         match Self::parse(msg) {
-            Some(doc) => Ok(paths.iter().all(|p| !p.select(&doc).is_empty())),
+            Some(mut doc) => Ok(paths.iter().all(|p| p.matches(&mut doc))),
             None if strict => {
                 let topic = String::from_utf8_lossy(&msg.topic);
                 Err(Failure::code(
@@ -88,10 +107,31 @@ impl Printer {
         }
     }
 
-    /// Renders and writes one message.
-    pub fn print(&mut self, msg: &Message, output: &Output) -> Result<Printed, Failure> {
+    /// Renders and writes one message; `decoded` is its payload as `--decode` read it.
+    pub fn print(
+        &mut self,
+        msg: &Message,
+        decoded: Option<&Decoded>,
+        output: &Output,
+    ) -> Result<Printed, Failure> {
         self.buf.clear();
         match output {
+            // A decoded payload is shown as its JSON.
+            Output::Plain { verbose } if let Some(d) = decoded => {
+                if *verbose {
+                    self.buf.extend_from_slice(&msg.topic);
+                    self.buf.push(b' ');
+                }
+                // Writing a Value into a Vec cannot fail.
+                let _ = if self.pretty {
+                    serde_json::to_writer_pretty(&mut self.buf, &d.value)
+                } else {
+                    serde_json::to_writer(&mut self.buf, &d.value)
+                };
+                if self.eol {
+                    self.buf.push(b'\n');
+                }
+            }
             Output::Plain { verbose } => {
                 // mosquitto prints nothing at all for an empty payload, and `topic (null)` with -v
                 // (but nothing with -v -N).
@@ -117,10 +157,14 @@ impl Printer {
                 let stdout = std::io::stdout();
                 let mut sink = stdout.lock();
                 let mut out = crate::format::Out::new(&mut self.buf, Some(&mut sink));
-                let rendered =
-                    format.render_to(&mut out, msg, &now.fixed_offset(), self.pretty, &mut |w| {
-                        warnings.push(w)
-                    });
+                let rendered = format.render_to(
+                    &mut out,
+                    msg,
+                    decoded.map(|d| &d.value),
+                    &now.fixed_offset(),
+                    self.pretty,
+                    &mut |w| warnings.push(w),
+                );
                 if out.finish().is_err() {
                     return Ok(Printed::StdoutClosed);
                 }
@@ -138,12 +182,20 @@ impl Printer {
                 }
             }
             Output::JsonPath(paths) => {
-                let Some(doc) = Self::parse(msg) else {
-                    return self.unusable(msg, "payload is not JSON");
+                let parsed;
+                let doc = match decoded {
+                    Some(d) => &d.value,
+                    None => match Self::parse(msg) {
+                        Some(doc) => {
+                            parsed = doc;
+                            &parsed
+                        }
+                        None => return self.unusable(msg, "payload is not JSON"),
+                    },
                 };
                 let mut any = false;
                 for path in paths {
-                    for value in path.select(&doc) {
+                    for value in path.select(doc) {
                         any = true;
                         if self.verbose {
                             self.buf.extend_from_slice(&msg.topic);
@@ -161,7 +213,14 @@ impl Printer {
                 }
             }
             Output::Ndjson => {
-                ndjson::write(&mut self.buf, msg, &chrono::Local::now(), self.pretty);
+                let record = decoded.map(|d| (decode::record_value(d), d.format.name()));
+                ndjson::write(
+                    &mut self.buf,
+                    msg,
+                    record,
+                    &chrono::Local::now(),
+                    self.pretty,
+                );
                 self.buf.push(b'\n');
             }
         }

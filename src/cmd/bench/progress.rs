@@ -8,7 +8,7 @@ use std::time::Duration;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
 
-use super::engine::Counters;
+use super::counters::Counters;
 
 /// One second of the run.
 #[derive(Debug, Clone, Copy, Serialize)]

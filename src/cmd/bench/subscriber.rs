@@ -9,7 +9,7 @@ use hdrhistogram::Histogram;
 use tokio::sync::watch;
 
 use super::clock::Clock;
-use super::engine::Counters;
+use super::counters::Counters;
 use super::payload;
 use super::stats::{self, SeqTracker};
 use crate::conn::{ConnectFailure, Event, Qos, Session, Subscription};

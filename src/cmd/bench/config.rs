@@ -1,25 +1,9 @@
-//! `mqtk bench`: an open-loop broker benchmark. Publishers send each message at its intended time
-//! (latency counts from that time, so a stalled generator cannot hide latency); subscribers check
-//! every sequence number; latencies go into HDR histograms.
-
-mod clock;
-mod connect;
-mod engine;
-mod paced;
-pub mod payload;
-mod progress;
-mod publisher;
-pub mod report;
-pub mod stats;
-mod subscriber;
-mod verdict;
+//! What a bench run measures and how: the validated configuration.
 
 use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::conn::{Options, Qos};
-
-pub use engine::run;
 
 /// What to measure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]

@@ -2,7 +2,10 @@
 //!
 //! Fields: `ts` (RFC 3339, microseconds, with offset), `topic`, `qos`, `retain`, `dup`, `mid`,
 //! `payload_len`, `properties` (v5, only when present), `payload` and `payload_encoding`: `"json"`
-//! (the payload is JSON, embedded as a value), `"utf8"` (other text, as a string) or `"base64"`.
+//! (the payload is JSON, embedded as a value), `"utf8"` (other text, as a string) or `"base64"`;
+//! with `--decode`, the decoder's name (`"msgpack"`, `"sparkplug"`…) and its value. When `payload`
+//! does not give back the exact bytes (decoded payloads, JSON written differently from serde_json's
+//! compact form), `payload_base64` holds them, so that `pub --replay` sends what was received.
 
 use base64::Engine as _;
 use serde_json::{Map, Value, json};
@@ -68,10 +71,12 @@ fn payload(bytes: &[u8]) -> (Value, &'static str) {
     }
 }
 
-/// Writes one message as a JSON object (no trailing newline).
+/// Writes one message as a JSON object (no trailing newline). `decoded` is the `--decode`d
+/// payload as it is recorded, and its encoding's name.
 pub fn write(
     out: &mut Vec<u8>,
     msg: &Message,
+    decoded: Option<(Value, &'static str)>,
     now: &chrono::DateTime<chrono::Local>,
     pretty: bool,
 ) {
@@ -89,9 +94,20 @@ pub fn write(
     if let Some(props) = properties(msg) {
         obj.insert("properties".into(), props);
     }
-    let (value, encoding) = payload(&msg.payload);
+    let (value, encoding) = decoded.unwrap_or_else(|| payload(&msg.payload));
+    let exact = match encoding {
+        "json" => serde_json::to_vec(&value).is_ok_and(|b| b == msg.payload),
+        "utf8" | "base64" => true,
+        _ => false,
+    };
     obj.insert("payload".into(), value);
     obj.insert("payload_encoding".into(), json!(encoding));
+    if !exact {
+        obj.insert(
+            "payload_base64".into(),
+            json!(base64::engine::general_purpose::STANDARD.encode(&msg.payload)),
+        );
+    }
     let obj = Value::Object(obj);
     // Writing a Value into a Vec cannot fail.
     let _ = if pretty {
@@ -121,7 +137,7 @@ mod tests {
     fn line(payload: &'static [u8]) -> Value {
         let mut out = Vec::new();
         let now = chrono::Local::now();
-        write(&mut out, &msg(payload), &now, false);
+        write(&mut out, &msg(payload), None, &now, false);
         serde_json::from_slice(&out).unwrap()
     }
 
@@ -130,6 +146,9 @@ mod tests {
         let v = line(br#"{"temp": 21.5}"#);
         assert_eq!(v["payload"]["temp"], json!(21.5));
         assert_eq!(v["payload_encoding"], "json");
+        // Written with a space: the exact bytes go along for --replay.
+        assert_eq!(v["payload_base64"], "eyJ0ZW1wIjogMjEuNX0=");
+        assert!(line(br#"{"temp":21.5}"#).get("payload_base64").is_none());
         assert_eq!(v["payload_len"], 14);
         assert_eq!(v["mid"], 7);
         assert_eq!(line(b"hello")["payload_encoding"], "utf8");

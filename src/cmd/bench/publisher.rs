@@ -9,7 +9,7 @@ use hdrhistogram::Histogram;
 use tokio::sync::oneshot;
 
 use super::clock::Clock;
-use super::engine::Counters;
+use super::counters::Counters;
 use super::payload::{Header, PayloadMaker};
 use super::stats;
 use crate::conn::{ConnectFailure, Event, Outgoing, Qos, Session};

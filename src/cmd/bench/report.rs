@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use super::Scenario;
+use super::config::Scenario;
 use super::stats::Latency;
 
 /// The run's configuration, as reported.

@@ -70,7 +70,7 @@ pub async fn bench_conn(
         pacer.wait(i).await;
         tasks.push(tokio::spawn(async move {
             let t = Instant::now();
-            let session = Session::connect(opts, false).await;
+            let session = Session::connect(opts, false, None).await;
             (t.elapsed(), session)
         }));
     }

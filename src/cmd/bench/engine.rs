@@ -2,13 +2,15 @@
 //! drains, and turns what they saw into a [`Report`].
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use hdrhistogram::Histogram;
 
 use super::clock::Clock;
+use super::config::{Config, Scenario, SeriesFormat, expand};
 use super::connect::{self, Pacer, client_options};
+use super::counters::Counters;
 use super::paced;
 use super::payload;
 use super::progress::{self, Progress};
@@ -16,30 +18,8 @@ use super::publisher::{self, PubResult, Schedule};
 use super::report::{ConfigReport, Environment, Report};
 use super::stats::{self, Latency};
 use super::subscriber::{self, Listen, SubResult, Window};
-use super::{Config, Scenario, SeriesFormat, expand, verdict};
+use super::verdict;
 use crate::conn::{ConnectFailure, Exceeded, Protocol, Qos, Session, topic};
-
-/// Running totals, read once a second for the live line and the series.
-#[derive(Debug, Default)]
-pub struct Counters {
-    pub sent: Padded,
-    pub acked: Padded,
-    pub received: Padded,
-}
-
-/// A counter on a cache line (pair) of its own: publishers and subscribers bump theirs once per
-/// message from different threads, and sharing a line would make each bump a cache miss.
-#[derive(Debug, Default)]
-#[repr(align(128))]
-pub struct Padded(AtomicU64);
-
-impl std::ops::Deref for Padded {
-    type Target = AtomicU64;
-
-    fn deref(&self) -> &AtomicU64 {
-        &self.0
-    }
-}
 
 /// How long subscribers may stay silent at the end before the missing messages count as lost.
 const DRAIN_IDLE: Duration = Duration::from_secs(2);
@@ -60,7 +40,7 @@ async fn connect_all(
     for i in 0..n {
         pacer.wait(i).await;
         let opts = client_options(&cfg.conn, format!("{}-{role}-{i}", cfg.id_prefix), false);
-        tasks.push(tokio::spawn(Session::connect(opts, want_events)));
+        tasks.push(tokio::spawn(Session::connect(opts, want_events, None)));
     }
     let mut out = Vec::with_capacity(tasks.len());
     for t in tasks {

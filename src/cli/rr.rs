@@ -1,0 +1,98 @@
+//! `mqtk rr` / `mosquitto_rr` flags.
+
+use std::ffi::OsString;
+
+use clap::Args;
+
+use super::conn::ConnArgs;
+use super::json_output::JsonArgs;
+use super::payload::PayloadArgs;
+
+/// Request/response: publish a request, wait for the response and print it (a drop-in for mosquitto_rr)
+#[derive(Debug, Clone, Args)]
+pub struct RrArgs {
+    /// Topic the request is published to
+    #[arg(
+        short = 't',
+        long = "topic",
+        value_name = "TOPIC",
+        allow_hyphen_values = true
+    )]
+    pub request_topic: Option<OsString>,
+
+    /// Response topic: subscribed to, and sent with the request (MQTT v5)
+    #[arg(short = 'e', value_name = "TOPIC", allow_hyphen_values = true)]
+    pub response_topic: Option<OsString>,
+
+    #[command(flatten)]
+    pub payload: PayloadArgs,
+
+    /// QoS of the request and of the response subscription: 0, 1 or 2 [default: 0]
+    #[arg(short = 'q', long, value_name = "QOS", allow_hyphen_values = true)]
+    pub qos: Option<String>,
+
+    /// Exit with status 27 when no response came within this many seconds
+    #[arg(short = 'W', value_name = "SECONDS", allow_hyphen_values = true)]
+    pub timeout: Option<String>,
+
+    /// Print the time from publishing the request to the response's arrival
+    #[arg(long)]
+    pub latency: bool,
+
+    /// v5: when the broker sends retained messages on subscribing: always, new or never
+    #[arg(
+        long = "retain-handling",
+        value_name = "WHEN",
+        allow_hyphen_values = true
+    )]
+    pub retain_handling: Option<String>,
+
+    /// v5: keep the retain flag of forwarded messages
+    #[arg(long = "retain-as-published")]
+    pub retain_as_published: bool,
+
+    /// Do not print retained messages (v5: ask for none)
+    #[arg(short = 'R')]
+    pub no_retained: bool,
+
+    /// Print the topic before the payload
+    #[arg(short = 'v', long)]
+    pub verbose: bool,
+
+    /// Do not add a newline after the response
+    #[arg(short = 'N')]
+    pub no_eol: bool,
+
+    /// Output format (%t topic, %p payload, %j JSON, %D correlation data, %{$.path} JSONPath …)
+    #[arg(short = 'F', value_name = "FORMAT", allow_hyphen_values = true)]
+    pub format: Option<OsString>,
+
+    /// Indent JSON output (%j, %J, --json)
+    #[arg(long)]
+    pub pretty: bool,
+
+    /// Wait for this many responses [default: 1]
+    #[arg(
+        short = 'C',
+        value_name = "COUNT",
+        allow_hyphen_values = true,
+        help_heading = "mqtk only"
+    )]
+    pub count: Option<String>,
+
+    #[command(flatten)]
+    pub json_output: JsonArgs,
+
+    #[command(flatten)]
+    pub conn: ConnArgs,
+}
+
+impl RrArgs {
+    /// The first mqtk-only option given, if any (mosquitto_rr does not know them).
+    pub fn mqtk_extension(&self) -> Option<&'static str> {
+        match self.count {
+            Some(_) => Some("-C"),
+            None => self.json_output.mqtk_extension(),
+        }
+    }
+}

@@ -1,0 +1,327 @@
+//! Round trips per format, Sparkplug B's alias and sequence memory, and hostile payloads: deep
+//! nesting, lengths far beyond the data, 1 MB inputs. Each decode must fail or succeed without a
+//! panic, and its peak heap use (counted by a test allocator, per thread) must stay within
+//! `ALLOC_FACTOR` × the payload's size plus a fixed `ALLOC_SLACK`.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+
+use prost::Message as _;
+use serde_json::{Value, json};
+
+use super::sparkplug_schema::{Metric, MetricValue, Template};
+use super::*;
+
+/// Heap bytes per payload byte a decode may peak at. The worst case is an array of one-byte
+/// integers: each becomes a 32-byte JSON value, next to the reader's own value in an array that
+/// grows by doubling (measured: 104 bytes per payload byte for 1 MB of MessagePack or CBOR; a 1 MB
+/// binary string 1.3, a 1 MB Sparkplug string metric 2).
+const ALLOC_FACTOR: usize = 160;
+/// Fixed overhead (error texts, small maps, the first buffers).
+const ALLOC_SLACK: usize = 64 * 1024;
+
+/// Counts the live heap bytes of the current thread and their peak.
+struct Counting;
+
+thread_local! {
+    static LIVE: Cell<isize> = const { Cell::new(0) };
+    static PEAK: Cell<isize> = const { Cell::new(0) };
+}
+
+fn track(delta: isize) {
+    let _ = LIVE.try_with(|live| {
+        let now = live.get() + delta;
+        live.set(now);
+        let _ = PEAK.try_with(|peak| peak.set(peak.get().max(now)));
+    });
+}
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let p = unsafe { System.alloc(layout) };
+        if !p.is_null() {
+            track(layout.size() as isize);
+        }
+        p
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) };
+        track(-(layout.size() as isize));
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let p = unsafe { System.realloc(ptr, layout, new_size) };
+        if !p.is_null() {
+            track(new_size as isize - layout.size() as isize);
+        }
+        p
+    }
+}
+
+#[global_allocator]
+static COUNTING: Counting = Counting;
+
+/// Decodes `payload` as `format`, returning whether it decoded and the peak heap use above the
+/// start.
+fn peak_of(format: Format, payload: &[u8]) -> (bool, usize) {
+    let mut decoder = Decoder::new(Choice::Fixed(format), None);
+    let input = Input {
+        topic: "spBv1.0/g/DDATA/e/d",
+        content_type: None,
+        payload,
+    };
+    let start = LIVE.with(Cell::get);
+    PEAK.with(|p| p.set(start));
+    let ok = decoder.decode(&input, &mut |_| {}).is_ok();
+    let peak = PEAK.with(Cell::get) - start;
+    (ok, peak.max(0) as usize)
+}
+
+#[track_caller]
+fn bounded(label: &str, format: Format, payload: &[u8]) -> bool {
+    let (ok, peak) = peak_of(format, payload);
+    let limit = payload.len() * ALLOC_FACTOR + ALLOC_SLACK;
+    assert!(
+        peak <= limit,
+        "{label}: peak {peak} bytes for a {}-byte payload (limit {limit})",
+        payload.len()
+    );
+    ok
+}
+
+const MB: usize = 1 << 20;
+
+#[test]
+fn hostile_msgpack() {
+    // Nesting far beyond the limit: an array of one array of one…
+    assert!(!bounded("deep", Format::Msgpack, &vec![0x91; MB]));
+    // 4-byte lengths with no data behind them: array, map, str, bin, ext.
+    for head in [0xdd, 0xdf, 0xdb, 0xc6, 0xc9] {
+        let payload = [head, 0xff, 0xff, 0xff, 0xff, 0x01];
+        assert!(!bounded(
+            &format!("length {head:#x}"),
+            Format::Msgpack,
+            &payload
+        ));
+    }
+    // 1 MB of small integers in one array decodes, within the bound.
+    let mut big = vec![0xdd];
+    big.extend_from_slice(&((MB - 5) as u32).to_be_bytes());
+    big.resize(MB, 0x01);
+    assert!(bounded("1 MB array", Format::Msgpack, &big));
+    // 1 MB of one binary string.
+    let mut bin = vec![0xc6];
+    bin.extend_from_slice(&((MB - 5) as u32).to_be_bytes());
+    bin.resize(MB, 0xab);
+    assert!(bounded("1 MB bin", Format::Msgpack, &bin));
+}
+
+#[test]
+fn hostile_cbor() {
+    assert!(!bounded("deep", Format::Cbor, &vec![0x81; MB]));
+    assert!(!bounded("deep indefinite", Format::Cbor, &vec![0x9f; MB]));
+    // 8-byte lengths: array, map, bytes, text.
+    for head in [0x9b, 0xbb, 0x5b, 0x7b] {
+        let mut payload = vec![head];
+        payload.extend_from_slice(&u64::MAX.to_be_bytes());
+        payload.push(0);
+        assert!(!bounded(
+            &format!("length {head:#x}"),
+            Format::Cbor,
+            &payload
+        ));
+    }
+    let mut big = vec![0x9a];
+    big.extend_from_slice(&((MB - 5) as u32).to_be_bytes());
+    big.resize(MB, 0x01);
+    assert!(bounded("1 MB array", Format::Cbor, &big));
+}
+
+#[test]
+fn hostile_sparkplug() {
+    // Templates nested 500 deep: beyond prost's recursion limit.
+    let mut metric = Metric::default();
+    for _ in 0..500 {
+        let template = Template {
+            metrics: vec![metric],
+            ..Default::default()
+        };
+        metric = Metric {
+            value: Some(MetricValue::Template(template)),
+            ..Default::default()
+        };
+    }
+    let deep = super::sparkplug_schema::Payload {
+        metrics: vec![metric],
+        ..Default::default()
+    }
+    .encode_to_vec();
+    assert!(!bounded("deep", Format::Sparkplug, &deep));
+    // Field 2 (metrics) claiming 2^35 bytes.
+    let huge = [0x12, 0xff, 0xff, 0xff, 0xff, 0x7f, 0x08];
+    assert!(!bounded("length", Format::Sparkplug, &huge));
+    // 1 MB of one string metric, and 1 MB of nonsense.
+    let doc = json!({"metrics": [{"name": "s", "value": "x".repeat(MB)}]});
+    let big = encode(Format::Sparkplug, None, &doc).unwrap();
+    assert!(bounded("1 MB string", Format::Sparkplug, &big));
+    let noise: Vec<u8> = (0..MB).map(|i| (i * 7919 % 251) as u8).collect();
+    bounded("noise", Format::Sparkplug, &noise);
+    bounded("noise", Format::Msgpack, &noise);
+    bounded("noise", Format::Cbor, &noise);
+}
+
+#[test]
+fn formats_round_trip() {
+    let doc = json!({"a": 1, "b": [-2, 3.5, "x", null, true], "c": {"d": u64::MAX}});
+    for format in [Format::Msgpack, Format::Cbor, Format::Json] {
+        let bytes = encode(format, None, &doc).unwrap();
+        let mut decoder = Decoder::new(Choice::Fixed(format), None);
+        let input = Input {
+            topic: "t",
+            content_type: None,
+            payload: &bytes,
+        };
+        let back = decoder.decode(&input, &mut |_| {}).unwrap().unwrap();
+        assert_eq!(back.value, doc, "{format:?}");
+        assert_eq!(back.format, format);
+    }
+}
+
+fn sparkplug(decoder: &mut Decoder, topic: &str, doc: Value, notes: &mut Vec<String>) -> Value {
+    let bytes = encode(Format::Sparkplug, None, &doc).unwrap();
+    let input = Input {
+        topic,
+        content_type: None,
+        payload: &bytes,
+    };
+    let decoded = decoder.decode(&input, &mut |n| notes.push(n)).unwrap();
+    decoded.unwrap().value
+}
+
+#[test]
+fn sparkplug_types_aliases_and_seq() {
+    let mut d = Decoder::new(Choice::Fixed(Format::Sparkplug), None);
+    let mut notes = Vec::new();
+    let birth = json!({"seq": 254, "metrics": [
+        {"name": "i8", "alias": 1, "dataType": "Int8", "value": -5},
+        {"name": "u16", "alias": 2, "dataType": "UInt16", "value": 65535},
+        {"name": "i64", "alias": 3, "dataType": "Int64", "value": -9},
+        {"name": "f", "alias": 4, "dataType": "Float", "value": 0.1},
+        {"name": "arr", "alias": 5, "dataType": "Int16Array", "value": [-1, 2]},
+        {"name": "strs", "alias": 6, "dataType": "StringArray", "value": ["a", "bc"]},
+        {"name": "b", "alias": 7, "dataType": "Bytes", "value": "AAE="},
+        {"name": "n", "alias": 8, "dataType": "String", "value": null}
+    ]});
+    let got = sparkplug(&mut d, "spBv1.0/g/NBIRTH/e", birth, &mut notes);
+    let values: Vec<&Value> = got["metrics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| &m["value"])
+        .collect();
+    assert_eq!(
+        values,
+        [
+            &json!(-5),
+            &json!(65535),
+            &json!(-9),
+            &json!(0.1),
+            &json!([-1, 2]),
+            &json!(["a", "bc"]),
+            &json!("AAE="),
+            &Value::Null
+        ]
+    );
+    assert_eq!(got["metrics"][7]["isNull"], true);
+    // seq wraps 254 → 255 → 0 without a note; aliases alone get their BIRTH names.
+    let data =
+        |seq: u64| json!({"seq": seq, "metrics": [{"alias": 3, "dataType": "Int64", "value": 1}]});
+    let got = sparkplug(&mut d, "spBv1.0/g/NDATA/e", data(255), &mut notes);
+    assert_eq!(got["metrics"][0]["name"], "i64");
+    sparkplug(&mut d, "spBv1.0/g/NDATA/e", data(0), &mut notes);
+    assert!(notes.is_empty(), "{notes:?}");
+    // A device of the same node has its own table: alias 3 means nothing there yet.
+    let got = sparkplug(&mut d, "spBv1.0/g/DDATA/e/dev", data(1), &mut notes);
+    assert!(got["metrics"][0].get("name").is_none(), "{got}");
+    sparkplug(&mut d, "spBv1.0/g/NDATA/e", data(9), &mut notes);
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert!(notes[0].contains("expected 2, got 9"), "{notes:?}");
+    // RFC 3339 for --json.
+    let stamped = json!({"timestamp": 0, "metrics": [{"name": "t", "timestamp": 1000, "dataType": "DateTime", "value": 2000}]});
+    let got = sparkplug(&mut d, "spBv1.0/g/NDATA/e", stamped, &mut notes);
+    let shown = sparkplug::with_rfc3339(&got);
+    assert_eq!(shown["timestamp"], "1970-01-01T00:00:00.000Z");
+    assert_eq!(shown["metrics"][0]["timestamp"], "1970-01-01T00:00:01.000Z");
+    assert_eq!(shown["metrics"][0]["value"], "1970-01-01T00:00:02.000Z");
+}
+
+#[test]
+fn content_types() {
+    assert_eq!(
+        Format::from_content_type("Application/MsgPack; charset=x"),
+        Some(Format::Msgpack)
+    );
+    assert_eq!(Format::from_content_type("text/plain"), None);
+    for f in [
+        Format::Json,
+        Format::Msgpack,
+        Format::Cbor,
+        Format::Protobuf,
+        Format::Sparkplug,
+    ] {
+        assert_eq!(Format::from_content_type(f.content_type()), Some(f));
+        assert_eq!(Format::from_name(f.name()), Some(f));
+    }
+}
+
+#[test]
+fn hostile_protobuf() {
+    let dir = tempfile::tempdir().unwrap();
+    let proto = dir.path().join("n.proto");
+    let text = "syntax = \"proto3\";\npackage h;\nmessage N { N child = 1; bytes data = 2; repeated int32 list = 3; }\n";
+    std::fs::write(&proto, text).unwrap();
+    let schema = Schema::load(&proto, "h.N").unwrap();
+    let decode = |label: &str, payload: &[u8]| {
+        let mut decoder = Decoder::new(Choice::Fixed(Format::Protobuf), Some(schema.clone()));
+        let input = Input {
+            topic: "t",
+            content_type: None,
+            payload,
+        };
+        let start = LIVE.with(Cell::get);
+        PEAK.with(|p| p.set(start));
+        let ok = decoder.decode(&input, &mut |_| {}).is_ok();
+        let peak = (PEAK.with(Cell::get) - start).max(0) as usize;
+        let limit = payload.len() * ALLOC_FACTOR + ALLOC_SLACK;
+        assert!(peak <= limit, "{label}: peak {peak} (limit {limit})");
+        ok
+    };
+    // 2,000 nested children: field 1, length-delimited, each wrapping the next.
+    let mut deep = Vec::new();
+    for _ in 0..2000 {
+        let mut outer = vec![0x0a];
+        let mut len = deep.len();
+        while len >= 0x80 {
+            outer.push((len as u8) | 0x80);
+            len >>= 7;
+        }
+        outer.push(len as u8);
+        outer.extend_from_slice(&deep);
+        deep = outer;
+    }
+    assert!(!decode("deep", &deep));
+    // Field 2 (bytes) and field 3 (packed) claiming 2^35 bytes.
+    assert!(!decode(
+        "bytes length",
+        &[0x12, 0xff, 0xff, 0xff, 0xff, 0x7f, 0x00]
+    ));
+    assert!(!decode(
+        "packed length",
+        &[0x1a, 0xff, 0xff, 0xff, 0xff, 0x7f, 0x00]
+    ));
+    // 1 MB of packed varints decodes, within the bound.
+    let mut packed = vec![0x1a, 0x80, 0x80, 0x40];
+    packed.resize(4 + (1 << 20), 0x01);
+    assert!(decode("1 MB packed", &packed));
+    let noise: Vec<u8> = (0..MB).map(|i| (i * 7919 % 251) as u8).collect();
+    decode("noise", &noise);
+}
