@@ -15,6 +15,8 @@ mod definition;
 mod first_run;
 #[cfg(test)]
 mod flag_walk;
+#[cfg(test)]
+mod fuzz;
 pub mod json_output;
 mod numbers;
 mod optfile;
@@ -25,6 +27,7 @@ mod resolve;
 pub mod retain_clear;
 pub mod rr;
 pub mod schema;
+mod seconds;
 pub mod subscribe;
 
 use std::ffi::OsString;
