@@ -107,7 +107,7 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s W -d 'Exit with status
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l retain-handling -d 'v5: when the broker sends retained messages: always, new (new subscriptions only) or never' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l random-filter -d 'Print only this percentage of messages, picked at random' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s F -d 'Output format (%t topic, %p payload, %j JSON, @H:@M strftime, %{$.path} JSONPath …)' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l json-path -d 'Print the value(s) this JSONPath selects from each JSON payload instead of the payload (repeatable)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l json-path -d 'Print the value(s) this JSONPath selects from each JSON payload instead of the payload (repeatable; not with -F)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l where -d 'Keep only messages for which this JSONPath selects something, e.g. \'$[?@.temp > 30]\' (repeatable: all must match)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l decode -d 'Decode each payload as FORMAT for --where, --json-path, %{…}, --json and plain output (auto: by the v5 content type, else JSON)' -r -f -a "json\t''
 msgpack\t''
@@ -163,7 +163,7 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l message-rate -d 'Print
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s w -l watch -d 'Print each topic\'s messages on its own fixed terminal line (ANSI; mqtk: plain lines when stdout is not a terminal)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l pretty -d 'Indent JSON output (%j, %J, --json)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l strict -d 'Treat a non-JSON payload or a path that selects nothing as an error (exit 65)'
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l json -d 'Print each message as one JSON object per line (NDJSON)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l json -d 'Print each message as one JSON object per line (NDJSON; not with --json-path, -F, -v or -N)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s c -l disable-clean-session -d 'Keep the session on the broker (clean session off); needs -i'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l will-retain -d 'Retain the last will'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l nodelay -d 'Disable Nagle\'s algorithm (TCP_NODELAY)'
@@ -185,7 +185,7 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s W -d 'Exit with status 
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l retain-handling -d 'v5: when the broker sends retained messages on subscribing: always, new or never' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s F -d 'Output format (%t topic, %p payload, %j JSON, %D correlation data, %{$.path} JSONPath …)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s C -d 'Wait for this many responses [default: 1]' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l json-path -d 'Print the value(s) this JSONPath selects from each JSON payload instead of the payload (repeatable)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l json-path -d 'Print the value(s) this JSONPath selects from each JSON payload instead of the payload (repeatable; not with -F)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l where -d 'Keep only messages for which this JSONPath selects something, e.g. \'$[?@.temp > 30]\' (repeatable: all must match)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l decode -d 'Decode each payload as FORMAT for --where, --json-path, %{…}, --json and plain output (auto: by the v5 content type, else JSON)' -r -f -a "json\t''
 msgpack\t''
@@ -239,7 +239,7 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s v -l verbose -d 'Print 
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s N -d 'Do not add a newline after the response'
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l pretty -d 'Indent JSON output (%j, %J, --json)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l strict -d 'Treat a non-JSON payload or a path that selects nothing as an error (exit 65)'
-complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l json -d 'Print each message as one JSON object per line (NDJSON)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l json -d 'Print each message as one JSON object per line (NDJSON; not with --json-path, -F, -v or -N)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s c -l disable-clean-session -d 'Keep the session on the broker (clean session off); needs -i'
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l will-retain -d 'Retain the last will'
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l nodelay -d 'Disable Nagle\'s algorithm (TCP_NODELAY)'
@@ -261,7 +261,7 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l duration -d 'Seconds
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l warmup -d 'Seconds at the start excluded from the results [default: 1 with --duration, 0 with --count]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s q -l qos -d 'QoS of publishes and subscriptions: 0, 1 or 2' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l qos-mix -d 'QoS of each publisher in turn, e.g. 0,0,1,2 (subscribers use the highest; instead of -q)' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l size -d 'Payload size in bytes (at least 20: sequence number and send time)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l size -d 'Payload size in bytes, up to the MQTT limit; under 20 (no room for sequence number and send time) only counts and loss are measured' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l payload -d 'Payload after the 20-byte bench header: a template with {seq}, {ts} (µs since the epoch), {client} and {rand:A..B}; anything else is literal' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l payload-file -d 'Like --payload, with the template read from a file' -r -F
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l rate -d 'Offered load in messages per second over all publishers [default: as fast as possible]' -r

@@ -12,6 +12,10 @@ mod scenarios;
 mod options;
 // Messages a subscriber never gets are reported as lost.
 mod loss;
+// A broker SIGKILLed mid-run: exit 3, the report marked incomplete; bench sub that gets nothing.
+mod dead_broker;
+// --size from 0 to the MQTT limit without memory that scales with it; an unwritable --series.
+mod sizes;
 // -D with four words, a later -V winning, refused flags, --quiet: the shared front end.
 mod front_end;
 // bench merge and --start-at: three runs started together merge into one summary.

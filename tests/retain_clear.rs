@@ -205,6 +205,7 @@ fn dry_run_lists_exactly_the_topics_and_clears_nothing() {
             {"topic": "a/2", "bytes": 3},
             {"topic": "a/with space", "bytes": 3},
         ],
+        "complete": true, "error": null,
     });
     assert_eq!(summary(&out), expected, "{out}");
     assert_eq!(retained(&broker, "#"), before);
@@ -220,6 +221,7 @@ fn verify_passes_after_a_clear() {
         "dry_run": false, "found": 2, "excluded": 0, "cleared": 2, "bytes": 3, "refused": [],
         "verify": {"ok": true, "remaining": []}, "elapsed_s": 0,
         "topics": [{"topic": "v/1", "bytes": 1}, {"topic": "v/2", "bytes": 2}],
+        "complete": true, "error": null,
     });
     assert_eq!(summary(&out), expected, "{out}");
     assert_same(
@@ -399,11 +401,11 @@ fn bad_filters_and_missing_topics_are_usage_errors() {
     let cases: &[(&[&str], &str)] = &[
         (
             &["-t", "a/#/b"],
-            "Error: invalid value 'a/#/b' for '--topic <FILTER>': '+' must fill a whole level and '#' must be the whole last level (at most 65535 bytes)\n",
+            "Error: invalid value 'a/#/b' for '--topic <FILTER>': '+' must fill a whole level and '#' must be the whole last level\n",
         ),
         (
             &["-t", "a", "-T", "b+"],
-            "Error: invalid value 'b+' for '--exclude <FILTER>': '+' must fill a whole level and '#' must be the whole last level (at most 65535 bytes)\n",
+            "Error: invalid value 'b+' for '--exclude <FILTER>': '+' must fill a whole level and '#' must be the whole last level\n",
         ),
         (
             &["-T", "a"],

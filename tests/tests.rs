@@ -37,6 +37,8 @@ mod transport;
 mod mqtt31;
 // --trace and --trace-format json: each QoS step in order, timed, on stderr, never the password.
 mod trace;
+// Bad input and absurd numbers: range checks, bounded memory, limits, passwords never printed.
+mod limits;
 // Binary payloads: pub --encode | sub --decode per format, Sparkplug B aliases and seq gaps (mqtk only).
 mod decode;
 // pub --replay of what sub --json recorded: topics, QoS, retain, v5 properties, exact bytes, gaps.

@@ -57,7 +57,7 @@ pub struct BenchArgs {
     #[arg(long = "qos-mix", value_name = "Q,Q,…", value_delimiter = ',', conflicts_with = "qos", value_parser = clap::value_parser!(u8).range(0..=2))]
     pub qos_mix: Vec<u8>,
 
-    /// Payload size in bytes (at least 20: sequence number and send time)
+    /// Payload size in bytes, up to the MQTT limit; under 20 (no room for sequence number and send time) only counts and loss are measured
     #[arg(long, value_name = "BYTES", default_value_t = 64)]
     pub size: usize,
 

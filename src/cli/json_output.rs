@@ -6,7 +6,7 @@ use clap::{ArgAction, Args};
 /// `--json-path`, `--where`, `--strict`, `--json`.
 #[derive(Debug, Clone, Default, Args)]
 pub struct JsonArgs {
-    /// Print the value(s) this JSONPath selects from each JSON payload instead of the payload (repeatable)
+    /// Print the value(s) this JSONPath selects from each JSON payload instead of the payload (repeatable; not with -F)
     #[arg(long = "json-path", value_name = "PATH", allow_hyphen_values = true, action = ArgAction::Append, help_heading = "JSON (mqtk only)")]
     pub json_path: Vec<String>,
 
@@ -18,7 +18,7 @@ pub struct JsonArgs {
     #[arg(long, help_heading = "JSON (mqtk only)")]
     pub strict: bool,
 
-    /// Print each message as one JSON object per line (NDJSON)
+    /// Print each message as one JSON object per line (NDJSON; not with --json-path, -F, -v or -N)
     #[arg(long, help_heading = "JSON (mqtk only)")]
     pub json: bool,
 }

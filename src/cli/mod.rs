@@ -15,6 +15,8 @@ mod definition;
 mod first_run;
 #[cfg(test)]
 mod flag_walk;
+#[cfg(test)]
+mod fuzz;
 pub mod json_output;
 mod numbers;
 mod optfile;
@@ -26,6 +28,7 @@ pub mod retain_clear;
 pub mod rr;
 mod scanned;
 pub mod schema;
+mod seconds;
 pub mod subscribe;
 
 use std::ffi::OsString;

@@ -26,7 +26,9 @@ Output:
           ('would clear ...' with --dry-run)
   stdout: --dry-run: one 'BYTES<TAB>TOPIC' line per topic, sorted
           --json: one JSON object: dry_run, found, excluded, cleared,
-          bytes, refused, verify, elapsed_s, topics
+          bytes, refused, verify, elapsed_s, topics, complete, error
+          (also when the run fails part way: complete false, error
+          says why, cleared what was cleared until then)
 
 Exit status:
   0     done, also when no retained message matched
@@ -85,23 +87,33 @@ pub struct RetainClearArgs {
 }
 
 /// Why a filter is invalid, in words.
-pub(super) fn filter_problem(error: TopicError) -> &'static str {
-    match error {
+pub(super) fn filter_problem(error: TopicError) -> std::borrow::Cow<'static, str> {
+    let text = match error {
+        TopicError::TooLong(len) => {
+            return format!(
+                "too long: {len} bytes (MQTT allows at most {})",
+                topic::MAX_TOPIC_LEN
+            )
+            .into();
+        }
         TopicError::MalformedUtf8 => {
             "not valid UTF-8 for MQTT (control characters are not allowed)"
         }
         TopicError::Empty => "a filter needs at least one character",
-        TopicError::Invalid => {
-            "'+' must fill a whole level and '#' must be the whole last level (at most 65535 bytes)"
-        }
-    }
+        TopicError::Invalid => "'+' must fill a whole level and '#' must be the whole last level",
+    };
+    text.into()
 }
 
-/// Value parser for `-t`/`-T`: a valid subscription filter.
+/// Value parser for `-t`/`-T`: a valid subscription filter. One that is too long passes here and
+/// is refused when the command is resolved (`cli/resolve/retain_clear.rs`): clap would quote all of
+/// it in its message.
 fn filter_arg(text: &str) -> Result<String, String> {
-    topic::check_filter(text.as_bytes())
-        .map(str::to_string)
-        .map_err(|e| filter_problem(e).to_string())
+    match topic::check_filter(text.as_bytes()) {
+        Ok(filter) => Ok(filter.to_string()),
+        Err(TopicError::TooLong(_)) => Ok(text.to_string()),
+        Err(e) => Err(filter_problem(e).to_string()),
+    }
 }
 
 /// Value parser for `-W`: a positive number of seconds (decimals allowed).

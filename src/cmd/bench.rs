@@ -22,15 +22,30 @@ mod stats;
 mod subscriber;
 pub mod template;
 mod topics;
+mod verdict;
 
 use crate::conn::Qos;
 use crate::exit::{Code, Failure};
 pub use config::{Config, Scenario, SeriesFormat, expand};
 pub use topics::template as topics_template;
 
-/// Runs `bench`; returns the exit status: messages lost at QoS ≥ 1 or clients that could not
-/// connect make it fail, and a QoS above the broker's maximum stops it before it publishes.
+/// Runs `bench`; returns the exit status: messages lost at QoS ≥ 1, clients that could not connect,
+/// and an incomplete run (a lost connection, `--count` not reached, `bench sub` that received
+/// nothing) make it fail after the report is printed; a QoS above the broker's maximum stops it
+/// before it publishes.
 pub async fn run(config: Config) -> Result<u8, Failure> {
+    // Found unwritable after a long run, the series would be lost: find out before.
+    if let Some((path, _)) = config.series.as_ref().filter(|_| config.merge.is_empty()) {
+        std::fs::File::create(path).map_err(|e| {
+            Failure::code(
+                Code::Error,
+                format!(
+                    "Error: cannot write the series to {}: {e}.\n",
+                    path.display()
+                ),
+            )
+        })?;
+    }
     let report = if config.merge.is_empty() {
         let connections = match config.scenario {
             Scenario::Conn => config.clients,
@@ -62,6 +77,12 @@ pub async fn run(config: Config) -> Result<u8, Failure> {
                 "Error: {} clients could not connect or subscribe.\n",
                 report.connect_failures
             ),
+        ));
+    }
+    if let Some(error) = &report.error {
+        return Err(Failure::code(
+            Code::BenchFailed,
+            format!("Error: {error}.\n"),
         ));
     }
     // QoS 0 loss is reported, not a failure (with --qos-mix, only some publishers use QoS 0).

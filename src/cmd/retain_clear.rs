@@ -84,6 +84,9 @@ struct State {
     phase: Phase,
     /// Topics selected for clearing.
     total: usize,
+    /// Topics found by the collection, and those of them left alone.
+    found: usize,
+    excluded: usize,
     cleared: Cleared,
 }
 
@@ -175,6 +178,7 @@ async fn phases(
         label: "collecting",
     };
     let tree = collect(link, &how, progress).await?;
+    (state.found, state.excluded) = (tree.found(), tree.excluded.len());
     if config.dry_run {
         return Ok(Outcome { tree, verify: None });
     }
@@ -249,7 +253,47 @@ fn summarise(config: &Config, outcome: &Outcome, cleared: &Cleared, elapsed_s: f
         }),
         elapsed_s,
         topics,
+        complete: true,
+        error: None,
     }
+}
+
+/// A run that stopped part way: with `--json`, the summary of what was done goes to stdout first,
+/// so a script learns what was cleared and why it stopped.
+fn stopped(
+    config: &Config,
+    state: &State,
+    started: std::time::Instant,
+    failure: Failure,
+) -> Failure {
+    if !config.json {
+        return failure;
+    }
+    let mut done: Vec<(&String, &usize)> =
+        state.cleared.topics.iter().map(|(t, b)| (t, b)).collect();
+    done.sort();
+    let summary = Summary {
+        dry_run: config.dry_run,
+        found: state.found,
+        excluded: state.excluded,
+        cleared: done.len(),
+        bytes: state.cleared.bytes(),
+        refused: state
+            .cleared
+            .refused
+            .iter()
+            .map(|(t, r)| RefusedTopic::new(t.clone(), *r))
+            .collect(),
+        verify: None,
+        elapsed_s: started.elapsed().as_secs_f64(),
+        topics: topic_list(done.into_iter()),
+        complete: false,
+        error: Some(failure.text.trim().lines().collect::<Vec<_>>().join(" ")),
+    };
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(report::json(&summary).as_bytes());
+    let _ = out.flush();
+    failure
 }
 
 /// Runs `retain-clear`; returns the exit status.
@@ -281,7 +325,14 @@ pub async fn run(mut conn: Options, config: Config) -> Result<u8, Failure> {
 
     let mut link = match Link::connect(conn, deadline).await {
         Ok(link) => link,
-        Err(halt) => return Err(state.failure(halt, config.timeout)),
+        Err(halt) => {
+            return Err(stopped(
+                &config,
+                &state,
+                started,
+                state.failure(halt, config.timeout),
+            ));
+        }
     };
     let phased = phases(
         &mut link,
@@ -298,12 +349,22 @@ pub async fn run(mut conn: Options, config: Config) -> Result<u8, Failure> {
         Err(halt) => {
             progress.clear();
             link.abort().await;
-            return Err(state.failure(halt, config.timeout));
+            return Err(stopped(
+                &config,
+                &state,
+                started,
+                state.failure(halt, config.timeout),
+            ));
         }
     };
     state.phase = Phase::Disconnecting;
     if let Err(halt) = link.finish().await {
-        return Err(state.failure(halt, config.timeout));
+        return Err(stopped(
+            &config,
+            &state,
+            started,
+            state.failure(halt, config.timeout),
+        ));
     }
 
     let summary = summarise(

@@ -9,6 +9,13 @@ use super::event::Event;
 use super::transport::Prepared;
 use super::{MAX_PACKET_SIZE, Options, Outgoing, Protocol, Subscription};
 
+/// The largest whole packet: MQTT limits the remaining length to [`MAX_PACKET_SIZE`], and rumqttc
+/// checks whole packets (fixed header included: 1 byte of type, 4 of length), so a payload that fits
+/// the protocol (268,435,448 bytes on a 3-byte topic at QoS 1) must not be refused before it is sent.
+/// (MQTT v5 keeps announcing 268,435,455: its maximum packet size is a whole-packet limit, and
+/// libmosquitto clients' CONNECT, which announces none, is matched byte for byte by the tests.)
+const MAX_FRAME: usize = MAX_PACKET_SIZE + 5;
+
 /// How many requests may wait between commands and the event loop: enough to keep the socket busy,
 /// small enough that a fast producer is held back (backpressure) instead of buffering without bound.
 const REQUEST_CHANNEL: usize = 256;
@@ -50,7 +57,7 @@ pub fn build(opts: &Options, prepared: Prepared) -> (Client, Loop) {
         Protocol::V31 | Protocol::V311 => {
             let mut o = rumqttc::MqttOptions::new(opts.client_id.clone(), host, port);
             o.set_keep_alive(keepalive)
-                .set_max_packet_size(MAX_PACKET_SIZE, MAX_PACKET_SIZE)
+                .set_max_packet_size(MAX_FRAME, MAX_FRAME)
                 .set_inflight(opts.inflight)
                 .set_mqtt31(opts.protocol == Protocol::V31)
                 .set_transport(transport.clone());

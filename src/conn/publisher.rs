@@ -66,6 +66,12 @@ impl Publisher {
     pub async fn flush(&self) -> Result<(), ConnectFailure> {
         wait_idle(&self.shared).await
     }
+
+    /// Publishes handed over and not yet written (QoS 0) or acknowledged (QoS 1/2); after the
+    /// connection has failed, at QoS 0, the ones that never went out.
+    pub fn unfinished(&self) -> u64 {
+        self.shared.outstanding.load(Ordering::SeqCst)
+    }
 }
 
 /// Waits until the driver holds fewer requests than [`super::backlog::MAX_HELD`], or has failed.

@@ -11,8 +11,10 @@ pub const MAX_TOPIC_LEN: usize = 65_535;
 pub enum TopicError {
     /// Not valid MQTT UTF-8 (invalid bytes, NUL, control characters, surrogates, non-characters).
     MalformedUtf8,
-    /// A wildcard where it is not allowed, or longer than 65,535 bytes.
+    /// A wildcard where it is not allowed.
     Invalid,
+    /// Longer than [`MAX_TOPIC_LEN`] bytes (the length).
+    TooLong(usize),
     /// The empty string.
     Empty,
 }
@@ -35,8 +37,11 @@ pub fn check_utf8(bytes: &[u8]) -> Result<&str, TopicError> {
 /// Validates a topic name for PUBLISH: valid UTF-8, no wildcards, at most 65,535 bytes.
 /// The empty topic is reported separately because mosquitto_pub accepts it at parse time.
 pub fn check_publish(bytes: &[u8]) -> Result<&str, TopicError> {
+    if bytes.len() > MAX_TOPIC_LEN {
+        return Err(TopicError::TooLong(bytes.len()));
+    }
     let text = check_utf8(bytes)?;
-    if text.len() > MAX_TOPIC_LEN || text.contains(['+', '#']) {
+    if text.contains(['+', '#']) {
         return Err(TopicError::Invalid);
     }
     if text.is_empty() {
@@ -47,10 +52,10 @@ pub fn check_publish(bytes: &[u8]) -> Result<&str, TopicError> {
 
 /// Validates a subscription filter: `+` must fill a whole level and `#` must be the whole last level.
 pub fn check_filter(bytes: &[u8]) -> Result<&str, TopicError> {
-    let text = check_utf8(bytes)?;
-    if text.len() > MAX_TOPIC_LEN {
-        return Err(TopicError::Invalid);
+    if bytes.len() > MAX_TOPIC_LEN {
+        return Err(TopicError::TooLong(bytes.len()));
     }
+    let text = check_utf8(bytes)?;
     let levels: Vec<&str> = text.split('/').collect();
     for (i, level) in levels.iter().enumerate() {
         let last = i + 1 == levels.len();
@@ -103,7 +108,14 @@ mod tests {
         assert_eq!(check_publish(b"\xff"), Err(TopicError::MalformedUtf8));
         assert_eq!(check_publish("caf\u{e9}".as_bytes()), Ok("caf\u{e9}"));
         assert_eq!(check_publish(&vec![b'a'; 65_535]).map(str::len), Ok(65_535));
-        assert_eq!(check_publish(&vec![b'a'; 65_536]), Err(TopicError::Invalid));
+        assert_eq!(
+            check_publish(&vec![b'a'; 65_536]),
+            Err(TopicError::TooLong(65_536))
+        );
+        assert_eq!(
+            check_filter(&vec![b'a'; 70_000]),
+            Err(TopicError::TooLong(70_000))
+        );
     }
 
     #[test]

@@ -77,9 +77,34 @@ pub fn parse(url: &str) -> Result<BrokerUrl, UrlError> {
     })
 }
 
+/// `url` with the password in its userinfo (`scheme://user:PASSWORD@host…`) replaced by `****`,
+/// for error messages: a password is never printed, however malformed the URL around it.
+pub fn redact(url: &str) -> String {
+    let Some(start) = url.find("://").map(|i| i + 3) else {
+        return url.to_string();
+    };
+    let authority_end = url[start..].find('/').map_or(url.len(), |i| start + i);
+    let Some(at) = url[start..authority_end].rfind('@').map(|i| start + i) else {
+        return url.to_string();
+    };
+    match url[start..at].find(':').map(|i| start + i) {
+        Some(colon) => format!("{}****{}", &url[..=colon], &url[at..]),
+        None => url.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn redacts_passwords() {
+        assert_eq!(redact("ftp://u:se:cr@et@h:1/x"), "ftp://u:****@h:1/x");
+        assert_eq!(redact("socks5h://u@h"), "socks5h://u@h");
+        assert_eq!(redact("http://h:1"), "http://h:1");
+        assert_eq!(redact("no scheme u:p@h"), "no scheme u:p@h");
+        assert_eq!(redact("x://:p@"), "x://:****@");
+    }
 
     #[test]
     fn full_url() {

@@ -6,7 +6,7 @@
 use super::clock::{self, Time};
 use super::float;
 use super::{NotJson, message_json};
-use super::{Spec, cstr};
+use super::{Out, Spec, cstr};
 use crate::conn::event::Message;
 use crate::personality::Personality;
 
@@ -19,13 +19,7 @@ pub struct Context<'a> {
 }
 
 /// Writes the conversion `code` (already validated) for one message.
-pub fn write(
-    out: &mut Vec<u8>,
-    code: u8,
-    spec: &Spec,
-    ctx: &Context,
-    warn: &mut dyn FnMut(String),
-) {
+pub fn write(out: &mut Out, code: u8, spec: &Spec, ctx: &Context, warn: &mut dyn FnMut(String)) {
     let msg = ctx.msg;
     let props = msg.properties.as_ref();
     match code {
@@ -35,7 +29,7 @@ pub fn write(
         b'x' => payload(out, &msg.payload, Some(false), spec, ctx.personality),
         b'X' => payload(out, &msg.payload, Some(true), spec, ctx.personality),
         // mosquitto's text, without a newline, when the payload is not 4 (8) bytes long.
-        b'f' | b'd' if !float::write(out, &msg.payload, code == b'd', spec) => {
+        b'f' | b'd' if !out.with(|v| float::write(v, &msg.payload, code == b'd', spec)) => {
             let kind = if code == b'd' { "double" } else { "float" };
             warn(format!(
                 "requested {kind} printing, but non-{kind} data received"
@@ -46,9 +40,9 @@ pub fn write(
         b'q' => out.push(b'0' + msg.qos as u8),
         b'r' => out.push(if msg.retain { b'1' } else { b'0' }),
         b'I' => spec.string(out, &clock::iso8601(ctx.now)),
-        b'U' => clock::unix(out, ctx.now),
+        b'U' => out.with(|v| clock::unix(v, ctx.now)),
         b'j' | b'J' => {
-            let written = message_json(out, msg, ctx.now, code == b'j', ctx.pretty);
+            let written = out.with(|v| message_json(v, msg, ctx.now, code == b'j', ctx.pretty));
             if written == Err(NotJson) {
                 let topic = String::from_utf8_lossy(cstr(&msg.topic));
                 warn(format!(
@@ -113,7 +107,7 @@ pub fn write(
     }
 }
 
-fn int_or_blank(out: &mut Vec<u8>, spec: &Spec, value: Option<i64>) {
+fn int_or_blank(out: &mut Out, spec: &Spec, value: Option<i64>) {
     match value {
         Some(v) => spec.int(out, v),
         None => spec.blank(out, spec.pad()),
@@ -127,7 +121,7 @@ fn int_or_blank(out: &mut Vec<u8>, spec: &Spec, value: Option<i64>) {
 /// `6b:65`. (2.0 cut hex to `width` bytes and halved that.) mosquitto left-aligns a payload longer
 /// than its width, or one without a width, by as many spaces as it overflows; `mqtk` does not.
 fn payload(
-    out: &mut Vec<u8>,
+    out: &mut Out,
     payload: &[u8],
     hex: Option<bool>,
     spec: &Spec,
@@ -147,7 +141,7 @@ fn payload(
     let separator = spec.separator.unwrap_or(b' ');
     // mosquitto's `hexsep`: a separator after every `group` characters, counting padding.
     let mut position = 0usize;
-    let separate = |out: &mut Vec<u8>, position: usize| {
+    let separate = |out: &mut Out, position: usize| {
         if let Some(g) = group
             && position % g == g - 1
         {
@@ -155,10 +149,15 @@ fn payload(
         }
     };
     if !spec.left {
-        for _ in 0..pad.max(0) {
-            out.push(spec.pad());
-            separate(out, position);
-            position += 1;
+        if group.is_some() {
+            for _ in 0..pad.max(0) {
+                out.push(spec.pad());
+                separate(out, position);
+                position += 1;
+            }
+        } else {
+            // Streamed: a width of two billion must not build two gigabytes first.
+            out.pad(spec.pad(), pad.max(0) as usize);
         }
     }
     let digits: &[u8; 16] = if hex == Some(true) {
@@ -187,6 +186,6 @@ fn payload(
             Personality::Mosquitto => pad.unsigned_abs(),
             Personality::Mqtk => pad.max(0) as u64,
         };
-        out.extend(std::iter::repeat_n(b' ', trailing as usize));
+        out.pad(b' ', trailing as usize);
     }
 }

@@ -12,12 +12,14 @@ mod float;
 mod json;
 pub mod ndjson;
 mod number;
+mod out;
 mod parse;
 pub mod printer;
 #[cfg(test)]
 mod tests;
 
 pub use json::{NotJson, message_json};
+pub use out::Out;
 
 use crate::conn::event::Message;
 use crate::exit::Failure;
@@ -74,31 +76,43 @@ impl Spec {
     }
 
     /// `width` copies of `pad`: mosquitto's output for an absent property.
-    fn blank(&self, out: &mut Vec<u8>, pad: u8) {
-        out.extend(std::iter::repeat_n(pad, self.width));
+    fn blank(&self, out: &mut Out, pad: u8) {
+        out.pad(pad, self.width);
     }
 
-    /// printf's `%d` with this width and flags (zeros only when right-aligned).
-    fn int(&self, out: &mut Vec<u8>, value: i64) {
-        let w = self.width;
-        let text = match (self.left, self.zero) {
-            (true, _) => format!("{value:<w$}"),
-            (false, true) => format!("{value:0w$}"),
-            (false, false) => format!("{value:>w$}"),
-        };
-        out.extend_from_slice(text.as_bytes());
+    /// printf's `%d` with this width and flags (zeros only when right-aligned), padding written as
+    /// it goes rather than formatted into a string as wide as the width.
+    fn int(&self, out: &mut Out, value: i64) {
+        let digits = value.to_string();
+        let pad = self.width.saturating_sub(digits.len());
+        match (self.left, self.zero) {
+            (true, _) => {
+                out.extend_from_slice(digits.as_bytes());
+                out.pad(b' ', pad);
+            }
+            (false, true) => {
+                let (sign, magnitude) = digits.split_at(usize::from(value < 0));
+                out.extend_from_slice(sign.as_bytes());
+                out.pad(b'0', pad);
+                out.extend_from_slice(magnitude.as_bytes());
+            }
+            (false, false) => {
+                out.pad(b' ', pad);
+                out.extend_from_slice(digits.as_bytes());
+            }
+        }
     }
 
     /// printf's `%*.*s`: at most `precision` bytes, padded with spaces to `width` bytes.
-    fn string(&self, out: &mut Vec<u8>, value: &[u8]) {
+    fn string(&self, out: &mut Out, value: &[u8]) {
         let value = &value[..self.precision.map_or(value.len(), |p| p.min(value.len()))];
         let pad = self.width.saturating_sub(value.len());
         if !self.left {
-            out.extend(std::iter::repeat_n(b' ', pad));
+            out.pad(b' ', pad);
         }
         out.extend_from_slice(value);
         if self.left {
-            out.extend(std::iter::repeat_n(b' ', pad));
+            out.pad(b' ', pad);
         }
     }
 }
@@ -124,14 +138,15 @@ impl Format {
         pretty: bool,
         warn: &mut dyn FnMut(String),
     ) -> Result<(), Skip> {
-        self.render_decoded(out, msg, None, now, pretty, warn)
+        self.render_to(&mut Out::new(out, None), msg, None, now, pretty, warn)
     }
 
-    /// As [`Format::render`], with `%{path}` selecting from `doc` (the `--decode`d payload) when
-    /// given instead of the payload parsed as JSON.
-    pub fn render_decoded(
+    /// Like [`Format::render`], into an [`Out`] that may stream to its writer as it goes, with
+    /// `%{path}` selecting from `doc` (the `--decode`d payload) when given instead of the payload
+    /// parsed as JSON.
+    pub fn render_to(
         &self,
-        out: &mut Vec<u8>,
+        out: &mut Out,
         msg: &Message,
         doc: Option<&serde_json::Value>,
         now: &Time,
@@ -151,8 +166,8 @@ impl Format {
                     };
                     field::write(out, *code, spec, &ctx, warn);
                 }
-                Token::Time(code) => clock::strftime(out, now, *code),
-                Token::Nanos => clock::nanos(out, now),
+                Token::Time(code) => out.with(|v| clock::strftime(v, now, *code)),
+                Token::Nanos => out.with(|v| clock::nanos(v, now)),
                 Token::Path(_, spec) => spec.string(out, &selected.next().unwrap_or_default()),
             }
         }

@@ -106,6 +106,23 @@ fn percent(text: &[u8], start: usize, personality: Personality) -> Result<(Token
         next(at)?;
         precision = Some(digits(text, &mut at));
     }
+    let (width, precision) = match personality {
+        Personality::Mosquitto => (
+            usize::try_from(c_int(width)).unwrap_or(0),
+            precision.and_then(|p| usize::try_from(c_int(p)).ok()),
+        ),
+        Personality::Mqtk => {
+            let too_wide = |d: Digits| d.value > i32::MAX as u128;
+            if too_wide(width) || precision.is_some_and(too_wide) {
+                return Err(Failure::usage(format!(
+                    "Error: Invalid format specifier at character {}: a width or precision above {} bytes.\n",
+                    start + 1,
+                    i32::MAX
+                )));
+            }
+            (width.value as usize, precision.map(|p| p.value as usize))
+        }
+    };
     let mut spec = Spec {
         left,
         zero,
@@ -132,16 +149,36 @@ fn percent(text: &[u8], start: usize, personality: Personality) -> Result<(Token
     Ok((Token::Field(conversion, spec), at + 1))
 }
 
-/// Reads decimal digits at `at` (saturating, where C would overflow).
-fn digits(text: &[u8], at: &mut usize) -> usize {
-    let mut value: usize = 0;
-    while let Some(d) = text.get(*at).filter(|b| b.is_ascii_digit()) {
-        value = value
+/// Decimal digits: their value (saturating) and what a C `int` accumulating them holds.
+#[derive(Clone, Copy)]
+struct Digits {
+    value: u128,
+    wrapped: u32,
+}
+
+/// Reads decimal digits at `at`.
+fn digits(text: &[u8], at: &mut usize) -> Digits {
+    let mut d = Digits {
+        value: 0,
+        wrapped: 0,
+    };
+    while let Some(b) = text.get(*at).filter(|b| b.is_ascii_digit()) {
+        d.value = d
+            .value
             .saturating_mul(10)
-            .saturating_add(usize::from(d - b'0'));
+            .saturating_add(u128::from(b - b'0'));
+        d.wrapped = d.wrapped.wrapping_mul(10).wrapping_add(u32::from(b - b'0'));
         *at += 1;
     }
-    value.min(i32::MAX as usize)
+    d
+}
+
+/// The number mosquitto_sub 2.1 ends up with: it accumulates the digits in a C `int`, which wraps
+/// (`%99999999999999999999p` is 1,661,992,959 wide). A wrapped negative width pads nothing and a
+/// negative precision is no precision (mosquitto's printf would left-justify negative widths of
+/// `%d`-like fields instead, which mqtk does not copy).
+fn c_int(d: Digits) -> i64 {
+    i64::from(d.wrapped as i32)
 }
 
 /// mqtk's `%{JSONPATH}`: the path runs from `from` to the first `}` outside a quoted string.

@@ -184,14 +184,22 @@ impl Printer {
             Output::Format(format) => {
                 let now = chrono::Local::now();
                 let mut warnings = Vec::new();
-                let rendered = format.render_decoded(
-                    &mut self.buf,
+                // Wide fields stream to stdout as they are rendered (never a width-sized buffer).
+                let stdout = std::io::stdout();
+                let mut sink = stdout.lock();
+                let mut out = crate::format::Out::new(&mut self.buf, Some(&mut sink));
+                let rendered = format.render_to(
+                    &mut out,
                     msg,
                     decoded.map(|d| &d.value),
                     &now.fixed_offset(),
                     self.pretty,
                     &mut |w| warnings.push(w),
                 );
+                if out.finish().is_err() {
+                    return Ok(Printed::StdoutClosed);
+                }
+                drop(sink);
                 if !self.quiet {
                     for w in warnings {
                         eprint!("{w}");

@@ -419,3 +419,48 @@ fn json_path_fields() {
     );
     assert!(err("%{}").starts_with("Error: Invalid format specifier at character 1: "));
 }
+
+#[test]
+fn widths_wrap_like_a_c_int_under_the_mosquitto_names() {
+    // Outputs of mosquitto_sub 2.1 for the payload "hello" (its width accumulates in an int).
+    let m = msg("a", b"hello", 0, 0);
+    for (f, want) in [
+        ("%4294967301p|", &b"hello|"[..]),
+        ("%-4294967301p|", b"hello|"),
+        ("%4294967297p", b"h"),
+        ("%3000000000p", b"hello"),
+        ("%04294967301l|", b"00005|"),
+        ("%.4294967298t|", b"a|"),
+        ("%-05l|", b"5    |"),
+        ("%05l|", b"00005|"),
+    ] {
+        same(&render(f, Mosquitto, &m, &utc_clock()), want);
+    }
+    // The example: 1,661,992,959 wide (checked by length, not rendered here).
+    let f = Format::parse(b"%99999999999999999999p", Mosquitto).unwrap();
+    assert!(format!("{f:?}").contains("width: 1661992959"), "{f:?}");
+}
+
+#[test]
+fn widths_past_an_int_are_refused_under_mqtk() {
+    for f in ["%99999999999999999999p", "%.2147483648t", "%2147483648l"] {
+        let e = Format::parse(f.as_bytes(), Mqtk).unwrap_err();
+        assert_eq!(
+            e.text,
+            "Error: Invalid format specifier at character 1: a width or precision above 2147483647 bytes.\n",
+            "{f}"
+        );
+    }
+    assert!(Format::parse(b"%2147483647p", Mqtk).is_ok());
+}
+
+#[test]
+fn negative_ints_pad_zeros_after_the_sign() {
+    let mut m = msg("a", b"x", 0, 0);
+    m.properties = Some(PublishProperties {
+        message_expiry_interval: Some(u32::MAX),
+        ..captured_props()
+    });
+    // mosquitto prints the expiry through an int: -1, zero-padded after the sign.
+    same(&render("%05E|", Mosquitto, &m, &utc_clock()), b"-0001|");
+}

@@ -278,3 +278,72 @@ fn held_connection_runs_merge() {
     assert_eq!(int(&m["held"], "connected_at_end"), 8, "in\n{m:#}");
     assert_eq!(int(&m["held"], "drops"), 0, "in\n{m:#}");
 }
+
+#[test]
+fn merging_an_incomplete_run_is_incomplete() {
+    let broker = Broker::start();
+    let dir = tempfile::tempdir().unwrap();
+    let mut files = Vec::new();
+    let mut runs = Vec::new();
+    for id in ["a", "b"] {
+        let (out, v) = super::bench(&broker, &["--count", "50", "-I", id]);
+        out.assert_success();
+        assert_eq!(v["complete"], true, "{v}");
+        runs.push(v);
+        files.push(dir.path().join(format!("{id}.json")));
+    }
+    // Both complete: so is the merge.
+    for (file, v) in files.iter().zip(&runs) {
+        std::fs::write(file, serde_json::to_vec(v).unwrap()).unwrap();
+    }
+    let out = merge(&files, true);
+    out.assert_success();
+    let merged: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(merged["complete"], true, "{merged}");
+    assert_eq!(merged["error"], Value::Null, "{merged}");
+
+    // The second part ended early (as a dead broker leaves it): the merge says so, and fails.
+    let mut cut = runs[1].clone();
+    cut["complete"] = Value::Bool(false);
+    cut["error"] = Value::String("30 of 50 messages were never sent".into());
+    cut["unsent"] = Value::from(30);
+    cut["unconfirmed"] = Value::from(2);
+    std::fs::write(&files[1], serde_json::to_vec(&cut).unwrap()).unwrap();
+    let out = merge(&files, true);
+    out.assert_code(3);
+    assert_eq!(
+        out.stderr_str(),
+        format!(
+            "Error: {}: 30 of 50 messages were never sent.\n",
+            files[1].display()
+        )
+    );
+    let merged: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(merged["complete"], false, "{merged}");
+    assert_eq!(int(&merged, "unsent"), 30, "{merged}");
+    assert_eq!(
+        int(&merged, "unconfirmed"),
+        2 + int(&runs[0], "unconfirmed"),
+        "{merged}"
+    );
+    let out = merge(&files, false);
+    out.assert_code(3);
+    assert!(out.stdout_str().contains("INCOMPLETE"), "{out}");
+
+    // One file alone gives its own verdict back.
+    let out = merge(&files[1..], true);
+    out.assert_code(3);
+    assert_eq!(
+        out.stderr_str(),
+        "Error: 30 of 50 messages were never sent.\n"
+    );
+
+    // A summary written before `complete` existed reads as complete.
+    let mut old = runs[0].clone();
+    for field in ["complete", "error", "unsent", "unconfirmed"] {
+        old.as_object_mut().unwrap().remove(field);
+    }
+    std::fs::write(&files[1], serde_json::to_vec(&old).unwrap()).unwrap();
+    let out = merge(&files[1..], true);
+    out.assert_success();
+}

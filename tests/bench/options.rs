@@ -111,11 +111,20 @@ fn series_ndjson() {
 fn bad_input_is_a_one_line_usage_error() {
     let cases: &[(&[&str], &str)] = &[
         (
-            &["--size", "19"],
-            "Error: --size must be at least 20 bytes (sequence number and send time).",
+            &["--size", "268435439"],
+            "Error: --size must be at most 268435438 bytes (the MQTT packet limit, less the topic and headers).",
         ),
         (&["--pubs", "0"], "Error: --pubs must be at least 1."),
         (&["--subs", "0"], "Error: --subs must be at least 1."),
+        // These aborted allocating room for 4e9 clients.
+        (
+            &["--subs", "4000000000"],
+            "Error: --subs must be at most 65536 (the ports one machine can reach a broker from).",
+        ),
+        (
+            &["conn", "--clients", "4000000000"],
+            "Error: --clients must be at most 65536 (the ports one machine can reach a broker from).",
+        ),
         (
             &["--pubs", "70000"],
             "Error: --pubs must be at most 65536 (payloads carry a 16-bit publisher index).",
@@ -126,11 +135,28 @@ fn bad_input_is_a_one_line_usage_error() {
         ),
         (
             &["--rate", "0"],
-            "Error: --rate must be a number greater than 0, got 0.",
+            "Error: --rate must be between 0.000000001 and 1000000000 per second, got 0.",
         ),
         (
             &["--rate", "-5"],
-            "Error: --rate must be a number greater than 0, got -5.",
+            "Error: --rate must be between 0.000000001 and 1000000000 per second, got -5.",
+        ),
+        // These panicked converting float seconds to a Duration.
+        (
+            &["--rate", "1e-300"],
+            "Error: --rate must be between 0.000000001 and 1000000000 per second, got 1e-300.",
+        ),
+        (
+            &["--duration", "1e20"],
+            "Error: --duration must be greater than 0 and at most 1000000000 seconds, got 1e20.",
+        ),
+        (
+            &["--warmup", "1e308"],
+            "Error: --warmup must be 0 or more and at most 1000000000 seconds, got 1e308.",
+        ),
+        (
+            &["conn", "--connect-rate", "1e-300"],
+            "Error: --connect-rate must be between 0.000000001 and 1000000000 per second, got 1e-300.",
         ),
         (&["--count", "0"], "Error: --count must be at least 1."),
         (

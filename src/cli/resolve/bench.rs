@@ -9,19 +9,10 @@ use crate::cli::Personality;
 use crate::cli::bench::BenchArgs;
 use crate::cli::conn::ConnArgs;
 use crate::cli::properties::{self, PropertySet};
+use crate::cli::seconds;
 use crate::cmd::bench::{Config, Scenario, SeriesFormat};
 use crate::conn::{Protocol, Qos};
 use crate::exit::Failure;
-
-fn positive(value: f64, flag: &str) -> Result<f64, Failure> {
-    if value.is_finite() && value > 0.0 {
-        Ok(value)
-    } else {
-        Err(Failure::usage(format!(
-            "Error: {flag} must be a number greater than 0, got {value}.\n"
-        )))
-    }
-}
 
 /// Connection flags that mean nothing to many generated clients: refused rather than ignored.
 fn unused_connection_flags(conn: &ConnArgs) -> Result<(), Failure> {
@@ -184,7 +175,10 @@ pub fn bench(parsed: &Parsed) -> Result<Config, Failure> {
     };
     let start_at = args.start_at.as_deref().map(start_at).transpose()?;
     let payload = payload_template(&args)?;
-    let churn = args.churn.map(|r| positive(r, "--churn")).transpose()?;
+    let churn = args
+        .churn
+        .map(|r| seconds::rate("--churn", r))
+        .transpose()?;
     if churn.is_some() && (args.scenario != "conn" || args.duration.is_none()) {
         return Err(Failure::usage(
             "Error: --churn is for bench conn --duration (connections held open).\n",
@@ -221,12 +215,6 @@ pub fn bench(parsed: &Parsed) -> Result<Config, Failure> {
         "conn" => Scenario::Conn,
         _ => Scenario::PubSub,
     };
-    if args.size < crate::cmd::bench::payload::HEADER {
-        return Err(Failure::usage(format!(
-            "Error: --size must be at least {} bytes (sequence number and send time).\n",
-            crate::cmd::bench::payload::HEADER
-        )));
-    }
     if args.pubs == 0 && matches!(scenario, Scenario::PubSub | Scenario::Pub) {
         return Err(Failure::usage("Error: --pubs must be at least 1.\n"));
     }
@@ -235,6 +223,16 @@ pub fn bench(parsed: &Parsed) -> Result<Config, Failure> {
             "Error: --pubs must be at most {} (payloads carry a 16-bit publisher index).\n",
             crate::cmd::bench::payload::MAX_PUBLISHERS
         )));
+    }
+    // Each client holds a connection (and a task) for the whole run, and one machine has at most
+    // 65,536 ports to reach a broker address from: more is a typo, not a benchmark.
+    for (flag, n) in [("--subs", args.subs), ("--clients", args.clients)] {
+        if n > crate::cmd::bench::payload::MAX_PUBLISHERS {
+            return Err(Failure::usage(format!(
+                "Error: {flag} must be at most {} (the ports one machine can reach a broker from).\n",
+                crate::cmd::bench::payload::MAX_PUBLISHERS
+            )));
+        }
     }
     if args.subs == 0 && matches!(scenario, Scenario::PubSub | Scenario::Sub) {
         return Err(Failure::usage("Error: --subs must be at least 1.\n"));
@@ -245,19 +243,17 @@ pub fn bench(parsed: &Parsed) -> Result<Config, Failure> {
     if args.count == Some(0) {
         return Err(Failure::usage("Error: --count must be at least 1.\n"));
     }
-    let duration = Duration::from_secs_f64(positive(args.duration.unwrap_or(10.0), "--duration")?);
-    let warmup = args
-        .warmup
-        .unwrap_or(if args.count.is_some() { 0.0 } else { 1.0 });
-    if !(warmup.is_finite() && warmup >= 0.0) {
-        return Err(Failure::usage(
-            "Error: --warmup must be 0 or more seconds.\n",
-        ));
-    }
-    let rate = args.rate.map(|r| positive(r, "--rate")).transpose()?;
+    let duration = seconds::seconds("--duration", args.duration.unwrap_or(10.0), false)?;
+    let warmup = seconds::seconds(
+        "--warmup",
+        args.warmup
+            .unwrap_or(if args.count.is_some() { 0.0 } else { 1.0 }),
+        true,
+    )?;
+    let rate = args.rate.map(|r| seconds::rate("--rate", r)).transpose()?;
     let connect_rate = args
         .connect_rate
-        .map(|r| positive(r, "--connect-rate"))
+        .map(|r| seconds::rate("--connect-rate", r))
         .transpose()?;
     if args.topics == 0 || u64::from(args.topics) * u64::from(args.pubs.max(1)) > 1_000_000 {
         return Err(Failure::usage(
@@ -272,6 +268,13 @@ pub fn bench(parsed: &Parsed) -> Result<Config, Failure> {
             .replace("%t", "+")
     });
     for template in [&topic, &sub_topic] {
+        if template.len() > crate::conn::topic::MAX_TOPIC_LEN {
+            return Err(Failure::usage(format!(
+                "Error: Topic template too long: {} bytes (MQTT allows at most {}).\n",
+                template.len(),
+                crate::conn::topic::MAX_TOPIC_LEN
+            )));
+        }
         let sample = crate::cmd::bench::expand(template, 0, "id").replace("%t", "0");
         if crate::conn::topic::check_filter(sample.as_bytes()).is_err() {
             return Err(Failure::usage(format!(
@@ -290,6 +293,22 @@ pub fn bench(parsed: &Parsed) -> Result<Config, Failure> {
         Some(p) => p.clone(),
         None => format!("mqtk-bench-{}", std::process::id()),
     };
+    // A --payload template always starts with the header (its sequence number and send time are
+    // what `{seq}` and `{ts}` fill in), so its size is the header and the template's literal bytes.
+    let size = payload.as_ref().map_or(args.size, |t| {
+        crate::cmd::bench::payload::HEADER + t.literal_len()
+    });
+    let max_size = crate::cmd::bench::payload::max_size(&topic, args.pubs, &id_prefix);
+    if size > max_size {
+        let flag = if payload.is_some() {
+            "--payload"
+        } else {
+            "--size"
+        };
+        return Err(Failure::usage(format!(
+            "Error: {flag} must be at most {max_size} bytes (the MQTT packet limit, less the topic and headers).\n"
+        )));
+    }
     let series = args.series.clone().map(|p| {
         let format = if args.series_format == "ndjson" {
             SeriesFormat::Ndjson
@@ -305,7 +324,7 @@ pub fn bench(parsed: &Parsed) -> Result<Config, Failure> {
         clients: args.clients,
         count: args.count,
         duration,
-        warmup: Duration::from_secs_f64(warmup),
+        warmup,
         qos: Qos::from_number(i64::from(
             args.qos_mix.iter().copied().max().unwrap_or(args.qos),
         ))
@@ -315,9 +334,7 @@ pub fn bench(parsed: &Parsed) -> Result<Config, Failure> {
             .iter()
             .map(|&q| Qos::from_number(i64::from(q)).unwrap_or_default())
             .collect(),
-        size: payload.as_ref().map_or(args.size, |t| {
-            crate::cmd::bench::payload::HEADER + t.literal_len()
-        }),
+        size,
         rate,
         topic,
         topics: args.topics,

@@ -286,7 +286,7 @@ pub(super) fn connection_values_from(
     };
     if let Some(t) = &args.will_topic {
         o.will = Some(Will {
-            topic: will_topic(t.as_bytes())?,
+            topic: will_topic(personality, t.as_bytes())?,
             payload: Bytes::from(
                 args.will_payload
                     .clone()

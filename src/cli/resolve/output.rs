@@ -17,13 +17,43 @@ fn json_path(text: &str) -> Result<Path, Failure> {
     Path::parse(text).map_err(|e| Failure::usage(format!("Error: {e}\n")))
 }
 
-/// How each message is printed: `--json` before `--json-path` before `-F` before plain (`-v`).
+/// Output options that would silently lose to another: `--json` prints whole messages, one object
+/// per line, so `--json-path`, `-F`, `-v` and `-N` would be ignored; `--json-path` replaces `-F`.
+fn output_conflict(
+    json: &JsonArgs,
+    format: Option<&OsString>,
+    verbose: bool,
+    no_eol: bool,
+) -> Result<(), Failure> {
+    let json_with = [
+        (!json.json_path.is_empty(), "--json-path"),
+        (format.is_some(), "-F"),
+        (verbose, "-v"),
+        (no_eol, "-N"),
+    ];
+    let clash = match json_with.iter().find(|(given, _)| *given) {
+        Some((_, other)) if json.json => Some(("--json", *other)),
+        _ if !json.json_path.is_empty() && format.is_some() => Some(("--json-path", "-F")),
+        _ => None,
+    };
+    match clash {
+        Some((a, b)) => Err(Failure::usage(format!(
+            "Error: {a} and {b} cannot be combined: each sets what is printed.\n"
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// How each message is printed: `--json` before `--json-path` before `-F` before plain (`-v`);
+/// combinations where one would silently lose to another are refused.
 pub(super) fn output(
     json: &JsonArgs,
     format: Option<&OsString>,
     verbose: bool,
+    no_eol: bool,
     personality: Personality,
 ) -> Result<Output, Failure> {
+    output_conflict(json, format, verbose, no_eol)?;
     Ok(if json.json {
         Output::Ndjson
     } else if !json.json_path.is_empty() {

@@ -6,7 +6,7 @@ use std::time::Duration;
 use super::Parsed;
 use super::codec::encoding;
 use super::connection::{connection_values, runtime_checks};
-use super::values::{hushed, payload, publish_topic, qos, repeat, repeat_delay};
+use super::values::{hushed, payload, publish_fits, publish_topic, qos, repeat, repeat_delay};
 use crate::cli::Personality;
 use crate::cli::properties;
 use crate::cli::publish::PubArgs;
@@ -102,7 +102,7 @@ pub fn publish(parsed: &Parsed) -> Result<PublishRequest, Failure> {
             stdout: (parsed.usage)(),
         });
     };
-    runtime_checks(&args.conn, &conn).map_err(hush)?;
+    runtime_checks(&args.conn, &conn).map_err(&hush)?;
     let source = match (source, &encoding) {
         (Source::Payload(json), Some(encoding)) => {
             let encoded = encoding.encode(&json).map_err(|e| {
@@ -130,6 +130,10 @@ pub fn publish(parsed: &Parsed) -> Result<PublishRequest, Failure> {
         props.publish.0.push(Property::ContentType(
             encoding.format.content_type().to_string(),
         ));
+    }
+    // Encoded first: it is the encoded payload that must fit.
+    if let Source::Payload(payload) = &source {
+        publish_fits(personality, topic.len(), payload.len(), qos, conn.protocol).map_err(hush)?;
     }
 
     // Properties only exist in v5. mosquitto (quirk) then publishes nothing and exits 0.

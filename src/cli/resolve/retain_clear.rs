@@ -9,7 +9,7 @@ use crate::cli::properties;
 use crate::cli::retain_clear::{RetainClearArgs, filter_problem};
 use crate::cmd::retain_clear::Config;
 use crate::conn::Options;
-use crate::conn::topic;
+use crate::conn::topic::{self, TopicError};
 use crate::exit::Failure;
 
 /// A validated `retain-clear` invocation.
@@ -30,6 +30,17 @@ pub fn retain_clear(parsed: &Parsed) -> Result<RetainClearRequest, Failure> {
         &props,
         Personality::Mqtk,
     )?;
+    if let Some(long) = args
+        .topic
+        .iter()
+        .chain(&args.exclude)
+        .find(|f| f.len() > topic::MAX_TOPIC_LEN)
+    {
+        return Err(Failure::usage(format!(
+            "Error: invalid filter: {}.\n",
+            filter_problem(TopicError::TooLong(long.len()))
+        )));
+    }
     let mut filters = args.topic;
     if let Some((text, _)) = url_topic {
         let filter = topic::check_filter(text.as_bytes()).map_err(|e| {

@@ -70,16 +70,16 @@ pub fn rr(parsed: &Parsed) -> Result<RrRequest, Failure> {
         (Some(_), Some((u, upos)))
             if matches.index_of("request_topic").is_none_or(|i| i < upos) =>
         {
-            Some(request_topic(u.as_bytes(), "-L topic")?)
+            Some(request_topic(personality, u.as_bytes(), "-L topic")?)
         }
-        (Some(t), _) => Some(request_topic(t.as_bytes(), "-t")?),
-        (None, Some((u, _))) => Some(request_topic(u.as_bytes(), "-L topic")?),
+        (Some(t), _) => Some(request_topic(personality, t.as_bytes(), "-t")?),
+        (None, Some((u, _))) => Some(request_topic(personality, u.as_bytes(), "-L topic")?),
         (None, None) => None,
     };
     let response = args
         .response_topic
         .as_ref()
-        .map(|e| response_topic(e.as_bytes()))
+        .map(|e| response_topic(personality, e.as_bytes()))
         .transpose()?;
 
     // mosquitto_rr reads -f and -s before it checks that everything is there.
@@ -143,6 +143,7 @@ pub fn rr(parsed: &Parsed) -> Result<RrRequest, Failure> {
             &args.json_output,
             args.format.as_ref(),
             args.verbose,
+            args.no_eol,
             personality,
         )?,
         verbose: args.verbose,

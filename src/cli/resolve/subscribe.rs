@@ -2,13 +2,12 @@
 
 use std::io::IsTerminal;
 use std::os::unix::ffi::OsStrExt;
-use std::time::Duration;
 
 use super::Parsed;
 use super::codec::decoder;
 use super::connection::connection;
 use super::output;
-use super::values::{qos, runtime_error};
+use super::values::{qos, runtime_error, timeout, topic_too_long};
 use crate::cli::Personality;
 use crate::cli::numbers;
 use crate::cli::properties;
@@ -26,9 +25,15 @@ pub struct SubscribeRequest {
 }
 
 /// Checks one filter given with `flag` (`-t`, `-T`, `-U`) and says what mosquitto says.
-fn filter(bytes: &[u8], flag: &str, kind: &str) -> Result<String, Failure> {
+fn filter(
+    personality: Personality,
+    bytes: &[u8],
+    flag: &str,
+    kind: &str,
+) -> Result<String, Failure> {
     match topic::check_filter(bytes) {
         Ok(f) => Ok(f.to_string()),
+        Err(TopicError::TooLong(len)) => Err(topic_too_long(personality, flag, len)),
         Err(TopicError::MalformedUtf8) => Err(Failure::usage(format!(
             "Error: Malformed UTF-8 in {flag} argument.\n\n"
         ))),
@@ -62,18 +67,11 @@ pub fn subscribe(parsed: &Parsed) -> Result<SubscribeRequest, Failure> {
         .as_deref()
         .map(|c| output::count(personality, c))
         .transpose()?;
-    let timeout = match &args.timeout {
-        Some(w) => {
-            let n = numbers::int(personality, "-W", w)?;
-            if n < 1 {
-                return Err(Failure::usage(format!(
-                    "Error: Invalid timeout \"{n}\".\n\n"
-                )));
-            }
-            Some(Duration::from_secs(n as u64))
-        }
-        None => None,
-    };
+    let timeout = args
+        .timeout
+        .as_deref()
+        .map(|w| timeout(personality, w))
+        .transpose()?;
     let random_filter = match &args.random_filter {
         Some(p) => {
             let value = numbers::float(personality, "--random-filter", p)?;
@@ -95,20 +93,25 @@ pub fn subscribe(parsed: &Parsed) -> Result<SubscribeRequest, Failure> {
 
     let mut filters = Vec::new();
     for t in &args.topic {
-        filters.push(filter(t.as_bytes(), "-t", "subscription")?);
+        filters.push(filter(personality, t.as_bytes(), "-t", "subscription")?);
     }
     if let Some((t, _)) = url_topic {
-        filters.push(filter(t.as_bytes(), "-L topic", "subscription")?);
+        filters.push(filter(
+            personality,
+            t.as_bytes(),
+            "-L topic",
+            "subscription",
+        )?);
     }
     let filter_out = args
         .filter_out
         .iter()
-        .map(|t| filter(t.as_bytes(), "-T", "filter"))
+        .map(|t| filter(personality, t.as_bytes(), "-T", "filter"))
         .collect::<Result<Vec<_>, _>>()?;
     let unsubscribe = args
         .unsubscribe
         .iter()
-        .map(|t| filter(t.as_bytes(), "-U", "unsubscribe"))
+        .map(|t| filter(personality, t.as_bytes(), "-U", "unsubscribe"))
         .collect::<Result<Vec<_>, _>>()?;
     // mosquitto 2.1: -U alone is enough (unsubscribe, e.g. from a persistent session, and go on).
     if filters.is_empty() && unsubscribe.is_empty() {
@@ -126,6 +129,7 @@ pub fn subscribe(parsed: &Parsed) -> Result<SubscribeRequest, Failure> {
         &args.json_output,
         args.format.as_ref(),
         args.verbose,
+        args.no_eol,
         personality,
     )?;
     let where_paths = output::where_paths(&args.json_output)?;

@@ -174,7 +174,8 @@ fn proxy(text: &str, personality: Personality) -> Result<Proxy, Failure> {
         (ProxyKind::Http, &text["http://".len()..], 8080)
     } else {
         return Err(Failure::usage(format!(
-            "Error: Unsupported proxy protocol: {text}\n"
+            "Error: Unsupported proxy protocol: {}\n",
+            crate::conn::url::redact(text)
         )));
     };
     let (userinfo, hostport) = match rest.rsplit_once('@') {

@@ -8,8 +8,8 @@ use std::time::Duration;
 use bytes::Bytes;
 
 use crate::cli::Personality;
-use crate::cli::numbers;
 use crate::cli::payload::PayloadArgs;
+use crate::cli::{numbers, seconds};
 use crate::cmd::publish::{load_file, load_stdin};
 use crate::conn::topic::{self, TopicError};
 use crate::conn::url::{self, Scheme, UrlError};
@@ -120,7 +120,55 @@ pub(super) fn repeat_delay(personality: Personality, text: &str) -> Result<Durat
             "Error: --repeat-delay argument must be >=0.0.\n\n",
         ));
     }
-    Ok(Duration::from_secs_f64(s))
+    match personality {
+        Personality::Mosquitto => Ok(seconds::mosquitto_repeat_delay(s)),
+        Personality::Mqtk => seconds::seconds("--repeat-delay", s, true),
+    }
+}
+
+/// A topic over 65,535 bytes: mosquitto's clients call it malformed UTF-8; mqtk says what is wrong,
+/// with the length and not the text (which would make a 70 KB error line).
+pub(super) fn topic_too_long(personality: Personality, flag: &str, len: usize) -> Failure {
+    match personality {
+        Personality::Mosquitto => {
+            Failure::usage(format!("Error: Malformed UTF-8 in {flag} argument.\n\n"))
+        }
+        Personality::Mqtk => Failure::usage(format!(
+            "Error: Topic too long in {flag} argument: {len} bytes (MQTT allows at most {}).\n",
+            topic::MAX_TOPIC_LEN
+        )),
+    }
+}
+
+/// Checks that a PUBLISH of this payload fits MQTT's remaining-length limit: topic (2 + its bytes),
+/// packet id at QoS 1/2 (2), the v5 property length (at least 1), the payload. mosquitto 2.1's
+/// library refuses it after connecting with "Message payload is too large." and its main loop then
+/// reports the connection lost (exit 7); mqtk says so before connecting, with the sizes.
+pub(super) fn publish_fits(
+    personality: Personality,
+    topic_len: usize,
+    payload_len: usize,
+    qos: Qos,
+    protocol: Protocol,
+) -> Result<(), Failure> {
+    let packet_id = if qos == Qos::AtMostOnce { 0 } else { 2 };
+    let properties = usize::from(protocol == Protocol::V5);
+    let size = 2 + topic_len + packet_id + properties + payload_len;
+    if size <= MAX_PACKET_SIZE {
+        return Ok(());
+    }
+    Err(match personality {
+        Personality::Mosquitto => Failure::code(
+            Code::ConnectionLost,
+            "Error: Message payload is too large.\nError: The connection was lost\n",
+        ),
+        Personality::Mqtk => Failure::code(
+            Code::Error,
+            format!(
+                "Error: Message too large for MQTT: a {payload_len}-byte payload on a {topic_len}-byte topic makes a {size}-byte packet (at most {MAX_PACKET_SIZE}).\n"
+            ),
+        ),
+    })
 }
 
 /// A publish topic from `-t` or `-L` (`flag` names it in messages). mosquitto_pub accepts `''` here
@@ -138,6 +186,7 @@ pub(super) fn publish_topic(
         Err(TopicError::Empty) if personality == Personality::Mqtk => Err(Failure::usage(
             "Error: Empty topic: a topic needs at least one character.\n",
         )),
+        Err(TopicError::TooLong(len)) => Err(topic_too_long(personality, flag, len)),
         // mosquitto 2.1 refuses an empty topic as it parses (2.0 connected and then failed).
         Err(TopicError::Invalid | TopicError::Empty) => Err(Failure::usage(format!(
             "Error: Invalid publish topic '{}', does it contain '+' or '#'?\n",
@@ -147,9 +196,14 @@ pub(super) fn publish_topic(
 }
 
 /// rr's request topic (`-t`, `-L`): mosquitto_rr refuses an empty one too.
-pub(super) fn request_topic(bytes: &[u8], flag: &str) -> Result<String, Failure> {
+pub(super) fn request_topic(
+    personality: Personality,
+    bytes: &[u8],
+    flag: &str,
+) -> Result<String, Failure> {
     match topic::check_publish(bytes) {
         Ok(t) => Ok(t.to_string()),
+        Err(TopicError::TooLong(len)) => Err(topic_too_long(personality, flag, len)),
         Err(TopicError::MalformedUtf8) => Err(Failure::usage(format!(
             "Error: Malformed UTF-8 in {flag} argument.\n\n"
         ))),
@@ -161,9 +215,10 @@ pub(super) fn request_topic(bytes: &[u8], flag: &str) -> Result<String, Failure>
 }
 
 /// rr's response topic (`-e`): a publish topic, since it goes into the request's response-topic.
-pub(super) fn response_topic(bytes: &[u8]) -> Result<String, Failure> {
+pub(super) fn response_topic(personality: Personality, bytes: &[u8]) -> Result<String, Failure> {
     match topic::check_publish(bytes) {
         Ok(t) => Ok(t.to_string()),
+        Err(TopicError::TooLong(len)) => Err(topic_too_long(personality, "-e", len)),
         Err(TopicError::MalformedUtf8) => {
             Err(Failure::usage("Error: Malformed UTF-8 in -e argument.\n\n"))
         }
@@ -174,7 +229,7 @@ pub(super) fn response_topic(bytes: &[u8]) -> Result<String, Failure> {
     }
 }
 
-/// `-W` for rr: whole seconds, at least 1.
+/// `-W` for sub and rr: whole seconds, at least 1.
 pub(super) fn timeout(personality: Personality, text: &str) -> Result<Duration, Failure> {
     let n = numbers::int(personality, "-W", text)?;
     if n < 1 {
@@ -182,7 +237,11 @@ pub(super) fn timeout(personality: Personality, text: &str) -> Result<Duration, 
             "Error: Invalid timeout \"{n}\".\n\n"
         )));
     }
-    Ok(Duration::from_secs(n as u64))
+    // atoi keeps mosquitto's -W below 2^31 s; mqtk's i64 could overflow the deadline.
+    match personality {
+        Personality::Mosquitto => Ok(Duration::from_secs(n as u64)),
+        Personality::Mqtk => seconds::seconds("-W", n as f64, false),
+    }
 }
 
 /// `--retain-handling`: the v5 subscription option's value.
@@ -197,12 +256,13 @@ pub(super) fn retain_handling(text: &str) -> Result<u8, Failure> {
     }
 }
 
-pub(super) fn will_topic(bytes: &[u8]) -> Result<String, Failure> {
+pub(super) fn will_topic(personality: Personality, bytes: &[u8]) -> Result<String, Failure> {
     match topic::check_publish(bytes) {
         Ok(t) => Ok(t.to_string()),
         Err(TopicError::MalformedUtf8) => Err(Failure::usage(
             "Error: Malformed UTF-8 in --will-topic argument.\n\n",
         )),
+        Err(TopicError::TooLong(len)) => Err(topic_too_long(personality, "--will-topic", len)),
         Err(_) => Err(Failure::usage(format!(
             "Error: Invalid will topic '{}', does it contain '+' or '#'?\n",
             String::from_utf8_lossy(bytes)
@@ -291,9 +351,9 @@ pub(crate) fn check_value(
         "protocol_version" => protocol(&text).map(drop),
         "session_expiry" => session_expiry(&text).map(drop),
         "topic" => publish_topic(personality, value.as_bytes(), "-t").map(drop),
-        "will_topic" => will_topic(value.as_bytes()).map(drop),
-        "request_topic" => request_topic(value.as_bytes(), "-t").map(drop),
-        "response_topic" => response_topic(value.as_bytes()).map(drop),
+        "will_topic" => will_topic(personality, value.as_bytes()).map(drop),
+        "request_topic" => request_topic(personality, value.as_bytes(), "-t").map(drop),
+        "response_topic" => response_topic(personality, value.as_bytes()).map(drop),
         "timeout" => timeout(personality, &text).map(drop),
         "retain_handling" => retain_handling(&text).map(drop),
         "url" => {

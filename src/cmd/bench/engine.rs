@@ -14,6 +14,7 @@ use super::conns;
 use super::counters::Counters;
 use super::merge;
 use super::paced;
+use super::payload;
 use super::progress::{self, Progress};
 use super::publisher::{self, PubResult, Schedule};
 use super::raw::{self, Raw};
@@ -22,6 +23,7 @@ use super::shared;
 use super::stats::{self, Latency};
 use super::subscriber::{self, Listen, SubResult, Window};
 use super::topics;
+use super::verdict;
 use crate::conn::{ConnectFailure, Exceeded, Protocol, Qos, Session};
 
 /// How long subscribers may stay silent at the end before the missing messages count as lost.
@@ -39,7 +41,7 @@ async fn connect_all(
     want_events: impl Fn(u32) -> bool,
     pacer: &Pacer,
 ) -> Vec<Result<Session, ConnectFailure>> {
-    let mut tasks = Vec::with_capacity(n as usize);
+    let mut tasks = Vec::new();
     for i in 0..n {
         pacer.wait(i).await;
         let mut opts = client_options(&cfg.conn, format!("{}-{role}-{i}", cfg.id_prefix), false);
@@ -86,6 +88,10 @@ fn base_report(cfg: &Config) -> Report {
         broker: format!("{}:{}", cfg.conn.endpoint.host, cfg.conn.endpoint.port),
     };
     Report {
+        complete: true,
+        error: None,
+        unsent: 0,
+        unconfirmed: 0,
         sent: 0,
         acked: 0,
         received: 0,
@@ -187,6 +193,7 @@ pub async fn run(cfg: &Config) -> Result<Report, Exceeded> {
             ));
         }
         finish(&mut report, cpu_before, wall);
+        verdict::judge(cfg, &mut report);
         return Ok(report);
     }
 
@@ -297,6 +304,7 @@ pub async fn run(cfg: &Config) -> Result<Report, Exceeded> {
         limit,
         done: Arc::new(tokio::sync::Notify::new()),
         ended: Arc::new(std::sync::atomic::AtomicUsize::new(0)),
+        sequenced: payload::sequenced(cfg.size),
     };
     let sub_count = sub_sessions.len();
     let sub_tasks: Vec<_> = sub_sessions
@@ -345,7 +353,7 @@ pub async fn run(cfg: &Config) -> Result<Report, Exceeded> {
     let stopped = if cfg.scenario == Scenario::Sub {
         listen_until_done(&listen, sub_count).await
     } else {
-        drain(&pub_results, &pub_topics, &sub_filters, &counters).await;
+        drain(&pub_results, &pub_topics, &sub_filters, &listen, sub_count).await;
         Instant::now()
     };
     let _ = stop_tx.send(true);
@@ -377,6 +385,7 @@ pub async fn run(cfg: &Config) -> Result<Report, Exceeded> {
     );
     finish(&mut report, cpu_before, wall);
     warn(cfg, &mut report);
+    verdict::judge(cfg, &mut report);
     Ok(report)
 }
 
@@ -399,6 +408,10 @@ async fn wait_for(at: SystemTime, report: &mut Report) {
 /// `bench sub`: listens for the whole window, until `--count` messages have arrived, until every
 /// subscriber's connection has ended, or until Ctrl-C; returns when it stopped.
 async fn listen_until_done(listen: &Listen, subscribers: usize) -> Instant {
+    // Nobody could subscribe (each is counted as a failure): nothing to listen for.
+    if subscribers == 0 {
+        return Instant::now();
+    }
     let ended = async {
         loop {
             listen.done.notified().await;
@@ -431,8 +444,10 @@ async fn drain(
     pub_results: &[(u32, PubResult)],
     pub_topics: &[(u32, Vec<String>)],
     sub_filters: &[String],
-    counters: &Counters,
+    listen: &Listen,
+    subscribers: usize,
 ) {
+    let counters = &listen.counters;
     // A shared group is owed each message once, not once per member.
     let groups = shared::groups(sub_filters);
     let expected: u64 = sub_filters
@@ -452,7 +467,10 @@ async fn drain(
         })
         .sum();
     let mut last = (counters.received.load(Ordering::Relaxed), Instant::now());
-    while counters.received.load(Ordering::Relaxed) < expected {
+    // Subscribers whose connection has ended receive nothing more: no use waiting for them.
+    while counters.received.load(Ordering::Relaxed) < expected
+        && listen.ended.load(Ordering::Relaxed) < subscribers
+    {
         tokio::time::sleep(Duration::from_millis(20)).await;
         let now = counters.received.load(Ordering::Relaxed);
         if now != last.0 {
@@ -484,6 +502,7 @@ fn aggregate(
         report.refused += r.refused;
         sent_in_window += r.sent_in_window;
         report.connection_losses += u64::from(r.failure.is_some());
+        report.unconfirmed += r.unconfirmed;
         send_end = send_end.max(r.send_end);
         merge(&mut ack, &r.ack_latency);
         merge(&mut lag, &r.lag);
@@ -513,16 +532,23 @@ fn aggregate(
         if shared::split(filter).is_some() {
             continue;
         }
+        let mut expected = 0;
         for ((i, p), (_, t)) in pub_results.iter().zip(pub_topics) {
-            let expected = topics::expected(p.sent, t, filter);
-            if expected > 0 {
+            // What a failed connection never confirmed may or may not have reached the broker.
+            let owed = topics::expected(p.sent.saturating_sub(p.unconfirmed), t, filter);
+            expected += owed;
+            if owed > 0 && payload::sequenced(cfg.size) {
                 let seen = r.trackers.get(i).map_or(0, |t| t.unique);
-                let lost = expected.saturating_sub(seen);
+                let lost = owed.saturating_sub(seen);
                 report.lost += lost;
                 if cfg.pub_qos(*i) == Qos::AtMostOnce {
                     report.lost_qos0 += lost;
                 }
             }
+        }
+        if !payload::sequenced(cfg.size) {
+            // No sequence numbers: what did not arrive is all that can be told.
+            report.lost += expected.saturating_sub(r.received);
         }
     }
     if cfg.scenario == Scenario::PubSub {
@@ -536,11 +562,16 @@ fn aggregate(
         );
     }
     if cfg.scenario == Scenario::Pub && cfg.qos != Qos::AtMostOnce {
-        report.lost = report.sent.saturating_sub(report.acked);
+        report.lost = report
+            .sent
+            .saturating_sub(report.acked + report.unconfirmed);
     }
 
     // The publishing window: the asked-for duration, or until the last message was handed over.
+    // A connection that failed cut the window short: rates count the time actually published.
+    let cut = pub_results.iter().any(|(_, r)| r.failure.is_some());
     let window_end = match clock.end {
+        Some(end) if cfg.scenario != Scenario::Sub && cut => send_end.map_or(end, |s| s.min(end)),
         Some(end) if cfg.scenario != Scenario::Sub => end,
         Some(end) => end.min(stopped),
         None if cfg.scenario == Scenario::Sub => stopped,
@@ -584,8 +615,25 @@ fn shared_loss(
     sub_filters: &[String],
 ) {
     for (filter, members) in shared::groups(sub_filters) {
+        if !payload::sequenced(cfg.size) {
+            // No sequence numbers: what the group did not receive is all that can be told.
+            let expected: u64 = pub_results
+                .iter()
+                .zip(pub_topics)
+                .map(|((_, p), (_, t))| {
+                    topics::expected(p.sent.saturating_sub(p.unconfirmed), t, filter)
+                })
+                .sum();
+            let received: u64 = members
+                .iter()
+                .filter_map(|&m| sub_results.get(m))
+                .map(|r| r.received)
+                .sum();
+            report.lost += expected.saturating_sub(received);
+            continue;
+        }
         for ((i, p), (_, t)) in pub_results.iter().zip(pub_topics) {
-            let expected = topics::expected(p.sent, t, filter);
+            let expected = topics::expected(p.sent.saturating_sub(p.unconfirmed), t, filter);
             let trackers: Vec<_> = members
                 .iter()
                 .filter_map(|&m| sub_results.get(m)?.trackers.get(i))
@@ -615,6 +663,12 @@ fn finish(report: &mut Report, cpu_before: f64, wall: Instant) {
 
 /// Flags results that say more about the generator than about the broker.
 fn warn(cfg: &Config, report: &mut Report) {
+    if !payload::sequenced(cfg.size) && cfg.scenario != Scenario::Conn {
+        report.warnings.push(format!(
+            "payloads under {} bytes carry no sequence number or send time: counts and loss only, no latency, duplicates or order",
+            payload::HEADER
+        ));
+    }
     if cfg.conn.inflight == 1 && cfg.qos != Qos::AtMostOnce {
         report.warnings.push(
             "--inflight 1: each publisher waits for every acknowledgement (stop-and-wait)".into(),

@@ -69,6 +69,10 @@ fn same_load(a: &Report, b: &Report) -> Result<(), String> {
 /// Adds `b` into `a`: counts, clients, offered rates, CPU, windows (the union) and histograms.
 fn add(a: &mut Report, b: &Report) -> Result<(), String> {
     same_load(a, b)?;
+    // One incomplete part makes the whole incomplete (`merge` joins the error texts).
+    a.complete &= b.complete;
+    a.unsent += b.unsent;
+    a.unconfirmed += b.unconfirmed;
     a.sent += b.sent;
     a.acked += b.acked;
     a.received += b.received;
@@ -169,11 +173,23 @@ pub fn merge(runs: Vec<(String, Report)>) -> Result<Report, String> {
         .iter()
         .map(|w| label(&first_name, w))
         .collect();
+    total.error = total.error.as_deref().map(|e| label(&first_name, e));
     for (name, report) in runs {
         add(&mut total, &report).map_err(|e| format!("{name}: {e}"))?;
         total
             .warnings
             .extend(report.warnings.iter().map(|w| label(&name, w)));
+        if let Some(e) = &report.error {
+            let e = label(&name, e);
+            total.error = Some(match total.error.take() {
+                Some(before) => format!("{before}; {e}"),
+                None => e,
+            });
+        }
+    }
+    // A part marked incomplete without a reason (hand-edited) still needs one to be reported.
+    if !total.complete && total.error.is_none() {
+        total.error = Some("a merged run is incomplete".into());
     }
     derive(&mut total)?;
     if let Some(skew) = total.start_skew_ms

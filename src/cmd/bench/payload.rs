@@ -25,6 +25,23 @@ pub struct Header {
     pub sent_ns: u64,
 }
 
+/// The largest `--size` whose PUBLISH still fits the MQTT limit for every publisher's topic: the
+/// remaining length holds the topic (2 + its bytes), a packet id (2) and v5 properties (1, empty).
+pub fn max_size(topic_template: &str, pubs: u32, id_prefix: &str) -> usize {
+    let last = pubs.saturating_sub(1);
+    let topic = super::expand(topic_template, last, &format!("{id_prefix}-pub-{last}"));
+    crate::conn::MAX_PACKET_SIZE.saturating_sub(2 + topic.len() + 2 + 1)
+}
+
+/// Whether payloads of `size` bytes carry the header (sequence number and send time); smaller ones
+/// are counted, not sequenced or timed.
+pub fn sequenced(size: usize) -> bool {
+    size >= HEADER
+}
+
+/// Payload bytes reserved at a time for small payloads, so they share allocations.
+const CHUNK: usize = 64 * 1024;
+
 /// Cuts payloads of one size (or filled templates) out of a shared buffer.
 pub struct PayloadMaker {
     size: usize,
@@ -34,9 +51,8 @@ pub struct PayloadMaker {
 }
 
 impl PayloadMaker {
-    /// Payloads of `size` bytes (at least [`HEADER`]).
+    /// Payloads of `size` bytes: the header and padding, or only padding below [`HEADER`] bytes.
     pub fn new(size: usize) -> Self {
-        let size = size.max(HEADER);
         PayloadMaker {
             size,
             buf: BytesMut::new(),
@@ -52,10 +68,16 @@ impl PayloadMaker {
         }
     }
 
-    /// A payload carrying this header.
+    /// A payload carrying this header (when it fits).
     pub fn make(&mut self, h: Header) -> Bytes {
+        // Memory follows what is in flight: small payloads share a chunk, a large one is its own
+        // allocation, never a multiple of it.
         if self.buf.capacity() < self.size {
-            self.buf.reserve((self.size * 1024).max(64 * 1024));
+            self.buf.reserve(self.size.max(CHUNK));
+        }
+        if !sequenced(self.size) {
+            self.buf.put_bytes(b'.', self.size);
+            return self.buf.split().freeze();
         }
         self.buf.put_slice(&MARKER);
         // Indexes are validated below MAX_PUBLISHERS.
@@ -105,7 +127,33 @@ mod tests {
             123_456,
             "earlier payloads stay intact"
         );
-        assert_eq!(PayloadMaker::new(1).make(h).len(), HEADER);
+        assert_eq!(PayloadMaker::new(1).make(h).as_ref(), b".");
+        assert_eq!(PayloadMaker::new(0).make(h).len(), 0);
+        assert_eq!(parse(&PayloadMaker::new(HEADER - 1).make(h)), None);
+    }
+
+    #[test]
+    fn a_large_payload_reserves_only_itself() {
+        let mut maker = PayloadMaker::new(10_000_000);
+        let h = Header {
+            publisher: 0,
+            seq: 0,
+            sent_ns: 0,
+        };
+        let p = maker.make(h);
+        assert_eq!(p.len(), 10_000_000);
+        // Before, the maker reserved 1024 payloads at once: 10 GB here.
+        assert!(
+            maker.buf.capacity() < 10_000_000,
+            "{}",
+            maker.buf.capacity()
+        );
+    }
+
+    #[test]
+    fn the_largest_size_fits_the_packet_limit() {
+        // Topic "bench/0" (7 bytes): 268,435,455 - 2 - 7 - 2 - 1.
+        assert_eq!(max_size("bench/%i", 1, "x"), 268_435_443);
     }
 
     #[test]

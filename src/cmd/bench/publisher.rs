@@ -57,6 +57,9 @@ pub struct PubResult {
     pub send_end: Option<Instant>,
     /// The connection failed before everything was acknowledged.
     pub failure: Option<ConnectFailure>,
+    /// When the connection failed: sent, but neither written (QoS 0) nor acknowledged (QoS 1/2)
+    /// as far as this side knows. Their fate is unknown (the broker may have some): not lost.
+    pub unconfirmed: u64,
 }
 
 /// What the sending half reports.
@@ -229,9 +232,12 @@ pub async fn run(acks: Acks) -> PubResult {
         lag: stats::histogram(),
         send_end: None,
         failure: None,
+        unconfirmed: 0,
     };
     let mut sending = true;
     let mut flushed = false;
+    // Events end when the connection does; the sender's count is still wanted for the report.
+    let mut events = qos != Qos::AtMostOnce;
     let complete =
         |result: &mut PubResult, mid: u16, refused: bool, in_flight: &mut HashMap<u16, Instant>| {
             if let Some(intended) = in_flight.remove(&mid) {
@@ -259,7 +265,7 @@ pub async fn run(acks: Acks) -> PubResult {
             break;
         }
         tokio::select! {
-            delivery = session.next_event(), if qos != Qos::AtMostOnce => match delivery {
+            delivery = session.next_event(), if events => match delivery {
                 Some(d) => match d.event {
                     Event::SentPublish { mid } if !in_flight.contains_key(&mid) => {
                         if let Some(intended) = pending.lock().expect("pending lock").pop_front() {
@@ -272,7 +278,13 @@ pub async fn run(acks: Acks) -> PubResult {
                     Event::PubRec { mid, reason } if reason >= 0x80 => complete(&mut result, mid, true, &mut in_flight),
                     _ => {}
                 },
-                None => break,
+                None => {
+                    result.failure.get_or_insert(ConnectFailure::Lost);
+                    if !sending {
+                        break;
+                    }
+                    events = false;
+                }
             },
             done = &mut sender, if sending => {
                 sending = false;
@@ -280,11 +292,12 @@ pub async fn run(acks: Acks) -> PubResult {
                     Ok(s) => {
                         (result.sent, result.sent_in_window, result.lag) = (s.sent, s.in_window, s.lag);
                         result.send_end = (s.sent > 0).then_some(s.send_end);
-                        result.failure = s.failure;
+                        result.failure = s.failure.or(result.failure.take());
                     }
                     Err(_) => result.failure = Some(ConnectFailure::Lost),
                 }
-                if result.failure.is_some() {
+                if result.failure.is_some() || !events && qos != Qos::AtMostOnce {
+                    result.failure.get_or_insert(ConnectFailure::Lost);
                     break;
                 }
             },
@@ -302,8 +315,50 @@ pub async fn run(acks: Acks) -> PubResult {
         result.acked = result.sent;
         counters.acked.fetch_add(result.sent, Ordering::Relaxed);
     }
+    if result.failure.is_some() {
+        result.unconfirmed = if qos == Qos::AtMostOnce {
+            idle.unfinished()
+        } else {
+            let (unacked, late) =
+                unacknowledged(&mut session, events, &pending, &mut in_flight).await;
+            result.acked += late;
+            unacked
+        }
+        .min(result.sent);
+    }
     if let Err(failure) = session.disconnect().await {
         result.failure.get_or_insert(failure);
     }
     result
+}
+
+/// After a failed connection: how many QoS 1/2 messages were sent and never acknowledged (written
+/// and awaiting their PUBACK/PUBCOMP, or not known to be written), and how many acknowledgements
+/// were still queued. Queued events are read first; the connection is gone, so they end at once
+/// (the bound only guards against a layer that never closes them).
+async fn unacknowledged(
+    session: &mut Session,
+    mut events: bool,
+    pending: &Mutex<VecDeque<Instant>>,
+    in_flight: &mut HashMap<u16, Instant>,
+) -> (u64, u64) {
+    let mut late = 0;
+    while events {
+        match tokio::time::timeout(Duration::from_secs(1), session.next_event()).await {
+            Ok(Some(d)) => match d.event {
+                Event::PubAck { mid, .. } | Event::PubComp { mid, .. } => {
+                    late += u64::from(in_flight.remove(&mid).is_some());
+                }
+                Event::SentPublish { mid } if !in_flight.contains_key(&mid) => {
+                    if let Some(intended) = pending.lock().expect("pending lock").pop_front() {
+                        in_flight.insert(mid, intended);
+                    }
+                }
+                _ => {}
+            },
+            _ => events = false,
+        }
+    }
+    let unacked = pending.lock().expect("pending lock").len() + in_flight.len();
+    (unacked as u64, late)
 }

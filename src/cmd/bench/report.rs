@@ -76,9 +76,29 @@ pub struct HeldReport {
     pub rss_per_connection_bytes: u64,
 }
 
+fn complete_by_default() -> bool {
+    true
+}
+
 /// The summary of a run.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Report {
+    /// Whether the run measured what was asked: false when a client could not connect, a
+    /// connection was lost, `--count` messages could not be sent (or received, in `bench sub`), or
+    /// `bench sub` received nothing. The numbers are what was measured until then. (Read back by
+    /// `bench merge`: a summary written before this field existed counts as complete.)
+    #[serde(default = "complete_by_default")]
+    pub complete: bool,
+    /// Why the run is incomplete (absent when complete).
+    #[serde(default)]
+    pub error: Option<String>,
+    /// Messages `--count` asked for that were never sent (a connection ended first); not lost.
+    #[serde(default)]
+    pub unsent: u64,
+    /// Messages sent on a connection that failed before confirming them (written at QoS 0,
+    /// acknowledged at QoS 1/2): the broker may or may not have them. In `sent`, not in `lost`.
+    #[serde(default)]
+    pub unconfirmed: u64,
     /// Messages published.
     pub sent: u64,
     /// Messages acknowledged (QoS 1/2) or written to the socket (QoS 0).
@@ -191,6 +211,9 @@ impl Report {
                 "  connected              {}   failed {}   in {:.2} s ({:.0} connections/s)",
                 self.latency_us.count, self.connect_failures, self.window_s, self.msgs_per_s
             );
+            if let Some(error) = &self.error {
+                let _ = writeln!(out, "  INCOMPLETE             {error}");
+            }
             self.runs_line(&mut out);
             if let Some(h) = &self.held {
                 let _ = writeln!(
@@ -232,6 +255,9 @@ impl Report {
             c.protocol,
             self.environment.broker
         );
+        if let Some(error) = &self.error {
+            let _ = writeln!(out, "  INCOMPLETE             {error}");
+        }
         let _ = writeln!(
             out,
             "  window                 {:.2} s (warm-up {:.1} s excluded)",
@@ -243,6 +269,16 @@ impl Report {
                 out,
                 "  sent / acked           {} / {}",
                 self.sent, self.acked
+            );
+        }
+        if self.unsent > 0 {
+            let _ = writeln!(out, "  never sent             {}", self.unsent);
+        }
+        if self.unconfirmed > 0 {
+            let _ = writeln!(
+                out,
+                "  unconfirmed            {} (sent when a connection failed; fate unknown)",
+                self.unconfirmed
             );
         }
         if c.scenario == Scenario::Pub {

@@ -50,6 +50,8 @@ pub struct Listen {
     pub done: Arc<tokio::sync::Notify>,
     /// Subscribers whose connection has ended.
     pub ended: Arc<AtomicUsize>,
+    /// Whether the bench's own payloads carry the header (`--size` of at least its size).
+    pub sequenced: bool,
 }
 
 /// Subscribes and waits for the SUBACK. A refused subscription is a failure.
@@ -132,7 +134,8 @@ pub async fn run(
                     }
                     let in_window = match (listen.window, header) {
                         (Window::Intended, Some(h)) => clock.in_window_ns(h.sent_ns),
-                        (Window::Intended, None) => false,
+                        // Payloads too small for a header: the arrival time is all there is.
+                        (Window::Intended, None) => !listen.sequenced && clock.in_window(now),
                         (Window::Arrival, _) => clock.in_window(now),
                     };
                     if in_window {

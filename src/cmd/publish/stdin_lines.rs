@@ -6,6 +6,8 @@ use std::io::Read;
 use bytes::{Bytes, BytesMut};
 use tokio::sync::mpsc;
 
+use crate::conn::MAX_PACKET_SIZE;
+
 /// How much stdin to read at once.
 const CHUNK: usize = 64 * 1024;
 /// Batches in flight between the reader and the publisher: bounded, so memory stays bounded.
@@ -51,6 +53,14 @@ pub fn spawn() -> mpsc::Receiver<std::io::Result<Vec<Bytes>>> {
             }
             scanned = buf.len();
             if !batch.is_empty() && tx.blocking_send(Ok(batch)).is_err() {
+                return;
+            }
+            // A line this long can never be published: stop before it takes all the memory there is.
+            if buf.len() > MAX_PACKET_SIZE {
+                let too_long = std::io::Error::other(format!(
+                    "a line is longer than {MAX_PACKET_SIZE} bytes, the MQTT limit"
+                ));
+                let _ = tx.blocking_send(Err(too_long));
                 return;
             }
         }

@@ -55,6 +55,10 @@ pub struct Summary {
     pub elapsed_s: f64,
     /// The topics cleared (dry run: to be cleared), sorted, with their payload sizes.
     pub topics: Vec<TopicBytes>,
+    /// False when the run stopped part way (the counts say how far it got).
+    pub complete: bool,
+    /// Why the run stopped part way; null when complete.
+    pub error: Option<String>,
 }
 
 impl RefusedTopic {
@@ -154,6 +158,8 @@ mod tests {
                     bytes: 5,
                 },
             ],
+            complete: true,
+            error: None,
         }
     }
 
@@ -197,7 +203,8 @@ mod tests {
                 r#"{"dry_run":false,"found":3,"excluded":1,"cleared":2,"bytes":9,"#,
                 r#""refused":[{"topic":"x","reason":135,"reason_text":"Not authorized"}],"#,
                 r#""verify":{"ok":false,"remaining":[{"topic":"x","bytes":1}]},"elapsed_s":0.5,"#,
-                r#""topics":[{"topic":"a/b","bytes":4},{"topic":"a/c d","bytes":5}]}"#,
+                r#""topics":[{"topic":"a/b","bytes":4},{"topic":"a/c d","bytes":5}],"#,
+                r#""complete":true,"error":null}"#,
                 "\n"
             )
         );
