@@ -116,11 +116,7 @@ pub(super) fn connection_values_from(
     default: Protocol,
 ) -> Result<(Options, Option<(String, usize)>), Failure> {
     let mut o = Options::default();
-    if personality == Personality::Mosquitto
-        && let Some(flag) = args.mqtk_extension()
-    {
-        return Err(Failure::usage(format!("Error: Unknown option '{flag}'.\n")));
-    }
+    super::values::refuse_mqtk_only(personality, args.mqtk_extension())?;
     o.trace = match args.trace_format.as_deref() {
         Some("json") => Some(TraceFormat::Json),
         Some(_) => Some(TraceFormat::Text),

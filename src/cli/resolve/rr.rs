@@ -29,11 +29,7 @@ pub struct RrRequest {
 pub fn rr(parsed: &Parsed) -> Result<RrRequest, Failure> {
     let args: RrArgs = parsed.args()?;
     let (matches, scanned, personality) = (parsed.matches, parsed.scanned, parsed.personality);
-    if personality == Personality::Mosquitto
-        && let Some(flag) = args.mqtk_extension()
-    {
-        return Err(Failure::usage(format!("Error: Unknown option '{flag}'.\n")));
-    }
+    super::values::refuse_mqtk_only(personality, args.mqtk_extension())?;
     let quiet = args.conn.quiet;
     let hush = hushed(quiet);
     let props = properties::parse_lists(&scanned.properties, personality)?;

@@ -49,11 +49,7 @@ fn filter(
 pub fn subscribe(parsed: &Parsed) -> Result<SubscribeRequest, Failure> {
     let args: SubArgs = parsed.args()?;
     let (matches, scanned, personality) = (parsed.matches, parsed.scanned, parsed.personality);
-    if personality == Personality::Mosquitto
-        && let Some(flag) = args.mqtk_extension()
-    {
-        return Err(Failure::usage(format!("Error: Unknown option '{flag}'.\n")));
-    }
+    super::values::refuse_mqtk_only(personality, args.mqtk_extension())?;
     let props = properties::parse(&scanned.properties, personality)?;
     let (mut conn, url_topic) = connection(&args.conn, matches, scanned, &props, personality)?;
     conn.reconnect = true;

@@ -171,31 +171,36 @@ pub(super) fn publish_fits(
     })
 }
 
+/// Under the mosquitto names an mqtk-only flag is unknown, in mosquitto's words.
+pub(super) fn refuse_mqtk_only(
+    personality: Personality,
+    flag: Option<&'static str>,
+) -> Result<(), Failure> {
+    match flag {
+        Some(flag) if personality == Personality::Mosquitto => {
+            Err(Failure::usage(format!("Error: Unknown option '{flag}'.\n")))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// A publish topic from `-t` or `-L` (`flag` names it in messages). mosquitto_pub accepts `''` here
-/// and fails at publish time; mqtk refuses it at once.
+/// and fails at publish time; mqtk refuses it at once with its own words.
 pub(super) fn publish_topic(
     personality: Personality,
     bytes: &[u8],
     flag: &str,
 ) -> Result<String, Failure> {
-    match topic::check_publish(bytes) {
-        Ok(t) => Ok(t.to_string()),
-        Err(TopicError::MalformedUtf8) => Err(Failure::usage(format!(
-            "Error: Malformed UTF-8 in {flag} argument.\n\n"
-        ))),
-        Err(TopicError::Empty) if personality == Personality::Mqtk => Err(Failure::usage(
+    if bytes.is_empty() && personality == Personality::Mqtk {
+        return Err(Failure::usage(
             "Error: Empty topic: a topic needs at least one character.\n",
-        )),
-        Err(TopicError::TooLong(len)) => Err(topic_too_long(personality, flag, len)),
-        // mosquitto 2.1 refuses an empty topic as it parses (2.0 connected and then failed).
-        Err(TopicError::Invalid | TopicError::Empty) => Err(Failure::usage(format!(
-            "Error: Invalid publish topic '{}', does it contain '+' or '#'?\n",
-            String::from_utf8_lossy(bytes)
-        ))),
+        ));
     }
+    request_topic(personality, bytes, flag)
 }
 
-/// rr's request topic (`-t`, `-L`): mosquitto_rr refuses an empty one too.
+/// rr's request topic (`-t`, `-L`), and pub's under the mosquitto names: mosquitto 2.1 refuses an
+/// empty topic as it parses (2.0 connected and then failed).
 pub(super) fn request_topic(
     personality: Personality,
     bytes: &[u8],
