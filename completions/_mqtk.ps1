@@ -220,7 +220,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtk' -ScriptBlock {
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'QoS of the request and of the response subscription: 0, 1 or 2 [default: 0]')
             [CompletionResult]::new('--qos', '--qos', [CompletionResultType]::ParameterName, 'QoS of the request and of the response subscription: 0, 1 or 2 [default: 0]')
             [CompletionResult]::new('-W', '-W ', [CompletionResultType]::ParameterName, 'Exit with status 27 when no response came within this many seconds')
-            [CompletionResult]::new('--retain-handling', '--retain-handling', [CompletionResultType]::ParameterName, 'v5: when the broker sends retained messages on subscribing: always, new or never')
+            [CompletionResult]::new('--retain-handling', '--retain-handling', [CompletionResultType]::ParameterName, 'v5: when the broker sends retained messages: always, new (new subscriptions only) or never')
             [CompletionResult]::new('-F', '-F ', [CompletionResultType]::ParameterName, 'Output format (%t topic, %p payload, %j JSON, %D correlation data, %{$.path} JSONPath …)')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Wait for this many responses [default: 1]')
             [CompletionResult]::new('--json-path', '--json-path', [CompletionResultType]::ParameterName, 'Print the value(s) this JSONPath selects from each JSON payload instead of the payload (repeatable; not with -F)')

@@ -819,7 +819,7 @@ _mqtk() {
             return 0
             ;;
         mqtk__subcmd__rr)
-            opts="-t -e -m -f -s -n -q -W -R -v -N -F -C -h -p -L -u -P -i -I -k -c -x -M -D -d -o -A -V --topic --message --file --stdin-file --null-message --qos --latency --retain-handling --retain-as-published --verbose --pretty --json-path --where --strict --json --decode --proto --message-type --host --port --url --username --pw --id --id-prefix --keepalive --disable-clean-session --property --will-topic --will-payload --will-qos --will-retain --nodelay --debug --quiet --trace --trace-format --pw-file --cafile --capath --cert --key --keyform --ciphers --tls-version --tls-alpn --tls-engine --tls-engine-kpass-sha1 --tls-use-os-certs --insecure --psk --psk-identity --tls-keylog --ws --no-tls --proxy --unix --protocol-version --help --version"
+            opts="-t -e -m -f -s -n -q -W -R -v -N -F -C -h -p -L -u -P -i -I -k -c -x -M -D -d -o -A -V --topic --message --file --stdin-file --null-message --qos --latency --retain-as-published --retain-handling --verbose --pretty --json-path --where --strict --json --decode --proto --message-type --host --port --url --username --pw --id --id-prefix --keepalive --disable-clean-session --property --will-topic --will-payload --will-qos --will-retain --nodelay --debug --quiet --trace --trace-format --pw-file --cafile --capath --cert --key --keyform --ciphers --tls-version --tls-alpn --tls-engine --tls-engine-kpass-sha1 --tls-use-os-certs --insecure --psk --psk-identity --tls-keylog --ws --no-tls --proxy --unix --protocol-version --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

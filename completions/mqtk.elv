@@ -214,7 +214,7 @@ set edit:completion:arg-completer[mqtk] = {|@words|
             cand -q 'QoS of the request and of the response subscription: 0, 1 or 2 [default: 0]'
             cand --qos 'QoS of the request and of the response subscription: 0, 1 or 2 [default: 0]'
             cand -W 'Exit with status 27 when no response came within this many seconds'
-            cand --retain-handling 'v5: when the broker sends retained messages on subscribing: always, new or never'
+            cand --retain-handling 'v5: when the broker sends retained messages: always, new (new subscriptions only) or never'
             cand -F 'Output format (%t topic, %p payload, %j JSON, %D correlation data, %{$.path} JSONPath …)'
             cand -C 'Wait for this many responses [default: 1]'
             cand --json-path 'Print the value(s) this JSONPath selects from each JSON payload instead of the payload (repeatable; not with -F)'

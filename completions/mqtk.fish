@@ -182,7 +182,7 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s m -l message -d 'Send t
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s f -l file -d 'Send the contents of a file as the message' -r -F
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s q -l qos -d 'QoS of the request and of the response subscription: 0, 1 or 2 [default: 0]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s W -d 'Exit with status 27 when no response came within this many seconds' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l retain-handling -d 'v5: when the broker sends retained messages on subscribing: always, new or never' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l retain-handling -d 'v5: when the broker sends retained messages: always, new (new subscriptions only) or never' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s F -d 'Output format (%t topic, %p payload, %j JSON, %D correlation data, %{$.path} JSONPath …)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s C -d 'Wait for this many responses [default: 1]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l json-path -d 'Print the value(s) this JSONPath selects from each JSON payload instead of the payload (repeatable; not with -F)' -r

@@ -30,6 +30,7 @@ mod scanned;
 pub mod schema;
 mod seconds;
 pub mod subscribe;
+mod subscription;
 
 use std::ffi::OsString;
 use std::path::PathBuf;

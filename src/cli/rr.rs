@@ -8,6 +8,7 @@ use super::conn::ConnArgs;
 use super::json_output::JsonArgs;
 use super::payload::PayloadArgs;
 use super::schema::DecodeArgs;
+use super::subscription::SubscriptionArgs;
 
 /// Request/response: publish a request, wait for the response and print it (a drop-in for mosquitto_rr)
 #[derive(Debug, Clone, Args)]
@@ -40,17 +41,8 @@ pub struct RrArgs {
     #[arg(long)]
     pub latency: bool,
 
-    /// v5: when the broker sends retained messages on subscribing: always, new or never
-    #[arg(
-        long = "retain-handling",
-        value_name = "WHEN",
-        allow_hyphen_values = true
-    )]
-    pub retain_handling: Option<String>,
-
-    /// v5: keep the retain flag of forwarded messages
-    #[arg(long = "retain-as-published")]
-    pub retain_as_published: bool,
+    #[command(flatten)]
+    pub subscription: SubscriptionArgs,
 
     /// Do not print retained messages (v5: ask for none)
     #[arg(short = 'R')]

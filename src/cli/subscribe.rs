@@ -7,6 +7,7 @@ use clap::{ArgAction, Args};
 use super::conn::ConnArgs;
 use super::json_output::JsonArgs;
 use super::schema::DecodeArgs;
+use super::subscription::SubscriptionArgs;
 
 /// Subscribe and print messages: a drop-in for mosquitto_sub, plus JSONPath and NDJSON output.
 #[derive(Debug, Clone, Args)]
@@ -59,17 +60,8 @@ pub struct SubArgs {
     #[arg(long = "remove-retained")]
     pub remove_retained: bool,
 
-    /// v5: keep the retain flag of forwarded messages
-    #[arg(long = "retain-as-published")]
-    pub retain_as_published: bool,
-
-    /// v5: when the broker sends retained messages: always, new (new subscriptions only) or never
-    #[arg(
-        long = "retain-handling",
-        value_name = "WHEN",
-        allow_hyphen_values = true
-    )]
-    pub retain_handling: Option<String>,
+    #[command(flatten)]
+    pub subscription: SubscriptionArgs,
 
     /// Print how many messages arrived each second instead of the messages
     #[arg(long = "message-rate")]

@@ -56,6 +56,7 @@ pub fn rr(parsed: &Parsed) -> Result<RrRequest, Failure> {
         None => 1,
     };
     let handling = args
+        .subscription
         .retain_handling
         .as_deref()
         .map(retain_handling)
@@ -133,7 +134,7 @@ pub fn rr(parsed: &Parsed) -> Result<RrRequest, Failure> {
         properties: props.publish,
         subscribe_properties: props.subscribe,
         retain_handling,
-        retain_as_published: args.retain_as_published,
+        retain_as_published: args.subscription.retain_as_published,
         no_retained: args.no_retained,
         output: output::output(
             &args.json_output,

@@ -140,18 +140,9 @@ pub fn subscribe(parsed: &Parsed) -> Result<SubscribeRequest, Failure> {
     // -R and --retain-handling both set the v5 retain handling; the later one wins, as in mosquitto.
     let last = |id: &str| matches.indices_of(id).and_then(|mut i| i.next_back());
     let mut retain_handling = 0;
-    let handling_given = match &args.retain_handling {
+    let handling_given = match &args.subscription.retain_handling {
         Some(when) => {
-            retain_handling = match when.as_str() {
-                "always" => 0,
-                "new" => 1,
-                "never" => 2,
-                other => {
-                    return Err(Failure::usage(format!(
-                        "Error: Unknown value '{other}' for --retain-handling.\n\n"
-                    )));
-                }
-            };
+            retain_handling = super::values::retain_handling(when)?;
             last("retain_handling")
         }
         None => None,
@@ -174,7 +165,7 @@ pub fn subscribe(parsed: &Parsed) -> Result<SubscribeRequest, Failure> {
         stop,
         no_retained: args.no_retained,
         remove_retained: args.remove_retained,
-        retain_as_published: args.retain_as_published,
+        retain_as_published: args.subscription.retain_as_published,
         retain_handling,
         message_rate: args.message_rate,
         watch,
