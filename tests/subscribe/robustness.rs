@@ -204,6 +204,33 @@ fn timeout_in_v5_publishes_the_will_like_mosquitto() {
     }
 }
 
+/// Waits until the process `pid` has no running child called `name` (an exited one that was not
+/// reaped yet has closed its files too).
+#[track_caller]
+fn await_no_child(pid: u32, name: &str) {
+    let running = || {
+        let children = std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children"))
+            .expect("read /proc/PID/task/PID/children");
+        children.split_whitespace().any(|child| {
+            // `PID (COMM) STATE …`; a zombie (Z) has exited.
+            let stat = std::fs::read_to_string(format!("/proc/{child}/stat")).unwrap_or_default();
+            let (comm, state) = match stat.rsplit_once(") ") {
+                Some((head, tail)) => (head.split_once(" (").map_or("", |h| h.1), tail),
+                None => ("", ""),
+            };
+            comm == name && !state.starts_with(['Z', 'X'])
+        })
+    };
+    let deadline = std::time::Instant::now() + T;
+    while running() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{name} (a child of {pid}) still running after {T:?}"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
 /// `sub … | head -1`: once head has gone, the next message ends sub quietly with status 0.
 #[test]
 fn closed_stdout_exits_quietly() {
@@ -217,20 +244,13 @@ fn closed_stdout_exits_quietly() {
         args.extend_from_slice(&lead);
         args.extend_from_slice(&["-p", &port, "-i", &id, "-t", "hd"]);
         let mark = broker.log_mark();
-        let mut proc = Proc::spawn(Path::new("/bin/bash"), &args);
+        let proc = Proc::spawn(Path::new("/bin/bash"), &args);
         broker.expect_log_since(mark, &format!("{SUBACK_LOG}{id}"), T);
         publish(&broker, "hd", b"first", &[]);
         assert_eq!(proc.expect_line(T), "first", "{label}");
-        // Keep messages coming until sub notices that its stdout is closed.
-        let mut sent = 0;
-        while proc.try_exit_code().is_none() {
-            assert!(
-                sent < 500,
-                "{label} still running after {sent} more messages"
-            );
-            publish(&broker, "hd", b"more", &[]);
-            sent += 1;
-        }
+        // Once head has exited nobody reads the pipe: the one next message must end sub.
+        await_no_child(proc.pid(), "head");
+        publish(&broker, "hd", b"more", &[]);
         let out = proc.wait(T);
         assert_eq!(
             (out.stdout_str(), out.stderr_str()),
