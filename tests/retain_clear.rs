@@ -7,6 +7,7 @@
 //! the moment between clearing and verifying is held open by a relay (`gate`).
 
 mod gate;
+mod stall;
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -18,6 +19,7 @@ use crate::broker::Broker;
 use crate::subscriber::{SubOptions, Subscriber};
 use crate::util::{Proc, Run, assert_same, mqtk, run};
 use gate::Gate;
+use stall::Stall;
 
 /// Generous bound for anything a test waits on; a hang fails the test instead of blocking CI.
 use crate::util::T;
@@ -582,4 +584,27 @@ fn ten_thousand_retained_topics_are_all_cleared() {
     // No progress line: stderr is not a terminal.
     assert!(!out.stderr.contains(&b'\r'), "{out}");
     assert_eq!(retained_topics(&broker, "#"), strings(&["other"]));
+}
+
+/// A broker that pauses for much longer than `--idle` right after the SUBACK (as a loaded machine
+/// may) does not end the collection early: the end-of-retained marker does, and all are found.
+#[test]
+fn a_pause_longer_than_idle_loses_nothing() {
+    let broker = Broker::start();
+    let tree: Vec<(String, Vec<u8>)> = (0..50)
+        .map(|i| (format!("pause/{i}"), b"x".to_vec()))
+        .collect();
+    publish_all(broker.port, tree, true, None);
+    let stall = Stall::start(broker.port);
+    let port = stall.port.to_string();
+    #[rustfmt::skip]
+    let args = ["retain-clear", "-p", &port, "-t", "pause/#", "--dry-run", "--idle", "50"];
+    let proc = Proc::spawn(&mqtk(), &args);
+    stall.wait_held(T);
+    // The pause itself, not a synchronisation: twenty times --idle.
+    std::thread::sleep(Duration::from_secs(1));
+    stall.release();
+    let out = proc.wait(T);
+    out.assert_success();
+    assert_eq!(out.stdout_str().lines().count(), 50, "{out}");
 }

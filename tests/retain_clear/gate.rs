@@ -21,7 +21,7 @@ pub struct Gate {
 }
 
 /// Reads one MQTT packet (fixed header, remaining length, body); `None` at end of stream.
-fn read_packet(from: &mut TcpStream) -> Option<Vec<u8>> {
+pub fn read_packet(from: &mut TcpStream) -> Option<Vec<u8>> {
     let mut packet = vec![0u8; 1];
     from.read_exact(&mut packet).ok()?;
     let mut length = 0usize;
