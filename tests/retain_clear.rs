@@ -7,7 +7,6 @@
 //! the moment between clearing and verifying is held open by a relay (`gate`).
 
 mod gate;
-mod stall;
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -19,7 +18,6 @@ use crate::broker::Broker;
 use crate::subscriber::{SubOptions, Subscriber};
 use crate::util::{Proc, Run, assert_same, mqtk, run};
 use gate::Gate;
-use stall::Stall;
 
 /// Generous bound for anything a test waits on; a hang fails the test instead of blocking CI.
 use crate::util::T;
@@ -241,7 +239,7 @@ fn verify_fails_when_a_topic_is_retained_again_before_it_runs() {
         &broker,
         &[("r/1", b"one"), ("r/2", b"two"), ("r/3", b"three")],
     );
-    let gate = Gate::start(broker.port);
+    let gate = Gate::second_subscribe(broker.port);
     let port = gate.port.to_string();
     let args = ["retain-clear", "-p", &port, "-t", "r/#", "--verify"];
     let proc = Proc::spawn(&mqtk(), &args);
@@ -595,7 +593,7 @@ fn a_pause_longer_than_idle_loses_nothing() {
         .map(|i| (format!("pause/{i}"), b"x".to_vec()))
         .collect();
     publish_all(broker.port, tree, true, None);
-    let stall = Stall::start(broker.port);
+    let stall = Gate::after_first_suback(broker.port);
     let port = stall.port.to_string();
     #[rustfmt::skip]
     let args = ["retain-clear", "-p", &port, "-t", "pause/#", "--dry-run", "--idle", "50"];
