@@ -17,18 +17,6 @@ const SUBSCRIBE: u8 = 0x82;
 /// The MQTT SUBACK fixed-header byte (type 9).
 const SUBACK: u8 = 0x90;
 
-/// Where the relay holds.
-#[derive(Clone, Copy)]
-struct Hold {
-    /// The broker's packets (true) or the client's.
-    from_broker: bool,
-    /// The first byte of the packet it holds at, and which one of those (1 for the first).
-    packet: u8,
-    nth: usize,
-    /// Hold after passing that packet on (true) or before.
-    after: bool,
-}
-
 /// A one-connection relay on a free loopback port.
 pub struct Gate {
     pub port: u16,
@@ -60,28 +48,18 @@ fn read_packet(from: &mut TcpStream) -> Option<Vec<u8>> {
 impl Gate {
     /// Holds the client's second SUBSCRIBE before it reaches the broker.
     pub fn second_subscribe(broker_port: u16) -> Gate {
-        let hold = Hold {
-            from_broker: false,
-            packet: SUBSCRIBE,
-            nth: 2,
-            after: false,
-        };
-        Gate::start(broker_port, hold)
+        Gate::start(broker_port, false, SUBSCRIBE, 2)
     }
 
     /// Passes the broker's first SUBACK on, then holds what the broker sends next.
     pub fn after_first_suback(broker_port: u16) -> Gate {
-        let hold = Hold {
-            from_broker: true,
-            packet: SUBACK,
-            nth: 1,
-            after: true,
-        };
-        Gate::start(broker_port, hold)
+        Gate::start(broker_port, true, SUBACK, 1)
     }
 
-    /// Starts relaying to the broker on `broker_port`.
-    fn start(broker_port: u16, hold: Hold) -> Gate {
+    /// Starts relaying to the broker on `broker_port`, holding at the `nth` packet whose first byte
+    /// is `packet`, from the broker or from the client. A client's packet is held before it reaches
+    /// the broker; a broker's once it has gone on to the client (what the broker sends next waits).
+    fn start(broker_port: u16, from_broker: bool, packet: u8, nth: usize) -> Gate {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind the gate");
         let port = listener.local_addr().expect("gate address").port();
         let (held_tx, held) = mpsc::channel();
@@ -93,7 +71,7 @@ impl Gate {
             let broker =
                 TcpStream::connect(("127.0.0.1", broker_port)).expect("gate: connect to broker");
             // The watched direction goes packet by packet; the other is copied as it comes.
-            let (mut watched, mut to) = if hold.from_broker {
+            let (mut watched, mut to) = if from_broker {
                 (broker, client)
             } else {
                 (client, broker)
@@ -107,19 +85,19 @@ impl Gate {
                 let _ = other_to.shutdown(Shutdown::Write);
             });
             let mut seen = 0;
-            while let Some(packet) = read_packet(&mut watched) {
-                let at = packet[0] == hold.packet && {
+            while let Some(bytes) = read_packet(&mut watched) {
+                let at = bytes[0] == packet && {
                     seen += 1;
-                    seen == hold.nth
+                    seen == nth
                 };
-                if at && !hold.after {
+                if at && !from_broker {
                     let _ = held_tx.send(());
                     let _ = release_rx.recv();
                 }
-                if to.write_all(&packet).is_err() {
+                if to.write_all(&bytes).is_err() {
                     break;
                 }
-                if at && hold.after {
+                if at && from_broker {
                     let _ = held_tx.send(());
                     let _ = release_rx.recv();
                 }
