@@ -16,7 +16,7 @@ use serde_json::Value;
 
 use crate::broker::Broker;
 use crate::subscriber::{SubOptions, Subscriber};
-use crate::util::{Proc, Run, assert_same, mqtk, run};
+use crate::util::{Proc, Run, W, assert_same, mqtk, run};
 use gate::Gate;
 
 /// Generous bound for anything a test waits on; a hang fails the test instead of blocking CI.
@@ -431,12 +431,14 @@ fn the_deadline_bounds_the_run() {
     let broker = Broker::start();
     seed(&broker, &[("d/1", b"1")]);
     let started = Instant::now();
-    // Collection would wait ten minutes for the tree to go idle; -W 1 ends the run after a second.
-    let out = retain_clear(&broker, &["-t", "d/#", "--idle", "600000", "-W", "1"]);
+    // Collection would wait ten minutes for the tree to go idle; -W ends the run in seconds.
+    let out = retain_clear(&broker, &["-t", "d/#", "--idle", "600000", "-W", W]);
     out.assert_code(27);
     assert_same(
         "stderr",
-        "Error: timed out after 1 s (-W) while collecting retained messages; nothing was cleared.\n",
+        format!(
+            "Error: timed out after {W} s (-W) while collecting retained messages; nothing was cleared.\n"
+        ),
         &out.stderr,
     );
     assert!(started.elapsed() < Duration::from_secs(10));

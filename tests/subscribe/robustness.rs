@@ -11,7 +11,7 @@ use super::{
 };
 use crate::broker::Broker;
 use crate::subscriber::Subscriber;
-use crate::util::{Proc, mqtk};
+use crate::util::{Proc, W, mqtk};
 
 /// The programs that should behave alike here: the real mosquitto_sub (as the reference), our
 /// alias, and `mqtk sub`. Each entry is (label, program, leading args).
@@ -188,7 +188,7 @@ fn timeout_in_v5_publishes_the_will_like_mosquitto() {
         let will_topic = format!("will/{id}");
         #[rustfmt::skip]
         let args = [
-            "-V", "5", "-t", "w/none", "-W", "1", "--will-topic", &will_topic,
+            "-V", "5", "-t", "w/none", "-W", W, "--will-topic", &will_topic,
             "--will-payload", "bye",
         ];
         let proc = subscribed(&broker, &program, &lead, &id, &args);
