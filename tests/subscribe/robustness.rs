@@ -209,16 +209,17 @@ fn timeout_in_v5_publishes_the_will_like_mosquitto() {
 #[track_caller]
 fn await_no_child(pid: u32, name: &str) {
     let running = || {
-        let children = std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children"))
-            .expect("read /proc/PID/task/PID/children");
-        children.split_whitespace().any(|child| {
-            // `PID (COMM) STATE …`; a zombie (Z) has exited.
-            let stat = std::fs::read_to_string(format!("/proc/{child}/stat")).unwrap_or_default();
-            let (comm, state) = match stat.rsplit_once(") ") {
-                Some((head, tail)) => (head.split_once(" (").map_or("", |h| h.1), tail),
-                None => ("", ""),
+        let procs = std::fs::read_dir("/proc").expect("read /proc");
+        procs.flatten().any(|entry| {
+            // `PID (COMM) STATE PPID …`; a zombie (Z) has exited.
+            let stat = std::fs::read_to_string(entry.path().join("stat")).unwrap_or_default();
+            let Some((head, tail)) = stat.rsplit_once(") ") else {
+                return false;
             };
-            comm == name && !state.starts_with(['Z', 'X'])
+            let comm = head.split_once(" (").map_or("", |h| h.1);
+            let mut fields = tail.split(' ');
+            let (state, ppid) = (fields.next().unwrap_or(""), fields.next().unwrap_or(""));
+            comm == name && ppid == pid.to_string() && !state.starts_with(['Z', 'X'])
         })
     };
     let deadline = std::time::Instant::now() + T;
