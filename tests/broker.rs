@@ -34,6 +34,8 @@ pub struct Broker {
     conf_path: PathBuf,
     log_path: PathBuf,
     extra: String,
+    /// The ports of `{port2}`, `{port3}`, … in `extra` (more listeners), chosen with the main port.
+    extra_ports: Vec<u16>,
 }
 
 /// Why one launch attempt failed.
@@ -100,7 +102,8 @@ impl Broker {
     /// Later lines override earlier global ones (e.g. `allow_anonymous false`).
     /// `{dir}` in `extra_lines` is replaced by the broker's temp directory,
     /// so files written there (see [`Broker::with_files`]) can be referenced.
-    /// A second `listener` line starts a new listener block.
+    /// A second `listener` line starts a new listener block; `{port2}`, `{port3}`, … stand for more
+    /// free ports, chosen anew on each start attempt ([`Broker::extra_port`]).
     pub fn with_config(extra_lines: &str) -> Broker {
         Broker::with_files(extra_lines, &[])
     }
@@ -134,10 +137,17 @@ impl Broker {
             log_path: dir.path().join("mosquitto.log"),
             dir,
             extra,
+            extra_ports: Vec::new(),
         };
+        // A taken port fails a start whichever listener it is for, so every port is chosen afresh
+        // for each attempt (another process may hold a chosen one for a while).
+        let placeholders = (2..10)
+            .take_while(|n| broker.extra.contains(&format!("{{port{n}}}")))
+            .count();
         let mut failures = Vec::new();
         for _ in 0..START_ATTEMPTS {
             broker.port = free_port();
+            broker.extra_ports = (0..placeholders).map(|_| free_port()).collect();
             match broker.launch() {
                 Ok(child) => {
                     broker.child = Some(child);
@@ -190,9 +200,18 @@ impl Broker {
         c.push_str("log_type all\n");
         c.push_str("connection_messages true\n");
         c.push_str("max_queued_messages 1000000\n");
-        c.push_str(&self.extra);
+        let mut extra = self.extra.clone();
+        for (i, port) in self.extra_ports.iter().enumerate() {
+            extra = extra.replace(&format!("{{port{}}}", i + 2), &port.to_string());
+        }
+        c.push_str(&extra);
         c.push('\n');
         c
+    }
+
+    /// The port that `{portN}` (N from 2) stands for in the extra config lines.
+    pub fn extra_port(&self, n: usize) -> u16 {
+        self.extra_ports[n - 2]
     }
 
     /// Writes the config for `self.port`, spawns mosquitto and waits until it

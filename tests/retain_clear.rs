@@ -16,7 +16,7 @@ use serde_json::Value;
 
 use crate::broker::Broker;
 use crate::subscriber::{SubOptions, Subscriber};
-use crate::util::{Proc, Run, assert_same, mqtk, run};
+use crate::util::{Proc, Run, W, assert_same, mqtk, run};
 use gate::Gate;
 
 /// Generous bound for anything a test waits on; a hang fails the test instead of blocking CI.
@@ -239,7 +239,7 @@ fn verify_fails_when_a_topic_is_retained_again_before_it_runs() {
         &broker,
         &[("r/1", b"one"), ("r/2", b"two"), ("r/3", b"three")],
     );
-    let gate = Gate::start(broker.port);
+    let gate = Gate::second_subscribe(broker.port);
     let port = gate.port.to_string();
     let args = ["retain-clear", "-p", &port, "-t", "r/#", "--verify"];
     let proc = Proc::spawn(&mqtk(), &args);
@@ -431,12 +431,14 @@ fn the_deadline_bounds_the_run() {
     let broker = Broker::start();
     seed(&broker, &[("d/1", b"1")]);
     let started = Instant::now();
-    // Collection would wait ten minutes for the tree to go idle; -W 1 ends the run after a second.
-    let out = retain_clear(&broker, &["-t", "d/#", "--idle", "600000", "-W", "1"]);
+    // Collection would wait ten minutes for the tree to go idle; -W ends the run in seconds.
+    let out = retain_clear(&broker, &["-t", "d/#", "--idle", "600000", "-W", W]);
     out.assert_code(27);
     assert_same(
         "stderr",
-        "Error: timed out after 1 s (-W) while collecting retained messages; nothing was cleared.\n",
+        format!(
+            "Error: timed out after {W} s (-W) while collecting retained messages; nothing was cleared.\n"
+        ),
         &out.stderr,
     );
     assert!(started.elapsed() < Duration::from_secs(10));
@@ -582,4 +584,27 @@ fn ten_thousand_retained_topics_are_all_cleared() {
     // No progress line: stderr is not a terminal.
     assert!(!out.stderr.contains(&b'\r'), "{out}");
     assert_eq!(retained_topics(&broker, "#"), strings(&["other"]));
+}
+
+/// A broker that pauses for much longer than `--idle` right after the SUBACK (as a loaded machine
+/// may) does not end the collection early: the end-of-retained marker does, and all are found.
+#[test]
+fn a_pause_longer_than_idle_loses_nothing() {
+    let broker = Broker::start();
+    let tree: Vec<(String, Vec<u8>)> = (0..50)
+        .map(|i| (format!("pause/{i}"), b"x".to_vec()))
+        .collect();
+    publish_all(broker.port, tree, true, None);
+    let stall = Gate::after_first_suback(broker.port);
+    let port = stall.port.to_string();
+    #[rustfmt::skip]
+    let args = ["retain-clear", "-p", &port, "-t", "pause/#", "--dry-run", "--idle", "50"];
+    let proc = Proc::spawn(&mqtk(), &args);
+    stall.wait_held(T);
+    // The pause itself, not a synchronisation: twenty times --idle.
+    std::thread::sleep(Duration::from_secs(1));
+    stall.release();
+    let out = proc.wait(T);
+    out.assert_success();
+    assert_eq!(out.stdout_str().lines().count(), 50, "{out}");
 }

@@ -28,7 +28,7 @@ use std::path::Path;
 
 use tempfile::TempDir;
 
-use crate::broker::{self, Broker};
+use crate::broker::Broker;
 use crate::subscriber::Subscriber;
 use crate::util::{self, Alias, Run};
 use pki::{Issued, pki};
@@ -98,9 +98,8 @@ impl TlsBroker {
     /// A TLS listener presenting `server`, with more listener options (`require_certificate true`,
     /// `tls_version tlsv1.3`, `protocol websockets`).
     fn start(server: &Issued, options: &str) -> TlsBroker {
-        let tls = broker::free_port();
         let config = format!(
-            "listener {tls} 127.0.0.1\ncafile {{dir}}/ca.pem\ncertfile {{dir}}/server.pem\nkeyfile {{dir}}/server.key\n{options}\n"
+            "listener {{port2}} 127.0.0.1\ncafile {{dir}}/ca.pem\ncertfile {{dir}}/server.pem\nkeyfile {{dir}}/server.key\n{options}\n"
         );
         let broker = Broker::with_files(
             &config,
@@ -110,6 +109,7 @@ impl TlsBroker {
                 ("server.key", server.key.as_bytes()),
             ],
         );
+        let tls = broker.extra_port(2);
         TlsBroker { broker, tls }
     }
 

@@ -210,7 +210,7 @@ impl Socks {
                 .unwrap_or_else(|e| {
                     panic!("cannot run microsocks ({e}); install it: apt-get install microsocks")
                 });
-            if socks_ready(&mut child, port) {
+            if socks_ready(&mut child, port, auth, &log) {
                 return Socks {
                     port,
                     child,
@@ -248,25 +248,58 @@ impl Drop for Socks {
     }
 }
 
-/// Waits until a SOCKS5 server answers the greeting on `port` (true), or the process exits (false:
-/// it could not bind).
-fn socks_ready(child: &mut Child, port: u16) -> bool {
+/// Waits until our microsocks serves `port`: a tunnel through it to a listener of the test's own
+/// must show in its log (true), or the process exits (false: it could not bind). A greeting alone
+/// is not enough: when the port was taken between choosing and binding it, another test's
+/// microsocks may be the one answering there, and this one's log would then stay empty.
+fn socks_ready(child: &mut Child, port: u16, auth: Option<(&str, &str)>, log: &Path) -> bool {
+    let target = TcpListener::bind("127.0.0.1:0").expect("bind a probe target");
+    let target_port = target.local_addr().expect("probe target address").port();
+    // microsocks logs each tunnel (before it answers the request) as `… connected to HOST:PORT`.
+    let line = format!("connected to 127.0.0.1:{target_port}\n");
     let deadline = Instant::now() + T;
     while Instant::now() < deadline {
         if let Ok(Some(_)) = child.try_wait() {
             return false;
         }
         if let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) {
-            // Version 5, one method offered: "no authentication". Any SOCKS5 answer will do.
-            let mut answer = [0u8; 2];
             let _ = s.set_read_timeout(Some(T));
-            if s.write_all(&[5, 1, 0]).is_ok() && s.read_exact(&mut answer).is_ok() {
-                return answer[0] == 5;
+            if socks_tunnel(&mut s, auth, target_port).is_some() {
+                let ours = std::fs::read_to_string(log).is_ok_and(|l| l.contains(&line));
+                return ours;
             }
         }
         thread::sleep(Duration::from_millis(10));
     }
     false
+}
+
+/// A SOCKS5 CONNECT to 127.0.0.1:`target` (with user name and password when `auth` is given);
+/// `Some` when the proxy reports success.
+fn socks_tunnel(s: &mut TcpStream, auth: Option<(&str, &str)>, target: u16) -> Option<()> {
+    let mut answer = [0u8; 2];
+    let method = if auth.is_some() { 2 } else { 0 };
+    s.write_all(&[5, 1, method]).ok()?;
+    s.read_exact(&mut answer).ok()?;
+    if answer != [5, method] {
+        return None;
+    }
+    if let Some((user, password)) = auth {
+        let mut request = vec![1, user.len() as u8];
+        request.extend_from_slice(user.as_bytes());
+        request.push(password.len() as u8);
+        request.extend_from_slice(password.as_bytes());
+        s.write_all(&request).ok()?;
+        s.read_exact(&mut answer).ok()?;
+        if answer != [1, 0] {
+            return None;
+        }
+    }
+    let [hi, lo] = target.to_be_bytes();
+    s.write_all(&[5, 1, 0, 1, 127, 0, 0, 1, hi, lo]).ok()?;
+    let mut reply = [0u8; 10];
+    s.read_exact(&mut reply).ok()?;
+    (reply[..2] == [5, 0]).then_some(())
 }
 
 // ---------------------------------------------------------------------------

@@ -20,6 +20,11 @@ use tempfile::TempDir;
 /// hang must not block CI.
 pub const T: Duration = Duration::from_secs(30);
 
+/// `-W` where the timer ends a run that must first do or print something (connect, subscribe, print
+/// retained messages, a response, `-d` lines): there the timer is the event the test waits for, not
+/// a safety net, so it leaves a loaded machine time to get there (1 s was not always enough).
+pub const W: &str = "4";
+
 // ---------------------------------------------------------------------------
 // Binaries
 // ---------------------------------------------------------------------------

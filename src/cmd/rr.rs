@@ -306,6 +306,10 @@ fn request(config: &Config, protocol: Protocol, properties: &Properties) -> Outg
 
 /// Runs `rr`; returns the exit status.
 pub async fn run(conn: Options, config: Config) -> Result<u8, Failure> {
+    // Before connecting: the request is not sent when its response could not be printed.
+    crate::format::closed_stdout::refuse_closed_stdout(
+        "a response could not be printed, so no request is sent",
+    )?;
     let quiet = conn.quiet;
     let personality = config.personality;
     let started = tokio::time::Instant::now();

@@ -1,7 +1,6 @@
 //! `mqtk sub`: subscribe, print what arrives, stop as mosquitto_sub stops (`-C`, `-W`, `-E`,
 //! `--retained-only`, signals, a closed stdout), reconnect and resubscribe when the connection drops.
 
-mod closed_stdout;
 // -w/--watch: one terminal line per topic.
 mod watch;
 
@@ -339,7 +338,9 @@ fn spawn_removals(
 
 /// Runs `sub`; returns the exit status.
 pub async fn run(conn: Options, config: Config) -> Result<u8, Failure> {
-    closed_stdout::refuse_closed_stdout()?;
+    crate::format::closed_stdout::refuse_closed_stdout(
+        "received messages could not be printed, so none is received (nothing is acknowledged)",
+    )?;
     let quiet = conn.quiet;
     let debug = conn.debug;
     let personality = config.personality;

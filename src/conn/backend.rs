@@ -70,8 +70,12 @@ pub fn build(opts: &Options, prepared: Prepared) -> (Client, Loop) {
             if !opts.client_id.is_empty() || opts.clean {
                 o.set_clean_session(opts.clean);
             }
-            if let Some(user) = &opts.username {
-                o.set_credentials(user.clone(), opts.password.clone().unwrap_or_default());
+            // An empty user name or password given is sent empty, as libmosquitto sends `-P ''`.
+            if opts.username.is_some() {
+                o.set_login(rumqttc::Login::present(
+                    opts.username.clone(),
+                    opts.password.clone(),
+                ));
             }
             if let Some(w) = &opts.will {
                 o.set_last_will(rumqttc::LastWill {
@@ -115,10 +119,10 @@ pub fn build(opts: &Options, prepared: Prepared) -> (Client, Loop) {
             }
             opts.connect_properties.apply_connect(&mut o);
             if opts.username.is_some() || opts.password.is_some() {
-                o.set_credentials(
-                    opts.username.clone().unwrap_or_default(),
-                    opts.password.clone().unwrap_or_default(),
-                );
+                o.set_login(p5::Login::present(
+                    opts.username.clone(),
+                    opts.password.clone(),
+                ));
             }
             if let Some(w) = &opts.will {
                 let props = (!w.properties.is_empty()).then(|| w.properties.to_will());

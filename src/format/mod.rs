@@ -7,6 +7,7 @@
 
 mod cjson;
 mod clock;
+pub mod closed_stdout;
 mod field;
 mod float;
 mod json;

@@ -5,6 +5,11 @@ use super::{T, assert_shape, bench, int, num, summary};
 use crate::broker::Broker;
 use crate::util::{Proc, mqtk, run};
 
+/// The summary's `held` counts named by `keys`, in order.
+fn held_counts(v: &serde_json::Value, keys: &[&str]) -> Vec<u64> {
+    keys.iter().map(|k| int(&v["held"], k)).collect()
+}
+
 #[test]
 fn held_connections_stay_open_with_keepalives() {
     let broker = Broker::start();
@@ -18,15 +23,8 @@ fn held_connections_stay_open_with_keepalives() {
     out.assert_success();
     assert_shape(&v, &broker);
     let held = &v["held"];
-    assert_eq!(
-        [
-            int(held, "connected_at_end"),
-            int(held, "drops"),
-            int(held, "reconnects")
-        ],
-        [20, 0, 0],
-        "in\n{v:#}"
-    );
+    let counts = ["connected_at_end", "drops", "reconnects", "down_at_end"];
+    assert_eq!(held_counts(&v, &counts), [20, 0, 0, 0], "in\n{v:#}");
     assert!(num(held, "held_s") >= 6.0, "in\n{v:#}");
     let series: Vec<u64> = held["connected_per_s"]
         .as_array()
@@ -59,7 +57,7 @@ fn dropped_connections_are_counted_and_taken_up_again() {
     #[rustfmt::skip]
     let args = [
         "bench", "conn", "-h", "127.0.0.1", "-p", &port, "--clients", "10", "--duration", "600",
-        "-I", "drop", "--json",
+        "-I", "drop", "--json", "-k", "5",
     ];
     let proc = Proc::spawn(&mqtk(), &args);
     for i in 0..10 {
@@ -67,8 +65,10 @@ fn dropped_connections_are_counted_and_taken_up_again() {
     }
     broker.restart();
     let mark = broker.log_mark();
+    // A client pings only once it has its CONNACK: then it counts as connected again. (The broker's
+    // "New client connected" line comes before the client has the CONNACK.)
     for i in 0..10 {
-        broker.expect_log_since(mark, &format!(" as drop-conn-{i} "), T);
+        broker.expect_log_since(mark, &format!("Received PINGREQ from drop-conn-{i}\n"), T);
     }
     // Ctrl-C ends the hold early; the summary says what happened.
     proc.signal("INT");
@@ -76,16 +76,53 @@ fn dropped_connections_are_counted_and_taken_up_again() {
     out.assert_success();
     let v = summary(&out);
     let held = &v["held"];
-    assert_eq!(
-        [
-            int(held, "connected_at_end"),
-            int(held, "drops"),
-            int(held, "reconnects")
-        ],
-        [10, 10, 10],
-        "in\n{v:#}"
-    );
+    let counts = ["connected_at_end", "drops", "reconnects", "down_at_end"];
+    assert_eq!(held_counts(&v, &counts), [10, 10, 10, 0], "in\n{v:#}");
     assert!(num(held, "held_s") < 600.0, "in\n{v:#}");
+}
+
+/// Connections the broker drops and then refuses while they are held: the hold ends with none open,
+/// so the run is incomplete (exit 3, the reason on stderr and in the summary), not a success.
+#[test]
+fn connections_that_do_not_come_back_fail_the_run() {
+    let broker = Broker::with_users("", &[("ann", "pw")]);
+    let mark = broker.log_mark();
+    let port = broker.port_str();
+    #[rustfmt::skip]
+    let args = [
+        "bench", "conn", "-h", "127.0.0.1", "-p", &port, "--clients", "5", "--duration", "600",
+        "-I", "gone", "--json", "-u", "ann", "-P", "pw",
+        // A source address per client: the broker names a refused client by its address.
+        "--ifaddr", "127.0.0.20,127.0.0.21,127.0.0.22,127.0.0.23,127.0.0.24",
+    ];
+    let proc = Proc::spawn(&mqtk(), &args);
+    for i in 0..5 {
+        broker.expect_log_since(mark, &format!(" as gone-conn-{i} "), T);
+    }
+    // ann's password no longer holds: the broker disconnects the clients and refuses each one's
+    // next attempt, which it makes only once it has counted its connection as dropped.
+    let mark = broker.log_mark();
+    broker.replace_users(&[("bob", "b")]);
+    for i in 0..5 {
+        broker.expect_log_since(
+            mark,
+            &format!("Sending CONNACK to 127.0.0.2{i} (0, 5)\n"),
+            T,
+        );
+    }
+    proc.signal("INT");
+    let out = proc.wait(T);
+    out.assert_code(3);
+    assert_eq!(
+        out.stderr_str(),
+        "Error: 5 of 5 connections dropped while held and were not open again at the end \
+         (5 drops, 0 reconnects).\n",
+        "{out}"
+    );
+    let v = summary(&out);
+    let counts = ["connected_at_end", "down_at_end", "drops"];
+    assert_eq!(held_counts(&v, &counts), [0, 5, 5], "in\n{v:#}");
+    assert_eq!(v["complete"], false, "in\n{v:#}");
 }
 
 #[test]

@@ -6,6 +6,8 @@ use std::path::Path;
 
 use super::T;
 use crate::broker::Broker;
+use crate::publish::fence;
+use crate::subscriber::Subscriber;
 use crate::util::{Alias, Proc, mqtk, real, run};
 
 const SUBACK_LOG: &str = "Sending SUBACK to ";
@@ -76,4 +78,47 @@ fn stdout_to_dev_null_still_runs() {
     let args = ["-c", r#"exec "$@" >/dev/null"#, "bash", program, "sub", "-p", &port, "-t", "dn", "-C", "1"];
     let out = Proc::spawn(Path::new("/bin/bash"), &args).wait(T);
     assert_eq!(out.code, 0, "{out}");
+}
+
+/// `rr >&-`: a response could not be printed, so rr refuses to start and sends no request, under
+/// both names. mosquitto_rr 2.1 sends the request, writes the response into the closed stdout and
+/// exits 0: the response is lost and the run reports success (the data loss this avoids).
+#[test]
+fn rr_with_a_closed_stdout_sends_no_request() {
+    use crate::rr::responder::{Reply, Responder};
+    let broker = Broker::start();
+    let port = broker.port_str();
+    let closed = |program: &Path, lead: &[&str]| {
+        let mut args: Vec<&str> = vec!["-c", r#"exec "$@" >&-"#, "bash", program.to_str().unwrap()];
+        args.extend_from_slice(lead);
+        #[rustfmt::skip]
+        args.extend_from_slice(&["-p", &port, "-t", "req/x", "-e", "resp/x", "-m", "hi", "-W", "30"]);
+        Proc::spawn(Path::new("/bin/bash"), &args).wait(T)
+    };
+
+    let reference = crate::reference::mosquitto_21("mosquitto_rr");
+    let responder = Responder::start(broker.port, "req/x", "resp/x", vec![Reply::echo("answer")]);
+    let out = closed(&reference, &[]);
+    assert_eq!((out.code, out.stderr_str()), (0, String::new()), "{out}");
+    assert_eq!(responder.request().payload, b"hi");
+    drop(responder);
+
+    // Everything published from here on (the fence included).
+    let requests = Subscriber::start(broker.port, "#", 1);
+    let alias = Alias::with_names(&["mosquitto_rr"]);
+    for (label, program, lead) in [
+        ("mqtk rr", mqtk(), &["rr"][..]),
+        ("mosquitto_rr", alias.path("mosquitto_rr"), &[][..]),
+    ] {
+        let out = closed(&program, lead);
+        assert_eq!(
+            (out.code, out.stderr_str().as_str()),
+            (
+                1,
+                "Error: stdout is closed: a response could not be printed, so no request is sent.\n"
+            ),
+            "{label}: {out}"
+        );
+        assert_eq!(fence(broker.port, None, &requests).len(), 0, "{label}");
+    }
 }

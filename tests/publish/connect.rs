@@ -7,7 +7,7 @@ use super::{Ours, T, fence, real};
 use crate::broker::Broker;
 use crate::subscriber::Subscriber;
 use crate::util::show;
-use crate::util::{Proc, run};
+use crate::util::{Alias, Proc, run, run_env};
 
 /// A decoded CONNECT. v5 property lists are sorted by identifier: MQTT gives their order no meaning.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -130,11 +130,21 @@ fn decode(packet: &[u8]) -> Connect {
 
 /// The packets a client sends when run with `args` through a proxy in front of `broker`.
 pub(super) fn packets(program: &std::path::Path, broker: &Broker, args: &[&str]) -> Vec<Vec<u8>> {
+    packets_env(program, broker, args, &[])
+}
+
+/// [`packets`] with extra environment variables.
+fn packets_env(
+    program: &std::path::Path,
+    broker: &Broker,
+    args: &[&str],
+    envs: &[(&str, &str)],
+) -> Vec<Vec<u8>> {
     let proxy = Proxy::start(broker.port);
     let port = proxy.port_str();
     let mut all = vec!["-p", port.as_str()];
     all.extend_from_slice(args);
-    run(program, &all, None).assert_success();
+    run_env(program, &all, None, envs).assert_success();
     proxy.packets(T)
 }
 
@@ -214,10 +224,44 @@ fn connect_matches_mosquitto_pub() {
     compare_connects(CONNECTS);
 }
 
+/// An empty user name or password given is sent, empty (rumqttc left out empty ones).
 #[test]
-#[ignore = "bug: -P '' sends no password field (rumqttc drops an empty password; src/conn/backend.rs)"]
 fn empty_password_is_sent() {
-    compare_connects(&[&["-u", "user", "-P", ""]]);
+    #[rustfmt::skip]
+    compare_connects(&[
+        &["-u", "user", "-P", ""],
+        &["-u", ""],
+        &["-u", "", "-P", ""],
+        &["-V", "5", "-u", "user", "-P", ""],
+        &["-V", "5", "-P", ""],
+        &["-V", "5", "-u", ""],
+    ]);
+}
+
+/// Under mqtk, an empty first line in `--pw-file` is the empty password `-P ''` sends (2.1's CONNECT
+/// with `-P ''` is the reference), and an empty `MQTK_PASSWORD` is taken as not set: no password.
+#[test]
+fn empty_password_from_a_file_or_the_environment() {
+    let broker = Broker::start();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("empty");
+    std::fs::write(&file, "\n").expect("write the password file");
+    let file = file.to_str().expect("UTF-8 path");
+    let connect = |program: &std::path::Path, args: &[&str], envs: &[(&str, &str)]| {
+        let mut all = args.to_vec();
+        all.extend_from_slice(&["-t", "c", "-m", "x", "-i", "cid", "-u", "user"]);
+        decode(&packets_env(program, &broker, &all, envs)[0])
+    };
+    // `mqtk-pub` is `mqtk pub` (packets() puts -p first).
+    let alias = Alias::with_names(&["mqtk-pub"]);
+    let mqtk_pub = alias.path("mqtk-pub");
+    let empty = connect(&real(), &["-P", ""], &[]);
+    assert_eq!(empty.password, Some(Vec::new()));
+    assert_eq!(connect(&mqtk_pub, &["--pw-file", file], &[]), empty);
+    let none = connect(&real(), &[], &[]);
+    assert_eq!(none.password, None);
+    let env = connect(&mqtk_pub, &[], &[("MQTK_PASSWORD", "")]);
+    assert_eq!(env, none);
 }
 
 /// `-I prefix` gives the client id prefix + pid (no separator).

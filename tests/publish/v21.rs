@@ -2,7 +2,7 @@
 //! selecting MQTT v5, `--ws` and `ws://` URLs (whose path is the topic under the mosquitto names).
 
 use super::{Ours, real};
-use crate::broker::{Broker, free_port};
+use crate::broker::Broker;
 use crate::reference::mosquitto_21;
 use crate::subscriber::Subscriber;
 use crate::util::{Run, assert_same_run, run};
@@ -82,10 +82,9 @@ fn session_expiry_selects_v5() {
 /// the topic and its default port 1883 (2.1's rules).
 #[test]
 fn websockets_as_mosquitto_2_1() {
-    let ws = free_port();
-    let broker = Broker::with_config(&format!("listener {ws} 127.0.0.1\nprotocol websockets"));
+    let broker = Broker::with_config("listener {port2} 127.0.0.1\nprotocol websockets");
     let sub = Subscriber::start(broker.port, "ws/#", 1);
-    let ws = ws.to_string();
+    let ws = broker.extra_port(2).to_string();
     let flag = [
         "-h",
         "127.0.0.1",

@@ -8,7 +8,7 @@ use super::rr;
 use crate::broker::Broker;
 use crate::reference;
 use crate::subscriber::Subscriber;
-use crate::util::{Alias, Proc, T, mqtk};
+use crate::util::{Alias, Proc, T, W, mqtk};
 
 /// `mqtk rr` against the broker on `port`.
 fn mqtk_rr(port: u16, args: &[&str]) -> crate::util::Run {
@@ -119,12 +119,12 @@ fn no_response_in_time_is_exit_27_with_one_line() {
     let broker = Broker::start();
     let out = mqtk_rr(
         broker.port,
-        &["-t", "t/req", "-e", "t/resp", "-m", "hello", "-W", "1"],
+        &["-t", "t/req", "-e", "t/resp", "-m", "hello", "-W", W],
     );
     out.assert_code(27);
     assert_eq!(
         out.stderr_str(),
-        "Error: no response on 't/resp' within 1 s (request published to 't/req').\n",
+        format!("Error: no response on 't/resp' within {W} s (request published to 't/req').\n"),
         "{out}"
     );
     assert_eq!(out.stdout_str(), "");
@@ -150,15 +150,17 @@ fn a_timeout_says_what_came_and_what_was_ignored() {
     let out = mqtk_rr(
         broker.port,
         &[
-            "-t", "p/req", "-e", "p/resp", "-m", "hello", "-C", "2", "-W", "1",
+            "-t", "p/req", "-e", "p/resp", "-m", "hello", "-C", "2", "-W", W,
         ],
     );
     out.assert_code(27);
     assert_eq!(out.stdout_str(), "one\n");
     assert_eq!(
         out.stderr_str(),
-        "Error: no response on 'p/resp' within 1 s (request published to 'p/req'; 1 of 2 \
-         responses came; 1 message(s) with other correlation data ignored).\n",
+        format!(
+            "Error: no response on 'p/resp' within {W} s (request published to 'p/req'; 1 of 2 \
+             responses came; 1 message(s) with other correlation data ignored).\n"
+        ),
         "{out}"
     );
 }

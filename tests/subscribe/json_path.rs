@@ -5,7 +5,7 @@ use std::path::Path;
 
 use super::{SUBACK_LOG, T, mqtk_sub, publish, retain, spawn_mqtk_sub, wait_log_count};
 use crate::broker::Broker;
-use crate::util::{Proc, mqtk};
+use crate::util::{Proc, W, mqtk};
 
 const SENSOR: &[u8] =
     br#"{"temperature": 21.5, "humidity": 40, "name": "ana", "level": {"value": 3}, "tags": ["a", "b"], "ok": true, "none": null}"#;
@@ -254,7 +254,7 @@ fn path_codes_in_format() {
         assert_eq!(out.stdout_str(), format!("{expected}\n"), "{format}");
     }
     // A path that selects nothing skips the message, as --json-path does.
-    let out = mqtk_sub(&["-p", &p, "-t", "dev/1", "-W", "1", "-F", "%t %{$.missing}"]);
+    let out = mqtk_sub(&["-p", &p, "-t", "dev/1", "-W", W, "-F", "%t %{$.missing}"]);
     assert_eq!((out.code, out.stdout_str()), (27, String::new()), "{out}");
     assert_eq!(
         out.stderr_str(),

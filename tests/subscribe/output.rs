@@ -1,11 +1,13 @@
 //! What mosquitto_sub prints and when it stops, compared byte for byte with the real one.
 
 use super::{
-    Case, assert_all_same, differential, differential_one, differential_runs, normalise_ids,
-    publish, retain, sub_alias, with_port,
+    Case, Outcome, T, assert_all_same, differential, differential_one, differential_runs,
+    normalise_ids, publish, reference, retain, sub_alias, wait_log_count, with_port,
 };
 use crate::broker::Broker;
-use crate::util::{real, run};
+use crate::publish::fence;
+use crate::subscriber::Subscriber;
+use crate::util::{Proc, W, run};
 
 /// Plain, -v, -N and -v -N over text, empty and binary payloads (NUL, 0xff, invalid UTF-8, a newline).
 #[test]
@@ -59,14 +61,12 @@ fn timeout_with_retained_messages() {
     retain(&broker, "r/skip", b"retskip");
     let p = broker.port_str();
     let cases = vec![
-        Case::new(&["-p", &p, "-v", "-t", "r/#", "-W", "1"]),
-        Case::new(&["-p", &p, "-v", "-T", "r/skip", "-t", "r/#", "-W", "1"]),
-        Case::new(&[
-            "-p", &p, "-v", "-T", "r/+", "-T", "x", "-t", "r/#", "-W", "1",
-        ]),
-        Case::new(&["-p", &p, "-v", "-R", "-t", "r/#", "-W", "1"]),
-        Case::new(&["-p", &p, "-v", "--retained-only", "-t", "r/#", "-W", "1"]),
-        Case::new(&["-p", &p, "-t", "r/1", "-t", "r/2", "-W", "1"]),
+        Case::new(&["-p", &p, "-v", "-t", "r/#", "-W", W]),
+        Case::new(&["-p", &p, "-v", "-T", "r/skip", "-t", "r/#", "-W", W]),
+        Case::new(&["-p", &p, "-v", "-T", "r/+", "-T", "x", "-t", "r/#", "-W", W]),
+        Case::new(&["-p", &p, "-v", "-R", "-t", "r/#", "-W", W]),
+        Case::new(&["-p", &p, "-v", "--retained-only", "-t", "r/#", "-W", W]),
+        Case::new(&["-p", &p, "-t", "r/1", "-t", "r/2", "-W", W]),
     ];
     let outcomes = differential_runs(cases);
     assert_all_same(&outcomes);
@@ -137,58 +137,117 @@ fn exit_after_subscribe() {
     );
 }
 
-fn unsubscribe_cases(p: &str) -> Vec<Case> {
+/// A -U case: the arguments, how many UNSUBSCRIBEs they send (one per -U), and how many messages
+/// come before the one that ends the run (the retained `u/r` of [`unsubscribe_after_subscribe`]).
+struct Unsubscribe {
+    args: Vec<&'static str>,
+    unsubscribes: usize,
+    before_end: usize,
+}
+
+/// The -U cases; `retained`: whether `u/r` holds a retained message.
+fn unsubscribe_cases(retained: bool) -> Vec<Unsubscribe> {
+    let case = |args: &[&'static str], unsubscribes, before_end| Unsubscribe {
+        args: args.to_vec(),
+        unsubscribes,
+        before_end,
+    };
     vec![
-        Case::new(&["-p", p, "-t", "u/1", "-U", "u/1", "-d", "-W", "1"]),
-        Case::new(&[
-            "-p", p, "-t", "u/1", "-t", "u/2", "-U", "u/1", "-U", "u/2", "-d", "-W", "1",
-        ]),
-        Case::new(&[
-            "-p",
-            p,
-            "-t",
-            "x/1",
-            "-U",
-            "x/1",
-            "-W",
-            "1",
-            "-d",
-            "-V",
-            "5",
-            "-D",
-            "subscribe",
-            "user-property",
-            "a",
-            "b",
-        ]),
+        case(&["-t", "u/1", "-U", "u/1", "-d"], 1, 0),
+        case(
+            &["-t", "u/1", "-t", "u/2", "-U", "u/1", "-U", "u/2", "-d"],
+            2,
+            0,
+        ),
+        case(
+            &[
+                "-t",
+                "x/1",
+                "-U",
+                "x/1",
+                "-d",
+                "-V",
+                "5",
+                "-D",
+                "subscribe",
+                "user-property",
+                "a",
+                "b",
+            ],
+            1,
+            0,
+        ),
+        case(&["-t", "u/#", "-U", "u/#", "-d"], 1, usize::from(retained)),
     ]
 }
 
+/// Runs each -U case under mosquitto_sub 2.1 and then our alias (the cases at once), each as
+/// `-p PORT -i ID ARGS… -t end/ID -C N`: once the broker has sent the case's UNSUBACKs, a message
+/// on `end/ID` (still subscribed) ends the run. It follows the UNSUBACKs on the one connection, so
+/// the output always holds the whole exchange; no timer decides where it ends.
+fn unsubscribe_runs(broker: &Broker, cases: &[Unsubscribe]) -> Vec<Outcome> {
+    let (_alias, ours) = sub_alias();
+    let port = broker.port_str();
+    std::thread::scope(|s| {
+        let handles: Vec<_> = cases
+            .iter()
+            .enumerate()
+            .map(|(i, case)| {
+                let (ours, port) = (&ours, &port);
+                s.spawn(move || {
+                    let id = format!("unsub-{i}");
+                    let end = format!("end/{id}");
+                    let count = (case.before_end + 1).to_string();
+                    let mut args = vec!["-p", port.as_str(), "-i", &id];
+                    args.extend_from_slice(&case.args);
+                    args.extend_from_slice(&["-t", &end, "-C", &count]);
+                    let one = |program: &std::path::Path| {
+                        let mark = broker.log_mark();
+                        let proc = Proc::spawn(program, &args);
+                        let unsuback = format!("Sending UNSUBACK to {id}\n");
+                        wait_log_count(broker, mark, &unsuback, case.unsubscribes);
+                        publish(broker, &end, b"end", &[]);
+                        proc.wait(T)
+                    };
+                    Outcome {
+                        label: case.args.join(" "),
+                        real: one(&reference()),
+                        ours: one(ours),
+                    }
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("unsubscribe case panicked"))
+            .collect()
+    })
+}
+
 /// -U sends an UNSUBSCRIBE per filter after the SUBSCRIBE: the same packets and the same outcome as
-/// mosquitto_sub (the order of the -d lines is checked by the ignored test below).
+/// mosquitto_sub (lines sorted here; their order is checked by the next test), a retained message
+/// sent between the SUBACK and the UNSUBACK included.
 #[test]
 fn unsubscribe_after_subscribe() {
     let broker = Broker::start();
-    retain(&broker, "u/1", b"never printed");
-    let p = broker.port_str();
-    let mut cases = unsubscribe_cases(&p);
-    cases.push(Case::new(&["-p", &p, "-t", "u/#", "-U", "u/#", "-W", "1"]));
+    retain(&broker, "u/r", b"retained");
     let sorted = |b: &[u8]| {
         let mut lines: Vec<&[u8]> = b.split_inclusive(|&c| c == b'\n').collect();
         lines.sort();
         lines.concat()
     };
-    let outcomes: Vec<_> = differential_runs(cases)
+    let outcomes: Vec<_> = unsubscribe_runs(&broker, &unsubscribe_cases(true))
         .into_iter()
-        .map(|o| o.normalise(normalise_ids).normalise(sorted))
+        .map(|o| o.normalise(sorted))
         .collect();
     assert_all_same(&outcomes);
+    let first = outcomes[0].ours.stdout_str();
     assert!(
-        outcomes[0]
-            .ours
-            .stdout_str()
-            .contains("sending UNSUBSCRIBE (Mid: 2, Topic: u/1)")
+        first.contains("sending UNSUBSCRIBE (Mid: 2, Topic: u/1)"),
+        "{first}"
     );
+    let last = outcomes[3].ours.stdout_str();
+    assert!(last.contains("\nretained\n"), "{last}");
 }
 
 /// mosquitto_sub writes SUBSCRIBE and all UNSUBSCRIBEs before it reads the SUBACK, so its -d lines
@@ -196,13 +255,9 @@ fn unsubscribe_after_subscribe() {
 #[test]
 fn unsubscribe_debug_lines_in_mosquitto_order() {
     let broker = Broker::start();
-    let p = broker.port_str();
     // Several runs, since the order is a coin toss.
-    let cases = (0..8).flat_map(|_| unsubscribe_cases(&p)).collect();
-    let outcomes: Vec<_> = differential_runs(cases)
-        .into_iter()
-        .map(|o| o.normalise(normalise_ids))
-        .collect();
+    let cases: Vec<_> = (0..8).flat_map(|_| unsubscribe_cases(false)).collect();
+    let outcomes = unsubscribe_runs(&broker, &cases);
     assert_all_same(&outcomes);
 }
 
@@ -328,18 +383,14 @@ fn remove_retained_with_retained_only_clears_and_exits() {
     assert_eq!(out.stdout, b"rr/1 ret1\nrr/2 ret2\n");
     assert_eq!(out.stderr, b"");
 
-    // A fresh subscriber sees only the message that was filtered out.
-    let p = broker.port_str();
-    let check = run(
-        &real("mosquitto_sub"),
-        &["-p", &p, "-v", "-t", "rr/#", "-W", "1"],
-        None,
-    );
-    assert_eq!(
-        (check.code, check.stdout_str()),
-        (27, "rr/skip retskip\n".to_string()),
-        "{check}"
-    );
+    // A fresh subscriber sees only the message that was filtered out (the retained messages come
+    // before the fence, which is published after its SUBACK).
+    let check = Subscriber::start(broker.port, "#", 1);
+    let retained: Vec<String> = fence(broker.port, None, &check)
+        .iter()
+        .map(|m| format!("{} {}", m.topic, m.payload_str()))
+        .collect();
+    assert_eq!(retained, ["rr/skip retskip"]);
 }
 
 /// --remove-retained with -C: mosquitto_sub 2.0.11 can hang when the last counted message
@@ -357,15 +408,8 @@ fn remove_retained_with_count() {
         let out = run(&program, &args, None);
         out.assert_success();
         assert_eq!(out.stdout, b"a\nb\n");
-        let check = run(
-            &real("mosquitto_sub"),
-            &["-p", &p, "-t", "rc/#", "-W", "1"],
-            None,
-        );
-        assert_eq!(
-            (check.code, check.stdout_str()),
-            (27, String::new()),
-            "{check}"
-        );
+        // Nothing is left retained: a new subscriber gets nothing before the fence.
+        let check = Subscriber::start(broker.port, "#", 1);
+        assert_eq!(fence(broker.port, None, &check).len(), 0);
     }
 }

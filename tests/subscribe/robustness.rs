@@ -11,7 +11,7 @@ use super::{
 };
 use crate::broker::Broker;
 use crate::subscriber::Subscriber;
-use crate::util::{Proc, mqtk};
+use crate::util::{Proc, W, mqtk};
 
 /// The programs that should behave alike here: the real mosquitto_sub (as the reference), our
 /// alias, and `mqtk sub`. Each entry is (label, program, leading args).
@@ -188,7 +188,7 @@ fn timeout_in_v5_publishes_the_will_like_mosquitto() {
         let will_topic = format!("will/{id}");
         #[rustfmt::skip]
         let args = [
-            "-V", "5", "-t", "w/none", "-W", "1", "--will-topic", &will_topic,
+            "-V", "5", "-t", "w/none", "-W", W, "--will-topic", &will_topic,
             "--will-payload", "bye",
         ];
         let proc = subscribed(&broker, &program, &lead, &id, &args);
@@ -201,6 +201,34 @@ fn timeout_in_v5_publishes_the_will_like_mosquitto() {
             (will_topic.as_str(), "bye".to_string()),
             "{label}"
         );
+    }
+}
+
+/// Waits until the process `pid` has no running child called `name` (an exited one that was not
+/// reaped yet has closed its files too).
+#[track_caller]
+fn await_no_child(pid: u32, name: &str) {
+    let running = || {
+        let procs = std::fs::read_dir("/proc").expect("read /proc");
+        procs.flatten().any(|entry| {
+            // `PID (COMM) STATE PPID …`; a zombie (Z) has exited.
+            let stat = std::fs::read_to_string(entry.path().join("stat")).unwrap_or_default();
+            let Some((head, tail)) = stat.rsplit_once(") ") else {
+                return false;
+            };
+            let comm = head.split_once(" (").map_or("", |h| h.1);
+            let mut fields = tail.split(' ');
+            let (state, ppid) = (fields.next().unwrap_or(""), fields.next().unwrap_or(""));
+            comm == name && ppid == pid.to_string() && !state.starts_with(['Z', 'X'])
+        })
+    };
+    let deadline = std::time::Instant::now() + T;
+    while running() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{name} (a child of {pid}) still running after {T:?}"
+        );
+        std::thread::sleep(Duration::from_millis(5));
     }
 }
 
@@ -217,20 +245,13 @@ fn closed_stdout_exits_quietly() {
         args.extend_from_slice(&lead);
         args.extend_from_slice(&["-p", &port, "-i", &id, "-t", "hd"]);
         let mark = broker.log_mark();
-        let mut proc = Proc::spawn(Path::new("/bin/bash"), &args);
+        let proc = Proc::spawn(Path::new("/bin/bash"), &args);
         broker.expect_log_since(mark, &format!("{SUBACK_LOG}{id}"), T);
         publish(&broker, "hd", b"first", &[]);
         assert_eq!(proc.expect_line(T), "first", "{label}");
-        // Keep messages coming until sub notices that its stdout is closed.
-        let mut sent = 0;
-        while proc.try_exit_code().is_none() {
-            assert!(
-                sent < 500,
-                "{label} still running after {sent} more messages"
-            );
-            publish(&broker, "hd", b"more", &[]);
-            sent += 1;
-        }
+        // Once head has exited nobody reads the pipe: the one next message must end sub.
+        await_no_child(proc.pid(), "head");
+        publish(&broker, "hd", b"more", &[]);
         let out = proc.wait(T);
         assert_eq!(
             (out.stdout_str(), out.stderr_str()),

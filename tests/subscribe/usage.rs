@@ -9,7 +9,7 @@ use super::{
     spawn_mqtk_sub, sub_alias, wait_log_count, with_port,
 };
 use crate::broker::{Broker, free_port};
-use crate::util::{Proc, mqtk, real, run, run_env};
+use crate::util::{Proc, W, mqtk, real, run, run_env};
 
 /// Usage errors, each with mosquitto's message and exit 1, before any connection is made.
 #[test]
@@ -132,10 +132,10 @@ fn options_file_under_the_mosquitto_name() {
     let bad_dir = bad.path().to_str().unwrap();
     let p = broker.port_str();
     let cases = vec![
-        Case::new(&["-W", "1"]).env("XDG_CONFIG_HOME", good_dir),
+        Case::new(&["-W", W]).env("XDG_CONFIG_HOME", good_dir),
         // Command-line options add to the file's topics and override its scalars.
-        Case::new(&["-t", "o/none", "-F", "%p", "-W", "1"]).env("XDG_CONFIG_HOME", good_dir),
-        Case::new(&["-p", &p, "-t", "o/#", "-W", "1"]).env("XDG_CONFIG_HOME", bad_dir),
+        Case::new(&["-t", "o/none", "-F", "%p", "-W", W]).env("XDG_CONFIG_HOME", good_dir),
+        Case::new(&["-p", &p, "-t", "o/#", "-W", W]).env("XDG_CONFIG_HOME", bad_dir),
     ];
     let outcomes = differential_runs(cases);
     assert_all_same(&outcomes);
@@ -150,7 +150,7 @@ fn options_file_under_the_mosquitto_name() {
 
     let ours = run_env(
         &mqtk(),
-        &["sub", "-p", &p, "-t", "o/#", "-W", "1"],
+        &["sub", "-p", &p, "-t", "o/#", "-W", W],
         None,
         &[("XDG_CONFIG_HOME", bad_dir)],
     );

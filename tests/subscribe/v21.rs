@@ -6,6 +6,7 @@ use super::{Case, differential_runs, mqtk_sub, publish, retain};
 use crate::broker::Broker;
 use crate::differential::Stdout;
 use crate::reference::mosquitto_21;
+use crate::util::W;
 
 /// Debian's 2.0.11 broker and the 2.1 build's.
 fn brokers() -> [Broker; 2] {
@@ -62,10 +63,10 @@ fn retain_handling() {
             case(&broker, &args)
         };
         let outcomes = differential_runs(vec![
-            v5("never", &["-W", "1"]),
+            v5("never", &["-W", W]),
             v5("always", &["-C", "1"]),
             v5("new", &["-C", "1"]),
-            v5("always", &["-R", "-W", "1"]),
+            v5("always", &["-R", "-W", W]),
             case(&broker, &["-t", "rh/#", "--retain-handling", "sometimes"]),
             case(&broker, &["-t", "rh/#", "--retain-handling"]),
         ]);
@@ -115,7 +116,7 @@ fn message_rate_counts_instead_of_printing() {
 fn unsubscribe_without_topic() {
     let broker = Broker::start();
     let outcomes = differential_runs(vec![
-        case(&broker, &["-U", "a/#", "-W", "1", "-d", "-i", "u21"]),
+        case(&broker, &["-U", "a/#", "-W", W, "-d", "-i", "u21"]),
         case(&broker, &["-v"]),
     ]);
     assert!(

@@ -189,7 +189,7 @@ fn tls_and_wss_through_proxies_and_a_bound_address() {
             let run = mqtk_pub(broker, &[&base[..], &route[..]].concat());
             assert_delivered_once(broker, &sub, &run);
         }
-        let tunnel = format!("connected to 127.0.0.1:{}", broker.tls);
+        let tunnel = format!("connected to 127.0.0.1:{}\n", broker.tls);
         assert_eq!(socks.log().matches(&tunnel).count(), 2, "{}", socks.log());
         let connect = format!("CONNECT 127.0.0.1:{} ", broker.tls);
         assert_eq!(

@@ -137,11 +137,11 @@ fn ciphers_take_openssl_cipher_lists() {
 fn tls_keylog_appends_one_secret_line_per_connection_as_mosquitto_pub_2_1() {
     let b = TlsBroker::start(&pki().server, "");
     // mosquitto's tls_version only sets a minimum; TLS-PSK is TLS 1.2 in libmosquitto.
-    let psk_port = crate::broker::free_port();
     let psk = crate::broker::Broker::with_files(
-        &format!("listener {psk_port} 127.0.0.1\npsk_hint h\npsk_file {{dir}}/psk\n"),
+        "listener {port2} 127.0.0.1\npsk_hint h\npsk_file {dir}/psk\n",
         &[("psk", b"lab:c0ffee\n")],
     );
+    let psk_port = psk.extra_port(2);
     let f = Files::new();
     let sub = b.observer();
     let psk_sub = crate::subscriber::Subscriber::start(psk.port, "#", 1);

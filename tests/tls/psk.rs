@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use super::{T, TLS_ERROR, assert_sub_receives, mosquitto_21};
-use crate::broker::{self, Broker};
+use crate::broker::Broker;
 use crate::subscriber::Subscriber;
 use crate::util::{self, Alias, Run};
 
@@ -22,10 +22,10 @@ struct PskBroker {
 
 impl PskBroker {
     fn start() -> PskBroker {
-        let psk = broker::free_port();
-        let config = format!("listener {psk} 127.0.0.1\npsk_hint mqtk-lab\npsk_file {{dir}}/psk\n");
+        let config = "listener {port2} 127.0.0.1\npsk_hint mqtk-lab\npsk_file {dir}/psk\n";
         let file = format!("{IDENTITY}:{KEY}\n");
-        let broker = Broker::with_files(&config, &[("psk", file.as_bytes())]);
+        let broker = Broker::with_files(config, &[("psk", file.as_bytes())]);
+        let psk = broker.extra_port(2);
         PskBroker {
             broker,
             psk: psk.to_string(),

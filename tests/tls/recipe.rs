@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 use tempfile::TempDir;
 
 use super::{T, assert_sub_receives, mosquitto_21};
-use crate::broker::{self, Broker};
+use crate::broker::Broker;
 use crate::rr::responder::{Reply, Responder};
 use crate::subscriber::Subscriber;
 use crate::util::{self, Alias, Run};
@@ -154,10 +154,9 @@ struct LabBroker {
 impl LabBroker {
     fn start() -> LabBroker {
         let r = recipe();
-        let (tls, mutual) = (broker::free_port(), broker::free_port());
         let files = "cafile {dir}/ca.crt\ncertfile {dir}/server.crt\nkeyfile {dir}/server.key\n";
         let config = format!(
-            "listener {tls} 127.0.0.1\n{files}listener {mutual} 127.0.0.1\n{files}require_certificate true\n"
+            "listener {{port2}} 127.0.0.1\n{files}listener {{port3}} 127.0.0.1\n{files}require_certificate true\n"
         );
         let broker = Broker::with_files(
             &config,
@@ -168,9 +167,9 @@ impl LabBroker {
             ],
         );
         LabBroker {
+            tls: broker.extra_port(2).to_string(),
+            mutual: broker.extra_port(3).to_string(),
             broker,
-            tls: tls.to_string(),
-            mutual: mutual.to_string(),
         }
     }
 

@@ -4,7 +4,7 @@
 
 use super::{assert_fails, mqtk_env, mqtk_run, path_in};
 use crate::broker::Broker;
-use crate::util::{Alias, Run, real, run, run_env};
+use crate::util::{Alias, Run, W, real, run, run_env};
 
 const PASSWORD: &str = "s3cret-Pw";
 
@@ -147,7 +147,7 @@ fn password_from_the_environment() {
     );
     // The variable is read under the mosquitto names too.
     let alias = Alias::with_names(&["mosquitto_sub"]);
-    let sub = ["-p", &port, "-u", "ann", "-t", "a", "-W", "1"];
+    let sub = ["-p", &port, "-u", "ann", "-t", "a", "-W", W];
     let out = run_env(
         &alias.path("mosquitto_sub"),
         &sub,

@@ -19,7 +19,7 @@ fn socks5_serves_every_command() {
         &["-h", "127.0.0.1", "-p", &port, "--proxy", &url],
         "socks",
     );
-    let tunnels = format!("connected to 127.0.0.1:{port}");
+    let tunnels = format!("connected to 127.0.0.1:{port}\n");
     // pub, sub, rr, bench (a publisher and a subscriber), retain-clear (its collector and clearer
     // share one connection): each a tunnel of its own.
     assert!(
@@ -136,7 +136,7 @@ fn socks5_reconnects() {
     run(&real("mosquitto_pub"), &publish, None).assert_success();
     assert_eq!(sub.expect_line(T), "back");
     // A tunnel for the first connection, and one for the connection after the restart.
-    let tunnels = format!("connected to localhost:{port}");
+    let tunnels = format!("connected to localhost:{port}\n");
     assert!(
         socks.log().matches(&tunnels).count() >= 2,
         "{}",

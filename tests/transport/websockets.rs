@@ -6,8 +6,8 @@ use crate::broker::{Broker, free_port};
 
 /// A broker with a WebSockets listener next to its plain one; returns it and the WebSockets port.
 fn broker() -> (Broker, String) {
-    let ws = free_port();
-    let broker = Broker::with_config(&format!("listener {ws} 127.0.0.1\nprotocol websockets"));
+    let broker = Broker::with_config("listener {port2} 127.0.0.1\nprotocol websockets");
+    let ws = broker.extra_port(2);
     (broker, ws.to_string())
 }
 

@@ -255,6 +255,8 @@ pub(super) fn connection_values_from(
             password = Some(text.lines().next().unwrap_or("").to_string());
         } else if username.is_some()
             && let Some(env) = std::env::var_os("MQTK_PASSWORD")
+            // Set but empty is taken as not set (`MQTK_PASSWORD= cmd`); `-P ''` sends an empty one.
+            && !env.is_empty()
         {
             password = Some(env.to_string_lossy().into_owned());
         }

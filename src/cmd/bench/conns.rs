@@ -59,6 +59,8 @@ pub struct Held {
     pub churned: u64,
     /// Connected at the end of the hold.
     pub at_end: u64,
+    /// Dropped while held (or not opened again after `--churn`) and not open again at the end.
+    pub down_at_end: u64,
     /// Connected at the end of each second since the first attempt.
     pub per_second: Vec<u64>,
     /// CPU the bench used while holding, percent of one core.
@@ -78,6 +80,8 @@ struct Tally {
     reconnects: AtomicU64,
     /// Closed and opened again by `--churn`.
     churned: AtomicU64,
+    /// Dropped (or not opened again after `--churn`) and not open again yet.
+    down: AtomicU64,
     /// Connection attempts that have finished (success or failure).
     settled: AtomicU64,
     latency: Mutex<Option<Histogram<u64>>>,
@@ -201,6 +205,8 @@ async fn client(
             tally.drops.fetch_add(1, Ordering::Relaxed);
             drop(session);
         }
+        // Down until it is open again (a release now leaves it counted as down at the end).
+        tally.down.fetch_add(1, Ordering::Relaxed);
         session = loop {
             tokio::select! {
                 _ = release.wait_for(|r| *r) => return,
@@ -208,6 +214,7 @@ async fn client(
             }
             if let Ok(s) = open(common.options(i), &tally).await {
                 tally.connected.fetch_add(1, Ordering::Relaxed);
+                tally.down.fetch_sub(1, Ordering::Relaxed);
                 tally.reconnects.fetch_add(1, Ordering::Relaxed);
                 break s;
             }
@@ -281,6 +288,7 @@ pub async fn run(plan: Plan<'_>) -> ConnResult {
             let seconds = t.elapsed().as_secs_f64();
             let cpu = stats::process_cpu_seconds().unwrap_or(cpu_before) - cpu_before;
             let at_end = tally.connected.load(Ordering::Relaxed);
+            let down_at_end = tally.down.load(Ordering::Relaxed);
             let (rss_peak, rss_now) = stats::rss_bytes().unwrap_or_default();
             Some(Held {
                 seconds,
@@ -288,6 +296,7 @@ pub async fn run(plan: Plan<'_>) -> ConnResult {
                 reconnects: 0,
                 churned: 0,
                 at_end,
+                down_at_end,
                 per_second: Vec::new(),
                 cpu_percent: 100.0 * cpu / seconds.max(1e-9),
                 rss_peak,

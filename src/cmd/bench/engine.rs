@@ -167,6 +167,7 @@ pub async fn run(cfg: &Config) -> Result<Report, Exceeded> {
         report.held = r.held.as_ref().map(|h| HeldReport {
             held_s: h.seconds,
             connected_at_end: h.at_end,
+            down_at_end: h.down_at_end,
             drops: h.drops,
             reconnects: h.reconnects,
             churned: h.churned,

@@ -141,6 +141,7 @@ fn add_held(x: &mut HeldReport, y: &HeldReport) {
         / total.max(1);
     x.connected_at_end = total;
     x.drops += y.drops;
+    x.down_at_end += y.down_at_end;
     x.reconnects += y.reconnects;
     x.churned += y.churned;
     x.held_s = x.held_s.max(y.held_s);

@@ -61,6 +61,10 @@ pub struct HeldReport {
     pub held_s: f64,
     /// Connected when the hold ended.
     pub connected_at_end: u64,
+    /// Dropped while held (or not opened again after `--churn`) and not open again when the hold
+    /// ended: the run is then incomplete.
+    #[serde(default)]
+    pub down_at_end: u64,
     /// Connections that dropped while held, and those taken up again.
     pub drops: u64,
     pub reconnects: u64,
@@ -218,8 +222,8 @@ impl Report {
             if let Some(h) = &self.held {
                 let _ = writeln!(
                     out,
-                    "  held                   {:.1} s: {} connected at the end, {} dropped, {} reconnected, {} churned",
-                    h.held_s, h.connected_at_end, h.drops, h.reconnects, h.churned
+                    "  held                   {:.1} s: {} connected at the end, {} dropped, {} reconnected, {} down at the end, {} churned",
+                    h.held_s, h.connected_at_end, h.drops, h.reconnects, h.down_at_end, h.churned
                 );
                 let _ = writeln!(
                     out,

@@ -35,6 +35,15 @@ fn cause(cfg: &Config, r: &Report) -> Option<String> {
             r.connection_losses
         ));
     }
+    // `bench conn --duration`: a connection that dropped and was not open again when the hold ended
+    // was not held as asked (drops that were taken up again are reported, not a failure).
+    if let Some(h) = r.held.as_ref().filter(|h| h.down_at_end > 0) {
+        return Some(format!(
+            "{} of {clients} connections dropped while held and were not open again at the end \
+             ({} drops, {} reconnects)",
+            h.down_at_end, h.drops, h.reconnects
+        ));
+    }
     if r.unsent > 0 {
         return Some(format!(
             "{} of {} messages were never sent",

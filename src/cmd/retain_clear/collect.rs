@@ -1,5 +1,14 @@
 //! Collection: subscribe, gather the retained messages the broker sends, and decide when it has sent
-//! them all: at the first live (non-retained) message, or after `--idle` without a new one.
+//! them all: at the first live (non-retained) message, or `--idle` after the last one, counted only
+//! from the end-of-retained marker on (below).
+//!
+//! The marker: right after the SUBSCRIBE, an UNSUBSCRIBE from a filter we never subscribed to. A
+//! broker answers one client's packets in order, and mosquitto queues a subscription's retained
+//! messages while it handles the SUBSCRIBE, so the marker's UNSUBACK arrives after every one of them
+//! however long the broker pauses on the way (a loaded machine held one for longer than `--idle`,
+//! and a timer alone then ended the collection early: topics were left uncleared, and `--verify`
+//! could pass). Brokers that send retained messages asynchronously are still covered by the idle
+//! wait that follows the marker. The marker has no effect on the broker and sends nobody anything.
 //!
 //! The subscription is QoS 0: retained messages then flow without a per-message acknowledgement or
 //! the in-flight window (20) that paces QoS 1/2, and are not subject to the caps brokers put on QoS
@@ -40,6 +49,16 @@ fn subscriptions(filters: &[String]) -> Vec<Subscription> {
         .collect()
 }
 
+/// The filter of the end-of-retained marker: one that is none of `filters`, so unsubscribing from it
+/// leaves every subscription in place.
+fn marker(filters: &[String]) -> String {
+    let mut marker = String::from("mqtk/retain-clear/end-of-retained");
+    while filters.contains(&marker) {
+        marker.push_str("/end");
+    }
+    marker
+}
+
 /// Explains a SUBACK that refused one of the filters.
 fn refused(filter: &str, code: u8, v5: bool) -> Failure {
     let why = if v5 {
@@ -68,9 +87,15 @@ pub async fn collect(
         .subscribe(&subscriptions(filters), props)
         .await
         .map_err(Halt::Lost)?;
+    link.session()
+        .unsubscribe(marker(filters))
+        .await
+        .map_err(Halt::Lost)?;
     let v5 = link.session().protocol() == crate::conn::Protocol::V5;
     let mut tree = Tree::default();
     let mut subscribed = false;
+    // The marker's UNSUBACK is in: the idle wait may end the collection from now on.
+    let mut marked = false;
     let idle = tokio::time::sleep(how.idle);
     tokio::pin!(idle);
     progress.start();
@@ -85,6 +110,10 @@ pub async fn collect(
                         return Err(Halt::Failed(refused(filter, code, v5)));
                     }
                     subscribed = true;
+                }
+                // The marker's (an UNSUBACK before the SUBACK answers an earlier UNSUBSCRIBE).
+                Event::UnsubAck { .. } if subscribed && !marked => {
+                    marked = true;
                     idle.as_mut().reset(Instant::now() + how.idle);
                 }
                 Event::Message(msg) if msg.retain => {
@@ -102,7 +131,7 @@ pub async fn collect(
                 Event::Message(_) if subscribed => break,
                 _ => {}
             },
-            _ = &mut idle, if subscribed => break,
+            _ = &mut idle, if marked => break,
         }
     }
     progress.clear();
@@ -113,4 +142,17 @@ pub async fn collect(
             .map_err(Halt::Lost)?;
     }
     Ok(tree)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::marker;
+
+    #[test]
+    fn the_marker_is_none_of_the_filters() {
+        let base = marker(&[]);
+        assert_eq!(base, "mqtk/retain-clear/end-of-retained");
+        let taken = vec![base.clone(), format!("{base}/end"), "#".to_string()];
+        assert_eq!(marker(&taken), format!("{base}/end/end"));
+    }
 }

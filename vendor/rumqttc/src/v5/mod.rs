@@ -293,6 +293,12 @@ impl MqttOptions {
         self
     }
 
+    /// Username and password as given, an empty one still sent (`Login::present`)
+    pub fn set_login(&mut self, login: Login) -> &mut Self {
+        self.credentials = Some(login);
+        self
+    }
+
     /// Security options
     pub fn credentials(&self) -> Option<Login> {
         self.credentials.clone()

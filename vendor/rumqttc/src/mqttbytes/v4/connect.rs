@@ -31,10 +31,7 @@ impl Connect {
     }
 
     pub fn set_login<U: Into<String>, P: Into<String>>(&mut self, u: U, p: P) -> &mut Connect {
-        let login = Login {
-            username: u.into(),
-            password: p.into(),
-        };
+        let login = Login::new(u, p);
 
         self.login = Some(login);
         self
@@ -218,42 +215,68 @@ impl LastWill {
 pub struct Login {
     pub username: String,
     pub password: String,
+    /// Whether the user name and the password are sent (their CONNECT flags set) even when empty,
+    /// as libmosquitto sends `-u ''` and `-P ''`. `Login::new` sends only non-empty ones.
+    pub has_username: bool,
+    pub has_password: bool,
 }
 
 impl Login {
     pub fn new<U: Into<String>, P: Into<String>>(u: U, p: P) -> Login {
+        let (username, password) = (u.into(), p.into());
         Login {
-            username: u.into(),
-            password: p.into(),
+            has_username: !username.is_empty(),
+            has_password: !password.is_empty(),
+            username,
+            password,
+        }
+    }
+
+    /// The user name and the password that are given, empty ones included.
+    pub fn present(username: Option<String>, password: Option<String>) -> Login {
+        Login {
+            has_username: username.is_some(),
+            has_password: password.is_some(),
+            username: username.unwrap_or_default(),
+            password: password.unwrap_or_default(),
         }
     }
 
     fn read(connect_flags: u8, bytes: &mut Bytes) -> Result<Option<Login>, Error> {
-        let username = match connect_flags & 0b1000_0000 {
-            0 => String::new(),
-            _ => read_mqtt_string(bytes)?,
+        let has_username = connect_flags & 0b1000_0000 != 0;
+        let username = if has_username {
+            read_mqtt_string(bytes)?
+        } else {
+            String::new()
         };
 
-        let password = match connect_flags & 0b0100_0000 {
-            0 => String::new(),
-            _ => read_mqtt_string(bytes)?,
+        let has_password = connect_flags & 0b0100_0000 != 0;
+        let password = if has_password {
+            read_mqtt_string(bytes)?
+        } else {
+            String::new()
         };
 
-        if username.is_empty() && password.is_empty() {
+        if !has_username && !has_password {
             Ok(None)
         } else {
-            Ok(Some(Login { username, password }))
+            Ok(Some(Login {
+                username,
+                password,
+                has_username,
+                has_password,
+            }))
         }
     }
 
     fn len(&self) -> usize {
         let mut len = 0;
 
-        if !self.username.is_empty() {
+        if self.has_username {
             len += 2 + self.username.len();
         }
 
-        if !self.password.is_empty() {
+        if self.has_password {
             len += 2 + self.password.len();
         }
 
@@ -262,12 +285,12 @@ impl Login {
 
     fn write(&self, buffer: &mut BytesMut) -> u8 {
         let mut connect_flags = 0;
-        if !self.username.is_empty() {
+        if self.has_username {
             connect_flags |= 0x80;
             write_mqtt_string(buffer, &self.username);
         }
 
-        if !self.password.is_empty() {
+        if self.has_password {
             connect_flags |= 0x40;
             write_mqtt_string(buffer, &self.password);
         }

@@ -1,6 +1,7 @@
-//! A subscriber started with its stdout closed (`sub >&-`) can print nothing, yet it would
-//! acknowledge every message it receives, draining a persistent session into nowhere. `sub`
-//! refuses to start instead, so nothing is acknowledged.
+//! A command started with its stdout closed (`sub >&-`, `rr >&-`) can print nothing, yet it would
+//! receive (and acknowledge) messages into nowhere: a subscriber drains a persistent session, `rr`
+//! sends its request and loses the response while reporting success (mosquitto_rr 2.1 exits 0).
+//! Both refuse to start instead, under every name, so nothing is sent or acknowledged.
 //!
 //! Rust's runtime hides a closed stdout before `main`: it opens /dev/null read-write on the empty
 //! descriptor (so that no socket takes number 1). A shell's `> /dev/null` opens it write-only, so
@@ -26,13 +27,13 @@ fn stdout_was_closed() -> bool {
     flags.is_some_and(|f| f & 3 == 2)
 }
 
-/// Fails when stdout was closed when the process started.
-pub fn refuse_closed_stdout() -> Result<(), Failure> {
+/// Fails when stdout was closed when the process started; `consequence` ends the message (what is
+/// therefore not done).
+pub fn refuse_closed_stdout(consequence: &str) -> Result<(), Failure> {
     if stdout_was_closed() {
         return Err(Failure::code(
             Code::Error,
-            "Error: stdout is closed: received messages could not be printed, so none is \
-             received (nothing is acknowledged).\n",
+            format!("Error: stdout is closed: {consequence}.\n"),
         ));
     }
     Ok(())
