@@ -3,7 +3,7 @@
 # hard limit, bench's and the broker's alike): the multi-host mechanism run on one host. INSTANCES
 # private mosquittos (max_connections -1), each on its own loopback port, and as many
 # `mqtk bench conn --clients CLIENTS --duration HOLD` processes, instance i against broker i from
-# source address 127.0.1.i, all starting together with one `--start-at`; then one
+# ADDRS source addresses of its own (127.1.i.1, 127.1.i.2, …), all starting together with one `--start-at`; then one
 # `mqtk bench merge` of their --json summaries: what one bench holding every connection would
 # have reported. Reports the merged summary, and per instance and in total: connections held,
 # bench RSS per connection, bench CPU while holding, and the brokers' peak RSS and CPU.
@@ -17,7 +17,11 @@
 #   HOLD [10]            seconds every connection is held once all of its instance's are up
 #   KEEPALIVE [60]       keepalive of each connection, seconds
 #   CONNECT_RATE [1000]  new connections per second per instance (paced: the listen backlog)
+#   ADDRS [2]            source addresses per instance: bind() takes local ports from half the
+#                        ephemeral range (Linux leaves the other half to connect()), ~14,000 per
+#                        address here, so 17,000 connections need two
 #   LEAD [5]             seconds from starting the processes to --start-at
+#   KEEP [unset]         a directory to copy the brokers' logs and the --json summaries to
 #   MQTK [built here]    path of an mqtk binary to use instead of building one
 set -euo pipefail
 
@@ -32,11 +36,13 @@ HOLD=${HOLD:-10}
 KEEPALIVE=${KEEPALIVE:-60}
 CONNECT_RATE=${CONNECT_RATE:-1000}
 LEAD=${LEAD:-5}
+ADDRS=${ADDRS:-2}
 
 for tool in mosquitto jq; do
     command -v "$tool" >/dev/null 2>&1 || die "$tool not found"
 done
 [ "$INSTANCES" -ge 1 ] && [ "$INSTANCES" -le 250 ] || die "INSTANCES must be 1..250"
+[ "$ADDRS" -ge 1 ] && [ "$ADDRS" -le 250 ] || die "ADDRS must be 1..250"
 
 # Every broker inherits this shell's limit: as many open files as the hard limit allows.
 ulimit -n "$(ulimit -Hn)"
@@ -48,7 +54,11 @@ stop_brokers() {
     for pid in "${BROKERS[@]}"; do kill "$pid" 2>/dev/null || true; done
     for pid in "${BROKERS[@]}"; do wait "$pid" 2>/dev/null || true; done
 }
-trap 'stop_brokers; cleanup' EXIT
+keep() {
+    [ -n "${KEEP:-}" ] || return 0
+    mkdir -p "$KEEP" && cp "$WORK"/*.log "$WORK"/*.json "$WORK"/*.err "$KEEP"/ 2>/dev/null || true
+}
+trap 'stop_brokers; keep; cleanup' EXIT
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 step "Starting $INSTANCES brokers (open files: $(ulimit -n) each)"
@@ -73,8 +83,9 @@ step "$INSTANCES × bench conn --clients $CLIENTS --duration $HOLD, starting at 
 start=$(date +%s.%N)
 BENCHES=()
 for i in $(seq 1 "$INSTANCES"); do
+    ifaddrs=$(seq -f "127.1.$i.%g" -s, 1 "$ADDRS")
     "$MQTK" bench conn -h 127.0.0.1 -p "${PORTS[$((i - 1))]}" --clients "$CLIENTS" \
-        --duration "$HOLD" -k "$KEEPALIVE" --connect-rate "$CONNECT_RATE" --ifaddr "127.0.1.$i" \
+        --duration "$HOLD" -k "$KEEPALIVE" --connect-rate "$CONNECT_RATE" --ifaddr "$ifaddrs" \
         -I "c$i" --start-at "$AT" --json >"$WORK/run-$i.json" 2>"$WORK/run-$i.err" &
     BENCHES+=("$!")
 done
@@ -108,7 +119,7 @@ done
 
 echo
 echo "$INSTANCES × mqtk bench conn --clients $CLIENTS, held ${HOLD}s, keepalive ${KEEPALIVE}s,"
-echo "$CONNECT_RATE connections/s each, one broker and one source address each, --start-at $AT"
+echo "$CONNECT_RATE connections/s each, one broker and $ADDRS source addresses each, --start-at $AT"
 echo "load average before: $LOAD_BEFORE, after: $LOAD_AFTER ($(nproc) cores, shared machine)"
 {
     printf 'instance\theld\tdrops\tconn/s\tCONNACK p50 ms\tp99 ms\tbench KiB/conn\tbench peak MiB\tbench CPU %% holding\tbroker peak KiB/conn\n'
