@@ -44,7 +44,7 @@ LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 start_broker
 median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 
-declare -A RATE CPU BROKER_US RATIO
+declare -A RATE CPU BROKER_US CLIENT_US RATIO
 # The broker's CPU time per message received, µs, while CMD… ran: `broker_us N FILE CMD…`.
 broker_us() {
     local n=$1 file=$2
@@ -60,12 +60,15 @@ run_case() {
         --json "$@") " || die "$name failed: $(cat "$out")"
     RATE[$name]+="$(jq -r '.msgs_per_s | floor' "$out") "
     CPU[$name]+="$(jq -r '.cpu_percent | floor' "$out") "
+    CLIENT_US[$name]+="$(jq -r '.raw.cpu_seconds * 1e6 / ([.received, 1] | max) * 100 | round / 100' "$out") "
 }
 # `probe NAME PAIRS TOPIC`: the like-for-like ceiling for the bench case run next.
 probe() {
     local out="$WORK/probe-$1"
-    BROKER_US[probe-$1]+="$(broker_us "$N1" "$out" "$PUBSUB_PROBE" 127.0.0.1 "$PORT" "$2" "$N1" 64 "$3") "
+    BROKER_US[probe-$1]+="$(broker_us "$N1" "$out" perf stat -e task-clock -x, -o "$out.self" -- \
+        "$PUBSUB_PROBE" 127.0.0.1 "$PORT" "$2" "$N1" 64 "$3") "
     RATE[probe-$1]+="$(cat "$out") "
+    CLIENT_US[probe-$1]+="$(awk -F, -v n="$N1" '/task-clock/ {printf "%.2f", $1 * 1000 / n}' "$out.self") "
 }
 # The ratio of the last bench run of NAME to the last probe run before it.
 ratio() {
@@ -95,20 +98,22 @@ echo
 echo "mqtk bench shapes, QoS 0, 64 B, medians of $ROUNDS rounds"
 echo "load average before: $LOAD_BEFORE, after: $LOAD_AFTER ($(nproc) cores, shared machine)"
 {
-    printf 'case\tmsg/s received\tvs ceiling\tbroker µs/msg\tbench CPU %%\tCPU %% per 100k msg/s\n'
-    printf 'ceiling publish-only (no subscriber)\t%s\t\t\t\t\n' "$ceiling"
+    printf 'case\tmsg/s received\tvs ceiling\tbroker µs/msg\tclients µs/msg\tbench CPU %%\tCPU %% per 100k msg/s\n'
+    printf 'ceiling publish-only (no subscriber)\t%s\t\t\t\t\t\n' "$ceiling"
     for name in one ten fanout fanin; do
         if [ -n "${RATE[probe-$name]:-}" ]; then
-            printf 'ceiling pubsub %s\t%s\t1.00\t%s\t\t\n' "$([ "$name" = one ] && echo '1→1' || echo '10→10')" \
-                "$(med "${RATE[probe-$name]}")" "$(med "${BROKER_US[probe-$name]}")"
+            printf 'ceiling pubsub %s\t%s\t1.00\t%s\t%s\t\t\n' "$([ "$name" = one ] && echo '1→1' || echo '10→10')" \
+                "$(med "${RATE[probe-$name]}")" "$(med "${BROKER_US[probe-$name]}")" \
+                "$(med "${CLIENT_US[probe-$name]}")"
         fi
         rate=$(med "${RATE[$name]}")
         cpu=$(med "${CPU[$name]}")
         ratio=$(med "${RATIO[$name]:-}")
-        awk -v n="$name" -v r="$rate" -v c="$cpu" -v q="${ratio:-}" -v b="$(med "${BROKER_US[$name]}")" 'BEGIN {
+        awk -v n="$name" -v r="$rate" -v c="$cpu" -v q="${ratio:-}" -v b="$(med "${BROKER_US[$name]}")" \
+            -v u="$(med "${CLIENT_US[$name]}")" 'BEGIN {
             label["one"] = "1→1"; label["ten"] = "10→10 (pairs)";
             label["fanout"] = "fan-out 1→100 (rate-limited)"; label["fanin"] = "fan-in 100→1 (rate-limited)";
-            printf "%s\t%d\t%s\t%s\t%d\t%.0f\n", label[n], r, (q == "" ? "" : sprintf("%.2f", q)), b, c,
+            printf "%s\t%d\t%s\t%s\t%s\t%d\t%.0f\n", label[n], r, (q == "" ? "" : sprintf("%.2f", q)), b, u, c,
                 (r > 0 ? c / (r / 100000) : 0)
         }'
     done
@@ -116,3 +121,4 @@ echo "load average before: $LOAD_BEFORE, after: $LOAD_AFTER ($(nproc) cores, sha
 echo
 echo "vs ceiling: the median of each round's bench rate over the like-for-like probe's just before it."
 echo "broker µs/msg: the broker's CPU time per message received (fan rows: per message offered)."
+echo "clients µs/msg: the CPU time of the probe (all its threads), or of the bench, per message received."
