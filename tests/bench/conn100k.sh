@@ -17,9 +17,10 @@
 #   HOLD [10]            seconds every connection is held once all of its instance's are up
 #   KEEPALIVE [60]       keepalive of each connection, seconds
 #   CONNECT_RATE [1000]  new connections per second per instance (paced: the listen backlog)
-#   ADDRS [2]            source addresses per instance: bind() takes local ports from half the
-#                        ephemeral range (Linux leaves the other half to connect()), ~14,000 per
-#                        address here, so 17,000 connections need two
+#   ADDRS [2]            source addresses per instance. Each has the whole ephemeral range (~28,000
+#                        ports) to each broker (mqtk binds with IP_BIND_ADDRESS_NO_PORT), but the
+#                        kernel's port search is cheap only in the half connect() prefers: past
+#                        ~14,000 per address, connecting costs the kernel seconds of CPU
 #   LEAD [5]             seconds from starting the processes to --start-at
 #   KEEP [unset]         a directory to copy the brokers' logs and the --json summaries to
 #   MQTK [built here]    path of an mqtk binary to use instead of building one
