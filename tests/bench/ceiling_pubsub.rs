@@ -18,10 +18,14 @@
 
 use std::io::{ErrorKind, Read, Write};
 use std::net::TcpStream;
-use std::process::exit;
 use std::sync::{Arc, Barrier};
 use std::thread;
 use std::time::{Duration, Instant};
+
+// The publish-only probe's CONNECT, write and failure, shared (rustc builds each probe alone).
+#[allow(dead_code)]
+mod ceiling;
+use ceiling::{connect, fail, write};
 
 const CHUNK: usize = 256 * 1024;
 /// A subscriber silent this long has all it will get.
@@ -41,25 +45,21 @@ fn main() {
     let per_pair = count / pairs;
     // Everyone connected and subscribed, then the publishers start together.
     let ready = Arc::new(Barrier::new(2 * pairs + 1));
-    let mut subs = Vec::new();
+    let (mut subs, mut pubs) = (Vec::new(), Vec::new());
     for i in 0..pairs {
-        let (host, ready) = (host.clone(), ready.clone());
         let topic = format!("{}/{i}", args[5]).into_bytes();
+        let (h, r, sub_topic) = (host.clone(), ready.clone(), topic.clone());
         subs.push(thread::spawn(move || {
-            let mut s = open(&host, port);
-            subscribe(&mut s, &topic);
-            ready.wait();
+            let mut s = open(&h, port);
+            subscribe(&mut s, &sub_topic);
+            r.wait();
             drain(&mut s, per_pair)
         }));
-    }
-    let mut pubs = Vec::new();
-    for i in 0..pairs {
-        let (host, ready) = (host.clone(), ready.clone());
-        let topic = format!("{}/{i}", args[5]).into_bytes();
+        let (h, r) = (host.clone(), ready.clone());
         pubs.push(thread::spawn(move || {
-            let mut s = open(&host, port);
+            let mut s = open(&h, port);
             let packets = prebuilt(&topic, size, per_pair);
-            ready.wait();
+            r.wait();
             for chunk in packets.chunks(CHUNK) {
                 write(&mut s, chunk);
             }
@@ -94,33 +94,12 @@ fn main() {
     println!("{:.0}", received as f64 / seconds);
 }
 
-fn fail(message: &str) -> ! {
-    eprintln!("ceiling_pubsub: {message}");
-    exit(1)
-}
-
-fn write(stream: &mut TcpStream, bytes: &[u8]) {
-    stream
-        .write_all(bytes)
-        .unwrap_or_else(|e| fail(&format!("write: {e}")));
-}
-
-/// Connects (3.1.1, clean session, keepalive 60, empty client id) and waits for CONNACK 0.
+/// A connection that has its CONNACK.
 fn open(host: &str, port: u16) -> TcpStream {
     let mut stream =
         TcpStream::connect((host, port)).unwrap_or_else(|e| fail(&format!("connect: {e}")));
     stream.set_nodelay(true).ok();
-    write(
-        &mut stream,
-        &[0x10, 12, 0, 4, b'M', b'Q', b'T', b'T', 4, 0x02, 0, 60, 0, 0],
-    );
-    let mut connack = [0u8; 4];
-    stream
-        .read_exact(&mut connack)
-        .unwrap_or_else(|e| fail(&format!("CONNACK: {e}")));
-    if connack[0] != 0x20 || connack[3] != 0 {
-        fail(&format!("CONNACK refused: {connack:02x?}"));
-    }
+    connect(&mut stream);
     stream
 }
 

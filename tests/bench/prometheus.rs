@@ -138,5 +138,8 @@ fn an_address_in_use_fails_before_connecting() {
         "{out}"
     );
     let log = broker.log_since(mark);
-    assert!(!log.contains("New client connected"), "connected anyway:\n{log}");
+    assert!(
+        !log.contains("New client connected"),
+        "connected anyway:\n{log}"
+    );
 }
