@@ -326,6 +326,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtk' -ScriptBlock {
             [CompletionResult]::new('--topics', '--topics', [CompletionResultType]::ParameterName, 'Topics each publisher cycles over (message n to topic n mod N): %t in the topic template, or a last level /%t added')
             [CompletionResult]::new('--series', '--series', [CompletionResultType]::ParameterName, 'Write a per-second series (sent, acked, received) to this file')
             [CompletionResult]::new('--series-format', '--series-format', [CompletionResultType]::ParameterName, 'Series format')
+            [CompletionResult]::new('--prometheus', '--prometheus', [CompletionResultType]::ParameterName, 'Serve the live counters for Prometheus on http://ADDR/metrics while the run lasts (e.g. 127.0.0.1:9100)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Broker host name or address [default: localhost]')
             [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Broker host name or address [default: localhost]')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Broker port [default: 1883]')

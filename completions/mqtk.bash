@@ -55,7 +55,7 @@ _mqtk() {
             return 0
             ;;
         mqtk__subcmd__bench)
-            opts="-q -t -h -p -L -u -P -i -I -k -c -x -V -M -D -d -o -A --start-at --pubs --subs --clients --count --duration --warmup --qos --qos-mix --size --payload --payload-file --rate --inflight --ifaddr --churn --connect-rate --topic --sub-topic --topics --json --series --series-format --host --port --url --username --pw --id --id-prefix --keepalive --disable-clean-session --protocol-version --property --will-topic --will-payload --will-qos --will-retain --nodelay --debug --quiet --trace --trace-format --pw-file --cafile --capath --cert --key --keyform --ciphers --tls-version --tls-alpn --tls-engine --tls-engine-kpass-sha1 --tls-use-os-certs --insecure --psk --psk-identity --tls-keylog --ws --no-tls --proxy --unix --help --version pubsub pub sub conn merge"
+            opts="-q -t -h -p -L -u -P -i -I -k -c -x -V -M -D -d -o -A --start-at --pubs --subs --clients --count --duration --warmup --qos --qos-mix --size --payload --payload-file --rate --inflight --ifaddr --churn --connect-rate --topic --sub-topic --topics --json --series --series-format --prometheus --host --port --url --username --pw --id --id-prefix --keepalive --disable-clean-session --protocol-version --property --will-topic --will-payload --will-qos --will-retain --nodelay --debug --quiet --trace --trace-format --pw-file --cafile --capath --cert --key --keyform --ciphers --tls-version --tls-alpn --tls-engine --tls-engine-kpass-sha1 --tls-use-os-certs --insecure --psk --psk-identity --tls-keylog --ws --no-tls --proxy --unix --help --version pubsub pub sub conn merge"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -155,6 +155,10 @@ _mqtk() {
                     ;;
                 --series-format)
                     COMPREPLY=($(compgen -W "csv ndjson" -- "${cur}"))
+                    return 0
+                    ;;
+                --prometheus)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --host)

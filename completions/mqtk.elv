@@ -319,6 +319,7 @@ set edit:completion:arg-completer[mqtk] = {|@words|
             cand --topics 'Topics each publisher cycles over (message n to topic n mod N): %t in the topic template, or a last level /%t added'
             cand --series 'Write a per-second series (sent, acked, received) to this file'
             cand --series-format 'Series format'
+            cand --prometheus 'Serve the live counters for Prometheus on http://ADDR/metrics while the run lasts (e.g. 127.0.0.1:9100)'
             cand -h 'Broker host name or address [default: localhost]'
             cand --host 'Broker host name or address [default: localhost]'
             cand -p 'Broker port [default: 1883]'

@@ -275,6 +275,7 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l topics -d 'Topics ea
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l series -d 'Write a per-second series (sent, acked, received) to this file' -r -F
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l series-format -d 'Series format' -r -f -a "csv\t''
 ndjson\t''"
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l prometheus -d 'Serve the live counters for Prometheus on http://ADDR/metrics while the run lasts (e.g. 127.0.0.1:9100)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s h -l host -d 'Broker host name or address [default: localhost]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s p -l port -d 'Broker port [default: 1883]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s L -l url -d 'Broker URL: mqtt://[USER[:PASS]@]HOST[:PORT]/TOPIC' -r

@@ -24,6 +24,8 @@ mod merge;
 mod conn;
 // --topics: publishers cycling over topics, exact loss per pair.
 mod shapes;
+// --prometheus: live counters scraped during a run.
+mod prometheus;
 
 use serde_json::Value;
 

@@ -122,6 +122,11 @@ pub struct BenchArgs {
     #[arg(long = "series-format", value_name = "FORMAT", default_value = "csv", value_parser = ["csv", "ndjson"])]
     pub series_format: String,
 
+    /// Serve the live counters for Prometheus on http://ADDR/metrics while the run lasts
+    /// (e.g. 127.0.0.1:9100)
+    #[arg(long, value_name = "ADDR")]
+    pub prometheus: Option<std::net::SocketAddr>,
+
     #[command(flatten)]
     pub conn: ConnArgs,
 }

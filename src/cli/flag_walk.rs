@@ -334,6 +334,7 @@ const BENCH: &[Case] = &[
         &["--series", "/tmp/series"],
         &["--series-format", "ndjson"],
     ),
+    case("prometheus", &["--prometheus", "127.0.0.1:0"]),
     // Many generated clients: one fixed id, a kept session or per-packet output cannot be.
     refused("id", &["-i", "fixed-id"]),
     refused("disable_clean_session", &["-c"]),

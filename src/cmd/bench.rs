@@ -14,6 +14,7 @@ mod merge;
 mod paced;
 pub mod payload;
 mod progress;
+mod prometheus;
 mod publisher;
 mod raw;
 mod report;
@@ -55,7 +56,25 @@ pub async fn run(config: Config) -> Result<u8, Failure> {
         };
         fds::check(u64::from(connections), fds::raise())
             .map_err(|e| Failure::code(Code::Error, format!("{e}\n")))?;
-        engine::run(&config)
+        let counters = std::sync::Arc::new(counters::Counters::default());
+        // Serves while the run lasts (to the summary), from before the first connection.
+        let _exporter = match config.prometheus {
+            Some(addr) => {
+                let exporter = prometheus::serve(addr, counters.clone())
+                    .await
+                    .map_err(|e| {
+                        Failure::code(
+                            Code::Error,
+                            format!("Error: cannot serve --prometheus on {addr}: {e}.\n"),
+                        )
+                    })?;
+                // On stderr, so the port is known when ADDR asked for any (port 0).
+                eprintln!("metrics on http://{}/metrics", exporter.addr);
+                Some(exporter)
+            }
+            None => None,
+        };
+        engine::run(&config, counters)
             .await
             .map_err(|e| Failure::code(e.code(), format!("{}\n", e.message())))?
     } else {

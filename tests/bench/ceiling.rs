@@ -49,19 +49,19 @@ fn main() {
     println!("{:.0}", count as f64 / seconds);
 }
 
-fn fail(message: &str) -> ! {
+pub(crate) fn fail(message: &str) -> ! {
     eprintln!("ceiling: {message}");
     exit(1)
 }
 
-fn write(stream: &mut TcpStream, bytes: &[u8]) {
+pub(crate) fn write(stream: &mut TcpStream, bytes: &[u8]) {
     stream
         .write_all(bytes)
         .unwrap_or_else(|e| fail(&format!("write: {e}")));
 }
 
 /// CONNECT (3.1.1, clean session, keepalive 60, empty client id) and wait for CONNACK 0.
-fn connect(stream: &mut TcpStream) {
+pub(crate) fn connect(stream: &mut TcpStream) {
     write(
         stream,
         &[0x10, 12, 0, 4, b'M', b'Q', b'T', b'T', 4, 0x02, 0, 60, 0, 0],

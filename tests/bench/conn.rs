@@ -222,3 +222,67 @@ fn churn_closes_and_reopens_held_connections() {
             .starts_with("Error: --churn is for bench conn --duration")
     );
 }
+
+/// One source address serves each broker address with the whole ephemeral port range
+/// (`IP_BIND_ADDRESS_NO_PORT`, vendor/rumqttc/PATCHES.md): in a network namespace of its own with a
+/// 10-port range, two bench runs from 127.0.0.1 hold 8 connections each, to two listeners, at the
+/// same time. Binding ports at `bind()` would need 16 distinct ports and fail from the 11th on.
+/// Needs root (a network namespace); says so and passes without one.
+#[test]
+fn one_source_address_has_the_port_range_for_each_broker() {
+    let ok = std::process::Command::new("unshare")
+        .args(["-n", "true"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        eprintln!("skipped: no network namespace (unshare -n needs root)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let script = r#"
+        set -u
+        ip link set lo up
+        echo "40000 40009" > /proc/sys/net/ipv4/ip_local_port_range
+        printf 'listener 1884 127.0.0.1\nlistener 1885 127.0.0.1\nallow_anonymous true\n' > "$DIR/m.conf"
+        "$BROKER" -c "$DIR/m.conf" 2> "$DIR/broker.err" &
+        broker=$!
+        for _ in $(seq 500); do
+            (exec 3<>/dev/tcp/127.0.0.1/1885) 2>/dev/null && break
+            sleep 0.01
+        done
+        at=$(date -u -d '+3 seconds' +%Y-%m-%dT%H:%M:%SZ)
+        pids=
+        for port in 1884 1885; do
+            "$MQTK" bench conn -h 127.0.0.1 -p $port --clients 8 --ifaddr 127.0.0.1 --duration 3 \
+                -I "p$port" --start-at "$at" --json > "$DIR/$port.json" 2> "$DIR/$port.err" &
+            pids="$pids $!"
+        done
+        set -- $pids
+        wait $1; a=$?
+        wait $2; b=$?
+        kill $broker
+        echo "$a $b"
+    "#;
+    let out = std::process::Command::new("unshare")
+        .args(["-n", "bash", "-c", script])
+        .env("DIR", dir.path())
+        .env("MQTK", mqtk())
+        .env("BROKER", crate::broker::mosquitto_bin())
+        .output()
+        .unwrap();
+    let codes = String::from_utf8_lossy(&out.stdout);
+    let read = |name: &str| std::fs::read_to_string(dir.path().join(name)).unwrap_or_default();
+    assert_eq!(
+        codes.trim(),
+        "0 0",
+        "exit codes; stderr:\n{}\n{}\n{}",
+        String::from_utf8_lossy(&out.stderr),
+        read("1884.err"),
+        read("1885.err")
+    );
+    for port in ["1884", "1885"] {
+        let v: serde_json::Value = serde_json::from_str(&read(&format!("{port}.json"))).unwrap();
+        assert_eq!(int(&v["held"], "connected_at_end"), 8, "in\n{v:#}");
+        assert_eq!(int(&v, "connect_failures"), 0, "in\n{v:#}");
+    }
+}

@@ -350,5 +350,6 @@ pub fn bench(parsed: &Parsed) -> Result<Config, Failure> {
         payload: payload.map(std::sync::Arc::new),
         churn,
         ifaddrs,
+        prometheus: args.prometheus,
     })
 }

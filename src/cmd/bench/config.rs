@@ -88,6 +88,8 @@ pub struct Config {
     pub churn: Option<f64>,
     /// `--ifaddr`: local source addresses, one per connection in turn.
     pub ifaddrs: Vec<std::net::IpAddr>,
+    /// `--prometheus`: where to serve the live counters.
+    pub prometheus: Option<std::net::SocketAddr>,
 }
 
 impl Config {

@@ -14,6 +14,7 @@ use hdrhistogram::Histogram;
 use tokio::sync::watch;
 
 use super::connect::{Pacer, client_options};
+use super::counters::Counters;
 use super::stats;
 use crate::conn::{ConnectFailure, Options, Session};
 
@@ -32,6 +33,8 @@ pub struct Plan<'a> {
     pub ifaddrs: &'a [std::net::IpAddr],
     /// `--churn`: connections closed and opened again per second while held.
     pub churn: Option<f64>,
+    /// Where the count of open connections is kept while the run lasts.
+    pub live: Arc<Counters>,
 }
 
 /// The outcome of `bench conn`.
@@ -74,7 +77,8 @@ pub struct Held {
 /// Shared by the connection tasks.
 #[derive(Default)]
 struct Tally {
-    connected: AtomicU64,
+    /// Connections open now: the live counters (`--prometheus`) hold the count.
+    live: Arc<Counters>,
     failed: AtomicU64,
     drops: AtomicU64,
     reconnects: AtomicU64,
@@ -150,7 +154,7 @@ async fn client(
     let first = open(common.options(i), &tally).await;
     let mut session = match first {
         Ok(s) => {
-            tally.connected.fetch_add(1, Ordering::Relaxed);
+            tally.live.connected.fetch_add(1, Ordering::Relaxed);
             tally.settle(clients);
             s
         }
@@ -187,7 +191,7 @@ async fn client(
             _ = session.failed() => false,
             () = churn => true,
         };
-        tally.connected.fetch_sub(1, Ordering::Relaxed);
+        tally.live.connected.fetch_sub(1, Ordering::Relaxed);
         if churned {
             // Closed on purpose (DISCONNECT) and opened again at once.
             let _ = session.disconnect().await;
@@ -196,7 +200,7 @@ async fn client(
                 .churn
                 .and_then(|(period, _)| Some(next_churn? + period));
             if let Ok(s) = open(common.options(i), &tally).await {
-                tally.connected.fetch_add(1, Ordering::Relaxed);
+                tally.live.connected.fetch_add(1, Ordering::Relaxed);
                 session = s;
                 continue;
             }
@@ -213,7 +217,7 @@ async fn client(
                 _ = tokio::time::sleep(RECONNECT_DELAY) => {}
             }
             if let Ok(s) = open(common.options(i), &tally).await {
-                tally.connected.fetch_add(1, Ordering::Relaxed);
+                tally.live.connected.fetch_add(1, Ordering::Relaxed);
                 tally.down.fetch_sub(1, Ordering::Relaxed);
                 tally.reconnects.fetch_add(1, Ordering::Relaxed);
                 break s;
@@ -230,6 +234,7 @@ pub async fn run(plan: Plan<'_>) -> ConnResult {
     let started = Instant::now();
     let tally = Arc::new(Tally {
         latency: Mutex::new(Some(stats::histogram())),
+        live: plan.live.clone(),
         ..Tally::default()
     });
     let (release_tx, release_rx) = watch::channel(false);
@@ -242,7 +247,7 @@ pub async fn run(plan: Plan<'_>) -> ConnResult {
             tick.tick().await;
             loop {
                 tokio::select! {
-                    _ = tick.tick() => series.push(tally.connected.load(Ordering::Relaxed)),
+                    _ = tick.tick() => series.push(tally.live.connected.load(Ordering::Relaxed)),
                     _ = released.wait_for(|r| *r) => return series,
                 }
             }
@@ -275,7 +280,7 @@ pub async fn run(plan: Plan<'_>) -> ConnResult {
     }
     let last = *tally.last_connack.lock().expect("connack lock");
     let elapsed = last.map_or(started.elapsed(), |l| l.duration_since(started));
-    let connected = tally.connected.load(Ordering::Relaxed);
+    let connected = tally.live.connected.load(Ordering::Relaxed);
     let held = match plan.hold {
         Some(hold) => {
             let cpu_before = stats::process_cpu_seconds().unwrap_or(0.0);
@@ -287,7 +292,7 @@ pub async fn run(plan: Plan<'_>) -> ConnResult {
             }
             let seconds = t.elapsed().as_secs_f64();
             let cpu = stats::process_cpu_seconds().unwrap_or(cpu_before) - cpu_before;
-            let at_end = tally.connected.load(Ordering::Relaxed);
+            let at_end = tally.live.connected.load(Ordering::Relaxed);
             let down_at_end = tally.down.load(Ordering::Relaxed);
             let (rss_peak, rss_now) = stats::rss_bytes().unwrap_or_default();
             Some(Held {

@@ -3,12 +3,14 @@
 
 use std::sync::atomic::AtomicU64;
 
-/// Running totals, read once a second for the live line and the series.
+/// Running totals, read once a second for the live line and the series, and by `--prometheus`.
 #[derive(Debug, Default)]
 pub struct Counters {
     pub sent: Padded,
     pub acked: Padded,
     pub received: Padded,
+    /// `bench conn`: connections open now.
+    pub connected: Padded,
 }
 
 /// A counter on a cache line (pair) of its own: publishers and subscribers bump theirs once per

@@ -141,9 +141,9 @@ fn connect_failed(report: &mut Report, failure: &ConnectFailure) {
     report.connect_failures += 1;
 }
 
-/// Runs the configured scenario and returns its report, or why the broker rules the run out (a QoS
-/// above the maximum in its v5 CONNACK).
-pub async fn run(cfg: &Config) -> Result<Report, Exceeded> {
+/// Runs the configured scenario, counting in `counters`, and returns its report, or why the broker
+/// rules the run out (a QoS above the maximum in its v5 CONNACK).
+pub async fn run(cfg: &Config, counters: Arc<Counters>) -> Result<Report, Exceeded> {
     let cpu_before = stats::process_cpu_seconds().unwrap_or(0.0);
     let wall = Instant::now();
     let mut report = base_report(cfg);
@@ -162,6 +162,7 @@ pub async fn run(cfg: &Config) -> Result<Report, Exceeded> {
             hold: cfg.hold,
             ifaddrs: &cfg.ifaddrs,
             churn: cfg.churn,
+            live: counters,
         })
         .await;
         report.held = r.held.as_ref().map(|h| HeldReport {
@@ -199,7 +200,6 @@ pub async fn run(cfg: &Config) -> Result<Report, Exceeded> {
     }
 
     let origin = Instant::now();
-    let counters = Arc::new(Counters::default());
     let pacer = Pacer::new(cfg.connect_rate);
     let pubs = if cfg.scenario == Scenario::Sub {
         0

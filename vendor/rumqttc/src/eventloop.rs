@@ -434,6 +434,9 @@ pub(crate) async fn socket_connect(
         // mqtk patch: a local address of the broker address's family, when one was set.
         if let Some(local) = network_options.bind_addr {
             if local.is_ipv4() == addr.is_ipv4() {
+                if local.port() == 0 {
+                    defer_port_choice(&socket);
+                }
                 socket.bind(local)?;
             }
         }
@@ -453,6 +456,30 @@ pub(crate) async fn socket_connect(
         )
     }))
 }
+
+/// mqtk patch: binding to port 0 picks a local port at `bind()`, unique for the address and
+/// from half the ephemeral range (Linux keeps the other half for `connect()`): about 14,000
+/// connections per source address. `IP_BIND_ADDRESS_NO_PORT` leaves the choice to `connect()`,
+/// which needs the port unique only per destination: the whole range, to each broker. Best
+/// effort: a kernel without it binds as before.
+#[cfg(target_os = "linux")]
+fn defer_port_choice(socket: &TcpSocket) {
+    use std::os::fd::AsRawFd;
+    let on: libc::c_int = 1;
+    // SAFETY: a valid socket descriptor and a c_int option value of the size passed.
+    unsafe {
+        libc::setsockopt(
+            socket.as_raw_fd(),
+            libc::IPPROTO_IP,
+            libc::IP_BIND_ADDRESS_NO_PORT,
+            (&on as *const libc::c_int).cast(),
+            std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+        );
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn defer_port_choice(_socket: &TcpSocket) {}
 
 async fn network_connect(
     options: &MqttOptions,
