@@ -264,6 +264,8 @@ async fn publish(conn: Options, config: Config, personality: Personality) -> Res
         }
         Source::Replay(_) => {}
         Source::Lines => {
+            // One handle for every line (`Session::publish` makes one per call).
+            let sender = session.publisher();
             let mut lines = stdin_lines::spawn();
             let mut line_number = 0u64;
             loop {
@@ -307,7 +309,7 @@ async fn publish(conn: Options, config: Config, personality: Personality) -> Res
                         },
                         None => line,
                     };
-                    session
+                    sender
                         .publish(publisher.next(payload, session.losses()))
                         .await
                         .map_err(connect_failure)?;
