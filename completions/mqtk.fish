@@ -56,7 +56,7 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s I -l id-prefix -d 'Cli
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s k -l keepalive -d 'Keepalive in seconds (5..65535) [default: 60]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s x -d 'v5 session expiry interval in seconds, or -1 / ∞ for never' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s V -l protocol-version -d 'MQTT version: 31, 311 or 5 (also mqttv31, mqttv311, mqttv5) [default: 311]' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s M -d 'Maximum QoS 1/2 messages in flight [default: 20]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s M -d 'Maximum QoS 1/2 messages in flight [default: 20; `mqtk pub -l` in MQTT v5: the broker\'s receive maximum, up to 1000]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s D -l property -d 'MQTT v5 property: -D COMMAND NAME VALUE, or -D COMMAND user-property KEY VALUE' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l will-topic -d 'Topic of the last will' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l will-payload -d 'Payload of the last will [default: empty]' -r
@@ -126,7 +126,7 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s I -l id-prefix -d 'Cli
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s k -l keepalive -d 'Keepalive in seconds (5..65535) [default: 60]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s x -d 'v5 session expiry interval in seconds, or -1 / ∞ for never' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s V -l protocol-version -d 'MQTT version: 31, 311 or 5 (also mqttv31, mqttv311, mqttv5) [default: 311]' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s M -d 'Maximum QoS 1/2 messages in flight [default: 20]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s M -d 'Maximum QoS 1/2 messages in flight [default: 20; `mqtk pub -l` in MQTT v5: the broker\'s receive maximum, up to 1000]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s D -l property -d 'MQTT v5 property: -D COMMAND NAME VALUE, or -D COMMAND user-property KEY VALUE' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l will-topic -d 'Topic of the last will' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l will-payload -d 'Payload of the last will [default: empty]' -r
@@ -204,7 +204,7 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s i -l id -d 'Client id [
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s I -l id-prefix -d 'Client id prefix; the process id is appended' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s k -l keepalive -d 'Keepalive in seconds (5..65535) [default: 60]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s x -d 'v5 session expiry interval in seconds, or -1 / ∞ for never' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s M -d 'Maximum QoS 1/2 messages in flight [default: 20]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s M -d 'Maximum QoS 1/2 messages in flight [default: 20; `mqtk pub -l` in MQTT v5: the broker\'s receive maximum, up to 1000]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s D -l property -d 'MQTT v5 property: -D COMMAND NAME VALUE, or -D COMMAND user-property KEY VALUE' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l will-topic -d 'Topic of the last will' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l will-payload -d 'Payload of the last will [default: empty]' -r
@@ -286,7 +286,7 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s I -l id-prefix -d 'C
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s k -l keepalive -d 'Keepalive in seconds (5..65535) [default: 60]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s x -d 'v5 session expiry interval in seconds, or -1 / ∞ for never' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s V -l protocol-version -d 'MQTT version: 31, 311 or 5 (also mqttv31, mqttv311, mqttv5) [default: 311]' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s M -d 'Maximum QoS 1/2 messages in flight [default: 20]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s M -d 'Maximum QoS 1/2 messages in flight [default: 20; `mqtk pub -l` in MQTT v5: the broker\'s receive maximum, up to 1000]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s D -l property -d 'MQTT v5 property: -D COMMAND NAME VALUE, or -D COMMAND user-property KEY VALUE' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l will-topic -d 'Topic of the last will' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l will-payload -d 'Payload of the last will [default: empty]' -r
@@ -338,7 +338,7 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -s I -l id-prefi
 complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -s k -l keepalive -d 'Keepalive in seconds (5..65535) [default: 60]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -s x -d 'v5 session expiry interval in seconds, or -1 / ∞ for never' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -s V -l protocol-version -d 'MQTT version: 31, 311 or 5 (also mqttv31, mqttv311, mqttv5) [default: 311]' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -s M -d 'Maximum QoS 1/2 messages in flight [default: 20]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -s M -d 'Maximum QoS 1/2 messages in flight [default: 20; `mqtk pub -l` in MQTT v5: the broker\'s receive maximum, up to 1000]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -s D -l property -d 'MQTT v5 property: -D COMMAND NAME VALUE, or -D COMMAND user-property KEY VALUE' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l will-topic -d 'Topic of the last will' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand retain-clear" -l will-payload -d 'Payload of the last will [default: empty]' -r

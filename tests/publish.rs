@@ -34,6 +34,8 @@ mod v21;
 mod property_round_trip;
 // Many PUBLISHes per write (the vendored rumqttc's batching), order and acknowledgements intact.
 mod batching;
+// `-l`'s window of messages in flight: the v5 receive maximum under the mqtk name, else 20.
+mod window;
 
 use std::path::PathBuf;
 

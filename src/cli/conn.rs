@@ -72,7 +72,7 @@ pub struct ConnArgs {
     )]
     pub protocol_version: Option<String>,
 
-    /// Maximum QoS 1/2 messages in flight [default: 20]
+    /// Maximum QoS 1/2 messages in flight [default: 20; `mqtk pub -l` in MQTT v5: the broker's receive maximum, up to 1000]
     #[arg(short = 'M', value_name = "COUNT", allow_hyphen_values = true)]
     pub max_inflight: Option<String>,
 

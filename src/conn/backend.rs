@@ -252,29 +252,25 @@ impl Loop {
         }
     }
 
+    /// The next event rumqttc buffered in an earlier poll and has not returned yet; its next poll
+    /// would return it before touching the network.
+    pub fn next_buffered(&mut self) -> Option<Event> {
+        match self {
+            Loop::V4(ev) => ev.state.events.pop_front().map(|e| match e {
+                rumqttc::Event::Incoming(p) => incoming_v4(p),
+                rumqttc::Event::Outgoing(o) => outgoing(o),
+            }),
+            Loop::V5(ev) => ev.state.events.pop_front().map(|e| match e {
+                rumqttc::v5::Event::Incoming(p) => incoming_v5(p),
+                rumqttc::v5::Event::Outgoing(o) => outgoing(o),
+            }),
+        }
+    }
+
     /// Events rumqttc buffered and had not returned when the connection failed. They happened (an
     /// ack that arrived, a packet handed to the socket) and the state already reflects them, so the
     /// books must see them too; left in place they would come out after the next CONNACK.
     pub fn take_buffered_events(&mut self) -> Vec<Event> {
-        match self {
-            Loop::V4(ev) => ev
-                .state
-                .events
-                .drain(..)
-                .map(|e| match e {
-                    rumqttc::Event::Incoming(p) => incoming_v4(p),
-                    rumqttc::Event::Outgoing(o) => outgoing(o),
-                })
-                .collect(),
-            Loop::V5(ev) => ev
-                .state
-                .events
-                .drain(..)
-                .map(|e| match e {
-                    rumqttc::v5::Event::Incoming(p) => incoming_v5(p),
-                    rumqttc::v5::Event::Outgoing(o) => outgoing(o),
-                })
-                .collect(),
-        }
+        std::iter::from_fn(|| self.next_buffered()).collect()
     }
 }

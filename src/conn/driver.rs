@@ -3,7 +3,6 @@
 //! reconnects when asked to (carrying over what a lost connection left unsent: see `backlog`), and
 //! stops polling as soon as DISCONNECT is written.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
@@ -30,14 +29,20 @@ struct InFlight {
     seq: u64,
 }
 
+/// The publish in flight under packet id `mid`.
+fn in_flight(table: &[Option<InFlight>], mid: u16) -> Option<&InFlight> {
+    table.get(usize::from(mid))?.as_ref()
+}
+
 /// The polling task's state.
 pub(super) struct Driver {
     opts: Options,
     event_loop: Loop,
     shared: Arc<Shared>,
     events: Option<mpsc::Sender<Delivery>>,
-    /// QoS 1/2 publishes written and not yet complete, by packet id.
-    inflight: HashMap<u16, InFlight>,
+    /// QoS 1/2 publishes written and not yet complete, indexed by packet id (rumqttc gives out
+    /// ids up to its inflight limit, so the table stays that small; a lookup per packet).
+    inflight: Vec<Option<InFlight>>,
     /// The next [`InFlight::seq`].
     next_seq: u64,
     /// mosquitto numbers QoS 0 publishes too; rumqttc reports them as packet id 0.
@@ -66,7 +71,7 @@ impl Driver {
             event_loop,
             shared,
             events,
-            inflight: HashMap::new(),
+            inflight: Vec::new(),
             next_seq: 0,
             qos0_mid: 0,
             observer,
@@ -77,7 +82,11 @@ impl Driver {
     }
 
     fn complete(&mut self, mid: u16, reason: u8) {
-        if self.inflight.remove(&mid).is_some() {
+        let taken = self
+            .inflight
+            .get_mut(usize::from(mid))
+            .and_then(Option::take);
+        if taken.is_some() {
             if reason >= 0x80 {
                 self.shared
                     .refused
@@ -96,15 +105,17 @@ impl Driver {
         }
     }
 
-    /// Books one event; returns what a packet we wrote carried (for `-d`).
+    /// Books one event; returns what a packet we wrote carried, for the observer (`-d`): `None`
+    /// without one.
     fn book(&mut self, event: &Event) -> Option<Sent> {
+        let observed = self.observer.is_some();
         match *event {
             Event::SentPublish { mid } => {
                 if mid != 0
-                    && let Some(f) = self.inflight.get(&mid)
+                    && let Some(f) = in_flight(&self.inflight, mid)
                 {
                     // A resend after reconnecting: the same message again.
-                    return Some(Sent::Publish {
+                    return observed.then(|| Sent::Publish {
                         record: f.record.clone(),
                         mid,
                         dup: true,
@@ -120,21 +131,25 @@ impl Driver {
                     self.qos0_mid = self.qos0_mid.wrapping_add(1).max(1);
                     self.release(1);
                     let mid = self.qos0_mid;
-                    Some(Sent::Publish {
+                    observed.then_some(Sent::Publish {
                         record,
                         mid,
                         dup: false,
                     })
                 } else {
-                    let sent = Sent::Publish {
+                    let sent = observed.then(|| Sent::Publish {
                         record: record.clone(),
                         mid,
                         dup: false,
-                    };
+                    });
                     let seq = self.next_seq;
                     self.next_seq += 1;
-                    self.inflight.insert(mid, InFlight { record, seq });
-                    Some(sent)
+                    let slot = usize::from(mid);
+                    if self.inflight.len() <= slot {
+                        self.inflight.resize_with(slot + 1, || None);
+                    }
+                    self.inflight[slot] = Some(InFlight { record, seq });
+                    sent
                 }
             }
             Event::SentSubscribe { mid } => {
@@ -226,7 +241,7 @@ impl Driver {
             self.emit(event, sent).await;
         }
         let inflight = &self.inflight;
-        let first_sent = |pkid| inflight.get(&pkid).map_or(u64::MAX, |f| f.seq);
+        let first_sent = |pkid| in_flight(inflight, pkid).map_or(u64::MAX, |f| f.seq);
         self.backlog
             .take_back(&mut self.event_loop, wrote_request, first_sent);
         self.note_held();
@@ -246,7 +261,7 @@ impl Driver {
     fn resume(&mut self, session_present: bool) {
         let (inflight, protocol) = (&self.inflight, self.opts.protocol);
         let replay = |pkid| {
-            let msg = inflight.get(&pkid)?.record.replay.as_ref()?;
+            let msg = in_flight(inflight, pkid)?.record.replay.as_ref()?;
             Some(backlog::republish(msg, pkid, protocol))
         };
         let aliases = self.shared.aliases.lock().expect("aliases lock").clone();
@@ -385,13 +400,23 @@ pub(super) async fn run(
                 d.resume(ack.session_present);
             }
         }
-        let sent = d.book(&event);
-        let done = event == Event::SentDisconnect;
-        d.emit(event, sent).await;
-        if done {
-            debug_assert!(ever_connected);
-            d.shared.idle.notify_waiters();
-            return Ok(());
+        // The events rumqttc buffered in this poll (the rest of a read, the packets of a batched
+        // write) are what its next polls would return before touching the network: taken here,
+        // without a poll each.
+        let mut next = Some(event);
+        while let Some(event) = next {
+            let sent = d.book(&event);
+            let done = event == Event::SentDisconnect;
+            // The hot path (`pub` without `-d`): nobody to hand the event to.
+            if d.observer.is_some() || d.events.is_some() {
+                d.emit(event, sent).await;
+            }
+            if done {
+                debug_assert!(ever_connected);
+                d.shared.idle.notify_waiters();
+                return Ok(());
+            }
+            next = d.event_loop.next_buffered();
         }
     }
 }

@@ -9,22 +9,25 @@
 //! broker has read every message); at QoS 1/2 at most WINDOW messages are in flight (mosquitto_pub's
 //! `-M`, default 20), exactly like the clients it is compared with.
 //!
-//! Usage: ceiling HOST PORT QOS COUNT WINDOW PAYLOAD_BYTES. Prints the messages per second on stdout.
+//! Usage: ceiling HOST PORT QOS COUNT WINDOW PAYLOAD_BYTES [TOPIC]. Prints the messages per second on
+//! stdout. TOPIC (default `bench/ceiling`) matters: the broker's work per message grows with the
+//! topic's levels, so a probe compared with a client publishes to a topic of the same shape.
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::process::exit;
 use std::time::Instant;
 
-const TOPIC: &[u8] = b"bench/ceiling";
+const TOPIC: &str = "bench/ceiling";
 /// Bytes written per system call at QoS 0.
 const WRITE_CHUNK: usize = 256 * 1024;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.len() != 6 {
-        fail("usage: ceiling HOST PORT QOS COUNT WINDOW PAYLOAD_BYTES");
+    if !(6..=7).contains(&args.len()) {
+        fail("usage: ceiling HOST PORT QOS COUNT WINDOW PAYLOAD_BYTES [TOPIC]");
     }
+    let topic = args.get(6).map_or(TOPIC, String::as_str).as_bytes();
     let number = |i: usize| -> usize { args[i].parse().unwrap_or_else(|_| fail("not a number")) };
     let (qos, count, window, size) = (number(2) as u8, number(3), number(4), number(5));
     if qos > 2 || window == 0 || window >= 65535 {
@@ -37,9 +40,9 @@ fn main() {
 
     let start = Instant::now();
     if qos == 0 {
-        publish_qos0(&mut stream, count, size);
+        publish_qos0(&mut stream, topic, count, size);
     } else {
-        publish_acked(&mut stream, qos, count, window, size);
+        publish_acked(&mut stream, topic, qos, count, window, size);
     }
     write(&mut stream, &[0xe0, 0]);
     // The broker closes the connection once it has handled DISCONNECT, so after every PUBLISH.
@@ -76,9 +79,9 @@ pub(crate) fn connect(stream: &mut TcpStream) {
 }
 
 /// One PUBLISH packet; `packet_id` is 0 for QoS 0.
-fn publish_packet(out: &mut Vec<u8>, qos: u8, packet_id: u16, payload: &[u8]) {
+fn publish_packet(out: &mut Vec<u8>, topic: &[u8], qos: u8, packet_id: u16, payload: &[u8]) {
     let id_len = if qos > 0 { 2 } else { 0 };
-    let mut remaining = 2 + TOPIC.len() + id_len + payload.len();
+    let mut remaining = 2 + topic.len() + id_len + payload.len();
     out.push(0x30 | (qos << 1));
     loop {
         let mut byte = (remaining % 128) as u8;
@@ -91,19 +94,19 @@ fn publish_packet(out: &mut Vec<u8>, qos: u8, packet_id: u16, payload: &[u8]) {
             break;
         }
     }
-    out.extend_from_slice(&(TOPIC.len() as u16).to_be_bytes());
-    out.extend_from_slice(TOPIC);
+    out.extend_from_slice(&(topic.len() as u16).to_be_bytes());
+    out.extend_from_slice(topic);
     if qos > 0 {
         out.extend_from_slice(&packet_id.to_be_bytes());
     }
     out.extend_from_slice(payload);
 }
 
-fn publish_qos0(stream: &mut TcpStream, count: usize, size: usize) {
+fn publish_qos0(stream: &mut TcpStream, topic: &[u8], count: usize, size: usize) {
     let payload = vec![b'7'; size];
     let mut buffer = Vec::with_capacity(WRITE_CHUNK + size + 64);
     for _ in 0..count {
-        publish_packet(&mut buffer, 0, 0, &payload);
+        publish_packet(&mut buffer, topic, 0, 0, &payload);
         if buffer.len() >= WRITE_CHUNK {
             write(stream, &buffer);
             buffer.clear();
@@ -114,7 +117,14 @@ fn publish_qos0(stream: &mut TcpStream, count: usize, size: usize) {
 
 /// QoS 1 (PUBLISH, PUBACK) or 2 (PUBLISH, PUBREC, PUBREL, PUBCOMP) with WINDOW messages in flight;
 /// the broker acks in order, so packet ids cycle through 1..=65535 without collisions.
-fn publish_acked(stream: &mut TcpStream, qos: u8, count: usize, window: usize, size: usize) {
+fn publish_acked(
+    stream: &mut TcpStream,
+    topic: &[u8],
+    qos: u8,
+    count: usize,
+    window: usize,
+    size: usize,
+) {
     let payload = vec![b'7'; size];
     let (mut sent, mut done) = (0usize, 0usize);
     let mut out = Vec::new();
@@ -122,7 +132,7 @@ fn publish_acked(stream: &mut TcpStream, qos: u8, count: usize, window: usize, s
     let mut filled = 0;
     while done < count {
         while sent < count && sent - done < window {
-            publish_packet(&mut out, qos, (sent % 65535) as u16 + 1, &payload);
+            publish_packet(&mut out, topic, qos, (sent % 65535) as u16 + 1, &payload);
             sent += 1;
         }
         if !out.is_empty() {

