@@ -8,8 +8,7 @@ use std::cell::Cell;
 use std::fmt;
 
 use rmp_serde::decode::Error;
-use serde::Deserialize as _;
-use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
 use super::{MAX_DEPTH, base64, float};
@@ -29,13 +28,25 @@ pub fn decode(payload: &[u8]) -> Result<Value, String> {
         key: false,
     };
     let value = reader.deserialize(&mut de).map_err(|e| not(Why(e)))?;
-    // The reader does not say where it stopped: whatever it finds after the value (skipped, never
-    // stored) means more than one value.
-    match IgnoredAny::deserialize(&mut de) {
+    // The reader does not say where it stopped, so it is asked for one more value: only the end of
+    // the data right at its first byte means there is none (anything else, even a value cut short,
+    // reaches `End`, which refuses it before reading further).
+    match de.deserialize_any(End) {
         Err(Error::InvalidMarkerRead(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
             Ok(value)
         }
         _ => Err("payload is not MessagePack (more bytes after the value)".into()),
+    }
+}
+
+/// Accepts nothing: serde's default for every kind of value is an error.
+struct End;
+
+impl Visitor<'_> for End {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("the end of the payload")
     }
 }
 

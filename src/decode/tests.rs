@@ -343,12 +343,16 @@ fn decoded(format: Format, payload: &[u8]) -> Result<Value, String> {
 /// value, and data that ends inside a value are errors that say which, for MessagePack and CBOR.
 #[test]
 fn one_whole_value() {
-    let msgpack: [(&[u8], &str); 8] = [
+    let msgpack: [(&[u8], &str); 11] = [
         (b"\xc1", "0xc1"),
         (b"\x92\x01\xc1", "0xc1"),
         (b"\x81\xa1k\xc1", "0xc1"),
         (b"\x01\x02", "after the value"),
         (b"\x01\xc1", "after the value"),
+        // After the value, the start of another that is cut short.
+        (b"\x01\x92", "after the value"),
+        (b"\x01\x81\xa1k", "after the value"),
+        (b"\x01\xa3a", "after the value"),
         (b"\x92\x01", "ends inside"),
         (b"\xa3ab", "ends inside"),
         (b"", "empty"),
