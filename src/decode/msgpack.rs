@@ -1,8 +1,9 @@
 //! MessagePack through rmp-serde, read straight into JSON values by a serde visitor (no
-//! intermediate tree). rmp-serde refuses the reserved marker 0xc1 (rmpv reads it as nil, so a
-//! payload of garbage could pass as `null`), keeps a depth limit and borrows nothing it must
-//! preallocate: arrays and maps here are presized from their declared length only within a budget
-//! of one element per payload byte, so a hostile length cannot make the decoder allocate.
+//! intermediate tree; strings read in place). rmp-serde refuses the reserved marker 0xc1 (rmpv
+//! reads it as nil, so a payload of garbage could pass as `null`) and keeps a depth limit; it never
+//! preallocates from a declared length, and the arrays and maps built here are presized from theirs
+//! only within a budget of one element per payload byte, so a hostile length cannot make the
+//! decoder allocate.
 
 use std::cell::Cell;
 use std::fmt;
