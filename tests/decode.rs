@@ -294,6 +294,46 @@ fn undecodable_payloads() {
     );
 }
 
+/// What a demanding user expects of a binary payload: exactly one whole value. MessagePack's
+/// reserved byte 0xc1 (alone or inside an array), a second value after the first, and a value cut
+/// short are each one note on stderr and skipped, for MessagePack and for CBOR; `--strict` ends
+/// the run with 65 at the first of them.
+#[test]
+fn invalid_binary_payloads_are_skipped() {
+    let broker = Broker::start();
+    let cases: [(&str, &[&[u8]]); 2] = [
+        (
+            "msgpack",
+            &[b"\xc1", b"\x91\xc1", b"\x01\x02", b"\x92\x01", b"\xa3ab"],
+        ),
+        ("cbor", &[b"\x01\x02", b"\x82\x01", b"\x1c", b"\xff"]),
+    ];
+    for (format, payloads) in cases {
+        let sub = subscribed(&broker, &words("-t bad -C 1 --decode", &[format]));
+        for payload in payloads {
+            publish(&broker, "bad", payload, &[]);
+        }
+        mqtk_pub(&broker, &words("-t bad -m [7] --encode", &[format]));
+        let out = sub.wait(T);
+        out.assert_success();
+        assert_eq!(out.stdout_str(), "[7]\n", "{format}: {out}");
+        let stderr = out.stderr_str();
+        assert_eq!(stderr.lines().count(), payloads.len(), "{format}: {out}");
+        for line in stderr.lines() {
+            assert!(
+                line.starts_with("mqtk: skipped a message on topic 'bad': payload is not"),
+                "{format}: {out}"
+            );
+        }
+
+        let strict = subscribed(&broker, &words("-t bad --strict --decode", &[format]));
+        publish(&broker, "bad", payloads[0], &[]);
+        let out = strict.wait(T);
+        out.assert_code(65);
+        assert_eq!(out.stdout_str(), "", "{format}: {out}");
+    }
+}
+
 /// Usage errors before connecting: a schema that does not compile, a missing message type, and
 /// the mosquitto names, which do not know the options.
 #[test]

@@ -9,9 +9,21 @@ use super::{MAX_DEPTH, base64, float, whole};
 /// Decodes one CBOR data item; trailing bytes are an error, as for JSON.
 pub fn decode(payload: &[u8]) -> Result<Value, String> {
     let value = whole(payload, "CBOR", |rest| {
-        ciborium::de::from_reader_with_recursion_limit::<Cb, _>(rest, MAX_DEPTH)
+        ciborium::de::from_reader_with_recursion_limit::<Cb, _>(rest, MAX_DEPTH).map_err(why)
     })?;
     Ok(to_json(value))
+}
+
+/// ciborium's error in words a user can act on (its own text is its Debug form).
+fn why(e: ciborium::de::Error<std::io::Error>) -> String {
+    use ciborium::de::Error;
+    match e {
+        // Reading from a slice fails only at its end.
+        Error::Io(_) => "it ends inside a value".into(),
+        Error::Syntax(offset) => format!("malformed at byte {offset}"),
+        Error::Semantic(_, what) => what,
+        Error::RecursionLimitExceeded => format!("nested deeper than {MAX_DEPTH} levels"),
+    }
 }
 
 /// CBOR to JSON: byte strings as base64, tags dropped (the tagged value stays), non-text map keys

@@ -108,7 +108,7 @@ pub struct Decoded {
 pub struct Decoder {
     choice: Choice,
     schema: Option<Schema>,
-    sparkplug: sparkplug_state::Nodes,
+    sparkplug: sparkplug::State,
 }
 
 /// One message as the decoder sees it.
@@ -125,7 +125,7 @@ impl Decoder {
         Decoder {
             choice,
             schema,
-            sparkplug: sparkplug_state::Nodes::default(),
+            sparkplug: sparkplug::State::default(),
         }
     }
 

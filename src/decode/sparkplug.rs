@@ -22,18 +22,36 @@ const UINT8: u32 = 5;
 const UINT16: u32 = 6;
 const DATETIME: u32 = 13;
 
+/// Payloads with more metrics than this do not keep their metric list for the next message.
+const KEEP_METRICS: usize = 1024;
+
+/// What decoding keeps between messages: the edge nodes' aliases and sequence numbers, and the
+/// last payload, whose metric list is reused rather than grown anew for every message.
+#[derive(Debug, Default)]
+pub struct State {
+    nodes: Nodes,
+    scratch: Payload,
+}
+
 /// Decodes one Sparkplug B message on `topic`, filling metric names from BIRTH aliases and
 /// noting `seq` gaps. `spBv1.0/STATE/…` payloads are JSON (Sparkplug 3.0) and read as such.
 pub fn decode(
     topic: &str,
     payload: &[u8],
-    nodes: &mut Nodes,
+    state: &mut State,
     warn: &mut dyn FnMut(String),
 ) -> Result<Value, String> {
     if topic.starts_with("spBv1.0/STATE/") {
         return super::json(payload);
     }
-    let p = Payload::decode(payload).map_err(|e| format!("payload is not Sparkplug B ({e})"))?;
+    let State { nodes, scratch: p } = state;
+    if p.metrics.capacity() > KEEP_METRICS {
+        *p = Payload::default();
+    } else {
+        p.clear();
+    }
+    p.merge(payload)
+        .map_err(|e| format!("payload is not Sparkplug B ({e})"))?;
     let parsed = Topic::parse(topic);
     if let Some(t) = &parsed {
         if let Some(note) = nodes.sequence(t, p.seq) {
@@ -48,20 +66,26 @@ pub fn decode(
         }
     }
     let aliases = |alias: u64| parsed.as_ref().and_then(|t| nodes.name(t, alias));
-    let mut out = Map::new();
+    let fields = [
+        p.timestamp.is_some(),
+        p.seq.is_some(),
+        p.uuid.is_some(),
+        p.body.is_some(),
+    ];
+    let mut out = Map::with_capacity(1 + fields.iter().filter(|&&f| f).count());
     if let Some(ts) = p.timestamp {
         out.insert("timestamp".into(), Value::from(ts));
     }
-    let metrics = p.metrics.iter().map(|m| metric(m, &aliases)).collect();
+    let metrics = p.metrics.drain(..).map(|m| metric(m, &aliases)).collect();
     out.insert("metrics".into(), Value::Array(metrics));
     if let Some(seq) = p.seq {
         out.insert("seq".into(), Value::from(seq));
     }
-    if let Some(uuid) = p.uuid {
+    if let Some(uuid) = p.uuid.take() {
         out.insert("uuid".into(), Value::String(uuid));
     }
-    if let Some(body) = p.body {
-        out.insert("body".into(), base64(&body));
+    if let Some(body) = &p.body {
+        out.insert("body".into(), base64(body));
     }
     Ok(Value::Object(out))
 }
@@ -73,11 +97,31 @@ fn type_name(datatype: u32) -> Value {
     }
 }
 
-fn metric<'a>(m: &Metric, aliases: &dyn Fn(u64) -> Option<&'a str>) -> Value {
-    let mut out = Map::new();
-    let name = m.name.as_deref().or_else(|| m.alias.and_then(aliases));
+/// One metric, taken apart (its strings move into the JSON value). The map is sized to its
+/// members: growing it key by key costs more than building the rest of the metric.
+fn metric<'a>(m: Metric, aliases: &dyn Fn(u64) -> Option<&'a str>) -> Value {
+    let name = match m.name {
+        Some(name) => Some(name),
+        None => m.alias.and_then(aliases).map(str::to_string),
+    };
+    let flags = [
+        ("isHistorical", m.is_historical),
+        ("isTransient", m.is_transient),
+        ("isNull", m.is_null),
+    ];
+    let optional = [
+        name.is_some(),
+        m.alias.is_some(),
+        m.timestamp.is_some(),
+        m.metadata.is_some(),
+        m.properties.is_some(),
+    ];
+    let members = 2
+        + optional.iter().filter(|&&o| o).count()
+        + flags.iter().filter(|(_, f)| f.is_some()).count();
+    let mut out = Map::with_capacity(members);
     if let Some(name) = name {
-        out.insert("name".into(), Value::from(name));
+        out.insert("name".into(), Value::String(name));
     }
     if let Some(alias) = m.alias {
         out.insert("alias".into(), Value::from(alias));
@@ -87,11 +131,7 @@ fn metric<'a>(m: &Metric, aliases: &dyn Fn(u64) -> Option<&'a str>) -> Value {
     }
     let datatype = m.datatype.unwrap_or(0);
     out.insert("dataType".into(), type_name(datatype));
-    for (key, flag) in [
-        ("isHistorical", m.is_historical),
-        ("isTransient", m.is_transient),
-        ("isNull", m.is_null),
-    ] {
+    for (key, flag) in flags {
         if let Some(flag) = flag {
             out.insert(key.into(), Value::Bool(flag));
         }
@@ -102,7 +142,7 @@ fn metric<'a>(m: &Metric, aliases: &dyn Fn(u64) -> Option<&'a str>) -> Value {
     if let Some(props) = &m.properties {
         out.insert("properties".into(), property_set(props));
     }
-    let value = match &m.value {
+    let value = match m.value {
         Some(v) => metric_value(datatype, v, aliases),
         None => Value::Null,
     };
@@ -112,7 +152,8 @@ fn metric<'a>(m: &Metric, aliases: &dyn Fn(u64) -> Option<&'a str>) -> Value {
 
 /// A float as the shortest decimal that reads back as the same f32 (0.1, not 0.10000000149…).
 fn float32(f: f32) -> Value {
-    float(f.to_string().parse().unwrap_or(f64::from(f)))
+    let mut text = zmij::Buffer::new();
+    float(text.format(f).parse().unwrap_or(f64::from(f)))
 }
 
 /// A scalar read as its data type: Int8/16/32 travel as two's complement in a uint32, Int64 in a
@@ -138,20 +179,17 @@ fn scalar(datatype: u32, v: Scalar) -> Value {
 
 fn metric_value<'a>(
     datatype: u32,
-    v: &MetricValue,
+    v: MetricValue,
     aliases: &dyn Fn(u64) -> Option<&'a str>,
 ) -> Value {
-    if let Some(s) = v.scalar() {
-        return scalar(datatype, s);
-    }
     match v {
-        MetricValue::Bytes(b) => array(datatype, b).unwrap_or_else(|| base64(b)),
-        MetricValue::DataSet(ds) => dataset(ds),
+        MetricValue::String(s) => Value::String(s),
+        MetricValue::Bytes(b) => array(datatype, &b).unwrap_or_else(|| base64(&b)),
+        MetricValue::DataSet(ds) => dataset(&ds),
         MetricValue::Template(t) => template(t, aliases),
-        _ => Value::Null,
+        other => other.scalar().map_or(Value::Null, |s| scalar(datatype, s)),
     }
 }
-
 /// The array types (Sparkplug 3.0): little-endian elements packed in `bytes_value`. `None` when the
 /// type is not an array this reads or the length does not fit it (the bytes are then shown as
 /// base64).
@@ -209,7 +247,7 @@ fn dataset(ds: &DataSet) -> Value {
     Value::Object(out)
 }
 
-fn template<'a>(t: &Template, aliases: &dyn Fn(u64) -> Option<&'a str>) -> Value {
+fn template<'a>(t: Template, aliases: &dyn Fn(u64) -> Option<&'a str>) -> Value {
     let mut out = Map::new();
     if let Some(v) = &t.version {
         out.insert("version".into(), Value::from(v.as_str()));
@@ -220,7 +258,7 @@ fn template<'a>(t: &Template, aliases: &dyn Fn(u64) -> Option<&'a str>) -> Value
     if let Some(d) = t.is_definition {
         out.insert("isDefinition".into(), Value::Bool(d));
     }
-    let metrics = t.metrics.iter().map(|m| metric(m, aliases)).collect();
+    let metrics = t.metrics.into_iter().map(|m| metric(m, aliases)).collect();
     out.insert("metrics".into(), Value::Array(metrics));
     let parameters = t.parameters.iter().map(|p| {
         let datatype = p.r#type.unwrap_or(0);

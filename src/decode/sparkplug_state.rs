@@ -91,9 +91,14 @@ impl Nodes {
     /// then continues from the number received). An NBIRTH starts the count again.
     pub fn sequence(&mut self, topic: &Topic, seq: Option<u64>) -> Option<String> {
         let seq = seq.filter(|_| topic.sequenced())?;
-        let node = self.node(topic);
-        let expected = node.last_seq.map(|last| (last + 1) % 256);
-        node.last_seq = Some(seq);
+        // A known node is looked up without the entry API, which would copy both names on every
+        // message.
+        let known = self.groups.get_mut(topic.group);
+        let last = match known.and_then(|nodes| nodes.get_mut(topic.node)) {
+            Some(node) => node.last_seq.replace(seq),
+            None => self.node(topic).last_seq.replace(seq),
+        };
+        let expected = last.map(|last| (last + 1) % 256);
         match expected {
             Some(expected) if expected != seq && topic.kind != "NBIRTH" => Some(format!(
                 "sparkplug: seq gap on edge node '{}/{}': expected {expected}, got {seq} ({} lost or out of order)",

@@ -325,3 +325,66 @@ fn hostile_protobuf() {
     let noise: Vec<u8> = (0..MB).map(|i| (i * 7919 % 251) as u8).collect();
     decode("noise", &noise);
 }
+
+/// Decodes one payload as `format` with a fresh decoder.
+fn decoded(format: Format, payload: &[u8]) -> Result<Value, String> {
+    let mut decoder = Decoder::new(Choice::Fixed(format), None);
+    let input = Input {
+        topic: "t",
+        content_type: None,
+        payload,
+    };
+    decoder
+        .decode(&input, &mut |_| {})
+        .map(|d| d.map(|d| d.value).unwrap_or_default())
+}
+
+/// A payload is one whole value: MessagePack's never-used byte 0xc1 anywhere, bytes after the
+/// value, and data that ends inside a value are errors that say which, for MessagePack and CBOR.
+#[test]
+fn one_whole_value() {
+    let msgpack: [(&[u8], &str); 11] = [
+        (b"\xc1", "0xc1"),
+        (b"\x92\x01\xc1", "0xc1"),
+        (b"\x81\xa1k\xc1", "0xc1"),
+        (b"\x01\x02", "after the value"),
+        (b"\x01\xc1", "after the value"),
+        // After the value, the start of another that is cut short.
+        (b"\x01\x92", "after the value"),
+        (b"\x01\x81\xa1k", "after the value"),
+        (b"\x01\xa3a", "after the value"),
+        (b"\x92\x01", "ends inside"),
+        (b"\xa3ab", "ends inside"),
+        (b"", "empty"),
+    ];
+    let cbor: [(&[u8], &str); 4] = [
+        (b"\x01\x02", "after the value"),
+        (b"\x82\x01", "ends inside"),
+        (b"\x1c", "malformed"),
+        (b"", "ends inside"),
+    ];
+    for (format, cases) in [(Format::Msgpack, &msgpack[..]), (Format::Cbor, &cbor[..])] {
+        for &(payload, why) in cases {
+            match decoded(format, payload) {
+                Ok(v) => panic!("{format:?} {payload:x?} decoded: {v}"),
+                Err(err) => assert!(err.contains(why), "{format:?} {payload:x?}: {err}"),
+            }
+        }
+    }
+    // What the reserved byte is not confused with: nil, and 0xc1 inside a string.
+    for (payload, json) in [(&b"\xc0"[..], "null"), (b"\xa1\xc1", "\"wQ==\"")] {
+        assert_eq!(decoded(Format::Msgpack, payload).unwrap().to_string(), json);
+    }
+}
+
+/// MessagePack's other types: binary and extension data as base64, non-text keys as their JSON
+/// text, 32-bit floats widened.
+#[test]
+fn msgpack_types() {
+    // {1: bin "ab", "e": ext 5 "xy", [true]: 0.5f32, "s": -3}
+    let payload = b"\x84\x01\xc4\x02ab\xa1e\xd5\x05xy\x91\xc3\xca\x3f\x00\x00\x00\xa1s\xfd";
+    assert_eq!(
+        decoded(Format::Msgpack, payload).unwrap().to_string(),
+        r#"{"1":"YWI=","e":{"ext_type":5,"data":"eHk="},"[true]":0.5,"s":-3}"#
+    );
+}
