@@ -18,14 +18,6 @@ use std::process::ExitCode;
 use cli::Request;
 use exit::Failure;
 
-/// mimalloc rather than the C library's allocator: decoding, `--where` (jsonpath-rust builds a
-/// path string for every step) and JSON output make hundreds of small short-lived allocations per
-/// message, and glibc's malloc and free were a third of `sub --decode … --where`'s instructions.
-/// Unit tests keep the system allocator (decode/tests.rs counts its allocations).
-#[cfg(not(test))]
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 /// Prints a failure as mosquitto does: its text, then the usage hint for usage errors.
 fn report(failure: &Failure, program: &str, quiet: bool) {
     if !failure.stdout.is_empty() {
