@@ -46,7 +46,7 @@ fn run(runtime: &tokio::runtime::Handle, senders: Vec<Sender>) {
         // Publishing only queues the request for the connection's task: this returns at once unless
         // that queue is full, and then the generator is behind (which its lag histogram shows).
         let sent = runtime.block_on(sender.send(at));
-        match sent.then(|| sender.next_due(Instant::now())).flatten() {
+        match sent.and_then(|done| sender.next_due(done)) {
             Some(next) => due.push(Reverse((next, i))),
             None => finish(&mut senders[i]),
         }
