@@ -44,6 +44,7 @@ fn run(request: Request) -> Result<u8, Failure> {
     let mut builder = match &request {
         Request::Bench(_) => {
             let mut builder = tokio::runtime::Builder::new_multi_thread();
+            builder.on_thread_start(cmd::bench::step_aside);
             // tokio's own override, for experiments, stays in force.
             if std::env::var_os("TOKIO_WORKER_THREADS").is_none() {
                 builder.worker_threads(cmd::bench::workers());

@@ -22,23 +22,15 @@ mod shared;
 mod stats;
 mod subscriber;
 pub mod template;
+mod threads;
 mod topics;
 mod verdict;
 
 use crate::conn::Qos;
 use crate::exit::{Code, Failure};
 pub use config::{Config, Scenario, SeriesFormat, expand};
+pub use threads::{step_aside, workers};
 pub use topics::template as topics_template;
-
-/// How many worker threads bench runs on: one core fewer than the machine has (at least one),
-/// leaving a core to a broker on the same host. On 2 cores, a second worker thread made bench
-/// cost 1.5–3× the CPU per message (each wakes separately and hands tasks across, ~0.2 context
-/// switches per message against 0.001–0.06 on one) and took it from the broker: 10→10 ran at
-/// 100,000–130,000 msg/s on two workers and 140,000–160,000 on one (README, "pub/sub against a
-/// like-for-like ceiling").
-pub fn workers() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get().saturating_sub(1).max(1))
-}
 
 /// Runs `bench`; returns the exit status: messages lost at QoS ≥ 1, clients that could not connect,
 /// and an incomplete run (a lost connection, `--count` not reached, `bench sub` that received
