@@ -19,6 +19,9 @@ const SPIN: Duration = Duration::from_micros(5);
 
 /// Starts the pacing thread for `senders`; each is finished (its results handed to its
 /// acknowledgement reader) once it has sent everything or its connection failed.
+/// Called from `engine::run`, which runs on the thread that entered the runtime, not on a worker:
+/// the pacing thread inherits that thread's normal scheduling policy, not the workers' SCHED_BATCH
+/// (`threads::step_aside`), so its wake-ups stay prompt.
 pub fn start(senders: Vec<Sender>) -> std::io::Result<()> {
     let runtime = tokio::runtime::Handle::current();
     std::thread::Builder::new()
