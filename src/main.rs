@@ -42,7 +42,15 @@ fn run(request: Request) -> Result<u8, Failure> {
     // multi-threaded runtime at QoS 1 and 2 and makes no futex calls (tests/bench/pub.sh reports the
     // CPU per message), which leaves the second core to the broker. Only the bench drives many connections on many threads.
     let mut builder = match &request {
-        Request::Bench(_) => tokio::runtime::Builder::new_multi_thread(),
+        Request::Bench(_) => {
+            let mut builder = tokio::runtime::Builder::new_multi_thread();
+            builder.on_thread_start(cmd::bench::step_aside);
+            // tokio's own override, for experiments, stays in force.
+            if std::env::var_os("TOKIO_WORKER_THREADS").is_none() {
+                builder.worker_threads(cmd::bench::workers());
+            }
+            builder
+        }
         _ => tokio::runtime::Builder::new_current_thread(),
     };
     let runtime = builder.enable_all().build().map_err(|e| {

@@ -22,12 +22,14 @@ mod shared;
 mod stats;
 mod subscriber;
 pub mod template;
+mod threads;
 mod topics;
 mod verdict;
 
 use crate::conn::Qos;
 use crate::exit::{Code, Failure};
 pub use config::{Config, Scenario, SeriesFormat, expand};
+pub use threads::{step_aside, workers};
 pub use topics::template as topics_template;
 
 /// Runs `bench`; returns the exit status: messages lost at QoS ≥ 1, clients that could not connect,

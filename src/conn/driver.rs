@@ -121,6 +121,12 @@ impl Driver {
                         dup: true,
                     });
                 }
+                if mid == 0 && !self.shared.keep_topics {
+                    // QoS 0 with nobody watching: no record was kept (see `Publisher::publish`).
+                    self.qos0_mid = self.qos0_mid.wrapping_add(1).max(1);
+                    self.release(1);
+                    return None;
+                }
                 let record = self
                     .shared
                     .records

@@ -18,8 +18,9 @@ pub struct Message {
     pub dup: bool,
     /// Packet id (0 at QoS 0).
     pub mid: u16,
-    /// v5 properties, when the message carried any.
-    pub properties: Option<rumqttc::v5::mqttbytes::v5::PublishProperties>,
+    /// v5 properties, when the message carried any. Boxed: inline they would make every event a
+    /// few hundred bytes, copied at each hand-over between the connection task and the command.
+    pub properties: Option<Box<rumqttc::v5::mqttbytes::v5::PublishProperties>>,
 }
 
 /// What the broker told us in CONNACK.

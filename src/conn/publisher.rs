@@ -42,18 +42,22 @@ impl Publisher {
         }
         let replay =
             (self.shared.keep_qos2 && msg.qos == Qos::ExactlyOnce).then(|| Arc::new(msg.clone()));
-        let record = Record {
-            topic,
-            qos: msg.qos,
-            retain: msg.retain,
-            len: msg.payload.len(),
-            replay,
-        };
-        self.shared
-            .records
-            .lock()
-            .expect("records lock")
-            .push_back(record);
+        // Without an observer a QoS 0 publish needs no record: the driver knows its write by packet
+        // id 0 and only counts it, so the hot path takes no lock shared with the polling task.
+        if msg.qos != Qos::AtMostOnce || self.shared.keep_topics {
+            let record = Record {
+                topic,
+                qos: msg.qos,
+                retain: msg.retain,
+                len: msg.payload.len(),
+                replay,
+            };
+            self.shared
+                .records
+                .lock()
+                .expect("records lock")
+                .push_back(record);
+        }
         if self.client.publish(msg).await.is_err() {
             return Err(self.shared.failure_or_lost());
         }

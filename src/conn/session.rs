@@ -182,6 +182,16 @@ impl Session {
         }
     }
 
+    /// Like [`Session::next_event`], but takes every event already waiting (up to `limit`) into
+    /// `into`, so a busy consumer pays for one wake-up per batch, not per event. Returns how many
+    /// were added; 0 once the connection task has ended.
+    pub async fn next_events(&mut self, into: &mut Vec<Delivery>, limit: usize) -> usize {
+        match self.events.as_mut() {
+            Some(rx) => rx.recv_many(into, limit).await,
+            None => 0,
+        }
+    }
+
     /// How many times the connection was lost and taken up again (a v5 topic alias must be
     /// set up anew on each connection).
     pub fn losses(&self) -> u64 {

@@ -13,7 +13,7 @@ use super::failure::ConnectFailure;
 /// State shared between the handle and the polling task.
 #[derive(Default)]
 pub(super) struct Shared {
-    /// Publishes requested but not yet written, oldest first.
+    /// Publishes requested but not yet written, oldest first (QoS 0 ones only with `keep_topics`).
     pub records: Mutex<VecDeque<Record>>,
     /// SUBSCRIBEs requested but not yet written.
     pub subscribes: Mutex<VecDeque<FilterRecord>>,
@@ -27,7 +27,8 @@ pub(super) struct Shared {
     pub failure: Mutex<Option<ConnectFailure>>,
     /// Woken when `outstanding` drops to zero or the task ends.
     pub idle: Notify,
-    /// Whether records keep the topic (only an observer prints it).
+    /// Whether records keep the topic, and QoS 0 publishes have records at all (only an observer
+    /// prints them).
     pub keep_topics: bool,
     /// Whether records keep QoS 2 messages for publishing again (see [`Record::replay`]).
     pub keep_qos2: bool,

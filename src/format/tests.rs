@@ -109,7 +109,7 @@ fn flags_the_printer_reads_after_the_checker() {
     let mut m = msg("w/topic", b"hello", 1, 1);
     let mut props = captured_props();
     props.user_properties = vec![("k1".into(), "v1".into()), ("k1".into(), "v2".into())];
-    m.properties = Some(props);
+    m.properties = Some(Box::new(props));
     same(
         &render(f, Mosquitto, &m, &utc_clock()),
         b"[hello][hello][hello][w/][w/][     w/t][5       ][00000005][     ][00000][application/json][application/json][app][    r][3600 ][03600][corr123][k1:v1 k1:v2][1][0][%][%][hello][68656c6c6f][68656C6C6F][68656c6c    ][68656c6c6f]",
@@ -171,7 +171,7 @@ fn time_and_topic_hex() {
 fn v5_properties() {
     let f = "A=[%A] C=[%C] D=[%D] E=[%E] F=[%F] P=[%P] R=[%R] S=[%S] 5E=[%5E] 05S=[%05S] 10C=[%10C] -10R=[%-10R]";
     let mut m = msg("v/5", b"x", 1, 1);
-    m.properties = Some(captured_props());
+    m.properties = Some(Box::new(captured_props()));
     same(
         &render(f, Mosquitto, &m, &utc_clock()),
         b"A=[] C=[application/json] D=[corr123] E=[3600] F=[1] P=[k1:v1 k2:v2] R=[resp/t] S=[42] 5E=[ 3600] 05S=[00042] 10C=[application/json] -10R=[resp/t    ]",
@@ -182,10 +182,10 @@ fn v5_properties() {
         b"A=[] C=[] D=[] E=[] F=[] P=[] R=[] S=[] 5E=[     ] 05S=[00000] 10C=[          ] -10R=[] 3A=[   ]",
     );
     // An expiry above i32::MAX goes through a C int in mosquitto; mqtk prints it as it is.
-    m.properties = Some(PublishProperties {
+    m.properties = Some(Box::new(PublishProperties {
         message_expiry_interval: Some(u32::MAX),
         ..Default::default()
-    });
+    }));
     same(&render("%E", Mosquitto, &m, &utc_clock()), b"-1");
     same(&render("%E", Mqtk, &m, &utc_clock()), b"4294967295");
 }
@@ -236,7 +236,7 @@ fn json_embedded_and_invalid() {
 #[test]
 fn json_pretty_with_properties() {
     let mut m = msg("p/x", br#"{"a":1}"#, 1, 1);
-    m.properties = Some(captured_props());
+    m.properties = Some(Box::new(captured_props()));
     let now = at(1_795_295_027, 281_231_000, 0);
     let want = "{\n\t\"tst\":\t\"2026-11-21T21:03:47.281231+0000\",\n\t\"topic\":\t\"p/x\",\n\t\"qos\":\t1,\n\t\"retain\":\tfalse,\n\t\"payloadlen\":\t7,\n\t\"mid\":\t1,\n\t\"properties\":\t{\n\t\t\"subscription-identifier\":\t42,\n\t\t\"content-type\":\t\"application/json\",\n\t\t\"user-properties\":\t[{\n\t\t\t\t\"k1\":\t\"v1\"\n\t\t\t}, {\n\t\t\t\t\"k2\":\t\"v2\"\n\t\t\t}],\n\t\t\"response-topic\":\t\"resp/t\",\n\t\t\"correlation-data\":\t\"corr123\",\n\t\t\"payload-format-indicator\":\t1,\n\t\t\"message-expiry-interval\":\t3600\n\t},\n\t\"payload\":\t{\n\t\t\"a\":\t1\n\t}\n}";
     same(
@@ -256,7 +256,7 @@ fn json_pretty_text_and_nesting() {
 
     // Captured: arrays indent their members one level deeper, duplicate user-property keys stay.
     let mut m = msg("p/x", br#"[{"a":[1,{"b":{}}],"c":[]},{}, "x\u0001"]"#, 1, 1);
-    m.properties = Some(PublishProperties {
+    m.properties = Some(Box::new(PublishProperties {
         user_properties: vec![
             ("name".into(), "v4".into()),
             ("name".into(), "v3".into()),
@@ -265,7 +265,7 @@ fn json_pretty_text_and_nesting() {
         subscription_identifiers: vec![42],
         correlation_data: Some(Bytes::from_static(b"ab")),
         ..Default::default()
-    });
+    }));
     let now = at(1_795_298_802, 124_714_000, 0);
     let want = "{\n\t\"tst\":\t\"2026-11-21T22:06:42.124714+0000\",\n\t\"topic\":\t\"p/x\",\n\t\"qos\":\t1,\n\t\"retain\":\tfalse,\n\t\"payloadlen\":\t41,\n\t\"mid\":\t1,\n\t\"properties\":\t{\n\t\t\"subscription-identifier\":\t42,\n\t\t\"user-properties\":\t[{\n\t\t\t\t\"name\":\t\"v4\"\n\t\t\t}, {\n\t\t\t\t\"name\":\t\"v3\"\n\t\t\t}, {\n\t\t\t\t\"other\":\t\"o\"\n\t\t\t}],\n\t\t\"correlation-data\":\t\"ab\"\n\t},\n\t\"payload\":\t[{\n\t\t\t\"a\":\t[1, {\n\t\t\t\t\t\"b\":\t{\n\t\t\t\t\t}\n\t\t\t\t}],\n\t\t\t\"c\":\t[]\n\t\t}, {\n\t\t}, \"x\\u0001\"]\n}";
     same(
@@ -457,10 +457,10 @@ fn widths_past_an_int_are_refused_under_mqtk() {
 #[test]
 fn negative_ints_pad_zeros_after_the_sign() {
     let mut m = msg("a", b"x", 0, 0);
-    m.properties = Some(PublishProperties {
+    m.properties = Some(Box::new(PublishProperties {
         message_expiry_interval: Some(u32::MAX),
         ..captured_props()
-    });
+    }));
     // mosquitto prints the expiry through an int: -1, zero-padded after the sign.
     same(&render("%05E|", Mosquitto, &m, &utc_clock()), b"-0001|");
 }

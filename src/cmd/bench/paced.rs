@@ -19,6 +19,9 @@ const SPIN: Duration = Duration::from_micros(5);
 
 /// Starts the pacing thread for `senders`; each is finished (its results handed to its
 /// acknowledgement reader) once it has sent everything or its connection failed.
+/// Called from `engine::run`, which runs on the thread that entered the runtime, not on a worker:
+/// the pacing thread inherits that thread's normal scheduling policy, not the workers' SCHED_BATCH
+/// (`threads::step_aside`), so its wake-ups stay prompt.
 pub fn start(senders: Vec<Sender>) -> std::io::Result<()> {
     let runtime = tokio::runtime::Handle::current();
     std::thread::Builder::new()
@@ -46,7 +49,7 @@ fn run(runtime: &tokio::runtime::Handle, senders: Vec<Sender>) {
         // Publishing only queues the request for the connection's task: this returns at once unless
         // that queue is full, and then the generator is behind (which its lag histogram shows).
         let sent = runtime.block_on(sender.send(at));
-        match sent.then(|| sender.next_due(Instant::now())).flatten() {
+        match sent.and_then(|done| sender.next_due(done)) {
             Some(next) => due.push(Reverse((next, i))),
             None => finish(&mut senders[i]),
         }

@@ -103,8 +103,9 @@ impl Sender {
         Some(due)
     }
 
-    /// Sends the message intended for `intended`; false when the connection has failed.
-    pub async fn send(&mut self, intended: Instant) -> bool {
+    /// Sends the message intended for `intended`; returns when it was handed over (the caller's
+    /// next reading of the clock), or `None` when the connection has failed.
+    pub async fn send(&mut self, intended: Instant) -> Option<Instant> {
         let job = &self.job;
         let payload = self.maker.make(Header {
             publisher: job.index,
@@ -127,7 +128,7 @@ impl Sender {
         };
         if let Err(failure) = self.publisher.publish(msg).await {
             self.out.failure = Some(failure);
-            return false;
+            return None;
         }
         let done = Instant::now();
         let out = &mut self.out;
@@ -141,7 +142,7 @@ impl Sender {
             out.in_window += 1;
         }
         job.counters.sent.fetch_add(1, Ordering::Relaxed);
-        true
+        Some(done)
     }
 
     /// Hands what was sent to the acknowledgement reader.
@@ -150,13 +151,16 @@ impl Sender {
     }
 
     /// Sends everything on the runtime (no `--rate`: as fast as the connection takes them).
+    /// One clock reading per message: the moment one was handed over is the next one's due time.
     pub async fn run(mut self) {
-        while let Some(due) = self.next_due(Instant::now()) {
-            if due > Instant::now() {
+        let mut now = Instant::now();
+        while let Some(due) = self.next_due(now) {
+            if due > now {
                 tokio::time::sleep_until(due.into()).await;
             }
-            if !self.send(due).await {
-                break;
+            match self.send(due).await {
+                Some(done) => now = done,
+                None => break,
             }
         }
         self.finish();

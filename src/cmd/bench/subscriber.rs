@@ -103,6 +103,39 @@ fn count(listen: &Listen) -> bool {
     }
 }
 
+/// Events taken from the connection at once: one wake-up and one clock reading per batch.
+const BATCH: usize = 256;
+
+/// Counts one message that arrived at `now`.
+fn see(result: &mut SubResult, listen: &Listen, payload: &[u8], now: Instant) {
+    if !count(listen) {
+        return;
+    }
+    let clock = &listen.clock;
+    result.received += 1;
+    let header = payload::parse(payload);
+    if let Some(h) = header {
+        result.trackers.entry(h.publisher).or_default().see(h.seq);
+    }
+    let in_window = match (listen.window, header) {
+        (Window::Intended, Some(h)) => clock.in_window_ns(h.sent_ns),
+        // Payloads too small for a header: the arrival time is all there is.
+        (Window::Intended, None) => !listen.sequenced && clock.in_window(now),
+        (Window::Arrival, _) => clock.in_window(now),
+    };
+    if in_window {
+        result.received_in_window += 1;
+        result.window_arrivals = Some(
+            result
+                .window_arrivals
+                .map_or((now, now), |(first, _)| (first, now)),
+        );
+        if let Some(h) = header {
+            stats::record(&mut result.latency, clock.ns(now).saturating_sub(h.sent_ns));
+        }
+    }
+}
+
 /// Counts messages until `stop` turns true, then disconnects.
 pub async fn run(
     mut session: Session,
@@ -117,40 +150,22 @@ pub async fn run(
         latency: stats::histogram(),
         failure: None,
     };
-    let clock = listen.clock;
+    let mut batch = Vec::with_capacity(BATCH);
     loop {
         tokio::select! {
-            delivery = session.next_event() => match delivery {
-                Some(d) => {
-                    let Event::Message(m) = d.event else { continue };
-                    let now = Instant::now();
-                    if !count(&listen) {
-                        continue;
-                    }
-                    result.received += 1;
-                    let header = payload::parse(&m.payload);
-                    if let Some(h) = header {
-                        result.trackers.entry(h.publisher).or_default().see(h.seq);
-                    }
-                    let in_window = match (listen.window, header) {
-                        (Window::Intended, Some(h)) => clock.in_window_ns(h.sent_ns),
-                        // Payloads too small for a header: the arrival time is all there is.
-                        (Window::Intended, None) => !listen.sequenced && clock.in_window(now),
-                        (Window::Arrival, _) => clock.in_window(now),
-                    };
-                    if in_window {
-                        result.received_in_window += 1;
-                        result.window_arrivals = Some(result.window_arrivals.map_or((now, now), |(first, _)| (first, now)));
-                        if let Some(h) = header {
-                            stats::record(&mut result.latency, clock.ns(now).saturating_sub(h.sent_ns));
-                        }
-                    }
-                }
-                None => {
+            taken = session.next_events(&mut batch, BATCH) => {
+                if taken == 0 {
                     result.failure = Some(ConnectFailure::Lost);
                     listen.ended.fetch_add(1, Ordering::Relaxed);
                     listen.done.notify_one();
                     return result;
+                }
+                // Everything in the batch had arrived by now: one reading times them all.
+                let now = Instant::now();
+                for d in batch.drain(..) {
+                    if let Event::Message(m) = d.event {
+                        see(&mut result, &listen, &m.payload, now);
+                    }
                 }
             },
             changed = stop.changed() => {

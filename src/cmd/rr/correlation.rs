@@ -87,7 +87,7 @@ mod tests {
             retain: false,
             dup: false,
             mid: 0,
-            properties,
+            properties: properties.map(Box::new),
         }
     }
 
@@ -102,10 +102,10 @@ mod tests {
         assert!(!rule.accepts(&message(None)));
         assert!(!rule.accepts(&message(Some(b"other"))));
         let mut right = message(None);
-        right.properties = Some(rumqttc::v5::mqttbytes::v5::PublishProperties {
+        right.properties = Some(Box::new(rumqttc::v5::mqttbytes::v5::PublishProperties {
             correlation_data: Some(data.clone()),
             ..Default::default()
-        });
+        }));
         assert!(rule.accepts(&right));
     }
 

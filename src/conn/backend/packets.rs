@@ -118,7 +118,7 @@ pub(super) fn incoming_v5(p: p5::Packet) -> Event {
             retain: m.retain,
             dup: m.dup,
             mid: m.pkid,
-            properties: m.properties,
+            properties: m.properties.map(Box::new),
         }),
         P::PubAck(a) => Event::PubAck {
             mid: a.pkid,
