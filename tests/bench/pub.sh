@@ -27,6 +27,7 @@
 #       most 65535: mosquitto_pub 2.0.11 -l at QoS 1/2 matches the last message by its mid, mids wrap
 #       at 65535, so with more lines it can disconnect early (100000 lines: ~34,470 delivered, exit 0).
 #   ROUNDS [3]  -l runs per client and QoS (the median is reported)
+#   ONESHOT_ROUNDS [5]  alternating hyperfine rounds per one-shot case, RUNS split between them
 #   MQTK [built here]  path of an mqtk binary to use instead of building one
 set -euo pipefail
 
@@ -41,6 +42,7 @@ N0=${N0:-200000}
 N1=${N1:-60000}
 N2=${N2:-50000}
 ROUNDS=${ROUNDS:-3}
+ONESHOT_ROUNDS=${ONESHOT_ROUNDS:-5}
 PAYLOAD_BYTES=64
 SUB_TIMEOUT=60
 
@@ -204,18 +206,51 @@ run_lines() {
 # ---------------------------------------------------------------------------------------------
 # (a) One-shot publish
 # ---------------------------------------------------------------------------------------------
-declare -A ONESHOT ONESHOT_CPU
+declare -A ONESHOT ONESHOT_CPU ONESHOT_FAULTS ONESHOT_INSTR
+# ONESHOT_ROUNDS rounds of RUNS/ONESHOT_ROUNDS runs, the two clients in alternating order, and the
+# median of the rounds' means: a few milliseconds per run drift with the machine (one long
+# hyperfine of each, one after the other, differed by up to 30 % between identical re-runs).
+per_round=$(((RUNS + ONESHOT_ROUNDS - 1) / ONESHOT_ROUNDS))
+oneshot_cmd() { # CLIENT QOS
+    if [ "$1" = mosquitto ]; then
+        echo "$MOSQ_PUB -h 127.0.0.1 -p $PORT -t bench/oneshot -q $2 -m hello"
+    else
+        echo "$MQTK pub -h 127.0.0.1 -p $PORT -t bench/oneshot -q $2 -m hello"
+    fi
+}
 for qos in 0 1; do
-    step "One-shot pub -m -q $qos: hyperfine, $WARMUP warmup + $RUNS runs each"
-    csv="$WORK/oneshot$qos.csv"
-    hyperfine -N --style basic --warmup "$WARMUP" --runs "$RUNS" --export-csv "$csv" \
-        -n mosquitto "$MOSQ_PUB -h 127.0.0.1 -p $PORT -t bench/oneshot -q $qos -m hello" \
-        -n mqtk "$MQTK pub -h 127.0.0.1 -p $PORT -t bench/oneshot -q $qos -m hello" >&2
-    # CSV columns: command,mean,stddev,median,user,system,min,max (seconds; user and system are means).
-    while IFS=, read -r name mean stddev _ user system _; do
-        ONESHOT[$name,$qos]="$mean $stddev"
-        ONESHOT_CPU[$name,$qos]=$(calc '%.6f' "$user + $system")
-    done < <(tail -n +2 "$csv")
+    step "One-shot pub -m -q $qos: hyperfine, $ONESHOT_ROUNDS alternating rounds of $WARMUP warmup + $per_round runs each"
+    for client in mosquitto mqtk; do : >"$WORK/os.mean.$client.$qos"; : >"$WORK/os.sd.$client.$qos"; : >"$WORK/os.cpu.$client.$qos"; done
+    for round in $(seq 1 "$ONESHOT_ROUNDS"); do
+        if [ $((round % 2)) -eq 1 ]; then order="mosquitto mqtk"; else order="mqtk mosquitto"; fi
+        args=()
+        for client in $order; do args+=(-n "$client" "$(oneshot_cmd "$client" "$qos")"); done
+        csv="$WORK/oneshot$qos.$round.csv"
+        hyperfine -N --style basic --warmup "$WARMUP" --runs "$per_round" --export-csv "$csv" "${args[@]}" >&2
+        # CSV columns: command,mean,stddev,median,user,system,min,max (seconds; user and system are means).
+        while IFS=, read -r name mean stddev _ user system _; do
+            echo "$mean" >>"$WORK/os.mean.$name.$qos"
+            echo "$stddev" >>"$WORK/os.sd.$name.$qos"
+            echo "$(calc '%.6f' "$user + $system")" >>"$WORK/os.cpu.$name.$qos"
+        done < <(tail -n +2 "$csv")
+    done
+    for client in mosquitto mqtk; do
+        ONESHOT[$client,$qos]="$(median <"$WORK/os.mean.$client.$qos") $(median <"$WORK/os.sd.$client.$qos")"
+        ONESHOT_CPU[$client,$qos]=$(median <"$WORK/os.cpu.$client.$qos")
+        # Counts the load does not change: page faults (perf's software counter) and, when
+        # valgrind is installed, instructions executed (callgrind), each of one run.
+        read -r -a cmd <<<"$(oneshot_cmd "$client" "$qos")"
+        ONESHOT_FAULTS[$client,$qos]=""
+        if command -v perf >/dev/null 2>&1; then
+            ONESHOT_FAULTS[$client,$qos]=$(perf stat -x, -e page-faults "${cmd[@]}" 2>&1 >/dev/null |
+                awk -F, '/page-faults/ { print $1 }' || true)
+        fi
+        ONESHOT_INSTR[$client,$qos]=""
+        if command -v valgrind >/dev/null 2>&1; then
+            ONESHOT_INSTR[$client,$qos]=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null \
+                "${cmd[@]}" 2>&1 >/dev/null | awk '/Collected/ { print $NF }' || true)
+        fi
+    done
 done
 
 # ---------------------------------------------------------------------------------------------
@@ -331,7 +366,7 @@ row() { printf '%-26s %-20s %-20s %-14s %-22s %s\n' "$@"; }
 echo
 echo "mqtk pub vs mosquitto_pub: $(nproc) cores, $(uname -sr), $(mosquitto -h 2>&1 | head -n 1 || true)"
 echo "load average before: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "mqtk: $("$MQTK" --version 2>/dev/null || echo "?"); one-shot: hyperfine mean +- sd over $RUNS runs;" \
+echo "mqtk: $("$MQTK" --version 2>/dev/null || echo "?"); one-shot: median of $ONESHOT_ROUNDS alternating hyperfine rounds ($per_round runs each) of the mean +- sd;" \
     "-l: median of $ROUNDS rounds, $PAYLOAD_BYTES-byte payloads, rates until the broker has read every message"
 echo
 row case mosquitto_pub "mqtk pub" mqtk/mosquitto target result
@@ -347,6 +382,16 @@ for qos in 0 1; do
     k=${ONESHOT_CPU[mqtk,$qos]}
     row "  CPU per run (budget)" "$(calc '%.2f ms' "$m * 1000")" "$(calc '%.2f ms' "$k * 1000")" \
         "$(calc '%.2fx' "$k / $m")" "<= 1.00x" "$(verdict "$k <= $m")"
+    m=${ONESHOT_FAULTS[mosquitto,$qos]}
+    k=${ONESHOT_FAULTS[mqtk,$qos]}
+    if [ -n "$m" ] && [ -n "$k" ]; then
+        row "  page faults per run" "$m" "$k" "$(calc '%.2fx' "$k / $m")" "" ""
+    fi
+    m=${ONESHOT_INSTR[mosquitto,$qos]}
+    k=${ONESHOT_INSTR[mqtk,$qos]}
+    if [ -n "$m" ] && [ -n "$k" ]; then
+        row "  instructions (callgrind)" "$m" "$k" "$(calc '%.2fx' "$k / $m")" "" ""
+    fi
 done
 for qos in 0 1 2; do
     n=${N[$qos]}
