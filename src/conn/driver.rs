@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use tokio::sync::{mpsc, oneshot};
 
+use super::Options;
 use super::backend::{Loop, PollError, failure_of};
 use super::backlog::{self, Backlog, Dropped};
 use super::event::{ConnAck, Event, Record, Sent};
@@ -17,7 +18,6 @@ use super::observe::{Delivery, Observer, print_line};
 use super::reason::reason_text;
 use super::repeats::Repeats;
 use super::shared::Shared;
-use super::{Options, Qos};
 
 /// mosquitto's reconnect delay: one second, no backoff growth.
 const RECONNECT_DELAY: Duration = Duration::from_secs(1);
@@ -121,11 +121,27 @@ impl Driver {
                         dup: true,
                     });
                 }
-                if mid == 0 && !self.shared.keep_topics {
-                    // QoS 0 with nobody watching: no record was kept (see `Publisher::publish`).
+                if mid == 0 {
+                    // QoS 0, numbered as mosquitto numbers it. Without an observer no record was
+                    // kept (see `Publisher::publish`): only the count moves.
+                    let record = if self.shared.keep_topics {
+                        Some(
+                            self.shared
+                                .records
+                                .lock()
+                                .expect("records lock")
+                                .pop_front()?,
+                        )
+                    } else {
+                        None
+                    };
                     self.qos0_mid = self.qos0_mid.wrapping_add(1).max(1);
                     self.release(1);
-                    return None;
+                    return record.filter(|_| observed).map(|record| Sent::Publish {
+                        record,
+                        mid: self.qos0_mid,
+                        dup: false,
+                    });
                 }
                 let record = self
                     .shared
@@ -133,30 +149,19 @@ impl Driver {
                     .lock()
                     .expect("records lock")
                     .pop_front()?;
-                if record.qos == Qos::AtMostOnce {
-                    self.qos0_mid = self.qos0_mid.wrapping_add(1).max(1);
-                    self.release(1);
-                    let mid = self.qos0_mid;
-                    observed.then_some(Sent::Publish {
-                        record,
-                        mid,
-                        dup: false,
-                    })
-                } else {
-                    let sent = observed.then(|| Sent::Publish {
-                        record: record.clone(),
-                        mid,
-                        dup: false,
-                    });
-                    let seq = self.next_seq;
-                    self.next_seq += 1;
-                    let slot = usize::from(mid);
-                    if self.inflight.len() <= slot {
-                        self.inflight.resize_with(slot + 1, || None);
-                    }
-                    self.inflight[slot] = Some(InFlight { record, seq });
-                    sent
+                let sent = observed.then(|| Sent::Publish {
+                    record: record.clone(),
+                    mid,
+                    dup: false,
+                });
+                let seq = self.next_seq;
+                self.next_seq += 1;
+                let slot = usize::from(mid);
+                if self.inflight.len() <= slot {
+                    self.inflight.resize_with(slot + 1, || None);
                 }
+                self.inflight[slot] = Some(InFlight { record, seq });
+                sent
             }
             Event::SentSubscribe { mid } => {
                 let record = self
