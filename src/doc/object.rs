@@ -1,0 +1,107 @@
+//! A document's object: members in their order, in a vector.
+
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+
+use super::Doc;
+
+/// Up to this many members, duplicate keys are looked for pair by pair; above, with a hash set.
+const SMALL: usize = 16;
+
+/// An object's members, each key once, in the order serde_json's ordered map would keep them.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Object<'a> {
+    members: Vec<(Cow<'a, str>, Doc<'a>)>,
+}
+
+impl<'a> Object<'a> {
+    pub fn new() -> Self {
+        Object::default()
+    }
+
+    /// Members whose keys are known to differ (they come from a map).
+    pub fn from_unique(members: Vec<(Cow<'a, str>, Doc<'a>)>) -> Self {
+        Object { members }
+    }
+
+    /// Members as read, perhaps repeating a key: a repeated key keeps its first place and takes its
+    /// last value, as in serde_json's ordered map.
+    pub fn from_members(members: Vec<(Cow<'a, str>, Doc<'a>)>) -> Self {
+        if !has_repeats(&members) {
+            return Object { members };
+        }
+        let mut place: HashMap<String, usize> = HashMap::new();
+        let mut kept: Vec<(Cow<'a, str>, Doc<'a>)> = Vec::with_capacity(members.len());
+        for (key, value) in members {
+            match place.get(key.as_ref()) {
+                Some(&i) => kept[i].1 = value,
+                None => {
+                    place.insert(key.to_string(), kept.len());
+                    kept.push((key, value));
+                }
+            }
+        }
+        Object { members: kept }
+    }
+
+    /// Sets `key` to `value`: in place when the key is there, else at the end.
+    pub fn insert(&mut self, key: impl Into<Cow<'a, str>>, value: Doc<'a>) {
+        let key = key.into();
+        match self.members.iter_mut().find(|(k, _)| *k == key) {
+            Some(member) => member.1 = value,
+            None => self.members.push((key, value)),
+        }
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Doc<'a>> {
+        self.members
+            .iter()
+            .find(|(k, _)| k.as_ref() == key)
+            .map(|(_, v)| v)
+    }
+
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Doc<'a>> {
+        self.members
+            .iter_mut()
+            .find(|(k, _)| k.as_ref() == key)
+            .map(|(_, v)| v)
+    }
+
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&Cow<'a, str>, &Doc<'a>)> {
+        self.members.iter().map(|(k, v)| (k, v))
+    }
+
+    pub fn values(&self) -> impl ExactSizeIterator<Item = &Doc<'a>> {
+        self.members.iter().map(|(_, v)| v)
+    }
+
+    pub fn len(&self) -> usize {
+        self.members.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.members.is_empty()
+    }
+
+    pub fn into_owned(self) -> Object<'static> {
+        Object {
+            members: self
+                .members
+                .into_iter()
+                .map(|(k, v)| (Cow::Owned(k.into_owned()), v.into_owned()))
+                .collect(),
+        }
+    }
+}
+
+/// Whether some key appears twice.
+fn has_repeats(members: &[(Cow<'_, str>, Doc<'_>)]) -> bool {
+    if members.len() <= SMALL {
+        return members
+            .iter()
+            .enumerate()
+            .any(|(i, (key, _))| members[..i].iter().any(|(k, _)| k == key));
+    }
+    let mut seen = HashSet::with_capacity(members.len());
+    !members.iter().all(|(key, _)| seen.insert(key.as_ref()))
+}

@@ -1,0 +1,80 @@
+use serde_json::{Value, json};
+
+use super::Doc;
+
+/// JSON texts whose `Doc` must print, and convert, exactly as serde_json's `Value` does.
+const TEXTS: &[&str] = &[
+    r#"{"a":1,"b":[true,false,null],"c":{"d":"e"},"f":-2,"g":1.5,"h":1e300,"i":18446744073709551615}"#,
+    r#"{"k":1,"x":2,"k":3}"#,
+    r#"{"esc":"a\"b\\c\u00e9\n","":"empty key","\u0041":"escaped key"}"#,
+    r#"[1,2.0,-0.0,3e-7,"s",[],{}]"#,
+    r#""just a string""#,
+    "123456789012345678901234567890",
+    "null",
+];
+
+#[test]
+fn prints_and_converts_as_serde_json_does() {
+    for text in TEXTS {
+        let value: Value = serde_json::from_str(text).unwrap();
+        let doc = Doc::from_json(text.as_bytes()).unwrap();
+        assert_eq!(
+            serde_json::to_string(&doc).unwrap(),
+            serde_json::to_string(&value).unwrap(),
+            "{text}"
+        );
+        assert_eq!(
+            serde_json::to_string_pretty(&doc).unwrap(),
+            serde_json::to_string_pretty(&value).unwrap()
+        );
+        assert_eq!(doc.to_value(), value, "{text}");
+        assert_eq!(Doc::from_value(value.clone()), doc, "{text}");
+        assert_eq!(doc.clone().into_owned(), doc);
+    }
+}
+
+#[test]
+fn a_repeated_key_keeps_its_place_and_takes_the_last_value() {
+    let doc = Doc::from_json(br#"{"k":1,"x":2,"k":3}"#).unwrap();
+    assert_eq!(serde_json::to_string(&doc).unwrap(), r#"{"k":3,"x":2}"#);
+    // Above the pairwise check's size too.
+    let mut text = String::from("{");
+    for i in 0..40 {
+        text.push_str(&format!("\"k{i}\":{i},"));
+    }
+    text.push_str("\"k3\":\"last\"}");
+    let doc = Doc::from_json(text.as_bytes()).unwrap();
+    let value: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(doc.to_value(), value);
+    assert_eq!(doc.get("k3"), Some(&Doc::str("last")));
+    let Doc::Object(o) = &doc else { panic!() };
+    assert_eq!(o.len(), 40);
+}
+
+#[test]
+fn strings_without_escapes_are_borrowed() {
+    let doc = Doc::from_json(br#"{"plain":"abc","esc":"a\nb"}"#).unwrap();
+    assert!(matches!(
+        doc.get("plain"),
+        Some(Doc::String(std::borrow::Cow::Borrowed("abc")))
+    ));
+    assert!(matches!(
+        doc.get("esc"),
+        Some(Doc::String(std::borrow::Cow::Owned(_)))
+    ));
+}
+
+#[test]
+fn floats_json_cannot_hold_are_null() {
+    assert_eq!(Doc::float(f64::NAN), Doc::Null);
+    assert_eq!(Doc::float(f64::INFINITY), Doc::Null);
+    assert_eq!(Doc::float(2.5).to_value(), json!(2.5));
+}
+
+#[test]
+fn deep_or_bad_json_is_refused() {
+    let deep = "[".repeat(200) + &"]".repeat(200);
+    assert!(Doc::from_json(deep.as_bytes()).is_err());
+    assert!(Doc::from_json(b"{\"a\":1} x").is_err());
+    assert!(Doc::from_json(b"").is_err());
+}
