@@ -207,7 +207,7 @@ impl Run {
             );
             return None;
         }
-        let mut decoded = match self.printer.decode(self.config.decoder.as_mut(), &msg) {
+        let decoded = match self.printer.decode(self.config.decoder.as_mut(), &msg) {
             Ok(Ok(decoded)) => decoded,
             Ok(Err(_skipped)) => return None,
             Err(f) => return Some(End::Fail(f)),
@@ -216,7 +216,7 @@ impl Run {
         if !c.where_paths.is_empty() {
             match self
                 .printer
-                .matches_where(&msg, decoded.as_mut(), &c.where_paths, c.strict)
+                .matches_where(&msg, decoded.as_ref(), &c.where_paths, c.strict)
             {
                 Ok(true) => {}
                 Ok(false) => return None,

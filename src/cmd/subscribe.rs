@@ -185,14 +185,14 @@ impl Run {
         if c.filter_out.iter().any(|f| topic::matches(f, &topic)) {
             return Ok(None);
         }
-        let Ok(mut decoded) = self.printer.decode(self.config.decoder.as_mut(), &msg)? else {
+        let Ok(decoded) = self.printer.decode(self.config.decoder.as_mut(), &msg)? else {
             return Ok(None);
         };
         let c = &self.config;
         if !c.where_paths.is_empty()
             && !self
                 .printer
-                .matches_where(&msg, decoded.as_mut(), &c.where_paths, c.strict)?
+                .matches_where(&msg, decoded.as_ref(), &c.where_paths, c.strict)?
         {
             return Ok(None);
         }

@@ -2,19 +2,23 @@
 //! value (what `--where`, `--json-path`, `%{…}` and `--json` see) and made from one (`pub --encode`).
 //!
 //! Every format is read by a well-kept crate (one file per format); this module only maps their
-//! values to and from `serde_json::Value`. Hostile input is bounded by the crates' own depth limits
+//! values to a `Doc` (the light document `--where`, `--json-path` and printing work on; JSON,
+//! MessagePack and Sparkplug B are read straight into one) and from a `serde_json::Value`. Hostile input is bounded by the crates' own depth limits
 //! (set low here) and by their refusal to preallocate from a declared length.
 
 mod cbor;
 mod msgpack;
 mod protobuf;
 mod sparkplug;
+mod sparkplug_encode;
 mod sparkplug_schema;
 mod sparkplug_state;
 #[cfg(test)]
 mod tests;
 
 use serde_json::Value;
+
+use crate::doc::Doc;
 
 pub use protobuf::Schema;
 
@@ -96,9 +100,9 @@ pub enum Choice {
     Auto,
 }
 
-/// A decoded payload.
-pub struct Decoded {
-    pub value: Value,
+/// A decoded payload (its strings may borrow from the payload).
+pub struct Decoded<'p> {
+    pub value: Doc<'p>,
     /// The format that decoded it (`payload_encoding` in `--json`).
     pub format: Format,
 }
@@ -112,11 +116,11 @@ pub struct Decoder {
 }
 
 /// One message as the decoder sees it.
-pub struct Input<'a> {
-    pub topic: &'a str,
+pub struct Input<'t, 'p> {
+    pub topic: &'t str,
     /// The v5 content type, if the message carried one.
-    pub content_type: Option<&'a str>,
-    pub payload: &'a [u8],
+    pub content_type: Option<&'t str>,
+    pub payload: &'p [u8],
 }
 
 impl Decoder {
@@ -132,11 +136,11 @@ impl Decoder {
     /// Decodes one payload. `Ok(None)`: `auto` found no content type naming a format, so the
     /// payload is treated as it would be without `--decode`. `Err` says why it does not decode;
     /// `warn` gets notes that do not stop the message (a Sparkplug sequence gap).
-    pub fn decode(
+    pub fn decode<'p>(
         &mut self,
-        input: &Input,
+        input: &Input<'_, 'p>,
         warn: &mut dyn FnMut(String),
-    ) -> Result<Option<Decoded>, String> {
+    ) -> Result<Option<Decoded<'p>>, String> {
         let format = match self.choice {
             Choice::Fixed(format) => format,
             Choice::Auto => match input.content_type.and_then(Format::from_content_type) {
@@ -147,9 +151,9 @@ impl Decoder {
         let value = match format {
             Format::Json => json(input.payload)?,
             Format::Msgpack => msgpack::decode(input.payload)?,
-            Format::Cbor => cbor::decode(input.payload)?,
+            Format::Cbor => Doc::from_value(cbor::decode(input.payload)?),
             Format::Protobuf => match &self.schema {
-                Some(schema) => schema.decode(input.payload)?,
+                Some(schema) => Doc::from_value(schema.decode(input.payload)?),
                 None => {
                     return Err(
                         "the content type says protobuf: give --proto and --message-type".into(),
@@ -182,8 +186,8 @@ fn whole<'a, T, E: std::fmt::Display>(
     Ok(value)
 }
 
-fn json(payload: &[u8]) -> Result<Value, String> {
-    serde_json::from_slice(payload).map_err(|_| "payload is not JSON".to_string())
+fn json(payload: &[u8]) -> Result<Doc<'_>, String> {
+    Doc::from_json(payload).map_err(|_| "payload is not JSON".to_string())
 }
 
 /// Encodes a JSON document as `format` (`pub --encode`); `schema` is needed for protobuf.
@@ -196,7 +200,7 @@ pub fn encode(format: Format, schema: Option<&Schema>, doc: &Value) -> Result<Ve
             Some(schema) => schema.encode(doc),
             None => Err("--encode protobuf needs --proto and --message-type".into()),
         },
-        Format::Sparkplug => sparkplug::encode(doc),
+        Format::Sparkplug => sparkplug_encode::encode(doc),
     }
 }
 
@@ -217,16 +221,21 @@ impl Encoding {
 
 /// The value `--json` records for a decoded payload: Sparkplug timestamps become RFC 3339 text.
 pub fn record_value(decoded: &Decoded) -> Value {
+    let value = decoded.value.to_value();
     match decoded.format {
-        Format::Sparkplug => sparkplug::with_rfc3339(&decoded.value),
-        _ => decoded.value.clone(),
+        Format::Sparkplug => sparkplug::with_rfc3339(value),
+        _ => value,
     }
 }
 
 /// Base64 (standard alphabet, padded), how every format's byte strings appear in JSON.
-fn base64(bytes: &[u8]) -> Value {
+fn base64_text(bytes: &[u8]) -> String {
     use base64::Engine as _;
-    Value::String(base64::engine::general_purpose::STANDARD.encode(bytes))
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+fn base64(bytes: &[u8]) -> Value {
+    Value::String(base64_text(bytes))
 }
 
 /// A JSON number from a float; NaN and the infinities, which JSON cannot hold, become null.

@@ -1,5 +1,5 @@
-//! MessagePack through rmp-serde, read straight into JSON values by a serde visitor (no
-//! intermediate tree; strings read in place). rmp-serde refuses the reserved marker 0xc1 (rmpv
+//! MessagePack through rmp-serde, read straight into a `Doc` by a serde visitor (no intermediate
+//! tree; strings borrowed from the payload). rmp-serde refuses the reserved marker 0xc1 (rmpv
 //! reads it as nil, so a payload of garbage could pass as `null`) and keeps a depth limit; it never
 //! preallocates from a declared length, and the arrays and maps built here are presized from theirs
 //! only within a budget of one element per payload byte, so a hostile length cannot make the
@@ -9,13 +9,16 @@ use std::cell::Cell;
 use std::fmt;
 
 use rmp_serde::decode::Error;
-use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_json::{Map, Value};
+use std::borrow::Cow;
 
-use super::{MAX_DEPTH, base64, float};
+use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::Value;
+
+use super::{MAX_DEPTH, base64_text};
+use crate::doc::{Doc, Object};
 
 /// Decodes one MessagePack value; trailing bytes are an error, as for JSON.
-pub fn decode(payload: &[u8]) -> Result<Value, String> {
+pub fn decode(payload: &[u8]) -> Result<Doc<'_>, String> {
     if payload.is_empty() {
         return Err("payload is not MessagePack (it is empty)".into());
     }
@@ -83,9 +86,9 @@ struct Reader<'b> {
 
 impl Reader<'_> {
     /// `v`, or as a map key its JSON text.
-    fn done(self, v: Value) -> Value {
+    fn done<'de>(self, v: Doc<'de>) -> Doc<'de> {
         if self.key {
-            Value::String(v.to_string())
+            Doc::String(Cow::Owned(serde_json::to_string(&v).unwrap_or_default()))
         } else {
             v
         }
@@ -104,76 +107,81 @@ impl Reader<'_> {
 }
 
 impl<'de> DeserializeSeed<'de> for Reader<'_> {
-    type Value = Value;
+    type Value = Doc<'de>;
 
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Doc<'de>, D::Error> {
         d.deserialize_any(self)
     }
 }
 
 impl<'de> Visitor<'de> for Reader<'_> {
-    type Value = Value;
+    type Value = Doc<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a MessagePack value")
     }
 
-    fn visit_unit<E>(self) -> Result<Value, E> {
-        Ok(self.done(Value::Null))
+    fn visit_unit<E>(self) -> Result<Doc<'de>, E> {
+        Ok(self.done(Doc::Null))
     }
 
-    fn visit_bool<E>(self, b: bool) -> Result<Value, E> {
-        Ok(self.done(Value::Bool(b)))
+    fn visit_bool<E>(self, b: bool) -> Result<Doc<'de>, E> {
+        Ok(self.done(Doc::Bool(b)))
     }
 
-    fn visit_i64<E>(self, i: i64) -> Result<Value, E> {
-        Ok(self.done(Value::from(i)))
+    fn visit_i64<E>(self, i: i64) -> Result<Doc<'de>, E> {
+        Ok(self.done(Doc::Number(i.into())))
     }
 
-    fn visit_u64<E>(self, u: u64) -> Result<Value, E> {
-        Ok(self.done(Value::from(u)))
+    fn visit_u64<E>(self, u: u64) -> Result<Doc<'de>, E> {
+        Ok(self.done(Doc::Number(u.into())))
     }
 
-    fn visit_f32<E>(self, f: f32) -> Result<Value, E> {
-        Ok(self.done(float(f64::from(f))))
+    fn visit_f32<E>(self, f: f32) -> Result<Doc<'de>, E> {
+        Ok(self.done(Doc::float(f64::from(f))))
     }
 
-    fn visit_f64<E>(self, f: f64) -> Result<Value, E> {
-        Ok(self.done(float(f)))
+    fn visit_f64<E>(self, f: f64) -> Result<Doc<'de>, E> {
+        Ok(self.done(Doc::float(f)))
     }
 
     /// Text is text, as a value and as a key.
-    fn visit_str<E>(self, s: &str) -> Result<Value, E> {
-        Ok(Value::from(s))
+    fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Doc<'de>, E> {
+        Ok(Doc::str(s))
     }
 
-    fn visit_bytes<E>(self, b: &[u8]) -> Result<Value, E> {
-        Ok(self.done(base64(b)))
+    fn visit_str<E>(self, s: &str) -> Result<Doc<'de>, E> {
+        Ok(Doc::String(Cow::Owned(s.to_owned())))
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+    fn visit_bytes<E>(self, b: &[u8]) -> Result<Doc<'de>, E> {
+        Ok(self.done(Doc::String(Cow::Owned(base64_text(b)))))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Doc<'de>, A::Error> {
         let mut items = Vec::with_capacity(self.room(seq.size_hint()));
         while let Some(item) = seq.next_element_seed(self.element())? {
             items.push(item);
         }
-        Ok(self.done(Value::Array(items)))
+        Ok(self.done(Doc::Array(items)))
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut pairs: A) -> Result<Value, A::Error> {
-        let mut map = Map::with_capacity(self.room(pairs.size_hint()));
+    fn visit_map<A: MapAccess<'de>>(self, mut pairs: A) -> Result<Doc<'de>, A::Error> {
+        let mut members = Vec::with_capacity(self.room(pairs.size_hint()));
         let key = Reader { key: true, ..self };
         while let Some(k) = pairs.next_key_seed(key)? {
+            // `done` has already turned a key that is not text into its JSON text.
             let k = match k {
-                Value::String(text) => text,
-                other => other.to_string(),
+                Doc::String(k) => k,
+                other => Cow::Owned(serde_json::to_string(&other).unwrap_or_default()),
             };
-            map.insert(k, pairs.next_value_seed(self.element())?);
+            members.push((k, pairs.next_value_seed(self.element())?));
         }
-        Ok(self.done(Value::Object(map)))
+        Ok(self.done(Doc::Object(Object::from_members(members))))
     }
 
     /// rmp-serde hands an extension over as a newtype of (type, data).
-    fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<Doc<'de>, D::Error> {
         d.deserialize_any(Extension(self))
     }
 }
@@ -182,20 +190,18 @@ impl<'de> Visitor<'de> for Reader<'_> {
 struct Extension<'b>(Reader<'b>);
 
 impl<'de> Visitor<'de> for Extension<'_> {
-    type Value = Value;
+    type Value = Doc<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a MessagePack extension")
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Doc<'de>, A::Error> {
         let reader = self.0.element();
         let kind = seq.next_element_seed(reader)?.unwrap_or_default();
         let data = seq.next_element_seed(reader)?.unwrap_or_default();
-        let mut map = Map::with_capacity(2);
-        map.insert("ext_type".into(), kind);
-        map.insert("data".into(), data);
-        Ok(self.0.done(Value::Object(map)))
+        let members = vec![("ext_type".into(), kind), ("data".into(), data)];
+        Ok(self.0.done(Doc::Object(Object::from_unique(members))))
     }
 }
 

@@ -181,7 +181,7 @@ fn formats_round_trip() {
             payload: &bytes,
         };
         let back = decoder.decode(&input, &mut |_| {}).unwrap().unwrap();
-        assert_eq!(back.value, doc, "{format:?}");
+        assert_eq!(back.value.to_value(), doc, "{format:?}");
         assert_eq!(back.format, format);
     }
 }
@@ -194,7 +194,7 @@ fn sparkplug(decoder: &mut Decoder, topic: &str, doc: Value, notes: &mut Vec<Str
         payload: &bytes,
     };
     let decoded = decoder.decode(&input, &mut |n| notes.push(n)).unwrap();
-    decoded.unwrap().value
+    decoded.unwrap().value.to_value()
 }
 
 #[test]
@@ -248,7 +248,7 @@ fn sparkplug_types_aliases_and_seq() {
     // RFC 3339 for --json.
     let stamped = json!({"timestamp": 0, "metrics": [{"name": "t", "timestamp": 1000, "dataType": "DateTime", "value": 2000}]});
     let got = sparkplug(&mut d, "spBv1.0/g/NDATA/e", stamped, &mut notes);
-    let shown = sparkplug::with_rfc3339(&got);
+    let shown = sparkplug::with_rfc3339(got.clone());
     assert_eq!(shown["timestamp"], "1970-01-01T00:00:00.000Z");
     assert_eq!(shown["metrics"][0]["timestamp"], "1970-01-01T00:00:01.000Z");
     assert_eq!(shown["metrics"][0]["value"], "1970-01-01T00:00:02.000Z");
@@ -336,7 +336,7 @@ fn decoded(format: Format, payload: &[u8]) -> Result<Value, String> {
     };
     decoder
         .decode(&input, &mut |_| {})
-        .map(|d| d.map(|d| d.value).unwrap_or_default())
+        .map(|d| d.map(|d| d.value.to_value()).unwrap_or_default())
 }
 
 /// A payload is one whole value: MessagePack's never-used byte 0xc1 anywhere, bytes after the

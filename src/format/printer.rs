@@ -4,11 +4,10 @@
 
 use std::io::Write;
 
-use serde_json::Value;
-
 use super::{Format, ndjson};
 use crate::conn::Message;
 use crate::decode::{self, Decoded, Decoder, Input};
+use crate::doc::Doc;
 use crate::exit::{Code, Failure};
 use crate::jsonpath::{self, Path};
 
@@ -80,11 +79,11 @@ impl Printer {
 
     /// `--decode`: the payload read through `decoder` (`None`: read as it is, as JSON), or
     /// `Skipped` when it cannot be decoded (a note, or with `--strict` an error).
-    pub fn decode(
+    pub fn decode<'m>(
         &self,
         decoder: Option<&mut Decoder>,
-        msg: &Message,
-    ) -> Result<Result<Option<Decoded>, Printed>, Failure> {
+        msg: &'m Message,
+    ) -> Result<Result<Option<Decoded<'m>>, Printed>, Failure> {
         let Some(decoder) = decoder else {
             return Ok(Ok(None));
         };
@@ -109,8 +108,8 @@ impl Printer {
         }
     }
 
-    fn parse(msg: &Message) -> Option<Value> {
-        serde_json::from_slice(&msg.payload).ok()
+    fn parse(msg: &Message) -> Option<Doc<'_>> {
+        Doc::from_json(&msg.payload).ok()
     }
 
     /// `--where`: true when every path selects something from the payload (`decoded`, when
@@ -118,15 +117,15 @@ impl Printer {
     pub fn matches_where(
         &self,
         msg: &Message,
-        decoded: Option<&mut Decoded>,
+        decoded: Option<&Decoded>,
         paths: &[Path],
         strict: bool,
     ) -> Result<bool, Failure> {
         if let Some(d) = decoded {
-            return Ok(paths.iter().all(|p| p.matches(&mut d.value)));
+            return Ok(paths.iter().all(|p| matches(p, &d.value)));
         }
         match Self::parse(msg) {
-            Some(mut doc) => Ok(paths.iter().all(|p| p.matches(&mut doc))),
+            Some(doc) => Ok(paths.iter().all(|p| matches(p, &doc))),
             None if strict => {
                 let topic = String::from_utf8_lossy(&msg.topic);
                 Err(Failure::code(
@@ -188,10 +187,11 @@ impl Printer {
                 let stdout = std::io::stdout();
                 let mut sink = stdout.lock();
                 let mut out = crate::format::Out::new(&mut self.buf, Some(&mut sink));
+                let value = decoded.map(|d| d.value.to_value());
                 let rendered = format.render_to(
                     &mut out,
                     msg,
-                    decoded.map(|d| &d.value),
+                    value.as_ref(),
                     &now.fixed_offset(),
                     self.pretty,
                     &mut |w| warnings.push(w),
@@ -226,7 +226,7 @@ impl Printer {
                 };
                 let mut any = false;
                 for path in paths {
-                    for value in path.select(doc) {
+                    for value in path.select(&doc.to_value()) {
                         any = true;
                         if self.verbose {
                             self.buf.extend_from_slice(&msg.topic);
@@ -263,4 +263,9 @@ impl Printer {
             Err(_) => Ok(Printed::StdoutClosed),
         }
     }
+}
+
+/// Until the evaluator on `Doc` lands (TEMPORARY).
+fn matches(p: &Path, doc: &Doc) -> bool {
+    p.matches(&mut doc.to_value())
 }
