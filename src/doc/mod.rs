@@ -9,12 +9,13 @@
 //!
 //! It means exactly what the equal `serde_json::Value` means: numbers are `serde_json::Number`, and an
 //! object that repeats a key keeps the key's first place and its last value, as serde_json's ordered
-//! map does. `Serialize` writes the same bytes as the equal `Value`.
+//! map does. `write_json` and `Serialize` write the same bytes as the equal `Value`.
 
 mod object;
 mod serde_impl;
 #[cfg(test)]
 mod tests;
+mod write;
 
 use std::borrow::Cow;
 

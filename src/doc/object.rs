@@ -94,13 +94,21 @@ impl<'a> Object<'a> {
     }
 }
 
-/// Whether some key appears twice.
+/// Whether some key appears twice. Small objects: each key gets one of 64 bits from its length
+/// and end bytes, and only a key whose bit is already taken is compared with the keys before it.
 fn has_repeats(members: &[(Cow<'_, str>, Doc<'_>)]) -> bool {
     if members.len() <= SMALL {
-        return members
-            .iter()
-            .enumerate()
-            .any(|(i, (key, _))| members[..i].iter().any(|(k, _)| k == key));
+        let mut taken = 0u64;
+        return members.iter().enumerate().any(|(i, (key, _))| {
+            let b = key.as_bytes();
+            let mix = b.len()
+                ^ usize::from(b.first().copied().unwrap_or(0)) << 1
+                ^ usize::from(b.last().copied().unwrap_or(0)) << 3;
+            let bit = 1u64 << (mix % 64);
+            let seen = taken & bit != 0;
+            taken |= bit;
+            seen && members[..i].iter().any(|(k, _)| k == key)
+        });
     }
     let mut seen = HashSet::with_capacity(members.len());
     !members.iter().all(|(key, _)| seen.insert(key.as_ref()))

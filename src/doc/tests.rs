@@ -1,3 +1,4 @@
+use proptest::prelude::*;
 use serde_json::{Value, json};
 
 use super::Doc;
@@ -28,6 +29,7 @@ fn prints_and_converts_as_serde_json_does() {
             serde_json::to_string_pretty(&value).unwrap()
         );
         assert_eq!(doc.to_value(), value, "{text}");
+        assert_same_text(&doc, &value);
         assert_eq!(Doc::from_value(value.clone()), doc, "{text}");
         assert_eq!(doc.clone().into_owned(), doc);
     }
@@ -77,4 +79,71 @@ fn deep_or_bad_json_is_refused() {
     assert!(Doc::from_json(deep.as_bytes()).is_err());
     assert!(Doc::from_json(b"{\"a\":1} x").is_err());
     assert!(Doc::from_json(b"").is_err());
+}
+
+/// `write_json` writes what serde_json writes for the equal value, compact and pretty.
+fn assert_same_text(doc: &Doc, value: &Value) {
+    for pretty in [false, true] {
+        let mut ours = Vec::new();
+        doc.write_json(&mut ours, pretty);
+        let theirs = if pretty {
+            serde_json::to_vec_pretty(value).unwrap()
+        } else {
+            serde_json::to_vec(value).unwrap()
+        };
+        assert_eq!(
+            String::from_utf8(ours).unwrap(),
+            String::from_utf8(theirs).unwrap()
+        );
+    }
+}
+
+/// Any JSON value: every kind of number and text with any character, nested a few levels.
+fn any_value() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<u64>().prop_map(Value::from),
+        any::<i64>().prop_map(Value::from),
+        any::<f64>()
+            .prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
+        "(?s).{0,30}".prop_map(Value::String),
+        proptest::collection::vec(0u8..0x80, 0..40)
+            .prop_map(|b| Value::String(b.into_iter().map(char::from).collect())),
+    ];
+    leaf.prop_recursive(4, 48, 6, |inner| {
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+            proptest::collection::vec(("(?s).{0,6}", inner), 0..6)
+                .prop_map(|members| Value::Object(members.into_iter().collect())),
+        ]
+    })
+}
+
+proptest! {
+    #[test]
+    fn writes_what_serde_json_writes(value in any_value()) {
+        let doc = Doc::from_value(value.clone());
+        assert_same_text(&doc, &value);
+        let text = serde_json::to_vec(&value).unwrap();
+        // Read back as serde_json reads it (floats print shortest and may not read back exactly).
+        let read = Doc::from_json(&text).unwrap();
+        prop_assert_eq!(read.to_value(), serde_json::from_slice::<Value>(&text).unwrap());
+    }
+}
+
+proptest! {
+    #[test]
+    fn repeated_keys_read_as_serde_json_reads_them(
+        keys in proptest::collection::vec("[ab]{0,2}|[a-z]{1,9}", 0..40)
+    ) {
+        let members: Vec<String> = keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| format!("{}:{i}", serde_json::to_string(k).unwrap()))
+            .collect();
+        let text = format!("{{{}}}", members.join(","));
+        let doc = Doc::from_json(text.as_bytes()).unwrap();
+        prop_assert_eq!(doc.to_value(), serde_json::from_str::<Value>(&text).unwrap());
+    }
 }

@@ -87,7 +87,11 @@ impl Printer {
         let Some(decoder) = decoder else {
             return Ok(Ok(None));
         };
-        let topic = String::from_utf8_lossy(&msg.topic);
+        // Topics are UTF-8 (a broker refuses others): checked, not copied.
+        let topic = match std::str::from_utf8(&msg.topic) {
+            Ok(topic) => std::borrow::Cow::Borrowed(topic),
+            Err(_) => String::from_utf8_lossy(&msg.topic),
+        };
         let input = Input {
             topic: &topic,
             content_type: msg
@@ -152,12 +156,7 @@ impl Printer {
                     self.buf.extend_from_slice(&msg.topic);
                     self.buf.push(b' ');
                 }
-                // Writing a Value into a Vec cannot fail.
-                let _ = if self.pretty {
-                    serde_json::to_writer_pretty(&mut self.buf, &d.value)
-                } else {
-                    serde_json::to_writer(&mut self.buf, &d.value)
-                };
+                d.value.write_json(&mut self.buf, self.pretty);
                 if self.eol {
                     self.buf.push(b'\n');
                 }
