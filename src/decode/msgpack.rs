@@ -1,207 +1,183 @@
-//! MessagePack through rmp-serde, read straight into a `Doc` by a serde visitor (no intermediate
-//! tree; strings borrowed from the payload). rmp-serde refuses the reserved marker 0xc1 (rmpv
-//! reads it as nil, so a payload of garbage could pass as `null`) and keeps a depth limit; it never
-//! preallocates from a declared length, and the arrays and maps built here are presized from theirs
-//! only within a budget of one element per payload byte, so a hostile length cannot make the
-//! decoder allocate.
+//! MessagePack read straight into a `Doc` (strings borrowed from the payload), marker by marker
+//! with rmp's marker table; rmp-serde writes it (`pub --encode`).
+//!
+//! An earlier version read through rmp-serde's serde visitor, which costs about twice as much per
+//! value (issue 15's benchmark). What it refused is still refused: the reserved marker 0xc1 (rmpv
+//! reads it as nil, so garbage could pass as `null`), nesting deeper than `MAX_DEPTH`, data that ends
+//! inside a value and bytes after it. Arrays and maps are presized from their declared lengths only
+//! within a budget of one element per payload byte, so a hostile length cannot make it allocate.
 
-use std::cell::Cell;
-use std::fmt;
-
-use rmp_serde::decode::Error;
 use std::borrow::Cow;
 
-use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use rmp::Marker;
 use serde_json::Value;
 
 use super::{MAX_DEPTH, base64_text};
 use crate::doc::{Doc, Object};
+
+/// Why a payload is not MessagePack.
+enum Why {
+    Reserved,
+    Short,
+    Deep,
+}
 
 /// Decodes one MessagePack value; trailing bytes are an error, as for JSON.
 pub fn decode(payload: &[u8]) -> Result<Doc<'_>, String> {
     if payload.is_empty() {
         return Err("payload is not MessagePack (it is empty)".into());
     }
-    let not = |why: Why| format!("payload is not MessagePack ({why})");
-    let budget = Cell::new(payload.len());
-    // Read in place (strings borrowed from the payload, not copied through a reader's buffer).
-    let mut de = rmp_serde::Deserializer::from_read_ref(payload);
-    de.set_max_depth(MAX_DEPTH);
-    let reader = Reader {
-        budget: &budget,
-        key: false,
+    let mut reader = Reader {
+        rest: payload,
+        budget: payload.len(),
     };
-    let value = reader.deserialize(&mut de).map_err(|e| not(Why(e)))?;
-    // The reader does not say where it stopped, so it is asked for one more value: only the end of
-    // the data right at its first byte means there is none (anything else, even a value cut short,
-    // reaches `End`, which refuses it before reading further).
-    match de.deserialize_any(End) {
-        Err(Error::InvalidMarkerRead(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
-            Ok(value)
-        }
-        _ => Err("payload is not MessagePack (more bytes after the value)".into()),
+    let value = reader.value(0).map_err(|why| {
+        let why = match why {
+            Why::Reserved => "byte 0xc1, which MessagePack never uses".to_string(),
+            Why::Short => "it ends inside a value".to_string(),
+            Why::Deep => format!("nested deeper than {MAX_DEPTH} levels"),
+        };
+        format!("payload is not MessagePack ({why})")
+    })?;
+    if !reader.rest.is_empty() {
+        return Err("payload is not MessagePack (more bytes after the value)".into());
     }
+    Ok(value)
 }
 
-/// Accepts nothing: serde's default for every kind of value is an error.
-struct End;
-
-impl Visitor<'_> for End {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("the end of the payload")
-    }
+/// What is left of the payload, and how many elements may still be preallocated.
+struct Reader<'a> {
+    rest: &'a [u8],
+    budget: usize,
 }
 
-/// rmp-serde's error in words a user can act on.
-struct Why(Error);
-
-impl fmt::Display for Why {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.0 {
-            Error::TypeMismatch(rmp::Marker::Reserved) => {
-                f.write_str("byte 0xc1, which MessagePack never uses")
-            }
-            Error::InvalidMarkerRead(e) | Error::InvalidDataRead(e)
-                if e.kind() == std::io::ErrorKind::UnexpectedEof =>
-            {
-                f.write_str("it ends inside a value")
-            }
-            Error::DepthLimitExceeded => write!(f, "nested deeper than {MAX_DEPTH} levels"),
-            other => other.fmt(f),
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], Why> {
+        if n > self.rest.len() {
+            return Err(Why::Short);
         }
+        let (head, tail) = self.rest.split_at(n);
+        self.rest = tail;
+        Ok(head)
     }
-}
 
-/// Reads one value as JSON: binary and extension data as base64, invalid UTF-8 strings as base64
-/// (rmp-serde hands them over as bytes), and as a map key (`key`) anything but text as its JSON
-/// text.
-#[derive(Clone, Copy)]
-struct Reader<'b> {
-    /// Elements that may still be preallocated.
-    budget: &'b Cell<usize>,
-    key: bool,
-}
+    fn array<const N: usize>(&mut self) -> Result<[u8; N], Why> {
+        let bytes = self.take(N)?;
+        let mut out = [0; N];
+        out.copy_from_slice(bytes);
+        Ok(out)
+    }
 
-impl Reader<'_> {
-    /// `v`, or as a map key its JSON text.
-    fn done<'de>(self, v: Doc<'de>) -> Doc<'de> {
-        if self.key {
-            Doc::String(Cow::Owned(serde_json::to_string(&v).unwrap_or_default()))
-        } else {
-            v
-        }
+    /// A big-endian length of `N` bytes.
+    fn len<const N: usize>(&mut self) -> Result<usize, Why> {
+        let bytes = self.array::<N>()?;
+        Ok(bytes.iter().fold(0usize, |n, &b| n << 8 | usize::from(b)))
     }
 
     /// How many of `declared` elements to preallocate: what the budget still allows.
-    fn room(self, declared: Option<usize>) -> usize {
-        let n = declared.unwrap_or(0).min(self.budget.get());
-        self.budget.set(self.budget.get() - n);
+    fn room(&mut self, declared: usize) -> usize {
+        let n = declared.min(self.budget);
+        self.budget -= n;
         n
     }
 
-    fn element(self) -> Self {
-        Reader { key: false, ..self }
-    }
-}
-
-impl<'de> DeserializeSeed<'de> for Reader<'_> {
-    type Value = Doc<'de>;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Doc<'de>, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Reader<'_> {
-    type Value = Doc<'de>;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a MessagePack value")
-    }
-
-    fn visit_unit<E>(self) -> Result<Doc<'de>, E> {
-        Ok(self.done(Doc::Null))
-    }
-
-    fn visit_bool<E>(self, b: bool) -> Result<Doc<'de>, E> {
-        Ok(self.done(Doc::Bool(b)))
-    }
-
-    fn visit_i64<E>(self, i: i64) -> Result<Doc<'de>, E> {
-        Ok(self.done(Doc::Number(i.into())))
-    }
-
-    fn visit_u64<E>(self, u: u64) -> Result<Doc<'de>, E> {
-        Ok(self.done(Doc::Number(u.into())))
-    }
-
-    fn visit_f32<E>(self, f: f32) -> Result<Doc<'de>, E> {
-        Ok(self.done(Doc::float(f64::from(f))))
-    }
-
-    fn visit_f64<E>(self, f: f64) -> Result<Doc<'de>, E> {
-        Ok(self.done(Doc::float(f)))
-    }
-
-    /// Text is text, as a value and as a key.
-    fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Doc<'de>, E> {
-        Ok(Doc::str(s))
+    /// One value at nesting `depth`.
+    fn value(&mut self, depth: usize) -> Result<Doc<'a>, Why> {
+        let [byte] = self.array::<1>()?;
+        Ok(match Marker::from_u8(byte) {
+            Marker::FixPos(n) => Doc::Number(n.into()),
+            Marker::FixNeg(n) => Doc::Number(n.into()),
+            Marker::Null => Doc::Null,
+            Marker::True => Doc::Bool(true),
+            Marker::False => Doc::Bool(false),
+            Marker::Reserved => return Err(Why::Reserved),
+            Marker::U8 => Doc::Number(u8::from_be_bytes(self.array()?).into()),
+            Marker::U16 => Doc::Number(u16::from_be_bytes(self.array()?).into()),
+            Marker::U32 => Doc::Number(u32::from_be_bytes(self.array()?).into()),
+            Marker::U64 => Doc::Number(u64::from_be_bytes(self.array()?).into()),
+            Marker::I8 => Doc::Number(i8::from_be_bytes(self.array()?).into()),
+            Marker::I16 => Doc::Number(i16::from_be_bytes(self.array()?).into()),
+            Marker::I32 => Doc::Number(i32::from_be_bytes(self.array()?).into()),
+            Marker::I64 => Doc::Number(i64::from_be_bytes(self.array()?).into()),
+            Marker::F32 => Doc::float(f64::from(f32::from_be_bytes(self.array()?))),
+            Marker::F64 => Doc::float(f64::from_be_bytes(self.array()?)),
+            Marker::FixStr(n) => self.text(usize::from(n))?,
+            Marker::Str8 => self.len::<1>().and_then(|n| self.text(n))?,
+            Marker::Str16 => self.len::<2>().and_then(|n| self.text(n))?,
+            Marker::Str32 => self.len::<4>().and_then(|n| self.text(n))?,
+            Marker::Bin8 => self.len::<1>().and_then(|n| self.bin(n))?,
+            Marker::Bin16 => self.len::<2>().and_then(|n| self.bin(n))?,
+            Marker::Bin32 => self.len::<4>().and_then(|n| self.bin(n))?,
+            Marker::FixArray(n) => self.list(usize::from(n), depth)?,
+            Marker::Array16 => self.len::<2>().and_then(|n| self.list(n, depth))?,
+            Marker::Array32 => self.len::<4>().and_then(|n| self.list(n, depth))?,
+            Marker::FixMap(n) => self.map(usize::from(n), depth)?,
+            Marker::Map16 => self.len::<2>().and_then(|n| self.map(n, depth))?,
+            Marker::Map32 => self.len::<4>().and_then(|n| self.map(n, depth))?,
+            Marker::FixExt1 => self.ext(1)?,
+            Marker::FixExt2 => self.ext(2)?,
+            Marker::FixExt4 => self.ext(4)?,
+            Marker::FixExt8 => self.ext(8)?,
+            Marker::FixExt16 => self.ext(16)?,
+            Marker::Ext8 => self.len::<1>().and_then(|n| self.ext(n))?,
+            Marker::Ext16 => self.len::<2>().and_then(|n| self.ext(n))?,
+            Marker::Ext32 => self.len::<4>().and_then(|n| self.ext(n))?,
+        })
     }
 
-    fn visit_str<E>(self, s: &str) -> Result<Doc<'de>, E> {
-        Ok(Doc::String(Cow::Owned(s.to_owned())))
+    /// Text, borrowed; bytes that are not UTF-8 are shown as base64, like binary data.
+    fn text(&mut self, n: usize) -> Result<Doc<'a>, Why> {
+        let bytes = self.take(n)?;
+        Ok(match std::str::from_utf8(bytes) {
+            Ok(text) => Doc::str(text),
+            Err(_) => Doc::String(Cow::Owned(base64_text(bytes))),
+        })
     }
 
-    fn visit_bytes<E>(self, b: &[u8]) -> Result<Doc<'de>, E> {
-        Ok(self.done(Doc::String(Cow::Owned(base64_text(b)))))
+    fn bin(&mut self, n: usize) -> Result<Doc<'a>, Why> {
+        Ok(Doc::String(Cow::Owned(base64_text(self.take(n)?))))
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Doc<'de>, A::Error> {
-        let mut items = Vec::with_capacity(self.room(seq.size_hint()));
-        while let Some(item) = seq.next_element_seed(self.element())? {
-            items.push(item);
+    /// An extension value: `{"ext_type": TYPE, "data": BASE64}`.
+    fn ext(&mut self, n: usize) -> Result<Doc<'a>, Why> {
+        let [kind] = self.array::<1>()?;
+        let data = self.bin(n)?;
+        let members = vec![
+            ("ext_type".into(), Doc::Number((kind as i8).into())),
+            ("data".into(), data),
+        ];
+        Ok(Doc::Object(Object::from_unique(members)))
+    }
+
+    fn list(&mut self, n: usize, depth: usize) -> Result<Doc<'a>, Why> {
+        if depth >= MAX_DEPTH {
+            return Err(Why::Deep);
         }
-        Ok(self.done(Doc::Array(items)))
+        let mut items = Vec::with_capacity(self.room(n));
+        for _ in 0..n {
+            items.push(self.value(depth + 1)?);
+        }
+        Ok(Doc::Array(items))
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut pairs: A) -> Result<Doc<'de>, A::Error> {
-        let mut members = Vec::with_capacity(self.room(pairs.size_hint()));
-        let key = Reader { key: true, ..self };
-        while let Some(k) = pairs.next_key_seed(key)? {
-            // `done` has already turned a key that is not text into its JSON text.
-            let k = match k {
-                Doc::String(k) => k,
+    /// A map; a key that is not text becomes its JSON text (a binary key: its base64 in quotes).
+    fn map(&mut self, n: usize, depth: usize) -> Result<Doc<'a>, Why> {
+        if depth >= MAX_DEPTH {
+            return Err(Why::Deep);
+        }
+        let mut members = Vec::with_capacity(self.room(n));
+        for _ in 0..n {
+            let is_text = matches!(
+                self.rest.first().map(|&b| Marker::from_u8(b)),
+                Some(Marker::FixStr(_) | Marker::Str8 | Marker::Str16 | Marker::Str32)
+            );
+            let key = match self.value(depth + 1)? {
+                Doc::String(text) if is_text => text,
                 other => Cow::Owned(serde_json::to_string(&other).unwrap_or_default()),
             };
-            members.push((k, pairs.next_value_seed(self.element())?));
+            members.push((key, self.value(depth + 1)?));
         }
-        Ok(self.done(Doc::Object(Object::from_members(members))))
-    }
-
-    /// rmp-serde hands an extension over as a newtype of (type, data).
-    fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<Doc<'de>, D::Error> {
-        d.deserialize_any(Extension(self))
-    }
-}
-
-/// An extension value: `{"ext_type": TYPE, "data": BASE64}`.
-struct Extension<'b>(Reader<'b>);
-
-impl<'de> Visitor<'de> for Extension<'_> {
-    type Value = Doc<'de>;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a MessagePack extension")
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Doc<'de>, A::Error> {
-        let reader = self.0.element();
-        let kind = seq.next_element_seed(reader)?.unwrap_or_default();
-        let data = seq.next_element_seed(reader)?.unwrap_or_default();
-        let members = vec![("ext_type".into(), kind), ("data".into(), data)];
-        Ok(self.0.done(Doc::Object(Object::from_unique(members))))
+        Ok(Doc::Object(Object::from_members(members)))
     }
 }
 

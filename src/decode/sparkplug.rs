@@ -100,7 +100,8 @@ pub fn decode(
     if let Some(ts) = p.timestamp {
         out.push(("timestamp".into(), number(ts)));
     }
-    let metrics = p.metrics.drain(..).map(|m| metric(m, &aliases)).collect();
+    // Each metric's strings are taken out in place (moving whole metrics out costs a copy each).
+    let metrics = p.metrics.iter_mut().map(|m| metric(m, &aliases)).collect();
     out.push(("metrics".into(), Doc::Array(metrics)));
     if let Some(seq) = p.seq {
         out.push(("seq".into(), number(seq)));
@@ -123,8 +124,8 @@ fn type_name(datatype: u32) -> Owned {
 
 /// One metric, taken apart (its strings move into the document). The object is sized to its
 /// members: growing it key by key costs more than building the rest of the metric.
-fn metric<'a>(m: Metric, aliases: &dyn Fn(u64) -> Option<&'a str>) -> Owned {
-    let name = match m.name {
+fn metric<'a>(m: &mut Metric, aliases: &dyn Fn(u64) -> Option<&'a str>) -> Owned {
+    let name = match m.name.take() {
         Some(name) => Some(name),
         None => m.alias.and_then(aliases).map(str::to_string),
     };
@@ -166,7 +167,7 @@ fn metric<'a>(m: Metric, aliases: &dyn Fn(u64) -> Option<&'a str>) -> Owned {
     if let Some(props) = &m.properties {
         out.push(("properties".into(), property_set(props)));
     }
-    let value = match m.value {
+    let value = match m.value.take() {
         Some(v) => metric_value(datatype, v, aliases),
         None => Doc::Null,
     };
@@ -274,7 +275,7 @@ fn dataset(ds: &DataSet) -> Owned {
     object(out)
 }
 
-fn template<'a>(t: Template, aliases: &dyn Fn(u64) -> Option<&'a str>) -> Owned {
+fn template<'a>(mut t: Template, aliases: &dyn Fn(u64) -> Option<&'a str>) -> Owned {
     let mut out = Members::new();
     if let Some(v) = &t.version {
         out.push(("version".into(), text(v.as_str())));
@@ -285,7 +286,7 @@ fn template<'a>(t: Template, aliases: &dyn Fn(u64) -> Option<&'a str>) -> Owned 
     if let Some(d) = t.is_definition {
         out.push(("isDefinition".into(), Doc::Bool(d)));
     }
-    let metrics = t.metrics.into_iter().map(|m| metric(m, aliases)).collect();
+    let metrics = t.metrics.iter_mut().map(|m| metric(m, aliases)).collect();
     out.push(("metrics".into(), Doc::Array(metrics)));
     let parameters = t.parameters.iter().map(|p| {
         let datatype = p.r#type.unwrap_or(0);

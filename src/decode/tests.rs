@@ -388,3 +388,43 @@ fn msgpack_types() {
         r#"{"1":"YWI=","e":{"ext_type":5,"data":"eHk="},"[true]":0.5,"s":-3}"#
     );
 }
+
+proptest::proptest! {
+    /// Whatever rmp-serde writes for a JSON value reads back as that value.
+    #[test]
+    fn msgpack_reads_what_rmp_serde_writes(value in json_value()) {
+        let payload = rmp_serde::to_vec(&value).unwrap();
+        proptest::prop_assert_eq!(decoded(Format::Msgpack, &payload).unwrap(), value);
+    }
+}
+
+fn json_value() -> impl proptest::strategy::Strategy<Value = Value> {
+    use proptest::prelude::*;
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<u64>().prop_map(Value::from),
+        any::<i64>().prop_map(Value::from),
+        any::<f64>().prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
+        "(?s).{0,40}".prop_map(Value::String),
+    ];
+    leaf.prop_recursive(4, 64, 20, |inner| {
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 0..20).prop_map(Value::Array),
+            proptest::collection::vec(("[a-z]{0,3}", inner), 0..20)
+                .prop_map(|members| Value::Object(members.into_iter().collect())),
+        ]
+    })
+}
+
+#[test]
+fn msgpack_nesting_limit() {
+    let nested = |levels: usize| {
+        let mut payload = vec![0x91; levels];
+        payload.push(0x01);
+        decoded(Format::Msgpack, &payload)
+    };
+    assert!(nested(MAX_DEPTH).is_ok());
+    let err = nested(MAX_DEPTH + 1).unwrap_err();
+    assert!(err.contains("nested deeper than 100 levels"), "{err}");
+}

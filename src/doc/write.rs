@@ -124,7 +124,7 @@ fn string(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
 }
 
-/// Whether some byte needs escaping, eight at a time (the last few padded with a harmless byte).
+/// Whether some byte needs escaping: eight at a time, then the last few one by one.
 fn any_needs_escape(bytes: &[u8]) -> bool {
     let mut chunks = bytes.chunks_exact(8);
     for chunk in &mut chunks {
@@ -132,9 +132,10 @@ fn any_needs_escape(bytes: &[u8]) -> bool {
             return true;
         }
     }
-    let mut last = [b'a'; 8];
-    last[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
-    needs_escape(u64::from_le_bytes(last))
+    chunks
+        .remainder()
+        .iter()
+        .any(|&b| b < 0x20 || b == b'"' || b == b'\\')
 }
 
 /// Whether one of the eight bytes of `w` is below 0x20, `"` or `\` (bit tricks: a byte of
