@@ -177,6 +177,10 @@ fn metric<'a>(m: &mut Metric, aliases: &dyn Fn(u64) -> Option<&'a str>) -> Owned
 
 /// A float as the shortest decimal that reads back as the same f32 (0.1, not 0.10000000149…).
 fn float32(f: f32) -> Owned {
+    // Whole numbers widen exactly and print the same; only fractions need the text round trip.
+    if f.fract() == 0.0 && f.abs() < 16_777_216.0 {
+        return Doc::float(f64::from(f));
+    }
     let mut text = zmij::Buffer::new();
     Doc::float(text.format(f).parse().unwrap_or(f64::from(f)))
 }

@@ -405,7 +405,8 @@ fn json_value() -> impl proptest::strategy::Strategy<Value = Value> {
         any::<bool>().prop_map(Value::Bool),
         any::<u64>().prop_map(Value::from),
         any::<i64>().prop_map(Value::from),
-        any::<f64>().prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
+        any::<f64>()
+            .prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
         "(?s).{0,40}".prop_map(Value::String),
     ];
     leaf.prop_recursive(4, 64, 20, |inner| {
@@ -427,4 +428,36 @@ fn msgpack_nesting_limit() {
     assert!(nested(MAX_DEPTH).is_ok());
     let err = nested(MAX_DEPTH + 1).unwrap_err();
     assert!(err.contains("nested deeper than 100 levels"), "{err}");
+}
+
+/// Sparkplug Float values read as the shortest decimal of the f32, whole or not.
+#[test]
+fn sparkplug_floats_print_as_written() {
+    let mut d = Decoder::new(Choice::Fixed(Format::Sparkplug), None);
+    let written = [3.0, -0.0, 0.1, 16777216.0, 1.5e-7, 123456.7, -42.0];
+    let metrics: Vec<Value> = written
+        .iter()
+        .map(|v| json!({"name": "f", "dataType": "Float", "value": v}))
+        .collect();
+    let got = sparkplug(
+        &mut d,
+        "spBv1.0/g/DDATA/e/d",
+        json!({"metrics": metrics}),
+        &mut Vec::new(),
+    );
+    let shown: Vec<String> = (0..written.len())
+        .map(|i| got["metrics"][i]["value"].to_string())
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            "3.0",
+            "-0.0",
+            "0.1",
+            "16777216.0",
+            "1.5e-7",
+            "123456.7",
+            "-42.0"
+        ]
+    );
 }
