@@ -45,13 +45,14 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ),
     (
         "format",
-        &["conn", "decode", "exit", "jsonpath", "personality"],
+        &["conn", "decode", "doc", "exit", "jsonpath", "personality"],
     ),
     ("trace", &["conn"]),
     ("conn", &["exit"]),
-    ("jsonpath", &["exit"]),
+    ("jsonpath", &["doc", "exit"]),
     ("exit", &[]),
-    ("decode", &[]),
+    ("decode", &["doc"]),
+    ("doc", &[]),
     ("personality", &[]),
 ];
 
