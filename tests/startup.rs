@@ -27,3 +27,41 @@ fn libgcc_s_is_not_loaded() {
     publisher.close_stdin();
     publisher.wait(Duration::from_secs(20)).assert_success();
 }
+
+/// Started with stdin closed, `pub -l` reads an empty stdin (src/start.rs opens /dev/null in the
+/// closed descriptor's place, as std's start-up does) instead of the first descriptor it opens
+/// itself, which would take number 0: it publishes nothing and exits 0.
+#[test]
+fn a_closed_stdin_reads_as_empty() {
+    use std::os::unix::process::CommandExt;
+    let broker = Broker::start();
+    let port = broker.port_str();
+    let mut cmd = std::process::Command::new(mqtk());
+    cmd.args(["pub", "-p", &port, "-t", "start/closed", "-l"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    // SAFETY: close(2) is async-signal-safe, as pre_exec requires.
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::close(0);
+            Ok(())
+        });
+    }
+    let mut child = cmd.spawn().expect("spawn mqtk pub -l with stdin closed");
+    // Bounded, as every wait in these tests: std has no wait with a timeout to await.
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while child.try_wait().expect("try_wait").is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("mqtk pub -l with stdin closed did not exit within 20 s");
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let out = child.wait_with_output().expect("collect the output");
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
