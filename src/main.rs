@@ -1,7 +1,8 @@
 //! mqtk: parse (argv[0] or the command word picks the command; see `cli`) → runtime → run → report
 //! the error (with the first-run hint) → exit code. The entry point is `start`'s (std's runtime
-//! start-up reads /proc/self/maps on every start; see there).
-#![no_main]
+//! start-up reads /proc/self/maps on every start; see there). The unit tests keep the test
+//! harness's own `main`.
+#![cfg_attr(not(test), no_main)]
 
 mod cli;
 mod cmd;
@@ -12,6 +13,7 @@ mod format;
 mod generate;
 mod jsonpath;
 mod personality;
+#[cfg(not(test))]
 mod start;
 mod trace;
 
@@ -82,6 +84,7 @@ fn run(request: Request) -> Result<u8, Failure> {
 
 /// The C entry point, called by glibc's start-up: std's runtime start-up is skipped (see `start`),
 /// its exit path is not.
+#[cfg(not(test))]
 #[unsafe(no_mangle)]
 extern "C" fn main(_argc: libc::c_int, _argv: *const *const libc::c_char) -> libc::c_int {
     start::prepare();
@@ -92,6 +95,7 @@ extern "C" fn main(_argc: libc::c_int, _argv: *const *const libc::c_char) -> lib
 }
 
 /// mqtk itself; returns the exit status.
+#[cfg_attr(test, allow(dead_code))]
 fn mqtk() -> u8 {
     // Colour only on a terminal, and never when NO_COLOR is set (decided once, for all output).
     let colour = std::io::stderr().is_terminal()
