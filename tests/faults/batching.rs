@@ -4,21 +4,12 @@
 //! acks in one segment only when timing happens to put them there; the script does it every time.
 
 use super::script::{Conn, PUBCOMP, PUBLISH, PUBREC, PUBREL, Script, packet};
-use crate::util::{Proc, mqtk};
+use crate::util::{Proc, mqtk, write_syscalls};
 
 /// The packet id of a QoS 1/2 PUBLISH (v3.1.1: after the topic).
 fn publish_id(p: &super::script::Packet) -> u16 {
     let topic = usize::from(u16::from_be_bytes([p.body[0], p.body[1]]));
     u16::from_be_bytes([p.body[2 + topic], p.body[3 + topic]])
-}
-
-/// Write system calls the process has made so far (`syscw` in /proc/PID/io).
-fn write_syscalls(pid: u32) -> u64 {
-    let io = std::fs::read_to_string(format!("/proc/{pid}/io")).expect("read /proc/PID/io");
-    io.lines()
-        .find_map(|l| l.strip_prefix("syscw: "))
-        .and_then(|n| n.trim().parse().ok())
-        .expect("syscw in /proc/PID/io")
 }
 
 /// Reads the PUBREL for `rel` and the PUBLISH under `id`, in the order the client wrote them.
