@@ -1,8 +1,8 @@
 //! mqtk: parse (argv[0] or the command word picks the command; see `cli`) → runtime → run → report
-//! the error (with the first-run hint) → exit code. The entry point is `start`'s (std's runtime
-//! start-up reads /proc/self/maps on every start; see there). The unit tests keep the test
-//! harness's own `main`.
-#![cfg_attr(not(test), no_main)]
+//! the error (with the first-run hint) → exit code. On glibc Linux the entry point is `start`'s
+//! (std's runtime start-up reads /proc/self/maps on every start; see there); the unit tests keep
+//! the test harness's own `main`, other targets std's.
+#![cfg_attr(all(not(test), target_os = "linux", target_env = "gnu"), no_main)]
 
 mod cli;
 mod cmd;
@@ -13,7 +13,7 @@ mod format;
 mod generate;
 mod jsonpath;
 mod personality;
-#[cfg(not(test))]
+#[cfg(all(not(test), target_os = "linux", target_env = "gnu"))]
 mod start;
 mod trace;
 
@@ -83,8 +83,9 @@ fn run(request: Request) -> Result<u8, Failure> {
 }
 
 /// The C entry point, called by glibc's start-up: std's runtime start-up is skipped (see `start`),
-/// its exit path is not.
-#[cfg(not(test))]
+/// its exit path is not. Only where std reads the arguments without its start-up (glibc hands
+/// them to an `.init_array` function std registers).
+#[cfg(all(not(test), target_os = "linux", target_env = "gnu"))]
 #[unsafe(no_mangle)]
 extern "C" fn main(_argc: libc::c_int, _argv: *const *const libc::c_char) -> libc::c_int {
     start::prepare();
@@ -92,6 +93,12 @@ extern "C" fn main(_argc: libc::c_int, _argv: *const *const libc::c_char) -> lib
     let status = std::panic::catch_unwind(mqtk).unwrap_or(101);
     // std's exit flushes stdout, as returning from std's `main` does.
     std::process::exit(i32::from(status))
+}
+
+/// std's entry point elsewhere.
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn main() -> std::process::ExitCode {
+    std::process::ExitCode::from(mqtk())
 }
 
 /// mqtk itself; returns the exit status.
