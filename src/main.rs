@@ -1,5 +1,8 @@
 //! mqtk: parse (argv[0] or the command word picks the command; see `cli`) → runtime → run → report
-//! the error (with the first-run hint) → exit code.
+//! the error (with the first-run hint) → exit code. On glibc Linux the entry point is `start`'s
+//! (std's runtime start-up reads /proc/self/maps on every start; see there); the unit tests keep
+//! the test harness's own `main`, other targets std's.
+#![cfg_attr(all(not(test), target_os = "linux", target_env = "gnu"), no_main)]
 
 mod cli;
 mod cmd;
@@ -12,10 +15,11 @@ mod format;
 mod generate;
 mod jsonpath;
 mod personality;
+#[cfg(all(not(test), target_os = "linux", target_env = "gnu"))]
+mod start;
 mod trace;
 
 use std::io::{IsTerminal, Write};
-use std::process::ExitCode;
 
 use cli::Request;
 use exit::Failure;
@@ -80,7 +84,28 @@ fn run(request: Request) -> Result<u8, Failure> {
     }
 }
 
-fn main() -> ExitCode {
+/// The C entry point, called by glibc's start-up: std's runtime start-up is skipped (see `start`),
+/// its exit path is not. Only where std reads the arguments without its start-up (glibc hands
+/// them to an `.init_array` function std registers).
+#[cfg(all(not(test), target_os = "linux", target_env = "gnu"))]
+#[unsafe(no_mangle)]
+extern "C" fn main(_argc: libc::c_int, _argv: *const *const libc::c_char) -> libc::c_int {
+    start::prepare();
+    // A panic ends the process with 101 after its message, as it would from std's `main`.
+    let status = std::panic::catch_unwind(mqtk).unwrap_or(101);
+    // std's exit flushes stdout, as returning from std's `main` does.
+    std::process::exit(i32::from(status))
+}
+
+/// std's entry point elsewhere.
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn main() -> std::process::ExitCode {
+    std::process::ExitCode::from(mqtk())
+}
+
+/// mqtk itself; returns the exit status.
+#[cfg_attr(test, allow(dead_code))]
+fn mqtk() -> u8 {
     // Colour only on a terminal, and never when NO_COLOR is set (decided once, for all output).
     let colour = std::io::stderr().is_terminal()
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
@@ -90,17 +115,17 @@ fn main() -> ExitCode {
         Ok(invocation) => invocation,
         Err((failure, program)) => {
             report(&failure, &program, false);
-            return ExitCode::from(failure.status);
+            return failure.status;
         }
     };
     let quiet = invocation.request.conn().is_some_and(|c| c.quiet);
     let hint = cli::hint(&invocation);
     match run(invocation.request) {
-        Ok(status) => ExitCode::from(status),
+        Ok(status) => status,
         Err(failure) => {
             let failure = hint(failure);
             report(&failure, &invocation.program, quiet);
-            ExitCode::from(failure.status)
+            failure.status
         }
     }
 }

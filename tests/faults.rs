@@ -13,6 +13,8 @@ mod script;
 mod qos2;
 // Incoming v5 topic aliases against the scripted broker.
 mod alias;
+// A PUBREL and the PUBLISH its read made room for leave in one write.
+mod batching;
 // The same packet ending the connection three times in a row stops the client.
 mod loops;
 // A 3.1.1-shaped CONNACK refusing a v5 CONNECT.

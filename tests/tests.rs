@@ -21,6 +21,8 @@ mod generated;
 mod first_run;
 // mqtk --help, mqtk COMMAND --help and the man pages agree (one clap definition per command).
 mod help;
+// What every start loads: no libgcc_s (build.rs links the unwinder statically).
+mod startup;
 // mqtk pub: differential tests against mosquitto_pub, errors, mqtk-only fixes, streaming.
 mod publish;
 // mqtk sub and the mosquitto_sub alias: differential tests against mosquitto_sub, JSON-path, NDJSON.

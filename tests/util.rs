@@ -498,3 +498,13 @@ pub fn assert_same_run(label: &str, expected: &Run, actual: &Run) {
         panic!("\n{}", reports.join("\n"));
     }
 }
+
+/// How many write system calls (write, writev, …) process `pid` has made so far: the kernel's
+/// `syscw` in /proc/PID/io, all threads included.
+pub fn write_syscalls(pid: u32) -> u64 {
+    let io = std::fs::read_to_string(format!("/proc/{pid}/io")).expect("read /proc/PID/io");
+    io.lines()
+        .find_map(|l| l.strip_prefix("syscw: "))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("syscw in /proc/PID/io")
+}

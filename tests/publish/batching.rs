@@ -7,7 +7,7 @@ use std::time::Duration;
 use super::{Ours, mqtk_pub};
 use crate::broker::Broker;
 use crate::subscriber::{Msg, Subscriber};
-use crate::util::{Proc, mqtk, run};
+use crate::util::{Proc, mqtk, run, write_syscalls};
 
 /// Lines for `pub -l`: `line-000000` … in order.
 fn lines(n: usize) -> String {
@@ -27,16 +27,6 @@ fn assert_in_order(got: &[Msg], n: usize, qos: u8) {
             m.qos
         );
     }
-}
-
-/// How many write system calls (write, writev, …) the process has made so far: the kernel's
-/// `syscw` in /proc/PID/io, all threads included.
-fn write_syscalls(pid: u32) -> u64 {
-    let io = std::fs::read_to_string(format!("/proc/{pid}/io")).expect("read /proc/PID/io");
-    io.lines()
-        .find_map(|l| l.strip_prefix("syscw: "))
-        .and_then(|n| n.trim().parse().ok())
-        .expect("syscw in /proc/PID/io")
 }
 
 /// 20,000 lines at QoS 0 given at once on stdin leave in far fewer writes than messages: unpatched

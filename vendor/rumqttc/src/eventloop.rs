@@ -207,11 +207,21 @@ impl EventLoop {
             // Pull a bunch of packets from network, reply in bunch and yield the first item
             o = network.readb(&mut self.state) => {
                 o?;
+                // mqtk patch (rumqtt#810): acknowledgements that made room in the window let the
+                // requests waiting for it go out in the same write as the replies (PUBREL), as the
+                // next polls would send them, in one write instead of two.
+                let more = if self.pending.is_empty() {
+                    let source = Batch::Channel(&self.requests_rx, self.mqtt_options.inflight);
+                    batch(network, &mut self.state, &mut self.pending, source)
+                } else {
+                    Ok(())
+                };
                 // flush all the acks and return first incoming packet
                 match time::timeout(network_timeout, network.flush()).await {
                     Ok(inner) => inner?,
                     Err(_)=> return Err(ConnectionError::FlushTimeout),
                 };
+                more?;
                 Ok(self.state.events.pop_front().unwrap())
             },
              // Handles pending and new requests.

@@ -255,8 +255,17 @@ impl EventLoop {
             // Pull a bunch of packets from network, reply in bunch and yield the first item
             o = network.readb(&mut self.state) => {
                 o?;
+                // mqtk patch (rumqtt#810): the requests the window now has room for go out with
+                // the replies (see `crate::eventloop`).
+                let more = if self.pending.is_empty() {
+                    let source = Batch::Channel(&self.requests_rx, self.state.max_outgoing_inflight);
+                    batch(network, &mut self.state, &mut self.pending, source)
+                } else {
+                    Ok(())
+                };
                 // flush all the acks and return first incoming packet
                 network.flush().await?;
+                more?;
                 Ok(self.state.events.pop_front().unwrap())
             },
             // We generate pings irrespective of network activity. This keeps the ping logic
