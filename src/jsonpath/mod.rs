@@ -3,9 +3,26 @@
 //! Paths are parsed once at start-up. jsonpath-rust accepts blank space the RFC does not (`$.a b`
 //! parses and selects nothing), so blank space outside brackets and strings is checked here first:
 //! the RFC allows it only between segments, that is, before `.` or `[`.
+//!
+//! Paths are evaluated two ways with the same results: by jsonpath-rust on a `serde_json::Value`
+//! (`select`, `matches`), and by this module's evaluator on the light `Doc` (`select_doc`,
+//! `matches_doc`), which walks jsonpath-rust's syntax tree without building path strings or copying
+//! the document (issue 15: the filter was a quarter of `sub --decode … --where`'s cost).
+
+mod blank;
+mod filter;
+mod function;
+mod node;
+mod segment;
 
 use jsonpath_rust::parser::model::JpQuery;
 use serde_json::Value;
+
+use crate::doc::Doc;
+use blank::{blank_space_error, pointed};
+use filter::Cx;
+use function::Pattern;
+use node::{Kind, Nodes, Ptr};
 
 /// A parsed JSONPath.
 #[derive(Debug, Clone)]
@@ -15,54 +32,8 @@ pub struct Path {
     /// `$[?…]` at the root tests the document itself (as if it were the only element of a list), so
     /// `--where '$[?@.temperature > 30]'` means "messages whose temperature is above 30".
     tests_root: bool,
-}
-
-/// Where blank space breaks RFC 9535, as a byte offset.
-fn blank_space_error(text: &str) -> Option<usize> {
-    let bytes = text.as_bytes();
-    if bytes.first().is_some_and(u8::is_ascii_whitespace) {
-        return Some(0);
-    }
-    let (mut depth, mut quote) = (0usize, None::<u8>);
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        match quote {
-            Some(q) => {
-                if b == b'\\' {
-                    i += 1;
-                } else if b == q {
-                    quote = None;
-                }
-            }
-            None => match b {
-                b'\'' | b'"' => quote = Some(b),
-                b'[' | b'(' => depth += 1,
-                b']' | b')' => depth = depth.saturating_sub(1),
-                b if b.is_ascii_whitespace() && depth == 0 => {
-                    let next = bytes[i..]
-                        .iter()
-                        .position(|c| !c.is_ascii_whitespace())
-                        .map(|n| i + n);
-                    match next.map(|n| bytes[n]) {
-                        Some(b'.') | Some(b'[') => {}
-                        _ => return Some(next.unwrap_or(i)),
-                    }
-                }
-                _ => {}
-            },
-        }
-        i += 1;
-    }
-    None
-}
-
-/// A one-line error that shows where the path is wrong.
-fn pointed(text: &str, offset: usize, why: &str) -> String {
-    format!(
-        "invalid JSONPath '{text}' at character {}: {why}",
-        offset + 1
-    )
+    /// The literal patterns of match() and search(), compiled once.
+    patterns: Vec<Pattern>,
 }
 
 impl Path {
@@ -78,6 +49,7 @@ impl Path {
         match jsonpath_rust::parser::parse_json_path(text) {
             Ok(query) => Ok(Path {
                 text: text.to_string(),
+                patterns: function::patterns(&query),
                 query,
                 tests_root: text.starts_with("$[?"),
             }),
@@ -137,6 +109,46 @@ impl Path {
     }
 }
 
+#[allow(dead_code)] // until sub's decode path moves onto Doc (issue 15, this session)
+impl Path {
+    /// Whether the path selects anything from `doc`: `matches` on the equal `Value`.
+    pub fn matches_doc(&self, doc: &Doc) -> bool {
+        self.run(doc).exists()
+    }
+
+    /// The nodes the path selects from `doc`: `select` on the equal `Value`, in the same order.
+    pub fn select_doc<'d, 'a>(&self, doc: &'d Doc<'a>) -> Vec<&'d Doc<'a>> {
+        let found = self.run(doc);
+        if self.tests_root {
+            return if found.exists() {
+                vec![doc]
+            } else {
+                Vec::new()
+            };
+        }
+        match found {
+            Nodes::One(p) => vec![p.doc],
+            Nodes::Many(list) => list.into_iter().map(|p| p.doc).collect(),
+            Nodes::Bool(_) | Nodes::Nothing => Vec::new(),
+        }
+    }
+
+    /// Evaluates the path from `doc`, or from the list `[doc]` for a `$[?…]` at the root.
+    fn run<'d, 'a>(&self, doc: &'d Doc<'a>) -> Nodes<'d, 'a> {
+        let kind = if self.tests_root {
+            Kind::Wrapped
+        } else {
+            Kind::Plain
+        };
+        let root = Ptr { doc, kind };
+        let cx = Cx {
+            root,
+            patterns: &self.patterns,
+        };
+        segment::segments(&cx, &self.query.segments, Nodes::One(root))
+    }
+}
+
 /// Writes a selected value as `--json-path` prints it: strings raw, everything else as compact JSON.
 pub fn write_value(out: &mut Vec<u8>, value: &Value) {
     match value {
@@ -148,67 +160,17 @@ pub fn write_value(out: &mut Vec<u8>, value: &Value) {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn matches_tests_the_root_in_place() {
-        let path = Path::parse("$[?@.temperature > 21]").unwrap();
-        let mut d = doc();
-        assert!(path.matches(&mut d));
-        assert_eq!(d, doc(), "the document is given back whole");
-        assert!(
-            !Path::parse("$[?@.temperature > 22]")
-                .unwrap()
-                .matches(&mut d)
-        );
-        assert!(Path::parse("$.level.value").unwrap().matches(&mut d));
-        assert!(!Path::parse("$.nope").unwrap().matches(&mut d));
-    }
-
-    fn doc() -> Value {
-        serde_json::json!({"temperature": 21.5, "humidity": 40, "name": "ana", "level": {"value": 3}, "l": [1, 2]})
-    }
-
-    fn selected(path: &str) -> Vec<String> {
-        let d = doc();
-        let p = Path::parse(path).unwrap();
-        p.select(&d)
-            .into_iter()
-            .map(|v| {
-                let mut out = Vec::new();
-                write_value(&mut out, v);
-                String::from_utf8(out).unwrap()
-            })
-            .collect()
-    }
-
-    #[test]
-    fn selects_values() {
-        assert_eq!(selected("$.temperature"), ["21.5"]);
-        assert_eq!(selected("$.name"), ["ana"]);
-        assert_eq!(selected("$.level.value"), ["3"]);
-        assert_eq!(selected("$.level"), [r#"{"value":3}"#]);
-        assert_eq!(selected("$.l[*]"), ["1", "2"]);
-        assert!(selected("$.missing").is_empty());
-    }
-
-    #[test]
-    fn root_filter_tests_the_document() {
-        assert_eq!(selected("$[?@.temperature > 20]").len(), 1);
-        assert!(selected("$[?@.temperature > 30]").is_empty());
-    }
-
-    #[test]
-    fn rejects_what_rfc_9535_rejects() {
-        for bad in ["$.a b", " $.a", "$.a ", "a.b", "$.", "$[", "$.a[?@.b ==]"] {
-            assert!(Path::parse(bad).is_err(), "{bad} should be rejected");
-        }
-        let err = Path::parse("$.a b").unwrap_err();
-        assert!(err.contains("at character 5"), "{err}");
-        for good in ["$.a .b", "$[ 'a' ]", "$['a b']", "$[?@.x == 'p q']"] {
-            assert!(Path::parse(good).is_ok(), "{good} should parse");
+/// `write_value` for a `Doc`: strings raw, everything else as compact JSON.
+#[allow(dead_code)] // until sub's printer moves onto Doc (issue 15, this session)
+pub fn write_doc(out: &mut Vec<u8>, value: &Doc) {
+    match value {
+        Doc::String(s) => out.extend_from_slice(s.as_bytes()),
+        other => {
+            // Serialising a Doc into a Vec cannot fail.
+            let _ = serde_json::to_writer(&mut *out, other);
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

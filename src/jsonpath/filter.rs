@@ -1,0 +1,218 @@
+//! Filter expressions over `Doc`: `||`, `&&`, `!`, parentheses, existence tests, comparisons, with
+//! jsonpath-rust's meaning (which this module follows where it differs from RFC 9535, so that mqtk
+//! has one behaviour whichever way a payload is filtered).
+
+use jsonpath_rust::parser::model::{
+    Comparable, Comparison, Filter, FilterAtom, Literal, SingularQuery, SingularQuerySegment, Test,
+};
+use serde_json::Number;
+
+use super::function::{Pattern, function};
+use super::node::{Nodes, Ptr, View};
+use super::segment::{index, name, segments};
+
+/// What every step of an evaluation needs: the root `$` and the patterns compiled at parse time.
+pub struct Cx<'c, 'd, 'a> {
+    pub root: Ptr<'d, 'a>,
+    pub patterns: &'c [Pattern],
+}
+
+impl<'d, 'a> Cx<'_, 'd, 'a> {
+    /// Whether `item` (the filter's `@`) passes the filter.
+    pub fn test(&self, filter: &Filter, item: Ptr<'d, 'a>) -> bool {
+        logical(self, filter, item)
+    }
+}
+
+/// What an expression inside a filter gives: nodes, or a value it made (jsonpath-rust's `Data`).
+#[derive(Debug, Clone)]
+pub enum Operand<'e, 'a> {
+    One(Ptr<'e, 'a>),
+    Many(Vec<Ptr<'e, 'a>>),
+    Value(Val<'e>),
+    Nothing,
+}
+
+/// A value made inside a filter: a literal, a count or length, a verdict.
+#[derive(Debug, Clone)]
+pub enum Val<'e> {
+    Null,
+    Bool(bool),
+    Number(Number),
+    Str(&'e str),
+}
+
+impl<'e> Val<'e> {
+    pub fn view<'v, 'a>(&'v self) -> View<'v, 'a>
+    where
+        'e: 'v,
+    {
+        match self {
+            Val::Null => View::Null,
+            Val::Bool(b) => View::Bool(*b),
+            Val::Number(n) => View::Number(n),
+            Val::Str(s) => View::Str(s),
+        }
+    }
+
+    pub fn literal(literal: &'e Literal) -> Val<'e> {
+        match literal {
+            Literal::Int(i) => Val::Number((*i).into()),
+            // As serde_json's `Value::from(f64)`: a float JSON cannot hold is null.
+            Literal::Float(f) => Number::from_f64(*f).map_or(Val::Null, Val::Number),
+            Literal::String(s) => Val::Str(s),
+            Literal::Bool(b) => Val::Bool(*b),
+            Literal::Null => Val::Null,
+        }
+    }
+}
+
+impl<'e, 'a> Operand<'e, 'a> {
+    /// The one value it stands for, if it is one node or one value.
+    pub fn view(&self) -> Option<View<'_, 'a>> {
+        match self {
+            Operand::One(p) => Some(p.view()),
+            Operand::Value(v) => Some(v.view()),
+            _ => None,
+        }
+    }
+
+    fn exists(&self) -> bool {
+        match self {
+            Operand::One(_) => true,
+            Operand::Many(list) => !list.is_empty(),
+            _ => false,
+        }
+    }
+
+    fn is_true(&self) -> bool {
+        matches!(self, Operand::Value(Val::Bool(true)))
+    }
+}
+
+impl<'e, 'a> From<Nodes<'e, 'a>> for Operand<'e, 'a> {
+    fn from(nodes: Nodes<'e, 'a>) -> Self {
+        match nodes {
+            Nodes::One(p) => Operand::One(p),
+            Nodes::Many(list) => Operand::Many(list),
+            Nodes::Bool(b) => Operand::Value(Val::Bool(b)),
+            Nodes::Nothing => Operand::Nothing,
+        }
+    }
+}
+
+pub fn logical<'e, 'a>(cx: &Cx<'_, 'e, 'a>, filter: &'e Filter, item: Ptr<'e, 'a>) -> bool {
+    match filter {
+        Filter::Or(list) => list.iter().any(|f| logical(cx, f, item)),
+        Filter::And(list) => list.iter().all(|f| logical(cx, f, item)),
+        Filter::Atom(atom) => match atom {
+            FilterAtom::Filter { expr, not } => logical(cx, expr, item) != *not,
+            FilterAtom::Test { expr, not } => {
+                let got = test(cx, expr, item);
+                // match(), search() and in() & co. give a verdict; queries, length(), count() and
+                // value() pass when they give at least one node (never for a value they made).
+                let pass = if expr.is_res_bool() {
+                    got.is_true()
+                } else {
+                    got.exists()
+                };
+                pass != *not
+            }
+            FilterAtom::Comparison(c) => compare(cx, c, item),
+        },
+    }
+}
+
+/// A query or a function as a test or a function's argument.
+pub fn test<'e, 'a>(cx: &Cx<'_, 'e, 'a>, test: &'e Test, item: Ptr<'e, 'a>) -> Operand<'e, 'a> {
+    match test {
+        Test::RelQuery(segs) => segments(cx, segs, Nodes::One(item)).into(),
+        Test::AbsQuery(query) => segments(cx, &query.segments, Nodes::One(cx.root)).into(),
+        Test::Function(f) => function(cx, f, item),
+    }
+}
+
+fn comparable<'e, 'a>(
+    cx: &Cx<'_, 'e, 'a>,
+    c: &'e Comparable,
+    item: Ptr<'e, 'a>,
+) -> Operand<'e, 'a> {
+    match c {
+        Comparable::Literal(l) => Operand::Value(Val::literal(l)),
+        Comparable::Function(f) => function(cx, f, item),
+        Comparable::SingularQuery(SingularQuery::Current(segs)) => singular(segs, item),
+        Comparable::SingularQuery(SingularQuery::Root(segs)) => singular(segs, cx.root),
+    }
+}
+
+fn singular<'e, 'a>(segs: &[SingularQuerySegment], from: Ptr<'e, 'a>) -> Operand<'e, 'a> {
+    segs.iter()
+        .fold(Nodes::One(from), |at, s| match s {
+            SingularQuerySegment::Index(i) => at.flat_map(|p| index(p, *i)),
+            SingularQuerySegment::Name(key) => at.flat_map(|p| name(p, key)),
+        })
+        .into()
+}
+
+fn compare<'e, 'a>(cx: &Cx<'_, 'e, 'a>, c: &'e Comparison, item: Ptr<'e, 'a>) -> bool {
+    let (l, r) = c.vals();
+    let (l, r) = (comparable(cx, l, item), comparable(cx, r, item));
+    match c {
+        Comparison::Eq(..) => equal(&l, &r),
+        Comparison::Ne(..) => !equal(&l, &r),
+        Comparison::Gt(..) => less(&r, &l),
+        Comparison::Gte(..) => less(&r, &l) || equal(&l, &r),
+        Comparison::Lt(..) => less(&l, &r),
+        Comparison::Lte(..) => less(&l, &r) || equal(&l, &r),
+    }
+}
+
+/// `<`: numbers by their f64 values, strings by code points, anything else is not less.
+fn less(l: &Operand, r: &Operand) -> bool {
+    let (Some(l), Some(r)) = (l.view(), r.view()) else {
+        return false;
+    };
+    if let (Some(a), Some(b)) = (l.as_f64(), r.as_f64()) {
+        a < b
+    } else if let (Some(a), Some(b)) = (l.as_str(), r.as_str()) {
+        a < b
+    } else {
+        false
+    }
+}
+
+/// `==`: two missing operands are equal; a node list equals only another of the same nodes, or an
+/// array node with equal elements on its left.
+fn equal(l: &Operand, r: &Operand) -> bool {
+    match (l, r) {
+        (Operand::Nothing, Operand::Nothing) => true,
+        // Comparisons take singular queries and functions that never give a list, so the two arms
+        // below only keep the meaning complete.
+        (Operand::Many(a), Operand::Many(b)) => {
+            a.len() == b.len()
+                && a.iter()
+                    .zip(b)
+                    .all(|(x, y)| std::ptr::eq(x.doc, y.doc) && x.kind == y.kind)
+        }
+        (Operand::One(p), Operand::Many(list)) => p.view().as_array().is_some_and(|items| {
+            items.len() == list.len()
+                && items
+                    .iter()
+                    .zip(list)
+                    .all(|(a, b)| same_value(View::Doc(a), b.view()))
+        }),
+        _ => match (l.view(), r.view()) {
+            (Some(a), Some(b)) => same_value(a, b),
+            _ => false,
+        },
+    }
+}
+
+/// Equality of two values: numbers within f64's epsilon (so 1 == 1.0), anything else as serde_json
+/// compares the equal `Value`s.
+pub fn same_value(a: View, b: View) -> bool {
+    match (a.as_f64(), b.as_f64()) {
+        (Some(x), Some(y)) => (x - y).abs() < f64::EPSILON,
+        _ => a.same(b),
+    }
+}
