@@ -173,4 +173,6 @@ pub fn write_doc(out: &mut Vec<u8>, value: &Doc) {
 }
 
 #[cfg(test)]
+mod differential;
+#[cfg(test)]
 mod tests;
