@@ -3,13 +3,12 @@
 //! has one behaviour whichever way a payload is filtered).
 
 use jsonpath_rust::parser::model::{
-    Comparable, Comparison, Filter, FilterAtom, Literal, SingularQuery, SingularQuerySegment, Test,
+    Comparable, Comparison, Filter, FilterAtom, SingularQuery, SingularQuerySegment, Test,
 };
-use serde_json::Number;
 
 use super::function::{Pattern, function};
 use super::node::{Nodes, Ptr, View};
-use super::segment::{index, name, segments};
+use super::segment::{element, segments};
 
 /// What every step of an evaluation needs: the root `$` and the patterns compiled at parse time.
 pub struct Cx<'c, 'd, 'a> {
@@ -29,42 +28,8 @@ impl<'d, 'a> Cx<'_, 'd, 'a> {
 pub enum Operand<'e, 'a> {
     One(Ptr<'e, 'a>),
     Many(Vec<Ptr<'e, 'a>>),
-    Value(Val<'e>),
+    Value(View<'e, 'a>),
     Nothing,
-}
-
-/// A value made inside a filter: a literal, a count or length, a verdict.
-#[derive(Debug, Clone)]
-pub enum Val<'e> {
-    Null,
-    Bool(bool),
-    Number(Number),
-    Str(&'e str),
-}
-
-impl<'e> Val<'e> {
-    pub fn view<'v, 'a>(&'v self) -> View<'v, 'a>
-    where
-        'e: 'v,
-    {
-        match self {
-            Val::Null => View::Null,
-            Val::Bool(b) => View::Bool(*b),
-            Val::Number(n) => View::Number(n),
-            Val::Str(s) => View::Str(s),
-        }
-    }
-
-    pub fn literal(literal: &'e Literal) -> Val<'e> {
-        match literal {
-            Literal::Int(i) => Val::Number((*i).into()),
-            // As serde_json's `Value::from(f64)`: a float JSON cannot hold is null.
-            Literal::Float(f) => Number::from_f64(*f).map_or(Val::Null, Val::Number),
-            Literal::String(s) => Val::Str(s),
-            Literal::Bool(b) => Val::Bool(*b),
-            Literal::Null => Val::Null,
-        }
-    }
 }
 
 impl<'e, 'a> Operand<'e, 'a> {
@@ -72,7 +37,7 @@ impl<'e, 'a> Operand<'e, 'a> {
     pub fn view(&self) -> Option<View<'_, 'a>> {
         match self {
             Operand::One(p) => Some(p.view()),
-            Operand::Value(v) => Some(v.view()),
+            Operand::Value(v) => Some(*v),
             _ => None,
         }
     }
@@ -86,7 +51,7 @@ impl<'e, 'a> Operand<'e, 'a> {
     }
 
     fn is_true(&self) -> bool {
-        matches!(self, Operand::Value(Val::Bool(true)))
+        matches!(self, Operand::Value(View::Bool(true)))
     }
 }
 
@@ -95,7 +60,7 @@ impl<'e, 'a> From<Nodes<'e, 'a>> for Operand<'e, 'a> {
         match nodes {
             Nodes::One(p) => Operand::One(p),
             Nodes::Many(list) => Operand::Many(list),
-            Nodes::Bool(b) => Operand::Value(Val::Bool(b)),
+            Nodes::Bool(b) => Operand::Value(View::Bool(b)),
             Nodes::Nothing => Operand::Nothing,
         }
     }
@@ -132,44 +97,53 @@ pub fn test<'e, 'a>(cx: &Cx<'_, 'e, 'a>, test: &'e Test, item: Ptr<'e, 'a>) -> O
     }
 }
 
+/// A comparison's side: a value, or nothing (a missing member). Comparisons take literals, singular
+/// queries and the functions that give one value, so a side is never a list of nodes.
 fn comparable<'e, 'a>(
     cx: &Cx<'_, 'e, 'a>,
     c: &'e Comparable,
     item: Ptr<'e, 'a>,
-) -> Operand<'e, 'a> {
+) -> Option<View<'e, 'a>> {
     match c {
-        Comparable::Literal(l) => Operand::Value(Val::literal(l)),
-        Comparable::Function(f) => function(cx, f, item),
+        Comparable::Literal(l) => Some(View::literal(l)),
         Comparable::SingularQuery(SingularQuery::Current(segs)) => singular(segs, item),
         Comparable::SingularQuery(SingularQuery::Root(segs)) => singular(segs, cx.root),
+        Comparable::Function(f) => match function(cx, f, item) {
+            Operand::One(p) => Some(p.view()),
+            Operand::Value(v) => Some(v),
+            Operand::Many(_) | Operand::Nothing => None,
+        },
     }
 }
 
-fn singular<'e, 'a>(segs: &[SingularQuerySegment], from: Ptr<'e, 'a>) -> Operand<'e, 'a> {
-    segs.iter()
-        .fold(Nodes::One(from), |at, s| match s {
-            SingularQuerySegment::Index(i) => at.flat_map(|p| index(p, *i)),
-            SingularQuerySegment::Name(key) => at.flat_map(|p| name(p, key)),
-        })
-        .into()
+/// `@.a[0]`-like queries: at most one node.
+fn singular<'e, 'a>(segs: &[SingularQuerySegment], from: Ptr<'e, 'a>) -> Option<View<'e, 'a>> {
+    let mut at = from;
+    for s in segs {
+        at = match s {
+            SingularQuerySegment::Name(key) => at.get(key)?,
+            SingularQuerySegment::Index(i) => element(at, *i)?,
+        };
+    }
+    Some(at.view())
 }
 
 fn compare<'e, 'a>(cx: &Cx<'_, 'e, 'a>, c: &'e Comparison, item: Ptr<'e, 'a>) -> bool {
     let (l, r) = c.vals();
     let (l, r) = (comparable(cx, l, item), comparable(cx, r, item));
     match c {
-        Comparison::Eq(..) => equal(&l, &r),
-        Comparison::Ne(..) => !equal(&l, &r),
-        Comparison::Gt(..) => less(&r, &l),
-        Comparison::Gte(..) => less(&r, &l) || equal(&l, &r),
-        Comparison::Lt(..) => less(&l, &r),
-        Comparison::Lte(..) => less(&l, &r) || equal(&l, &r),
+        Comparison::Eq(..) => equal(l, r),
+        Comparison::Ne(..) => !equal(l, r),
+        Comparison::Gt(..) => less(r, l),
+        Comparison::Gte(..) => less(r, l) || equal(l, r),
+        Comparison::Lt(..) => less(l, r),
+        Comparison::Lte(..) => less(l, r) || equal(l, r),
     }
 }
 
 /// `<`: numbers by their f64 values, strings by code points, anything else is not less.
-fn less(l: &Operand, r: &Operand) -> bool {
-    let (Some(l), Some(r)) = (l.view(), r.view()) else {
+fn less(l: Option<View>, r: Option<View>) -> bool {
+    let (Some(l), Some(r)) = (l, r) else {
         return false;
     };
     if let (Some(a), Some(b)) = (l.as_f64(), r.as_f64()) {
@@ -181,30 +155,12 @@ fn less(l: &Operand, r: &Operand) -> bool {
     }
 }
 
-/// `==`: two missing operands are equal; a node list equals only another of the same nodes, or an
-/// array node with equal elements on its left.
-fn equal(l: &Operand, r: &Operand) -> bool {
+/// `==`: two missing sides are equal, a missing side equals nothing else.
+fn equal(l: Option<View>, r: Option<View>) -> bool {
     match (l, r) {
-        (Operand::Nothing, Operand::Nothing) => true,
-        // Comparisons take singular queries and functions that never give a list, so the two arms
-        // below only keep the meaning complete.
-        (Operand::Many(a), Operand::Many(b)) => {
-            a.len() == b.len()
-                && a.iter()
-                    .zip(b)
-                    .all(|(x, y)| std::ptr::eq(x.doc, y.doc) && x.kind == y.kind)
-        }
-        (Operand::One(p), Operand::Many(list)) => p.view().as_array().is_some_and(|items| {
-            items.len() == list.len()
-                && items
-                    .iter()
-                    .zip(list)
-                    .all(|(a, b)| same_value(View::Doc(a), b.view()))
-        }),
-        _ => match (l.view(), r.view()) {
-            (Some(a), Some(b)) => same_value(a, b),
-            _ => false,
-        },
+        (None, None) => true,
+        (Some(a), Some(b)) => same_value(a, b),
+        _ => false,
     }
 }
 

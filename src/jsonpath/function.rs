@@ -7,7 +7,7 @@ use jsonpath_rust::parser::model::{
 };
 use regex::Regex;
 
-use super::filter::{Cx, Operand, Val, logical, test};
+use super::filter::{Cx, Operand, logical, test};
 use super::node::{Ptr, View};
 
 /// A pattern of match() or search(), compiled (None: not a valid regular expression).
@@ -157,14 +157,14 @@ pub fn function<'e, 'a>(
 
 fn arg<'e, 'a>(cx: &Cx<'_, 'e, 'a>, arg: &'e FnArg, item: Ptr<'e, 'a>) -> Operand<'e, 'a> {
     match arg {
-        FnArg::Literal(l) => Operand::Value(Val::literal(l)),
+        FnArg::Literal(l) => Operand::Value(View::literal(l)),
         FnArg::Test(t) => test(cx, t, item),
-        FnArg::Filter(f) => Operand::Value(Val::Bool(logical(cx, f, item))),
+        FnArg::Filter(f) => Operand::Value(View::Bool(logical(cx, f, item))),
     }
 }
 
 fn count<'e, 'a>(n: usize) -> Operand<'e, 'a> {
-    Operand::Value(Val::Number((n as u64).into()))
+    Operand::Value(View::Int(n as i64))
 }
 
 /// length(): characters of a string, elements of an array, members of an object; for a node list,
@@ -200,7 +200,7 @@ fn matching<'e, 'a>(
         pattern.view().and_then(View::as_str),
     );
     let (Some(text), Some(pattern)) = strings else {
-        return Operand::Value(Val::Bool(false));
+        return Operand::Value(View::Bool(false));
     };
     let hit = match cx
         .patterns
@@ -211,7 +211,7 @@ fn matching<'e, 'a>(
         // A pattern taken from the document: compiled for this test.
         None => Regex::new(&translate(pattern, search)).is_ok_and(|re| re.is_match(text)),
     };
-    Operand::Value(Val::Bool(hit))
+    Operand::Value(View::Bool(hit))
 }
 
 /// jsonpath-rust's extensions: in(x, list), nin(x, list), none_of/any_of/subset_of(list, list); null
@@ -231,7 +231,7 @@ fn custom<'e, 'a>(
         }
     }
     let [x, list] = views[..] else {
-        return Operand::Value(Val::Null);
+        return Operand::Value(View::Null);
     };
     let within = |v: View, list: &[crate::doc::Doc<'a>]| list.iter().any(|d| View::Doc(d).same(v));
     let verdict = match name {
@@ -246,5 +246,5 @@ fn custom<'e, 'a>(
             _ => None,
         },
     };
-    Operand::Value(verdict.map_or(Val::Null, Val::Bool))
+    Operand::Value(verdict.map_or(View::Null, View::Bool))
 }

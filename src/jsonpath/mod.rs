@@ -176,3 +176,5 @@ pub fn write_doc(out: &mut Vec<u8>, value: &Doc) {
 mod differential;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod bench;

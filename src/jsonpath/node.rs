@@ -9,6 +9,7 @@
 
 use std::slice;
 
+use jsonpath_rust::parser::model::Literal;
 use serde_json::Number;
 
 use crate::doc::{Doc, Object};
@@ -139,22 +140,37 @@ impl<'d, 'a> Nodes<'d, 'a> {
 }
 
 /// A value to compare: a node, the wrapped root, or a value a filter made (a literal, a count, a
-/// verdict) that never needs an allocation.
+/// verdict), never allocated. `Int` and `Float` mean the `Number`s serde_json makes of them.
 #[derive(Debug, Clone, Copy)]
 pub enum View<'e, 'a> {
     Doc(&'e Doc<'a>),
     Wrapped(&'e Doc<'a>),
     Null,
     Bool(bool),
-    Number(&'e Number),
+    Int(i64),
+    /// Finite: serde_json's `Value::from(f64)` makes null of the others.
+    Float(f64),
     Str(&'e str),
 }
 
 impl<'e, 'a> View<'e, 'a> {
+    /// A literal of the path, as the value jsonpath-rust makes of it.
+    pub fn literal(literal: &'e Literal) -> View<'e, 'a> {
+        match literal {
+            Literal::Int(i) => View::Int(*i),
+            Literal::Float(f) if f.is_finite() => View::Float(*f),
+            Literal::Float(_) | Literal::Null => View::Null,
+            Literal::String(s) => View::Str(s),
+            Literal::Bool(b) => View::Bool(*b),
+        }
+    }
+
     /// The number as f64 (serde_json's `as_f64`), for numbers only.
     pub fn as_f64(self) -> Option<f64> {
         match self {
-            View::Doc(Doc::Number(n)) | View::Number(n) => n.as_f64(),
+            View::Doc(Doc::Number(n)) => n.as_f64(),
+            View::Int(i) => Some(i as f64),
+            View::Float(f) => Some(f),
             _ => None,
         }
     }
@@ -189,13 +205,15 @@ impl<'e, 'a> View<'e, 'a> {
             (View::Doc(d), s) | (s, View::Doc(d)) => match (d, s) {
                 (Doc::Null, View::Null) => true,
                 (Doc::Bool(a), View::Bool(b)) => *a == b,
-                (Doc::Number(a), View::Number(b)) => a == b,
+                (Doc::Number(a), View::Int(b)) => *a == Number::from(b),
+                (Doc::Number(a), View::Float(b)) => Number::from_f64(b).is_some_and(|b| *a == b),
                 (Doc::String(a), View::Str(b)) => a == b,
                 _ => false,
             },
             (View::Null, View::Null) => true,
             (View::Bool(a), View::Bool(b)) => a == b,
-            (View::Number(a), View::Number(b)) => a == b,
+            (View::Int(a), View::Int(b)) => a == b,
+            (View::Float(a), View::Float(b)) => a == b,
             (View::Str(a), View::Str(b)) => a == b,
             _ => false,
         }

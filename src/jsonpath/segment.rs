@@ -80,24 +80,26 @@ fn selector<'d, 'a>(cx: &Cx<'_, 'd, 'a>, selector: &Selector, at: Nodes<'d, 'a>)
 }
 
 /// The member `key` of an object.
-pub fn name<'d, 'a>(p: Ptr<'d, 'a>, key: &str) -> Nodes<'d, 'a> {
+fn name<'d, 'a>(p: Ptr<'d, 'a>, key: &str) -> Nodes<'d, 'a> {
     p.get(key).map_or(Nodes::Nothing, Nodes::One)
 }
 
+/// The element at `i` of an array.
+fn index<'d, 'a>(p: Ptr<'d, 'a>, i: i64) -> Nodes<'d, 'a> {
+    element(p, i).map_or(Nodes::Nothing, Nodes::One)
+}
+
 /// The element at `i` of an array, counted from the end when negative.
-pub fn index<'d, 'a>(p: Ptr<'d, 'a>, i: i64) -> Nodes<'d, 'a> {
-    let Some(items) = p.array() else {
-        return Nodes::Nothing;
-    };
+pub fn element<'d, 'a>(p: Ptr<'d, 'a>, i: i64) -> Option<Ptr<'d, 'a>> {
+    let items = p.array()?;
     let at = if i >= 0 {
-        usize::try_from(i).ok()
+        usize::try_from(i).ok()?
     } else {
-        usize::try_from(i.unsigned_abs())
-            .ok()
-            .and_then(|back| items.len().checked_sub(back))
+        items
+            .len()
+            .checked_sub(usize::try_from(i.unsigned_abs()).ok()?)?
     };
-    at.and_then(|at| items.get(at))
-        .map_or(Nodes::Nothing, |d| Nodes::One(Ptr::plain(d)))
+    items.get(at).map(Ptr::plain)
 }
 
 /// Every element of an array or member of an object; nothing when there is none.
