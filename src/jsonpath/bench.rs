@@ -1,6 +1,7 @@
 //! A loop to count instructions per evaluation under callgrind (not a timed test):
 //! `MQTK_JP_N=10000 MQTK_JP_WHICH=doc-map valgrind --tool=callgrind <test binary> --ignored --exact jsonpath::bench::evaluate_in_a_loop`,
-//! once with N and once with 0: the difference over N is the cost of one evaluation.
+//! once with N and once with 0: the difference over N is the cost of one evaluation. `MQTK_JP_PATH`
+//! replaces the path.
 
 use serde_json::Value;
 
@@ -10,7 +11,9 @@ use crate::doc::Doc;
 const MAP: &str = r#"{"device":"press-07","site":"plant1","line":3,"shift":"B","status":"running","temperature":21.3,"humidity":40.5,"pressure":1013.25,"rpm":1453,"vibration":[0.12,0.08,0.15,0.11],"alarms":{"high":false,"low":false},"operator":"ana","batch":"B-2026-12-07-0042","n":17,"ok":true}"#;
 
 fn ddata() -> String {
-    let mut metrics = vec![serde_json::json!({"name": "temp", "alias": 1, "timestamp": 1765065600017u64, "dataType": "Double", "value": 21.7})];
+    let mut metrics = vec![
+        serde_json::json!({"name": "temp", "alias": 1, "timestamp": 1765065600017u64, "dataType": "Double", "value": 21.7}),
+    ];
     for k in 0..9 {
         metrics.push(serde_json::json!({"name": format!("m{k}"), "alias": k + 2, "timestamp": 1765065600017u64,
             "dataType": if k % 2 == 1 { "Int32" } else { "Float" }, "value": k * 3 + 2}));
@@ -29,7 +32,8 @@ fn evaluate_in_a_loop() {
     } else {
         (r#"$.metrics[?@.name=="temp" && @.value > 0]"#, dd.as_str())
     };
-    let path = Path::parse(text).unwrap();
+    let text = std::env::var("MQTK_JP_PATH").unwrap_or_else(|_| text.to_string());
+    let path = Path::parse(&text).unwrap();
     let doc = Doc::from_json(json.as_bytes()).unwrap();
     let mut value: Value = serde_json::from_str(json).unwrap();
     let mut hits = 0;
@@ -41,5 +45,5 @@ fn evaluate_in_a_loop() {
         };
         hits += usize::from(hit);
     }
-    assert_eq!(hits, n);
+    assert!(hits == n || hits == 0);
 }

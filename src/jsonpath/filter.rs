@@ -4,6 +4,7 @@
 
 use jsonpath_rust::parser::model::{
     Comparable, Comparison, Filter, FilterAtom, SingularQuery, SingularQuerySegment, Test,
+    TestFunction,
 };
 
 use super::function::{Pattern, function};
@@ -72,19 +73,23 @@ pub fn logical<'e, 'a>(cx: &Cx<'_, 'e, 'a>, filter: &'e Filter, item: Ptr<'e, 'a
         Filter::And(list) => list.iter().all(|f| logical(cx, f, item)),
         Filter::Atom(atom) => match atom {
             FilterAtom::Filter { expr, not } => logical(cx, expr, item) != *not,
-            FilterAtom::Test { expr, not } => {
-                let got = test(cx, expr, item);
-                // match(), search() and in() & co. give a verdict; queries, length(), count() and
-                // value() pass when they give at least one node (never for a value they made).
-                let pass = if expr.is_res_bool() {
-                    got.is_true()
-                } else {
-                    got.exists()
-                };
-                pass != *not
-            }
+            FilterAtom::Test { expr, not } => passes(cx, expr, item) != *not,
             FilterAtom::Comparison(c) => compare(cx, c, item),
         },
+    }
+}
+
+/// A test expression's verdict. (Kept out of `logical`, whose comparisons are the hot path, with
+/// the node lists it may build and drop.)
+#[inline(never)]
+fn passes<'e, 'a>(cx: &Cx<'_, 'e, 'a>, expr: &'e Test, item: Ptr<'e, 'a>) -> bool {
+    let got = test(cx, expr, item);
+    // match(), search() and in() & co. give a verdict; queries, length(), count() and value()
+    // pass when they give at least one node (never for a value they made).
+    if expr.is_res_bool() {
+        got.is_true()
+    } else {
+        got.exists()
     }
 }
 
@@ -108,11 +113,21 @@ fn comparable<'e, 'a>(
         Comparable::Literal(l) => Some(View::literal(l)),
         Comparable::SingularQuery(SingularQuery::Current(segs)) => singular(segs, item),
         Comparable::SingularQuery(SingularQuery::Root(segs)) => singular(segs, cx.root),
-        Comparable::Function(f) => match function(cx, f, item) {
-            Operand::One(p) => Some(p.view()),
-            Operand::Value(v) => Some(v),
-            Operand::Many(_) | Operand::Nothing => None,
-        },
+        Comparable::Function(f) => function_value(cx, f, item),
+    }
+}
+
+/// The value of length(), count() or value(). (Kept out of `comparable`, like `passes`.)
+#[inline(never)]
+fn function_value<'e, 'a>(
+    cx: &Cx<'_, 'e, 'a>,
+    f: &'e TestFunction,
+    item: Ptr<'e, 'a>,
+) -> Option<View<'e, 'a>> {
+    match function(cx, f, item) {
+        Operand::One(p) => Some(p.view()),
+        Operand::Value(v) => Some(v),
+        Operand::Many(_) | Operand::Nothing => None,
     }
 }
 

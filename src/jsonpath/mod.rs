@@ -113,7 +113,14 @@ impl Path {
 impl Path {
     /// Whether the path selects anything from `doc`: `matches` on the equal `Value`.
     pub fn matches_doc(&self, doc: &Doc) -> bool {
-        self.run(doc).exists()
+        let (root, cx) = self.start(doc);
+        match self.query.segments.split_last() {
+            // The last segment only has to find one node: a filter stops at the first that passes.
+            Some((last, init)) => {
+                segment::any(&cx, last, segment::segments(&cx, init, Nodes::One(root)))
+            }
+            None => true,
+        }
     }
 
     /// The nodes the path selects from `doc`: `select` on the equal `Value`, in the same order.
@@ -133,8 +140,14 @@ impl Path {
         }
     }
 
-    /// Evaluates the path from `doc`, or from the list `[doc]` for a `$[?…]` at the root.
+    /// Evaluates the path from its root.
     fn run<'d, 'a>(&self, doc: &'d Doc<'a>) -> Nodes<'d, 'a> {
+        let (root, cx) = self.start(doc);
+        segment::segments(&cx, &self.query.segments, Nodes::One(root))
+    }
+
+    /// The root: `doc`, or the list `[doc]` for a `$[?…]` at the root.
+    fn start<'d, 'a>(&self, doc: &'d Doc<'a>) -> (Ptr<'d, 'a>, Cx<'_, 'd, 'a>) {
         let kind = if self.tests_root {
             Kind::Wrapped
         } else {
@@ -145,7 +158,7 @@ impl Path {
             root,
             patterns: &self.patterns,
         };
-        segment::segments(&cx, &self.query.segments, Nodes::One(root))
+        (root, cx)
     }
 }
 
@@ -173,8 +186,8 @@ pub fn write_doc(out: &mut Vec<u8>, value: &Doc) {
 }
 
 #[cfg(test)]
+mod bench;
+#[cfg(test)]
 mod differential;
 #[cfg(test)]
 mod tests;
-#[cfg(test)]
-mod bench;

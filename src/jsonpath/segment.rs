@@ -16,6 +16,39 @@ pub fn segments<'d, 'a>(
     segments.iter().fold(at, |at, s| segment(cx, s, at))
 }
 
+/// Whether `seg` selects at least one node from `at` (what `segment` then `exists` would say),
+/// stopping at the first.
+pub fn any<'d, 'a>(cx: &Cx<'_, 'd, 'a>, seg: &Segment, at: Nodes<'d, 'a>) -> bool {
+    let Segment::Selector(Selector::Filter(f)) = seg else {
+        return segment(cx, seg, at).exists();
+    };
+    let passes = |p: Ptr<'d, 'a>| {
+        let test = |doc| {
+            cx.test(
+                f,
+                Ptr {
+                    doc,
+                    kind: Kind::Current,
+                },
+            )
+        };
+        match p.kind {
+            // A verdict on `@` is not a node.
+            Kind::Current => false,
+            _ => match (p.array(), p.object()) {
+                (Some(items), _) => items.iter().any(test),
+                (None, Some(o)) => o.values().any(test),
+                (None, None) => false,
+            },
+        }
+    };
+    match at {
+        Nodes::One(p) => passes(p),
+        Nodes::Many(list) => list.into_iter().any(passes),
+        Nodes::Bool(_) | Nodes::Nothing => false,
+    }
+}
+
 fn segment<'d, 'a>(cx: &Cx<'_, 'd, 'a>, seg: &Segment, at: Nodes<'d, 'a>) -> Nodes<'d, 'a> {
     match seg {
         Segment::Selector(s) => selector(cx, s, at),
