@@ -190,4 +190,6 @@ mod bench;
 #[cfg(test)]
 mod differential;
 #[cfg(test)]
+mod grammar;
+#[cfg(test)]
 mod tests;
