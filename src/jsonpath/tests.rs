@@ -130,6 +130,7 @@ const TABLE: &[(&str, &[&str])] = &[
     ("$.m[?search(@.name, 'u')].value", &["40"]),
     ("$[?count(@.m[*]) == 4]", &[TABLE_DOC]),
     ("$[?count(@.e[*]) == 0]", &[]),
+    ("$[?length(@.p.*) == 2]", &[TABLE_DOC]),
     ("$[?length(@.o) == 5]", &[TABLE_DOC]),
     ("$[?in(1, @.a)]", &[TABLE_DOC]),
     ("$[?in(2, @.a)]", &[]),
