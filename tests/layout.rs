@@ -49,9 +49,10 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ),
     ("trace", &["conn"]),
     ("conn", &["exit"]),
-    ("jsonpath", &["exit"]),
+    ("jsonpath", &["doc", "exit"]),
     ("exit", &[]),
     ("decode", &[]),
+    ("doc", &[]),
     ("personality", &[]),
 ];
 

@@ -10,19 +10,14 @@
 //! the document (issue 15: the filter was a quarter of `sub --decode … --where`'s cost).
 
 mod blank;
-mod filter;
-mod function;
-mod node;
-mod segment;
+mod eval;
 
 use jsonpath_rust::parser::model::JpQuery;
 use serde_json::Value;
 
 use crate::doc::Doc;
 use blank::{blank_space_error, pointed};
-use filter::Cx;
-use function::Pattern;
-use node::{Kind, Nodes, Ptr};
+use eval::{Cx, Kind, Nodes, Pattern, Ptr};
 
 /// A parsed JSONPath.
 #[derive(Debug, Clone)]
@@ -49,7 +44,7 @@ impl Path {
         match jsonpath_rust::parser::parse_json_path(text) {
             Ok(query) => Ok(Path {
                 text: text.to_string(),
-                patterns: function::patterns(&query),
+                patterns: eval::patterns(&query),
                 query,
                 tests_root: text.starts_with("$[?"),
             }),
@@ -116,9 +111,7 @@ impl Path {
         let (root, cx) = self.start(doc);
         match self.query.segments.split_last() {
             // The last segment only has to find one node: a filter stops at the first that passes.
-            Some((last, init)) => {
-                segment::any(&cx, last, segment::segments(&cx, init, Nodes::One(root)))
-            }
+            Some((last, init)) => eval::any(&cx, last, cx.segments(init, Nodes::One(root))),
             None => true,
         }
     }
@@ -143,7 +136,7 @@ impl Path {
     /// Evaluates the path from its root.
     fn run<'d, 'a>(&self, doc: &'d Doc<'a>) -> Nodes<'d, 'a> {
         let (root, cx) = self.start(doc);
-        segment::segments(&cx, &self.query.segments, Nodes::One(root))
+        cx.segments(&self.query.segments, Nodes::One(root))
     }
 
     /// The root: `doc`, or the list `[doc]` for a `$[?…]` at the root.

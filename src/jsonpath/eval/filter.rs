@@ -7,22 +7,8 @@ use jsonpath_rust::parser::model::{
     TestFunction,
 };
 
-use super::function::{Pattern, function};
+use super::Cx;
 use super::node::{Nodes, Ptr, View};
-use super::segment::{element, segments};
-
-/// What every step of an evaluation needs: the root `$` and the patterns compiled at parse time.
-pub struct Cx<'c, 'd, 'a> {
-    pub root: Ptr<'d, 'a>,
-    pub patterns: &'c [Pattern],
-}
-
-impl<'d, 'a> Cx<'_, 'd, 'a> {
-    /// Whether `item` (the filter's `@`) passes the filter.
-    pub fn test(&self, filter: &Filter, item: Ptr<'d, 'a>) -> bool {
-        logical(self, filter, item)
-    }
-}
 
 /// What an expression inside a filter gives: nodes, or a value it made (jsonpath-rust's `Data`).
 #[derive(Debug, Clone)]
@@ -96,9 +82,9 @@ fn passes<'e, 'a>(cx: &Cx<'_, 'e, 'a>, expr: &'e Test, item: Ptr<'e, 'a>) -> boo
 /// A query or a function as a test or a function's argument.
 pub fn test<'e, 'a>(cx: &Cx<'_, 'e, 'a>, test: &'e Test, item: Ptr<'e, 'a>) -> Operand<'e, 'a> {
     match test {
-        Test::RelQuery(segs) => segments(cx, segs, Nodes::One(item)).into(),
-        Test::AbsQuery(query) => segments(cx, &query.segments, Nodes::One(cx.root)).into(),
-        Test::Function(f) => function(cx, f, item),
+        Test::RelQuery(segs) => cx.segments(segs, Nodes::One(item)).into(),
+        Test::AbsQuery(query) => cx.segments(&query.segments, Nodes::One(cx.root)).into(),
+        Test::Function(f) => cx.function(f, item),
     }
 }
 
@@ -124,7 +110,7 @@ fn function_value<'e, 'a>(
     f: &'e TestFunction,
     item: Ptr<'e, 'a>,
 ) -> Option<View<'e, 'a>> {
-    match function(cx, f, item) {
+    match cx.function(f, item) {
         Operand::One(p) => Some(p.view()),
         Operand::Value(v) => Some(v),
         Operand::Many(_) | Operand::Nothing => None,
@@ -137,7 +123,7 @@ fn singular<'e, 'a>(segs: &[SingularQuerySegment], from: Ptr<'e, 'a>) -> Option<
     for s in segs {
         at = match s {
             SingularQuerySegment::Name(key) => at.get(key)?,
-            SingularQuerySegment::Index(i) => element(at, *i)?,
+            SingularQuerySegment::Index(i) => at.element(*i)?,
         };
     }
     Some(at.view())
@@ -182,6 +168,10 @@ fn equal(l: Option<View>, r: Option<View>) -> bool {
 /// Equality of two values: numbers within f64's epsilon (so 1 == 1.0), anything else as serde_json
 /// compares the equal `Value`s.
 pub fn same_value(a: View, b: View) -> bool {
+    // Two strings, the usual case in filters, are never numbers.
+    if let (Some(x), Some(y)) = (a.as_str(), b.as_str()) {
+        return x == y;
+    }
     match (a.as_f64(), b.as_f64()) {
         (Some(x), Some(y)) => (x - y).abs() < f64::EPSILON,
         _ => a.same(b),

@@ -49,6 +49,19 @@ impl<'d, 'a> Ptr<'d, 'a> {
         }
     }
 
+    /// The element at `i` of an array, counted from the end when negative.
+    pub fn element(self, i: i64) -> Option<Ptr<'d, 'a>> {
+        let items = self.array()?;
+        let at = if i >= 0 {
+            usize::try_from(i).ok()?
+        } else {
+            items
+                .len()
+                .checked_sub(usize::try_from(i.unsigned_abs()).ok()?)?
+        };
+        items.get(at).map(Ptr::plain)
+    }
+
     /// The member `key` when the node is an object.
     pub fn get(self, key: &str) -> Option<Ptr<'d, 'a>> {
         match (self.kind, self.doc) {

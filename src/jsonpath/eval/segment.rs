@@ -4,7 +4,7 @@
 
 use jsonpath_rust::parser::model::{Segment, Selector};
 
-use super::filter::Cx;
+use super::Cx;
 use super::node::{Kind, Nodes, Ptr};
 
 /// Applies `segments` in turn.
@@ -119,20 +119,7 @@ fn name<'d, 'a>(p: Ptr<'d, 'a>, key: &str) -> Nodes<'d, 'a> {
 
 /// The element at `i` of an array.
 fn index<'d, 'a>(p: Ptr<'d, 'a>, i: i64) -> Nodes<'d, 'a> {
-    element(p, i).map_or(Nodes::Nothing, Nodes::One)
-}
-
-/// The element at `i` of an array, counted from the end when negative.
-pub fn element<'d, 'a>(p: Ptr<'d, 'a>, i: i64) -> Option<Ptr<'d, 'a>> {
-    let items = p.array()?;
-    let at = if i >= 0 {
-        usize::try_from(i).ok()?
-    } else {
-        items
-            .len()
-            .checked_sub(usize::try_from(i.unsigned_abs()).ok()?)?
-    };
-    items.get(at).map(Ptr::plain)
+    p.element(i).map_or(Nodes::Nothing, Nodes::One)
 }
 
 /// Every element of an array or member of an object; nothing when there is none.

@@ -7,7 +7,8 @@ use jsonpath_rust::parser::model::{
 };
 use regex::Regex;
 
-use super::filter::{Cx, Operand, logical, test};
+use super::Cx;
+use super::filter::{Operand, logical, test};
 use super::node::{Ptr, View};
 
 /// A pattern of match() or search(), compiled (None: not a valid regular expression).
