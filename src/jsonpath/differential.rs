@@ -10,29 +10,22 @@ use super::grammar::{document, literal, operand_value, path};
 use super::{Path, write_doc, write_value};
 use crate::doc::Doc;
 
+/// Selected values as `--json-path` prints them.
+fn printed<T: ?Sized>(list: Vec<&T>, write: fn(&mut Vec<u8>, &T)) -> Vec<String> {
+    list.into_iter()
+        .map(|v| {
+            let mut out = Vec::new();
+            write(&mut out, v);
+            String::from_utf8_lossy(&out).into_owned()
+        })
+        .collect()
+}
+
 /// What both evaluators give for `path` on `value`, printed; `Err` names the first difference.
 pub fn compare(path: &Path, value: &Value) -> Result<(), String> {
     let doc = Doc::from_value(value.clone());
-    let print_doc = |list: Vec<&Doc>| -> Vec<String> {
-        list.into_iter()
-            .map(|d| {
-                let mut out = Vec::new();
-                write_doc(&mut out, d);
-                String::from_utf8_lossy(&out).into_owned()
-            })
-            .collect()
-    };
-    let print_value = |list: Vec<&Value>| -> Vec<String> {
-        list.into_iter()
-            .map(|v| {
-                let mut out = Vec::new();
-                write_value(&mut out, v);
-                String::from_utf8_lossy(&out).into_owned()
-            })
-            .collect()
-    };
-    let ours = print_doc(path.select_doc(&doc));
-    let theirs = print_value(path.select(value));
+    let ours = printed(path.select_doc(&doc), write_doc);
+    let theirs = printed(path.select(value), write_value);
     if ours != theirs {
         return Err(format!(
             "select {}\n  on  {value}\n  Doc:   {ours:?}\n  Value: {theirs:?}",
@@ -50,15 +43,13 @@ pub fn compare(path: &Path, value: &Value) -> Result<(), String> {
     Ok(())
 }
 
+/// 2,000 cases per property in `cargo test` (seconds); more with
+/// `MQTK_FUZZ_CASES=N cargo test --release --bin mqtk jsonpath::differential`.
 fn config() -> ProptestConfig {
-    let cases = std::env::var("MQTK_FUZZ_CASES")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(2000);
+    let cases = std::env::var("MQTK_FUZZ_CASES").map_or(2000, |n| n.parse().unwrap_or(2000));
     ProptestConfig {
-        cases,
         failure_persistence: None,
-        ..ProptestConfig::default()
+        ..ProptestConfig::with_cases(cases)
     }
 }
 

@@ -225,15 +225,19 @@ fn test_expr(depth: u32) -> BoxedStrategy<String> {
     .boxed()
 }
 
-fn atom(depth: u32) -> BoxedStrategy<String> {
-    let op = prop_oneof![
+fn comparison_op() -> impl Strategy<Value = &'static str> {
+    prop_oneof![
         Just("=="),
         Just("!="),
         Just("<"),
         Just("<="),
         Just(">"),
         Just(">=")
-    ];
+    ]
+}
+
+fn atom(depth: u32) -> BoxedStrategy<String> {
+    let op = comparison_op();
     let leaf = prop_oneof![
         3 => (comparable(depth), op, comparable(depth)).prop_map(|(l, o, r)| format!("{l} {o} {r}")),
         2 => (any::<bool>(), test_expr(depth)).prop_map(|(not, t)| format!("{}{t}", if not { "!" } else { "" })),
@@ -262,14 +266,7 @@ fn filter(depth: u32) -> BoxedStrategy<String> {
 
 /// One small test: most real filters are a comparison or a function on `@`.
 fn simple_test() -> BoxedStrategy<String> {
-    let op = prop_oneof![
-        Just("=="),
-        Just("!="),
-        Just("<"),
-        Just("<="),
-        Just(">"),
-        Just(">=")
-    ];
+    let op = comparison_op();
     prop_oneof![
         3 => (singular("@"), op, prop_oneof![2 => literal(), 1 => singular("@")])
             .prop_map(|(l, o, r)| format!("{l} {o} {r}")),

@@ -40,6 +40,14 @@ impl<'d, 'a> Ptr<'d, 'a> {
         }
     }
 
+    /// The element a filter is testing (its `@`).
+    pub fn current(doc: &'d Doc<'a>) -> Self {
+        Ptr {
+            doc,
+            kind: Kind::Current,
+        }
+    }
+
     /// The elements when the node is an array.
     pub fn array(self) -> Option<&'d [Doc<'a>]> {
         match (self.kind, self.doc) {

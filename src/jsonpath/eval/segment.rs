@@ -2,10 +2,11 @@
 //! filter selectors, with jsonpath-rust's results (order, duplicates, and the empty list as distinct
 //! from nothing).
 
-use jsonpath_rust::parser::model::{Segment, Selector};
+use jsonpath_rust::parser::model::{Filter, Segment, Selector};
 
 use super::Cx;
 use super::node::{Kind, Nodes, Ptr};
+use crate::doc::Doc;
 
 /// Applies `segments` in turn.
 pub fn segments<'d, 'a>(
@@ -75,41 +76,28 @@ fn selector<'d, 'a>(cx: &Cx<'_, 'd, 'a>, selector: &Selector, at: Nodes<'d, 'a>)
                 return Nodes::Bool(cx.test(f, p));
             }
             if let Some(items) = p.array() {
-                Nodes::Many(
-                    items
-                        .iter()
-                        .filter(|item| {
-                            cx.test(
-                                f,
-                                Ptr {
-                                    doc: item,
-                                    kind: Kind::Current,
-                                },
-                            )
-                        })
-                        .map(Ptr::plain)
-                        .collect(),
-                )
+                passing(cx, f, items.iter())
             } else if let Some(o) = p.object() {
-                Nodes::Many(
-                    o.values()
-                        .filter(|item| {
-                            cx.test(
-                                f,
-                                Ptr {
-                                    doc: item,
-                                    kind: Kind::Current,
-                                },
-                            )
-                        })
-                        .map(Ptr::plain)
-                        .collect(),
-                )
+                passing(cx, f, o.values())
             } else {
                 Nodes::Nothing
             }
         }),
     }
+}
+
+/// The elements (or member values) that pass the filter.
+fn passing<'d, 'a>(
+    cx: &Cx<'_, 'd, 'a>,
+    f: &Filter,
+    items: impl Iterator<Item = &'d Doc<'a>>,
+) -> Nodes<'d, 'a> {
+    Nodes::Many(
+        items
+            .filter(|item| cx.test(f, Ptr::current(item)))
+            .map(Ptr::plain)
+            .collect(),
+    )
 }
 
 /// The member `key` of an object.
@@ -187,7 +175,7 @@ fn descendants<'d, 'a>(p: Ptr<'d, 'a>) -> Nodes<'d, 'a> {
 
 fn collect<'d, 'a>(p: Ptr<'d, 'a>, out: &mut Vec<Ptr<'d, 'a>>) {
     out.push(p);
-    let mut visit = |d: &'d crate::doc::Doc<'a>| {
+    let mut visit = |d: &'d Doc<'a>| {
         let child = Ptr::plain(d);
         if child.array().is_some() || child.object().is_some() {
             collect(child, out);
