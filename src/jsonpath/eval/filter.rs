@@ -53,6 +53,7 @@ impl<'e, 'a> From<Nodes<'e, 'a>> for Operand<'e, 'a> {
     }
 }
 
+/// Whether `item` (the filter's `@`) passes `filter`.
 pub fn logical<'e, 'a>(cx: &Cx<'_, 'e, 'a>, filter: &'e Filter, item: Ptr<'e, 'a>) -> bool {
     match filter {
         Filter::Or(list) => list.iter().any(|f| logical(cx, f, item)),
@@ -65,9 +66,7 @@ pub fn logical<'e, 'a>(cx: &Cx<'_, 'e, 'a>, filter: &'e Filter, item: Ptr<'e, 'a
     }
 }
 
-/// A test expression's verdict. (Kept out of `logical`, whose comparisons are the hot path, with
-/// the node lists it may build and drop.)
-#[inline(never)]
+/// A test expression's verdict.
 fn passes<'e, 'a>(cx: &Cx<'_, 'e, 'a>, expr: &'e Test, item: Ptr<'e, 'a>) -> bool {
     let got = test(cx, expr, item);
     // match(), search() and in() & co. give a verdict; queries, length(), count() and value()
@@ -103,8 +102,7 @@ fn comparable<'e, 'a>(
     }
 }
 
-/// The value of length(), count() or value(). (Kept out of `comparable`, like `passes`.)
-#[inline(never)]
+/// The value of length(), count() or value().
 fn function_value<'e, 'a>(
     cx: &Cx<'_, 'e, 'a>,
     f: &'e TestFunction,
@@ -129,6 +127,7 @@ fn singular<'e, 'a>(segs: &[SingularQuerySegment], from: Ptr<'e, 'a>) -> Option<
     Some(at.view())
 }
 
+/// A comparison, with jsonpath-rust's `>=` as `>` or `==` (so `null >= null` holds, `"a" <= 1` not).
 fn compare<'e, 'a>(cx: &Cx<'_, 'e, 'a>, c: &'e Comparison, item: Ptr<'e, 'a>) -> bool {
     let (l, r) = c.vals();
     let (l, r) = (comparable(cx, l, item), comparable(cx, r, item));
@@ -167,7 +166,7 @@ fn equal(l: Option<View>, r: Option<View>) -> bool {
 
 /// Equality of two values: numbers within f64's epsilon (so 1 == 1.0), anything else as serde_json
 /// compares the equal `Value`s.
-pub fn same_value(a: View, b: View) -> bool {
+fn same_value(a: View, b: View) -> bool {
     // Two strings, the usual case in filters, are never numbers.
     if let (Some(x), Some(y)) = (a.as_str(), b.as_str()) {
         return x == y;
