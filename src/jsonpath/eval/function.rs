@@ -1,0 +1,251 @@
+//! The filter functions over `Doc`: length, count, value, match, search, and jsonpath-rust's
+//! in/nin/none_of/any_of/subset_of; regular expressions written as literals are compiled once, when
+//! the path is parsed.
+
+use jsonpath_rust::parser::model::{
+    Comparable, Filter, FilterAtom, FnArg, JpQuery, Literal, Segment, Selector, Test, TestFunction,
+};
+use regex::Regex;
+
+use super::Cx;
+use super::filter::{Operand, logical, test};
+use super::node::{Ptr, View};
+
+/// A pattern of match() or search(), compiled (None: not a valid regular expression).
+#[derive(Debug, Clone)]
+pub struct Pattern {
+    text: String,
+    search: bool,
+    regex: Option<Regex>,
+}
+
+impl Pattern {
+    fn new(text: &str, search: bool) -> Pattern {
+        Pattern {
+            text: text.to_string(),
+            search,
+            regex: Regex::new(&translate(text, search)).ok(),
+        }
+    }
+}
+
+/// Translates an I-Regexp (RFC 9485) into the `regex` crate's syntax as jsonpath-rust does: `.`
+/// outside a class matches anything but `\n` and `\r`, and match() is anchored at both ends.
+fn translate(pattern: &str, search: bool) -> String {
+    let mut out = String::with_capacity(pattern.len() + 8);
+    if !search {
+        out.push_str("^(?:");
+    }
+    let (mut class, mut chars) = (false, pattern.chars());
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                out.push(c);
+                out.extend(chars.next());
+            }
+            '[' => {
+                class = true;
+                out.push(c);
+            }
+            ']' if class => {
+                class = false;
+                out.push(c);
+            }
+            '.' if !class => out.push_str(r"[^\n\r]"),
+            c => out.push(c),
+        }
+    }
+    if !search {
+        out.push_str(")$");
+    }
+    out
+}
+
+/// The patterns a path's match() and search() calls give as literals, compiled.
+pub fn patterns(query: &JpQuery) -> Vec<Pattern> {
+    let mut out = Vec::new();
+    in_segments(&query.segments, &mut out);
+    out
+}
+
+fn in_segments(segments: &[Segment], out: &mut Vec<Pattern>) {
+    for s in segments {
+        match s {
+            Segment::Descendant(inner) => in_segments(std::slice::from_ref(inner), out),
+            Segment::Selector(s) => in_selector(s, out),
+            Segment::Selectors(list) => list.iter().for_each(|s| in_selector(s, out)),
+        }
+    }
+}
+
+fn in_selector(selector: &Selector, out: &mut Vec<Pattern>) {
+    if let Selector::Filter(f) = selector {
+        in_filter(f, out);
+    }
+}
+
+fn in_filter(filter: &Filter, out: &mut Vec<Pattern>) {
+    match filter {
+        Filter::Or(list) | Filter::And(list) => list.iter().for_each(|f| in_filter(f, out)),
+        Filter::Atom(FilterAtom::Filter { expr, .. }) => in_filter(expr, out),
+        Filter::Atom(FilterAtom::Test { expr, .. }) => in_test(expr, out),
+        Filter::Atom(FilterAtom::Comparison(c)) => {
+            let (l, r) = c.vals();
+            for side in [l, r] {
+                if let Comparable::Function(f) = side {
+                    in_function(f, out);
+                }
+            }
+        }
+    }
+}
+
+fn in_test(test: &Test, out: &mut Vec<Pattern>) {
+    match test {
+        Test::RelQuery(segments) => in_segments(segments, out),
+        Test::AbsQuery(query) => in_segments(&query.segments, out),
+        Test::Function(f) => in_function(f, out),
+    }
+}
+
+fn in_function(function: &TestFunction, out: &mut Vec<Pattern>) {
+    let args: Vec<&FnArg> = match function {
+        TestFunction::Length(a) => vec![a],
+        TestFunction::Value(a) | TestFunction::Count(a) => vec![a],
+        TestFunction::Custom(_, list) => list.iter().collect(),
+        TestFunction::Search(a, b) | TestFunction::Match(a, b) => {
+            if let FnArg::Literal(Literal::String(text)) = b {
+                let search = matches!(function, TestFunction::Search(..));
+                if !out.iter().any(|p| p.text == *text && p.search == search) {
+                    out.push(Pattern::new(text, search));
+                }
+            }
+            vec![a, b]
+        }
+    };
+    for arg in args {
+        match arg {
+            FnArg::Literal(_) => {}
+            FnArg::Test(t) => in_test(t, out),
+            FnArg::Filter(f) => in_filter(f, out),
+        }
+    }
+}
+
+/// Evaluates a function for the filter's `@`.
+pub fn function<'e, 'a>(
+    cx: &Cx<'_, 'e, 'a>,
+    function: &'e TestFunction,
+    item: Ptr<'e, 'a>,
+) -> Operand<'e, 'a> {
+    match function {
+        TestFunction::Length(a) => length(arg(cx, a, item)),
+        TestFunction::Count(a) => match arg(cx, a, item) {
+            Operand::One(_) | Operand::Value(_) => count(1),
+            Operand::Many(list) => count(list.len()),
+            Operand::Nothing => Operand::Nothing,
+        },
+        TestFunction::Value(a) => match arg(cx, a, item) {
+            Operand::Many(list) if list.len() == 1 => Operand::One(list[0]),
+            Operand::Many(_) => Operand::Nothing,
+            other => other,
+        },
+        TestFunction::Match(a, b) => matching(cx, &arg(cx, a, item), &arg(cx, b, item), false),
+        TestFunction::Search(a, b) => matching(cx, &arg(cx, a, item), &arg(cx, b, item), true),
+        TestFunction::Custom(name, args) => custom(cx, name, args, item),
+    }
+}
+
+fn arg<'e, 'a>(cx: &Cx<'_, 'e, 'a>, arg: &'e FnArg, item: Ptr<'e, 'a>) -> Operand<'e, 'a> {
+    match arg {
+        FnArg::Literal(l) => Operand::Value(View::literal(l)),
+        FnArg::Test(t) => test(cx, t, item),
+        FnArg::Filter(f) => Operand::Value(View::Bool(logical(cx, f, item))),
+    }
+}
+
+fn count<'e, 'a>(n: usize) -> Operand<'e, 'a> {
+    Operand::Value(View::Int(n as i64))
+}
+
+/// length(): characters of a string, elements of an array, members of an object; for a node list,
+/// the number of nodes.
+fn length<'e, 'a>(of: Operand<'e, 'a>) -> Operand<'e, 'a> {
+    let Some(view) = of.view() else {
+        return match of {
+            Operand::Many(list) => count(list.len()),
+            _ => Operand::Nothing,
+        };
+    };
+    if let Some(s) = view.as_str() {
+        count(s.chars().count())
+    } else if let Some(items) = view.as_array() {
+        count(items.len())
+    } else if let View::Doc(crate::doc::Doc::Object(o)) = view {
+        count(o.len())
+    } else {
+        Operand::Nothing
+    }
+}
+
+/// match() (whole string) and search() (a substring); false unless both are strings and the
+/// pattern is valid.
+fn matching<'e, 'a>(
+    cx: &Cx<'_, 'e, 'a>,
+    text: &Operand,
+    pattern: &Operand,
+    search: bool,
+) -> Operand<'e, 'a> {
+    let strings = (
+        text.view().and_then(View::as_str),
+        pattern.view().and_then(View::as_str),
+    );
+    let (Some(text), Some(pattern)) = strings else {
+        return Operand::Value(View::Bool(false));
+    };
+    let hit = match cx
+        .patterns
+        .iter()
+        .find(|p| p.text == pattern && p.search == search)
+    {
+        Some(p) => p.regex.as_ref().is_some_and(|re| re.is_match(text)),
+        // A pattern taken from the document: compiled for this test.
+        None => Regex::new(&translate(pattern, search)).is_ok_and(|re| re.is_match(text)),
+    };
+    Operand::Value(View::Bool(hit))
+}
+
+/// jsonpath-rust's extensions: in(x, list), nin(x, list), none_of/any_of/subset_of(list, list); null
+/// when the arguments do not fit.
+fn custom<'e, 'a>(
+    cx: &Cx<'_, 'e, 'a>,
+    name: &str,
+    args: &'e [FnArg],
+    item: Ptr<'e, 'a>,
+) -> Operand<'e, 'a> {
+    let got: Vec<Operand> = args.iter().map(|a| arg(cx, a, item)).collect();
+    let mut views: Vec<View> = Vec::new();
+    for op in &got {
+        match op {
+            Operand::Many(list) => views.extend(list.iter().map(|p| p.view())),
+            other => views.extend(other.view()),
+        }
+    }
+    let [x, list] = views[..] else {
+        return Operand::Value(View::Null);
+    };
+    let within = |v: View, list: &[crate::doc::Doc<'a>]| list.iter().any(|d| View::Doc(d).same(v));
+    let verdict = match name {
+        "in" | "nin" => list.as_array().map(|l| within(x, l) == (name == "in")),
+        _ => match (x.as_array(), list.as_array()) {
+            (Some(xs), Some(l)) => match name {
+                "none_of" => Some(xs.iter().all(|d| !within(View::Doc(d), l))),
+                "any_of" => Some(xs.iter().any(|d| within(View::Doc(d), l))),
+                "subset_of" => Some(xs.iter().all(|d| within(View::Doc(d), l))),
+                _ => None,
+            },
+            _ => None,
+        },
+    };
+    Operand::Value(verdict.map_or(View::Null, View::Bool))
+}

@@ -1,0 +1,188 @@
+//! JSONPath (RFC 9535) over message payloads: the only module that imports jsonpath_rust.
+//!
+//! Paths are parsed once at start-up. jsonpath-rust accepts blank space the RFC does not (`$.a b`
+//! parses and selects nothing), so blank space outside brackets and strings is checked here first:
+//! the RFC allows it only between segments, that is, before `.` or `[`.
+//!
+//! Paths are evaluated two ways with the same results: by jsonpath-rust on a `serde_json::Value`
+//! (`select`, `matches`), and by this module's evaluator on the light `Doc` (`select_doc`,
+//! `matches_doc`), which walks jsonpath-rust's syntax tree without building path strings or copying
+//! the document (issue 15: the filter was a quarter of `sub --decode … --where`'s cost).
+
+mod blank;
+mod eval;
+
+use jsonpath_rust::parser::model::JpQuery;
+use serde_json::Value;
+
+use crate::doc::Doc;
+use blank::{blank_space_error, pointed};
+use eval::{Cx, Kind, Nodes, Pattern, Ptr};
+
+/// A parsed JSONPath.
+#[derive(Debug, Clone)]
+pub struct Path {
+    text: String,
+    query: JpQuery,
+    /// `$[?…]` at the root tests the document itself (as if it were the only element of a list), so
+    /// `--where '$[?@.temperature > 30]'` means "messages whose temperature is above 30".
+    tests_root: bool,
+    /// The literal patterns of match() and search(), compiled once.
+    patterns: Vec<Pattern>,
+}
+
+impl Path {
+    /// Parses a path; the error says where it is wrong.
+    pub fn parse(text: &str) -> Result<Path, String> {
+        if let Some(at) = blank_space_error(text) {
+            return Err(pointed(
+                text,
+                at,
+                "blank space is only allowed before '.' or '['",
+            ));
+        }
+        match jsonpath_rust::parser::parse_json_path(text) {
+            Ok(query) => Ok(Path {
+                text: text.to_string(),
+                patterns: eval::patterns(&query),
+                query,
+                tests_root: text.starts_with("$[?"),
+            }),
+            Err(e) => {
+                // pest reports " --> 1:COL" followed by a drawing; keep the column and what it expected.
+                let msg = e.to_string();
+                let col = msg
+                    .split(" --> 1:")
+                    .nth(1)
+                    .and_then(|s| s.split(|c: char| !c.is_ascii_digit()).next())
+                    .and_then(|n| n.parse::<usize>().ok())
+                    .unwrap_or(1);
+                let expected = msg
+                    .lines()
+                    .rev()
+                    .find_map(|l| l.trim().strip_prefix("= "))
+                    .unwrap_or("syntax error");
+                Err(pointed(text, col.saturating_sub(1), expected))
+            }
+        }
+    }
+
+    /// The path as written.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// Whether the path selects anything from `doc` (`--where`). A `$[?…]` at the root tests `doc`
+    /// in place: it is moved into the one-element list and back, not copied as `select` must.
+    pub fn matches(&self, doc: &mut Value) -> bool {
+        if !self.tests_root {
+            return !self.select(doc).is_empty();
+        }
+        let wrapped = Value::Array(vec![std::mem::take(doc)]);
+        let hit = !jsonpath_rust::query::js_path_process(&self.query, &wrapped)
+            .map(|r| r.is_empty())
+            .unwrap_or(true);
+        if let Value::Array(mut list) = wrapped {
+            *doc = list.pop().unwrap_or_default();
+        }
+        hit
+    }
+
+    /// The values the path selects from `doc`.
+    pub fn select<'a>(&self, doc: &'a Value) -> Vec<&'a Value> {
+        if self.tests_root {
+            let wrapped = Value::Array(vec![doc.clone()]);
+            let hit = !jsonpath_rust::query::js_path_process(&self.query, &wrapped)
+                .map(|r| r.is_empty())
+                .unwrap_or(true);
+            return if hit { vec![doc] } else { Vec::new() };
+        }
+        match jsonpath_rust::query::js_path_process(&self.query, doc) {
+            Ok(refs) => refs.into_iter().map(|r| r.val).collect(),
+            Err(_) => Vec::new(),
+        }
+    }
+}
+
+#[allow(dead_code)] // until sub's decode path moves onto Doc (issue 15, this session)
+impl Path {
+    /// Whether the path selects anything from `doc`: `matches` on the equal `Value`.
+    pub fn matches_doc(&self, doc: &Doc) -> bool {
+        let (root, cx) = self.start(doc);
+        match self.query.segments.split_last() {
+            // The last segment only has to find one node: a filter stops at the first that passes.
+            Some((last, init)) => eval::any(&cx, last, cx.segments(init, Nodes::One(root))),
+            None => true,
+        }
+    }
+
+    /// The nodes the path selects from `doc`: `select` on the equal `Value`, in the same order.
+    pub fn select_doc<'d, 'a>(&self, doc: &'d Doc<'a>) -> Vec<&'d Doc<'a>> {
+        let found = self.run(doc);
+        if self.tests_root {
+            return if found.exists() {
+                vec![doc]
+            } else {
+                Vec::new()
+            };
+        }
+        match found {
+            Nodes::One(p) => vec![p.doc],
+            Nodes::Many(list) => list.into_iter().map(|p| p.doc).collect(),
+            Nodes::Bool(_) | Nodes::Nothing => Vec::new(),
+        }
+    }
+
+    /// Evaluates the path from its root.
+    fn run<'d, 'a>(&self, doc: &'d Doc<'a>) -> Nodes<'d, 'a> {
+        let (root, cx) = self.start(doc);
+        cx.segments(&self.query.segments, Nodes::One(root))
+    }
+
+    /// The root: `doc`, or the list `[doc]` for a `$[?…]` at the root.
+    fn start<'d, 'a>(&self, doc: &'d Doc<'a>) -> (Ptr<'d, 'a>, Cx<'_, 'd, 'a>) {
+        let kind = if self.tests_root {
+            Kind::Wrapped
+        } else {
+            Kind::Plain
+        };
+        let root = Ptr { doc, kind };
+        let cx = Cx {
+            root,
+            patterns: &self.patterns,
+        };
+        (root, cx)
+    }
+}
+
+/// Writes a selected value as `--json-path` prints it: strings raw, everything else as compact JSON.
+pub fn write_value(out: &mut Vec<u8>, value: &Value) {
+    match value {
+        Value::String(s) => out.extend_from_slice(s.as_bytes()),
+        other => {
+            // Serialising a Value into a Vec cannot fail.
+            let _ = serde_json::to_writer(&mut *out, other);
+        }
+    }
+}
+
+/// `write_value` for a `Doc`: strings raw, everything else as compact JSON.
+#[allow(dead_code)] // until sub's printer moves onto Doc (issue 15, this session)
+pub fn write_doc(out: &mut Vec<u8>, value: &Doc) {
+    match value {
+        Doc::String(s) => out.extend_from_slice(s.as_bytes()),
+        other => {
+            // Serialising a Doc into a Vec cannot fail.
+            let _ = serde_json::to_writer(&mut *out, other);
+        }
+    }
+}
+
+#[cfg(test)]
+mod bench;
+#[cfg(test)]
+mod differential;
+#[cfg(test)]
+mod grammar;
+#[cfg(test)]
+mod tests;
