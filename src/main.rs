@@ -8,7 +8,6 @@ mod cli;
 mod cmd;
 mod conn;
 mod decode;
-#[allow(dead_code)] // until the printer and the evaluator use all of it (this session)
 mod doc;
 mod exit;
 mod format;

@@ -54,16 +54,10 @@ impl<'a> Doc<'a> {
     }
 
     /// The member `key` of an object.
+    #[cfg(test)]
     pub fn get(&self, key: &str) -> Option<&Doc<'a>> {
         match self {
             Doc::Object(o) => o.get(key),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(&self) -> Option<&str> {
-        match self {
-            Doc::String(s) => Some(s),
             _ => None,
         }
     }

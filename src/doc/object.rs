@@ -15,10 +15,6 @@ pub struct Object<'a> {
 }
 
 impl<'a> Object<'a> {
-    pub fn new() -> Self {
-        Object::default()
-    }
-
     /// Members whose keys are known to differ (they come from a map).
     pub fn from_unique(members: Vec<(Cow<'a, str>, Doc<'a>)>) -> Self {
         Object { members }
@@ -44,25 +40,9 @@ impl<'a> Object<'a> {
         Object { members: kept }
     }
 
-    /// Sets `key` to `value`: in place when the key is there, else at the end.
-    pub fn insert(&mut self, key: impl Into<Cow<'a, str>>, value: Doc<'a>) {
-        let key = key.into();
-        match self.members.iter_mut().find(|(k, _)| *k == key) {
-            Some(member) => member.1 = value,
-            None => self.members.push((key, value)),
-        }
-    }
-
     pub fn get(&self, key: &str) -> Option<&Doc<'a>> {
         self.members
             .iter()
-            .find(|(k, _)| k.as_ref() == key)
-            .map(|(_, v)| v)
-    }
-
-    pub fn get_mut(&mut self, key: &str) -> Option<&mut Doc<'a>> {
-        self.members
-            .iter_mut()
             .find(|(k, _)| k.as_ref() == key)
             .map(|(_, v)| v)
     }

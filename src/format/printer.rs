@@ -126,10 +126,10 @@ impl Printer {
         strict: bool,
     ) -> Result<bool, Failure> {
         if let Some(d) = decoded {
-            return Ok(paths.iter().all(|p| matches(p, &d.value)));
+            return Ok(paths.iter().all(|p| p.matches_doc(&d.value)));
         }
         match Self::parse(msg) {
-            Some(doc) => Ok(paths.iter().all(|p| matches(p, &doc))),
+            Some(doc) => Ok(paths.iter().all(|p| p.matches_doc(&doc))),
             None if strict => {
                 let topic = String::from_utf8_lossy(&msg.topic);
                 Err(Failure::code(
@@ -225,13 +225,13 @@ impl Printer {
                 };
                 let mut any = false;
                 for path in paths {
-                    for value in path.select(&doc.to_value()) {
+                    for value in path.select_doc(doc) {
                         any = true;
                         if self.verbose {
                             self.buf.extend_from_slice(&msg.topic);
                             self.buf.push(b' ');
                         }
-                        jsonpath::write_value(&mut self.buf, value);
+                        jsonpath::write_doc(&mut self.buf, value);
                         if self.eol {
                             self.buf.push(b'\n');
                         }
@@ -262,9 +262,4 @@ impl Printer {
             Err(_) => Ok(Printed::StdoutClosed),
         }
     }
-}
-
-/// Until the evaluator on `Doc` lands (TEMPORARY).
-fn matches(p: &Path, doc: &Doc) -> bool {
-    p.matches(&mut doc.to_value())
 }

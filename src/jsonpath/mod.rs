@@ -74,6 +74,7 @@ impl Path {
 
     /// Whether the path selects anything from `doc` (`--where`). A `$[?…]` at the root tests `doc`
     /// in place: it is moved into the one-element list and back, not copied as `select` must.
+    #[cfg(test)]
     pub fn matches(&self, doc: &mut Value) -> bool {
         if !self.tests_root {
             return !self.select(doc).is_empty();
@@ -104,7 +105,6 @@ impl Path {
     }
 }
 
-#[allow(dead_code)] // until sub's decode path moves onto Doc (issue 15, this session)
 impl Path {
     /// Whether the path selects anything from `doc`: `matches` on the equal `Value`.
     pub fn matches_doc(&self, doc: &Doc) -> bool {
@@ -167,14 +167,10 @@ pub fn write_value(out: &mut Vec<u8>, value: &Value) {
 }
 
 /// `write_value` for a `Doc`: strings raw, everything else as compact JSON.
-#[allow(dead_code)] // until sub's printer moves onto Doc (issue 15, this session)
 pub fn write_doc(out: &mut Vec<u8>, value: &Doc) {
     match value {
         Doc::String(s) => out.extend_from_slice(s.as_bytes()),
-        other => {
-            // Serialising a Doc into a Vec cannot fail.
-            let _ = serde_json::to_writer(&mut *out, other);
-        }
+        other => other.write_json(out, false),
     }
 }
 
