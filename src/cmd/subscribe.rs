@@ -181,9 +181,12 @@ impl Run {
         if msg.retain && c.no_retained {
             return Ok(None);
         }
-        let topic = String::from_utf8_lossy(&msg.topic);
-        if c.filter_out.iter().any(|f| topic::matches(f, &topic)) {
-            return Ok(None);
+        // The topic as text only when a filter needs it (converting costs every message).
+        if !c.filter_out.is_empty() {
+            let topic = String::from_utf8_lossy(&msg.topic);
+            if c.filter_out.iter().any(|f| topic::matches(f, &topic)) {
+                return Ok(None);
+            }
         }
         let Ok(decoded) = self.printer.decode(self.config.decoder.as_mut(), &msg)? else {
             return Ok(None);
