@@ -163,6 +163,15 @@ impl Loop {
         }
     }
 
+    /// Whether rumqttc may take requests from its channel after a read (its batching patch): not
+    /// while older requests are held here, which would be overtaken.
+    fn hold_channel(&mut self, hold: bool) {
+        match self {
+            Loop::V4(ev) => ev.hold_channel = hold,
+            Loop::V5(ev) => ev.hold_channel = hold,
+        }
+    }
+
     /// A publish parked on a packet-id collision. `clean()` forgets it, and it was never sent.
     fn take_collision(&mut self) -> Option<Request> {
         match self {
@@ -319,6 +328,12 @@ impl Backlog {
             lp.push_pending(r);
         }
         dropped
+    }
+
+    /// Before every poll: while anything is held, rumqttc may not take newer requests from its
+    /// channel behind a read's replies (they would overtake what is held here).
+    pub fn guard(&self, lp: &mut Loop) {
+        lp.hold_channel(!self.is_empty());
     }
 
     /// Before a poll on a live connection: lends rumqttc the next held request once its pending

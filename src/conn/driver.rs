@@ -330,6 +330,7 @@ pub(super) async fn run(
             d.backlog.feed(&mut d.event_loop);
             d.note_held();
         }
+        d.backlog.guard(&mut d.event_loop);
         let polled = d.event_loop.poll().await;
         let connect_went_out = match &polled {
             Ok(Event::ConnAck(_)) => true,

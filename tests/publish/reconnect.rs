@@ -142,6 +142,14 @@ fn stream_survives_takeover(qos: &str, lines: usize, extra: &[&str]) {
     assert_all_in_order(&got, &want);
 }
 
+/// With a window of one the window is full whenever lines are held after the takeover: the acks
+/// that free it must not let newer lines out ahead of them (rumqttc's read-side batching).
+#[test]
+fn held_lines_go_first_with_a_window_of_one() {
+    stream_survives_takeover("1", 3_000, &["-M", "1"]);
+    stream_survives_takeover("2", 3_000, &["-M", "1"]);
+}
+
 #[test]
 fn qos_1_stream_survives_a_takeover() {
     stream_survives_takeover("1", 50_000, &[]);

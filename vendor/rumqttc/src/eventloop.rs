@@ -80,6 +80,9 @@ pub struct EventLoop {
     pub(crate) requests_tx: Sender<Request>,
     /// Pending packets from last session
     pub pending: VecDeque<Request>,
+    /// mqtk patch (rumqtt#810 batching): while true, a read does not take requests from the
+    /// channel (the caller holds older requests that must go out first).
+    pub hold_channel: bool,
     /// Network connection to the broker
     pub network: Option<Network>,
     /// Keep alive time
@@ -111,6 +114,7 @@ impl EventLoop {
             requests_tx,
             requests_rx,
             pending,
+            hold_channel: false,
             network: None,
             keepalive_timeout: None,
             network_options: NetworkOptions::new(),
@@ -210,7 +214,7 @@ impl EventLoop {
                 // mqtk patch (rumqtt#810): acknowledgements that made room in the window let the
                 // requests waiting for it go out in the same write as the replies (PUBREL), as the
                 // next polls would send them, in one write instead of two.
-                let more = if self.pending.is_empty() {
+                let more = if self.pending.is_empty() && !self.hold_channel {
                     let source = Batch::Channel(&self.requests_rx, self.mqtt_options.inflight);
                     batch(network, &mut self.state, &mut self.pending, source)
                 } else {

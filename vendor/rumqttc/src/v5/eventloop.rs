@@ -78,6 +78,9 @@ pub struct EventLoop {
     pub(crate) requests_tx: Sender<Request>,
     /// Pending packets from last session
     pub pending: VecDeque<Request>,
+    /// mqtk patch (rumqtt#810 batching): while true, a read does not take requests from the
+    /// channel (the caller holds older requests that must go out first).
+    pub hold_channel: bool,
     /// Network connection to the broker
     network: Option<Network>,
     /// Keep alive time
@@ -108,6 +111,7 @@ impl EventLoop {
             requests_tx,
             requests_rx,
             pending,
+            hold_channel: false,
             network: None,
             keepalive_timeout: None,
         }
@@ -257,7 +261,7 @@ impl EventLoop {
                 o?;
                 // mqtk patch (rumqtt#810): the requests the window now has room for go out with
                 // the replies (see `crate::eventloop`).
-                let more = if self.pending.is_empty() {
+                let more = if self.pending.is_empty() && !self.hold_channel {
                     let source = Batch::Channel(&self.requests_rx, self.state.max_outgoing_inflight);
                     batch(network, &mut self.state, &mut self.pending, source)
                 } else {
