@@ -171,8 +171,10 @@ impl<'a> Reader<'a> {
                 self.rest.first().map(|&b| Marker::from_u8(b)),
                 Some(Marker::FixStr(_) | Marker::Str8 | Marker::Str16 | Marker::Str32)
             );
+            // Only text that is UTF-8 (borrowed) is a key as it is; anything else, including
+            // text that had to be shown as base64, becomes its JSON text (as rmp-serde gave it).
             let key = match self.value(depth + 1)? {
-                Doc::String(text) if is_text => text,
+                Doc::String(Cow::Borrowed(text)) if is_text => Cow::Borrowed(text),
                 other => Cow::Owned(serde_json::to_string(&other).unwrap_or_default()),
             };
             members.push((key, self.value(depth + 1)?));

@@ -14,7 +14,7 @@
 mod object;
 mod serde_impl;
 #[cfg(test)]
-mod tests;
+pub mod tests;
 mod write;
 
 use std::borrow::Cow;

@@ -99,7 +99,7 @@ fn assert_same_text(doc: &Doc, value: &Value) {
 }
 
 /// Any JSON value: every kind of number and text with any character, nested a few levels.
-fn any_value() -> impl Strategy<Value = Value> {
+pub fn any_value() -> impl Strategy<Value = Value> {
     let leaf = prop_oneof![
         Just(Value::Null),
         any::<bool>().prop_map(Value::Bool),

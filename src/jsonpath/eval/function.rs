@@ -29,35 +29,28 @@ impl Pattern {
     }
 }
 
-/// Translates an I-Regexp (RFC 9485) into the `regex` crate's syntax as jsonpath-rust does: `.`
-/// outside a class matches anything but `\n` and `\r`, and match() is anchored at both ends.
+/// An I-Regexp (RFC 9485) in the `regex` crate's syntax, meaning what jsonpath-rust makes of it:
+/// a `.` that is neither escaped nor inside brackets matches any character but `\n` and `\r`,
+/// and match() must match the whole string (search() any part of it).
 fn translate(pattern: &str, search: bool) -> String {
-    let mut out = String::with_capacity(pattern.len() + 8);
-    if !search {
-        out.push_str("^(?:");
-    }
-    let (mut class, mut chars) = (false, pattern.chars());
-    while let Some(c) = chars.next() {
+    let (open, close) = if search { ("", "") } else { ("^(?:", ")$") };
+    let mut out = String::with_capacity(open.len() + pattern.len() + close.len() + 8);
+    out.push_str(open);
+    // Whether the previous character was an unescaped backslash, and whether we are in brackets.
+    let (mut after_backslash, mut in_brackets) = (false, false);
+    for c in pattern.chars() {
+        let literal = after_backslash;
+        after_backslash = !literal && c == '\\';
         match c {
-            '\\' => {
-                out.push(c);
-                out.extend(chars.next());
-            }
-            '[' => {
-                class = true;
+            '.' if !literal && !in_brackets => out.push_str(r"[^\n\r]"),
+            '[' | ']' if !literal => {
+                in_brackets = c == '[';
                 out.push(c);
             }
-            ']' if class => {
-                class = false;
-                out.push(c);
-            }
-            '.' if !class => out.push_str(r"[^\n\r]"),
-            c => out.push(c),
+            _ => out.push(c),
         }
     }
-    if !search {
-        out.push_str(")$");
-    }
+    out.push_str(close);
     out
 }
 

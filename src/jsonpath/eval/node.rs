@@ -7,6 +7,7 @@
 //! a filter applied to it tests `@` itself instead of its children. Both are kept here so that every
 //! result is the one jsonpath-rust gives on the equal `serde_json::Value`.
 
+use std::collections::HashMap;
 use std::slice;
 
 use jsonpath_rust::parser::model::Literal;
@@ -253,11 +254,20 @@ pub fn same_doc(a: &Doc, b: &Doc) -> bool {
         (Doc::Number(x), Doc::Number(y)) => x == y,
         (Doc::String(x), Doc::String(y)) => x == y,
         (Doc::Array(x), Doc::Array(y)) => same_list(x, y),
-        (Doc::Object(x), Doc::Object(y)) => {
-            x.len() == y.len()
-                && x.iter()
-                    .all(|(k, v)| y.get(k).is_some_and(|w| same_doc(v, w)))
-        }
+        (Doc::Object(x), Doc::Object(y)) => x.len() == y.len() && same_members(x, y),
         _ => false,
     }
+}
+
+/// Equal members, in any order. A big object is looked up through a hash map: a linear lookup per
+/// member would make comparing two hostile 20,000-member objects quadratic.
+fn same_members(x: &Object, y: &Object) -> bool {
+    if y.len() <= 16 {
+        return x
+            .iter()
+            .all(|(k, v)| y.get(k).is_some_and(|w| same_doc(v, w)));
+    }
+    let index: HashMap<&str, &Doc> = y.iter().map(|(k, v)| (k.as_ref(), v)).collect();
+    x.iter()
+        .all(|(k, v)| index.get(k.as_ref()).is_some_and(|w| same_doc(v, w)))
 }
