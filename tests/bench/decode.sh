@@ -11,12 +11,16 @@
 # the same map as MessagePack) and a 10-metric Sparkplug B DDATA (Tahu JSON, and encoded). Target from
 # the issue: --decode msgpack / sparkplug with a --where within 2x of plain sub on the same bytes.
 #
-# Knobs: N [50000] messages per round, ROUNDS [3], MQTK [built here].
+# Then, with valgrind installed, instructions per message (callgrind, whole process, the first INSTR
+# messages; load does not move them) for the same cases.
+#
+# Knobs: N [50000] messages per round, ROUNDS [3], INSTR [3000, 0 to skip], MQTK [built here].
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 N=${N:-50000}
 ROUNDS=${ROUNDS:-3}
+INSTR=${INSTR:-3000}
 
 # shellcheck source=tests/bench/common.sh
 source tests/bench/common.sh
@@ -99,3 +103,46 @@ for label, key, base in rows:
     print(f"  {label:58s} {t[key]:6.2f} µs{ratio}")
 print("target: --decode … --where within 2x of plain sub")
 PY
+
+# Instruction counts: each case again, its subscriber under callgrind, for the first INSTR messages.
+if [ "$INSTR" -gt 0 ] && command -v valgrind > /dev/null; then
+    step "Instructions per message (callgrind, $INSTR messages)"
+    head -n "$INSTR" "$WORK/map.json" > "$WORK/map.instr"
+    head -n "$INSTR" "$WORK/ddata.json" > "$WORK/ddata.instr"
+    # instr_run NAME DATA ENCODE ARGS...: like one_run, counting instructions instead of time.
+    instr_run() {
+        local name=$1 data=$2 encode=$3 before
+        shift 3
+        before=$(grep -c 'spBv1.0/#' "$BROKER_LOG" || true)
+        valgrind --tool=callgrind --callgrind-out-file="$WORK/cg.$name" \
+            "$MQTK" sub -p "$PORT" -t 'spBv1.0/#' -C "$INSTR" "$@" > /dev/null 2> "$WORK/vg.$name" &
+        local pid=$!
+        for _ in $(seq 2000); do
+            [ "$(grep -c 'spBv1.0/#' "$BROKER_LOG" || true)" -gt "$before" ] && break
+            sleep 0.025
+        done
+        local enc=()
+        [ "$encode" = - ] || enc=(--encode "$encode")
+        "$MQTK" pub -p "$PORT" -t spBv1.0/plant1/DDATA/edge1/dev1 -l -q 1 "${enc[@]}" < "$WORK/$data"
+        wait "$pid"
+        local total
+        total=$(grep -E '^(summary|totals):' "$WORK/cg.$name" | head -n 1 | awk '{print $2}')
+        INSTR_PER[$name]=$((total / INSTR))
+        local base=${INSTR_BASE:-}
+        if [ -n "$base" ]; then
+            printf '  %-18s %8d instructions per message, %s x %s\n' "$name" "${INSTR_PER[$name]}" \
+                "$(python3 -c "print(f'{${INSTR_PER[$name]} / ${INSTR_PER[$base]}:.2f}')")" "$base"
+        else
+            printf '  %-18s %8d instructions per message\n' "$name" "${INSTR_PER[$name]}"
+        fi
+    }
+    declare -A INSTR_PER
+    INSTR_BASE='' instr_run plain_json map.instr -
+    INSTR_BASE=plain_json instr_run where_json map.instr - --where "$where_map"
+    INSTR_BASE='' instr_run plain_msgpack map.instr msgpack
+    INSTR_BASE=plain_msgpack instr_run decode_msgpack map.instr msgpack --decode msgpack --where "$where_map"
+    INSTR_BASE='' instr_run plain_sparkplug ddata.instr sparkplug
+    INSTR_BASE=plain_sparkplug instr_run only_sparkplug ddata.instr sparkplug --decode sparkplug
+    INSTR_BASE=plain_sparkplug instr_run decode_sparkplug ddata.instr sparkplug --decode sparkplug \
+        --where "$where_sp"
+fi
