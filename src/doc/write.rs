@@ -22,16 +22,17 @@ const SHORT: [u8; 32] = {
 impl Doc<'_> {
     /// Appends the document as JSON text (`pretty`: as `serde_json::to_writer_pretty`).
     pub fn write_json(&self, out: &mut Vec<u8>, pretty: bool) {
+        // The layout is a constant: compact output carries no indent tests.
         if pretty {
-            write(out, self, Some(0));
+            write::<true>(out, self, 0);
         } else {
-            write(out, self, None);
+            write::<false>(out, self, 0);
         }
     }
 }
 
-/// `indent`: the nesting level when pretty, `None` when compact.
-fn write(out: &mut Vec<u8>, doc: &Doc, indent: Option<usize>) {
+/// `level`: the nesting level (for `PRETTY` output's indents).
+fn write<const PRETTY: bool>(out: &mut Vec<u8>, doc: &Doc, level: usize) {
     match doc {
         Doc::Null => out.extend_from_slice(b"null"),
         Doc::Bool(true) => out.extend_from_slice(b"true"),
@@ -53,41 +54,41 @@ fn write(out: &mut Vec<u8>, doc: &Doc, indent: Option<usize>) {
                 if i > 0 {
                     out.push(b',');
                 }
-                newline(out, indent.map(|n| n + 1));
-                write(out, item, indent.map(|n| n + 1));
+                newline::<PRETTY>(out, level + 1);
+                write::<PRETTY>(out, item, level + 1);
             }
             if !items.is_empty() {
-                newline(out, indent);
+                newline::<PRETTY>(out, level);
             }
             out.push(b']');
         }
-        Doc::Object(o) => object(out, o, indent),
+        Doc::Object(o) => object::<PRETTY>(out, o, level),
     }
 }
 
-fn object(out: &mut Vec<u8>, o: &Object, indent: Option<usize>) {
+fn object<const PRETTY: bool>(out: &mut Vec<u8>, o: &Object, level: usize) {
     out.push(b'{');
     for (i, (key, value)) in o.iter().enumerate() {
         if i > 0 {
             out.push(b',');
         }
-        newline(out, indent.map(|n| n + 1));
+        newline::<PRETTY>(out, level + 1);
         string(out, key);
         out.push(b':');
-        if indent.is_some() {
+        if PRETTY {
             out.push(b' ');
         }
-        write(out, value, indent.map(|n| n + 1));
+        write::<PRETTY>(out, value, level + 1);
     }
     if !o.is_empty() {
-        newline(out, indent);
+        newline::<PRETTY>(out, level);
     }
     out.push(b'}');
 }
 
 /// In pretty output, a line break and the indent of `level`.
-fn newline(out: &mut Vec<u8>, level: Option<usize>) {
-    if let Some(level) = level {
+fn newline<const PRETTY: bool>(out: &mut Vec<u8>, level: usize) {
+    if PRETTY {
         out.push(b'\n');
         out.resize(out.len() + 2 * level, b' ');
     }
