@@ -1,10 +1,11 @@
 //! Payload codecs beyond JSON: MessagePack, CBOR, protobuf and Sparkplug B, each turned into a JSON
 //! value (what `--where`, `--json-path`, `%{…}` and `--json` see) and made from one (`pub --encode`).
 //!
-//! Every format is read by a well-kept crate (one file per format); this module only maps their
-//! values to a `Doc` (the light document `--where`, `--json-path` and printing work on; JSON,
-//! MessagePack and Sparkplug B are read straight into one) and from a `serde_json::Value`. Hostile input is bounded by the crates' own depth limits
-//! (set low here) and by their refusal to preallocate from a declared length.
+//! Every format is read by a well-kept crate (one file per format; MessagePack with rmp's marker
+//! table); this module maps their values to a `Doc` (the light document `--where`, `--json-path`
+//! and printing work on; JSON, MessagePack and Sparkplug B are read straight into one) and from a
+//! `serde_json::Value`. Hostile input is bounded by depth limits (set low here) and by never
+//! preallocating from a declared length beyond the payload's size.
 
 mod cbor;
 mod msgpack;
