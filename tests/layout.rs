@@ -24,6 +24,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "cmd",
             "conn",
             "decode",
+            "doc",
             "exit",
             "format",
             "jsonpath",

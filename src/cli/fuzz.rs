@@ -160,6 +160,10 @@ proptest! {
         let doc = serde_json::json!({"a": [1, {"b": "c"}, null], "b": {"c": 2.5}, "": true});
         if let Ok(path) = Path::parse(&text) {
             let _ = path.select(&doc);
+            // What sub runs: the evaluator on a Doc.
+            let doc = crate::doc::Doc::from_value(doc);
+            let _ = path.select_doc(&doc);
+            let _ = path.matches_doc(&doc);
         }
     }
 

@@ -23,6 +23,7 @@ pub use json::{NotJson, message_json};
 pub use out::Out;
 
 use crate::conn::event::Message;
+use crate::doc::Doc;
 use crate::exit::Failure;
 use crate::jsonpath::{self, Path};
 use crate::personality::Personality;
@@ -149,7 +150,7 @@ impl Format {
         &self,
         out: &mut Out,
         msg: &Message,
-        doc: Option<&serde_json::Value>,
+        doc: Option<&Doc>,
         now: &Time,
         pretty: bool,
         warn: &mut dyn FnMut(String),
@@ -176,11 +177,7 @@ impl Format {
     }
 
     /// What each `%{path}` selects, rendered, in token order; the payload is parsed once.
-    fn select(
-        &self,
-        msg: &Message,
-        decoded: Option<&serde_json::Value>,
-    ) -> Result<Vec<Vec<u8>>, Skip> {
+    fn select(&self, msg: &Message, decoded: Option<&Doc>) -> Result<Vec<Vec<u8>>, Skip> {
         let mut paths = self.tokens.iter().filter_map(|t| match t {
             Token::Path(path, _) => Some(path),
             _ => None,
@@ -192,15 +189,15 @@ impl Format {
         let doc = match decoded {
             Some(doc) => doc,
             None => {
-                parsed = serde_json::from_slice::<serde_json::Value>(&msg.payload)
-                    .map_err(|_| Skip("payload is not JSON".into()))?;
+                parsed =
+                    Doc::from_json(&msg.payload).map_err(|_| Skip("payload is not JSON".into()))?;
                 &parsed
             }
         };
         std::iter::once(first)
             .chain(paths)
             .map(|path| {
-                let values = path.select(doc);
+                let values = path.select_doc(doc);
                 if values.is_empty() {
                     return Err(Skip(format!("{} selects nothing", path.as_str())));
                 }
@@ -209,7 +206,7 @@ impl Format {
                     if i > 0 {
                         text.push(b',');
                     }
-                    jsonpath::write_value(&mut text, value);
+                    jsonpath::write_doc(&mut text, value);
                 }
                 Ok(text)
             })

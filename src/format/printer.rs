@@ -87,7 +87,7 @@ impl Printer {
         let Some(decoder) = decoder else {
             return Ok(Ok(None));
         };
-        // Topics are UTF-8 (a broker refuses others): checked, not copied.
+        // Topics are UTF-8 (a broker refuses others): the plain check is cheaper than the lossy one.
         let topic = match std::str::from_utf8(&msg.topic) {
             Ok(topic) => std::borrow::Cow::Borrowed(topic),
             Err(_) => String::from_utf8_lossy(&msg.topic),
@@ -186,11 +186,10 @@ impl Printer {
                 let stdout = std::io::stdout();
                 let mut sink = stdout.lock();
                 let mut out = crate::format::Out::new(&mut self.buf, Some(&mut sink));
-                let value = decoded.map(|d| d.value.to_value());
                 let rendered = format.render_to(
                     &mut out,
                     msg,
-                    value.as_ref(),
+                    decoded.map(|d| &d.value),
                     &now.fixed_offset(),
                     self.pretty,
                     &mut |w| warnings.push(w),
