@@ -215,7 +215,7 @@ fn metric_value<'a>(
         MetricValue::String(s) => text(s),
         MetricValue::Bytes(b) => array(datatype, &b).unwrap_or_else(|| base64(&b)),
         MetricValue::DataSet(ds) => dataset(&ds),
-        MetricValue::Template(t) => template(t, aliases),
+        MetricValue::Template(mut t) => template(&mut t, aliases),
         other => other.scalar().map_or(Doc::Null, |s| scalar(datatype, s)),
     }
 }
@@ -279,7 +279,7 @@ fn dataset(ds: &DataSet) -> Owned {
     object(out)
 }
 
-fn template<'a>(mut t: Template, aliases: &dyn Fn(u64) -> Option<&'a str>) -> Owned {
+fn template<'a>(t: &mut Template, aliases: &dyn Fn(u64) -> Option<&'a str>) -> Owned {
     let mut out = Members::new();
     if let Some(v) = &t.version {
         out.push(("version".into(), text(v.as_str())));

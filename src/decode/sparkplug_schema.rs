@@ -85,10 +85,10 @@ pub struct Metric {
     pub is_transient: Option<bool>,
     #[prost(bool, optional, tag = "7")]
     pub is_null: Option<bool>,
-    #[prost(message, optional, tag = "8")]
-    pub metadata: Option<MetaData>,
-    #[prost(message, optional, tag = "9")]
-    pub properties: Option<PropertySet>,
+    #[prost(message, optional, boxed, tag = "8")]
+    pub metadata: Option<Box<MetaData>>,
+    #[prost(message, optional, boxed, tag = "9")]
+    pub properties: Option<Box<PropertySet>>,
     #[prost(oneof = "MetricValue", tags = "10, 11, 12, 13, 14, 15, 16, 17, 18")]
     pub value: Option<MetricValue>,
 }
@@ -96,10 +96,10 @@ pub struct Metric {
 scalar_oneof!(MetricValue ["10", "11", "12", "13", "14", "15"] {
     #[prost(bytes = "vec", tag = "16")]
     Bytes(Vec<u8>),
-    #[prost(message, tag = "17")]
-    DataSet(DataSet),
-    #[prost(message, tag = "18")]
-    Template(Template),
+    #[prost(message, boxed, tag = "17")]
+    DataSet(Box<DataSet>),
+    #[prost(message, boxed, tag = "18")]
+    Template(Box<Template>),
 });
 
 #[derive(Clone, PartialEq, prost::Message)]

@@ -146,7 +146,7 @@ fn hostile_sparkplug() {
             ..Default::default()
         };
         metric = Metric {
-            value: Some(MetricValue::Template(template)),
+            value: Some(MetricValue::Template(Box::new(template))),
             ..Default::default()
         };
     }
