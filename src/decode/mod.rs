@@ -17,6 +17,7 @@ mod sparkplug_state;
 #[cfg(test)]
 mod tests;
 
+use bytes::Bytes;
 use serde_json::Value;
 
 use crate::doc::Doc;
@@ -121,7 +122,8 @@ pub struct Input<'t, 'p> {
     pub topic: &'t str,
     /// The v5 content type, if the message carried one.
     pub content_type: Option<&'t str>,
-    pub payload: &'p [u8],
+    /// As received: Sparkplug B text borrows from it.
+    pub payload: &'p Bytes,
 }
 
 impl Decoder {

@@ -4,7 +4,10 @@
 //! `$.metrics[?@.name=="temp"].value` works whatever the type.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
+use std::str::Utf8Error;
 
+use bytes::Bytes;
 use prost::Message as _;
 use serde_json::{Number, Value};
 
@@ -25,12 +28,14 @@ pub(super) const UINT8: u32 = 5;
 pub(super) const UINT16: u32 = 6;
 pub(super) const DATETIME: u32 = 13;
 
-/// A decoded value: it owns its text (the payload's strings are moved out of prost's messages).
+/// A decoded value that owns its text (moved out of prost's messages).
 type Owned = Doc<'static>;
 /// An object's members, each key once.
-type Members = Vec<(Cow<'static, str>, Owned)>;
+type Members<'p> = Vec<(Cow<'p, str>, Doc<'p>)>;
+/// The name BIRTH gave an alias, if any.
+type Aliases<'s, 'p> = dyn Fn(u64) -> Option<Cow<'p, str>> + 's;
 
-fn object(members: Members) -> Owned {
+fn object(members: Members) -> Doc {
     Doc::Object(Object::from_unique(members))
 }
 
@@ -46,6 +51,28 @@ fn base64(bytes: &[u8]) -> Owned {
     text(base64_text(bytes))
 }
 
+/// Where a text field that is not UTF-8 sits, innermost first (`Metric.name: Payload.metrics: `):
+/// the fields prost leaves as bytes fail with the words prost uses for its own text fields.
+struct NotText(String);
+
+impl NotText {
+    fn within(mut self, field: &str) -> NotText {
+        self.0.push_str(field);
+        self
+    }
+}
+
+/// A text field that prost left as a view of the payload: it is borrowed from the payload (prost
+/// reads `bytes` fields from a `Bytes` without copying, so the view lies inside it), copied only
+/// if it does not.
+fn text_in<'p>(payload: &'p [u8], field: &Bytes) -> Result<Cow<'p, str>, Utf8Error> {
+    let offset = field.as_ptr().addr().checked_sub(payload.as_ptr().addr());
+    match offset.and_then(|at| payload.get(at..at.checked_add(field.len())?)) {
+        Some(inside) => std::str::from_utf8(inside).map(Cow::Borrowed),
+        None => std::str::from_utf8(field).map(|s| Cow::Owned(s.to_string())),
+    }
+}
+
 /// Payloads with more metrics than this do not keep their metric list for the next message.
 const KEEP_METRICS: usize = 1024;
 
@@ -59,14 +86,14 @@ pub struct State {
 
 /// Decodes one Sparkplug B message on `topic`, filling metric names from BIRTH aliases and
 /// noting `seq` gaps. `spBv1.0/STATE/…` payloads are JSON (Sparkplug 3.0) and read as such.
-pub fn decode(
+pub fn decode<'p>(
     topic: &str,
-    payload: &[u8],
+    payload: &'p Bytes,
     state: &mut State,
     warn: &mut dyn FnMut(String),
-) -> Result<Owned, String> {
+) -> Result<Doc<'p>, String> {
     if topic.starts_with("spBv1.0/STATE/") {
-        return super::json(payload).map(Doc::into_owned);
+        return super::json(payload);
     }
     let State { nodes, scratch: p } = state;
     if p.metrics.capacity() > KEEP_METRICS {
@@ -74,22 +101,51 @@ pub fn decode(
     } else {
         p.clear();
     }
-    p.merge(payload)
+    // Read from the payload's `Bytes`, prost's bytes fields are views of it, not copies.
+    p.merge(payload.clone())
         .map_err(|e| format!("payload is not Sparkplug B ({e})"))?;
     let parsed = Topic::parse(topic);
+    let birth = parsed.as_ref().filter(|t| t.kind.ends_with("BIRTH"));
+    // A BIRTH's own metrics may name an alias only: they see the table this BIRTH makes, which
+    // replaces the node's or device's only once the payload has decoded.
+    let table: Option<HashMap<u64, Cow<'p, str>>> = birth.map(|_| {
+        let pairs = p.metrics.iter().filter_map(|m| {
+            let name = text_in(payload, m.name.as_ref()?).ok()?;
+            Some((m.alias?, name))
+        });
+        pairs.collect()
+    });
+    let doc = match &table {
+        Some(table) => document(p, payload, &|alias| table.get(&alias).cloned()),
+        None => document(p, payload, &|alias| {
+            let name = nodes.name(parsed.as_ref()?, alias)?;
+            Some(Cow::Owned(name.to_string()))
+        }),
+    };
+    let doc = doc.map_err(|NotText(at)| {
+        format!(
+            "payload is not Sparkplug B (failed to decode Protobuf message: {at}invalid string \
+             value: data is not UTF-8 encoded)"
+        )
+    })?;
     if let Some(t) = &parsed {
         if let Some(note) = nodes.sequence(t, p.seq) {
             warn(note);
         }
-        if t.kind.ends_with("BIRTH") {
-            let pairs = p
-                .metrics
-                .iter()
-                .filter_map(|m| Some((m.alias?, m.name.clone()?)));
+        if let Some(table) = table {
+            let pairs = table.into_iter().map(|(alias, name)| (alias, name.into_owned()));
             nodes.birth(t, pairs);
         }
     }
-    let aliases = |alias: u64| parsed.as_ref().and_then(|t| nodes.name(t, alias));
+    Ok(doc)
+}
+
+/// The payload as a document: `{timestamp, metrics, seq, uuid, body}`.
+fn document<'p>(
+    p: &mut Payload,
+    payload: &'p [u8],
+    aliases: &Aliases<'_, 'p>,
+) -> Result<Doc<'p>, NotText> {
     let fields = [
         p.timestamp.is_some(),
         p.seq.is_some(),
@@ -100,9 +156,11 @@ pub fn decode(
     if let Some(ts) = p.timestamp {
         out.push(("timestamp".into(), number(ts)));
     }
-    // Each metric's strings are taken out in place (moving whole metrics out costs a copy each).
-    let metrics = p.metrics.iter_mut().map(|m| metric(m, &aliases)).collect();
-    out.push(("metrics".into(), Doc::Array(metrics)));
+    let metrics = metrics(&mut p.metrics, payload, aliases);
+    out.push((
+        "metrics".into(),
+        metrics.map_err(|e| e.within("Payload.metrics: "))?,
+    ));
     if let Some(seq) = p.seq {
         out.push(("seq".into(), number(seq)));
     }
@@ -122,12 +180,35 @@ fn type_name(datatype: u32) -> Owned {
     }
 }
 
-/// One metric, taken apart (its strings move into the document). The object is sized to its
-/// members: growing it key by key costs more than building the rest of the metric.
-fn metric<'a>(m: &mut Metric, aliases: &dyn Fn(u64) -> Option<&'a str>) -> Owned {
-    let name = match m.name.take() {
-        Some(name) => Some(name),
-        None => m.alias.and_then(aliases).map(str::to_string),
+/// A metric list as an array. Each metric's parts are taken out in place (moving whole metrics out
+/// costs a copy each); the array is sized up front (collecting `Result`s would grow it step by
+/// step).
+fn metrics<'p>(
+    list: &mut [Metric],
+    payload: &'p [u8],
+    aliases: &Aliases<'_, 'p>,
+) -> Result<Doc<'p>, NotText> {
+    let mut out = Vec::with_capacity(list.len());
+    for m in list {
+        out.push(metric(m, payload, aliases)?);
+    }
+    Ok(Doc::Array(out))
+}
+
+/// One metric, taken apart (its strings move into the document or borrow from the payload). The
+/// object is sized to its members: growing it key by key costs more than building the rest of the
+/// metric.
+fn metric<'p>(
+    m: &mut Metric,
+    payload: &'p [u8],
+    aliases: &Aliases<'_, 'p>,
+) -> Result<Doc<'p>, NotText> {
+    let name = match &m.name {
+        Some(name) => {
+            let name = text_in(payload, name).map_err(|_| NotText("Metric.name: ".into()))?;
+            Some(name)
+        }
+        None => m.alias.and_then(aliases),
     };
     let flags = [
         ("isHistorical", m.is_historical),
@@ -146,7 +227,7 @@ fn metric<'a>(m: &mut Metric, aliases: &dyn Fn(u64) -> Option<&'a str>) -> Owned
         + flags.iter().filter(|(_, f)| f.is_some()).count();
     let mut out = Members::with_capacity(members);
     if let Some(name) = name {
-        out.push(("name".into(), text(name)));
+        out.push(("name".into(), Doc::String(name)));
     }
     if let Some(alias) = m.alias {
         out.push(("alias".into(), number(alias)));
@@ -168,11 +249,12 @@ fn metric<'a>(m: &mut Metric, aliases: &dyn Fn(u64) -> Option<&'a str>) -> Owned
         out.push(("properties".into(), property_set(props)));
     }
     let value = match m.value.take() {
-        Some(v) => metric_value(datatype, v, aliases),
+        Some(v) => metric_value(datatype, v, payload, aliases)
+            .map_err(|e| e.within("Metric.value: "))?,
         None => Doc::Null,
     };
     out.push(("value".into(), value));
-    object(out)
+    Ok(object(out))
 }
 
 /// A float as the shortest decimal that reads back as the same f32 (0.1, not 0.10000000149…).
@@ -206,18 +288,19 @@ fn scalar(datatype: u32, v: Scalar) -> Owned {
     }
 }
 
-fn metric_value<'a>(
+fn metric_value<'p>(
     datatype: u32,
     v: MetricValue,
-    aliases: &dyn Fn(u64) -> Option<&'a str>,
-) -> Owned {
-    match v {
+    payload: &'p [u8],
+    aliases: &Aliases<'_, 'p>,
+) -> Result<Doc<'p>, NotText> {
+    Ok(match v {
         MetricValue::String(s) => text(s),
         MetricValue::Bytes(b) => array(datatype, &b).unwrap_or_else(|| base64(&b)),
         MetricValue::DataSet(ds) => dataset(&ds),
-        MetricValue::Template(mut t) => template(&mut t, aliases),
+        MetricValue::Template(mut t) => template(&mut t, payload, aliases)?,
         other => other.scalar().map_or(Doc::Null, |s| scalar(datatype, s)),
-    }
+    })
 }
 /// The array types (Sparkplug 3.0): little-endian elements packed in `bytes_value`. `None` when the
 /// type is not an array this reads or the length does not fit it (the bytes are then shown as
@@ -279,7 +362,11 @@ fn dataset(ds: &DataSet) -> Owned {
     object(out)
 }
 
-fn template<'a>(t: &mut Template, aliases: &dyn Fn(u64) -> Option<&'a str>) -> Owned {
+fn template<'p>(
+    t: &mut Template,
+    payload: &'p [u8],
+    aliases: &Aliases<'_, 'p>,
+) -> Result<Doc<'p>, NotText> {
     let mut out = Members::new();
     if let Some(v) = &t.version {
         out.push(("version".into(), text(v.as_str())));
@@ -290,8 +377,11 @@ fn template<'a>(t: &mut Template, aliases: &dyn Fn(u64) -> Option<&'a str>) -> O
     if let Some(d) = t.is_definition {
         out.push(("isDefinition".into(), Doc::Bool(d)));
     }
-    let metrics = t.metrics.iter_mut().map(|m| metric(m, aliases)).collect();
-    out.push(("metrics".into(), Doc::Array(metrics)));
+    let metrics = metrics(&mut t.metrics, payload, aliases);
+    out.push((
+        "metrics".into(),
+        metrics.map_err(|e| e.within("Template.metrics: "))?,
+    ));
     let parameters = t.parameters.iter().map(|p| {
         let datatype = p.r#type.unwrap_or(0);
         let mut param = Members::new();
@@ -305,7 +395,7 @@ fn template<'a>(t: &mut Template, aliases: &dyn Fn(u64) -> Option<&'a str>) -> O
         object(param)
     });
     out.push(("parameters".into(), Doc::Array(parameters.collect())));
-    object(out)
+    Ok(object(out))
 }
 
 fn metadata(m: &MetaData) -> Owned {

@@ -1,5 +1,6 @@
 //! Tahu-shaped JSON to Sparkplug B (`pub --encode sparkplug`).
 
+use bytes::Bytes;
 use prost::Message as _;
 use serde_json::Value;
 
@@ -18,7 +19,7 @@ pub fn encode(doc: &Value) -> Result<Vec<u8>, String> {
             "timestamp" => p.timestamp = Some(timestamp(v, "timestamp")?),
             "seq" => p.seq = Some(v.as_u64().ok_or("\"seq\" must be a number 0-255")?),
             "uuid" => p.uuid = Some(v.as_str().ok_or("\"uuid\" must be text")?.to_string()),
-            "body" => p.body = Some(bytes(v, "body")?),
+            "body" => p.body = Some(bytes(v, "body")?.into()),
             "metrics" => {
                 let list = v.as_array().ok_or("\"metrics\" must be an array")?;
                 for (i, m) in list.iter().enumerate() {
@@ -77,7 +78,10 @@ fn encode_metric(m: &Value) -> Result<Metric, String> {
     let value = obj.get("value").filter(|v| !v.is_null());
     for (key, v) in obj {
         match key.as_str() {
-            "name" => metric.name = Some(v.as_str().ok_or("\"name\" must be text")?.into()),
+            "name" => {
+                let name = v.as_str().ok_or("\"name\" must be text")?;
+                metric.name = Some(Bytes::copy_from_slice(name.as_bytes()));
+            }
             "alias" => metric.alias = Some(v.as_u64().ok_or("\"alias\" must be a number")?),
             "timestamp" => metric.timestamp = Some(timestamp(v, "timestamp")?),
             "dataType" => metric.datatype = Some(data_type(v)?),
@@ -119,15 +123,15 @@ fn encode_value(datatype: u32, v: &Value) -> Result<MetricValue, String> {
         10 => MetricValue::Double(v.as_f64().ok_or_else(wrong)?),
         11 => MetricValue::Boolean(v.as_bool().ok_or_else(wrong)?),
         12 | 14 | 15 => MetricValue::String(v.as_str().ok_or_else(wrong)?.into()),
-        17 | 18 => MetricValue::Bytes(bytes(v, "value")?),
-        22..=31 | 34 => MetricValue::Bytes(encode_array(datatype, v).ok_or_else(wrong)?),
+        17 | 18 => MetricValue::Bytes(bytes(v, "value")?.into()),
+        22..=31 | 34 => MetricValue::Bytes(encode_array(datatype, v).ok_or_else(wrong)?.into()),
         33 => {
             let mut out = Vec::new();
             for s in v.as_array().ok_or_else(wrong)? {
                 out.extend_from_slice(s.as_str().ok_or_else(wrong)?.as_bytes());
                 out.push(0);
             }
-            MetricValue::Bytes(out)
+            MetricValue::Bytes(out.into())
         }
         _ => return Err(format!("encoding {name} values is not supported")),
     })

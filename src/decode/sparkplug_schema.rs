@@ -3,6 +3,8 @@
 //! checks); these types only name the fields and their tags. Typed messages rather than a compiled
 //! .proto because every message is decoded and this is several times faster than reflection.
 
+use bytes::Bytes;
+
 /// One scalar value of a oneof, whichever message it is in.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Scalar<'a> {
@@ -65,14 +67,16 @@ pub struct Payload {
     pub seq: Option<u64>,
     #[prost(string, optional, tag = "4")]
     pub uuid: Option<String>,
-    #[prost(bytes = "vec", optional, tag = "5")]
-    pub body: Option<Vec<u8>>,
+    #[prost(bytes = "bytes", optional, tag = "5")]
+    pub body: Option<Bytes>,
 }
 
 #[derive(Clone, PartialEq, prost::Message)]
 pub struct Metric {
-    #[prost(string, optional, tag = "1")]
-    pub name: Option<String>,
+    /// Text on the wire, kept as bytes: read from a `Bytes` payload it is a view of it, not a
+    /// copy, and the decoder checks that it is UTF-8 where it uses it.
+    #[prost(bytes = "bytes", optional, tag = "1")]
+    pub name: Option<Bytes>,
     #[prost(uint64, optional, tag = "2")]
     pub alias: Option<u64>,
     #[prost(uint64, optional, tag = "3")]
@@ -94,8 +98,8 @@ pub struct Metric {
 }
 
 scalar_oneof!(MetricValue ["10", "11", "12", "13", "14", "15"] {
-    #[prost(bytes = "vec", tag = "16")]
-    Bytes(Vec<u8>),
+    #[prost(bytes = "bytes", tag = "16")]
+    Bytes(Bytes),
     #[prost(message, boxed, tag = "17")]
     DataSet(Box<DataSet>),
     #[prost(message, boxed, tag = "18")]

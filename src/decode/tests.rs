@@ -6,6 +6,7 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
+use bytes::Bytes;
 use prost::Message as _;
 use serde_json::{Value, json};
 
@@ -64,10 +65,11 @@ static COUNTING: Counting = Counting;
 /// start.
 fn peak_of(format: Format, payload: &[u8]) -> (bool, usize) {
     let mut decoder = Decoder::new(Choice::Fixed(format), None);
+    let payload = Bytes::copy_from_slice(payload);
     let input = Input {
         topic: "spBv1.0/g/DDATA/e/d",
         content_type: None,
-        payload,
+        payload: &payload,
     };
     let start = LIVE.with(Cell::get);
     PEAK.with(|p| p.set(start));
@@ -173,7 +175,7 @@ fn hostile_sparkplug() {
 fn formats_round_trip() {
     let doc = json!({"a": 1, "b": [-2, 3.5, "x", null, true], "c": {"d": u64::MAX}});
     for format in [Format::Msgpack, Format::Cbor, Format::Json] {
-        let bytes = encode(format, None, &doc).unwrap();
+        let bytes = Bytes::from(encode(format, None, &doc).unwrap());
         let mut decoder = Decoder::new(Choice::Fixed(format), None);
         let input = Input {
             topic: "t",
@@ -187,7 +189,7 @@ fn formats_round_trip() {
 }
 
 fn sparkplug(decoder: &mut Decoder, topic: &str, doc: Value, notes: &mut Vec<String>) -> Value {
-    let bytes = encode(Format::Sparkplug, None, &doc).unwrap();
+    let bytes = Bytes::from(encode(Format::Sparkplug, None, &doc).unwrap());
     let input = Input {
         topic,
         content_type: None,
@@ -282,10 +284,11 @@ fn hostile_protobuf() {
     let schema = Schema::load(&proto, "h.N").unwrap();
     let decode = |label: &str, payload: &[u8]| {
         let mut decoder = Decoder::new(Choice::Fixed(Format::Protobuf), Some(schema.clone()));
+        let payload = Bytes::copy_from_slice(payload);
         let input = Input {
             topic: "t",
             content_type: None,
-            payload,
+            payload: &payload,
         };
         let start = LIVE.with(Cell::get);
         PEAK.with(|p| p.set(start));
@@ -329,10 +332,11 @@ fn hostile_protobuf() {
 /// Decodes one payload as `format` with a fresh decoder.
 fn decoded(format: Format, payload: &[u8]) -> Result<Value, String> {
     let mut decoder = Decoder::new(Choice::Fixed(format), None);
+    let payload = Bytes::copy_from_slice(payload);
     let input = Input {
         topic: "t",
         content_type: None,
-        payload,
+        payload: &payload,
     };
     decoder
         .decode(&input, &mut |_| {})

@@ -95,6 +95,7 @@ impl<'a> Doc<'a> {
     }
 
     /// The same document, owning everything (to keep it beyond the bytes it borrows from).
+    #[cfg(test)]
     pub fn into_owned(self) -> Doc<'static> {
         match self {
             Doc::Null => Doc::Null,

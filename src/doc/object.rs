@@ -63,6 +63,7 @@ impl<'a> Object<'a> {
         self.members.is_empty()
     }
 
+    #[cfg(test)]
     pub fn into_owned(self) -> Object<'static> {
         Object {
             members: self
