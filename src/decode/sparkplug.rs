@@ -133,7 +133,9 @@ pub fn decode<'p>(
             warn(note);
         }
         if let Some(table) = table {
-            let pairs = table.into_iter().map(|(alias, name)| (alias, name.into_owned()));
+            let pairs = table
+                .into_iter()
+                .map(|(alias, name)| (alias, name.into_owned()));
             nodes.birth(t, pairs);
         }
     }
@@ -249,8 +251,9 @@ fn metric<'p>(
         out.push(("properties".into(), property_set(props)));
     }
     let value = match m.value.take() {
-        Some(v) => metric_value(datatype, v, payload, aliases)
-            .map_err(|e| e.within("Metric.value: "))?,
+        Some(v) => {
+            metric_value(datatype, v, payload, aliases).map_err(|e| e.within("Metric.value: "))?
+        }
         None => Doc::Null,
     };
     out.push(("value".into(), value));

@@ -452,3 +452,96 @@ fn sparkplug_floats_print_as_written() {
         ]
     );
 }
+
+/// Decodes a Sparkplug payload built from prost messages on `topic`.
+fn sparkplug_raw(
+    decoder: &mut Decoder,
+    topic: &str,
+    payload: super::sparkplug_schema::Payload,
+    notes: &mut Vec<String>,
+) -> Result<Value, String> {
+    let bytes = Bytes::from(payload.encode_to_vec());
+    let input = Input {
+        topic,
+        content_type: None,
+        payload: &bytes,
+    };
+    let decoded = decoder.decode(&input, &mut |n| notes.push(n))?;
+    Ok(decoded.unwrap().value.to_value())
+}
+
+fn named(name: &[u8], alias: u64) -> Metric {
+    Metric {
+        name: Some(Bytes::copy_from_slice(name)),
+        alias: Some(alias),
+        ..Default::default()
+    }
+}
+
+fn with_metrics(seq: u64, metrics: Vec<Metric>) -> super::sparkplug_schema::Payload {
+    super::sparkplug_schema::Payload {
+        seq: Some(seq),
+        metrics,
+        ..Default::default()
+    }
+}
+
+/// Names are read as bytes (views of the payload) and checked where they are used: one that is
+/// not UTF-8 fails the payload with prost's words and field path, and changes no alias table or
+/// sequence count.
+#[test]
+fn sparkplug_names_that_are_not_text() {
+    let mut d = Decoder::new(Choice::Fixed(Format::Sparkplug), None);
+    let mut notes = Vec::new();
+    let topic = "spBv1.0/g/NBIRTH/e";
+    let birth = with_metrics(0, vec![named(b"x", 1)]);
+    sparkplug_raw(&mut d, topic, birth, &mut notes).unwrap();
+    let bad = with_metrics(7, vec![named(b"y", 1), named(b"a\xff", 2)]);
+    let err = sparkplug_raw(&mut d, topic, bad, &mut notes).unwrap_err();
+    assert_eq!(
+        err,
+        "payload is not Sparkplug B (failed to decode Protobuf message: Metric.name: \
+         Payload.metrics: invalid string value: data is not UTF-8 encoded)"
+    );
+    let template = Template {
+        metrics: vec![named(b"\xc3", 3)],
+        ..Default::default()
+    };
+    let outer = Metric {
+        value: Some(MetricValue::Template(Box::new(template))),
+        ..named(b"t", 4)
+    };
+    let err = sparkplug_raw(&mut d, topic, with_metrics(8, vec![outer]), &mut notes);
+    assert_eq!(
+        err.unwrap_err(),
+        "payload is not Sparkplug B (failed to decode Protobuf message: Metric.name: \
+         Template.metrics: Metric.value: Payload.metrics: invalid string value: data is not \
+         UTF-8 encoded)"
+    );
+    // The failed BIRTHs left the first one's table and seq: alias 1 is still "x", 1 follows 0.
+    let data = with_metrics(
+        1,
+        vec![Metric {
+            alias: Some(1),
+            ..Default::default()
+        }],
+    );
+    let got = sparkplug_raw(&mut d, "spBv1.0/g/NDATA/e", data, &mut notes).unwrap();
+    assert_eq!(got["metrics"][0]["name"], "x");
+    assert!(notes.is_empty(), "{notes:?}");
+}
+
+/// A BIRTH's metric that gives only an alias takes the name the same BIRTH gives it.
+#[test]
+fn sparkplug_birth_names_its_own_aliases() {
+    let mut d = Decoder::new(Choice::Fixed(Format::Sparkplug), None);
+    let mut notes = Vec::new();
+    let nameless = Metric {
+        alias: Some(5),
+        ..Default::default()
+    };
+    let birth = with_metrics(0, vec![nameless, named(b"first", 5), named(b"last", 5)]);
+    let got = sparkplug_raw(&mut d, "spBv1.0/g/DBIRTH/e/d", birth, &mut notes).unwrap();
+    assert_eq!(got["metrics"][0]["name"], "last", "{got}");
+    assert_eq!(got["metrics"][1]["name"], "first", "{got}");
+}
