@@ -16,7 +16,7 @@ use super::sparkplug_schema::{
     DATA_TYPES, DataSet, MetaData, Metric, MetricValue, Payload, PropertySet, PropertyValue,
     PropertyValueKind, Scalar, Template,
 };
-use super::sparkplug_state::{Nodes, Topic};
+use super::sparkplug_state::Nodes;
 use crate::doc::{Doc, Object};
 
 /// Data type numbers used below and by the encoder.
@@ -104,8 +104,8 @@ pub fn decode<'p>(
     // Read from the payload's `Bytes`, prost's bytes fields are views of it, not copies.
     p.merge(payload.clone())
         .map_err(|e| format!("payload is not Sparkplug B ({e})"))?;
-    let parsed = Topic::parse(topic);
-    let birth = parsed.as_ref().filter(|t| t.kind.ends_with("BIRTH"));
+    let mut at = nodes.at(topic);
+    let birth = at.as_ref().filter(|at| at.topic.kind.ends_with("BIRTH"));
     // A BIRTH's own metrics may name an alias only: they see the table this BIRTH makes, which
     // replaces the node's or device's only once the payload has decoded.
     let table: Option<HashMap<u64, Cow<'p, str>>> = birth.map(|_| {
@@ -118,7 +118,7 @@ pub fn decode<'p>(
     let doc = match &table {
         Some(table) => document(p, payload, &|alias| table.get(&alias).cloned()),
         None => document(p, payload, &|alias| {
-            let name = nodes.name(parsed.as_ref()?, alias)?;
+            let name = at.as_ref()?.name(alias)?;
             Some(Cow::Owned(name.to_string()))
         }),
     };
@@ -128,15 +128,15 @@ pub fn decode<'p>(
              value: data is not UTF-8 encoded)"
         )
     })?;
-    if let Some(t) = &parsed {
-        if let Some(note) = nodes.sequence(t, p.seq) {
+    if let Some(at) = &mut at {
+        if let Some(note) = at.sequence(p.seq) {
             warn(note);
         }
         if let Some(table) = table {
             let pairs = table
                 .into_iter()
                 .map(|(alias, name)| (alias, name.into_owned()));
-            nodes.birth(t, pairs);
+            at.birth(pairs);
         }
     }
     Ok(doc)

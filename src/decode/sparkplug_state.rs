@@ -1,8 +1,14 @@
 //! What Sparkplug B decoding remembers between messages: each edge node's and device's BIRTH
 //! alias→name table (DATA and CMD messages may carry only aliases), and each edge node's last `seq`
 //! (one counter, 0–255, across the node's and its devices' messages) to report gaps.
+//!
+//! A subscriber sees the same few topics over and over, so the last topic's parts and its edge
+//! node's place are kept: another message on the same topic is neither split nor hashed again. The
+//! cache is keyed by the whole topic text, so it never lends one node's or device's memory to
+//! another.
 
 use std::collections::HashMap;
+use std::ops::Range;
 
 /// The parts of a Sparkplug B topic: `spBv1.0/GROUP/TYPE/EDGE_NODE[/DEVICE]`.
 pub struct Topic<'a> {
@@ -12,21 +18,45 @@ pub struct Topic<'a> {
     pub device: Option<&'a str>,
 }
 
-impl<'a> Topic<'a> {
+impl Topic<'_> {
+    /// Whether this message type carries the node's `seq` (commands and NDEATH do not).
+    fn sequenced(&self) -> bool {
+        matches!(
+            self.kind,
+            "NBIRTH" | "NDATA" | "DBIRTH" | "DDATA" | "DDEATH"
+        )
+    }
+}
+
+/// Where a Sparkplug B topic's parts lie in its text.
+#[derive(Debug, Clone)]
+struct Spans {
+    group: Range<usize>,
+    kind: Range<usize>,
+    node: Range<usize>,
+    device: Option<Range<usize>>,
+}
+
+impl Spans {
     /// Splits a Sparkplug B topic; `None` for any other topic (including `spBv1.0/STATE/…`).
-    pub fn parse(topic: &'a str) -> Option<Topic<'a>> {
-        let mut parts = topic.split('/');
-        if parts.next()? != "spBv1.0" {
+    fn of(text: &str) -> Option<Spans> {
+        let mut start = 0;
+        let mut parts = text.split('/').map(|part| {
+            let span = start..start + part.len();
+            start = span.end + 1;
+            span
+        });
+        if text.get(parts.next()?) != Some("spBv1.0") {
             return None;
         }
         let group = parts.next()?;
         let kind = parts.next()?;
         let node = parts.next()?;
         let device = parts.next();
-        if parts.next().is_some() || group == "STATE" {
+        if parts.next().is_some() || text.get(group.clone()) == Some("STATE") {
             return None;
         }
-        Some(Topic {
+        Some(Spans {
             group,
             kind,
             node,
@@ -34,12 +64,15 @@ impl<'a> Topic<'a> {
         })
     }
 
-    /// Whether this message type carries the node's `seq` (commands and NDEATH do not).
-    fn sequenced(&self) -> bool {
-        matches!(
-            self.kind,
-            "NBIRTH" | "NDATA" | "DBIRTH" | "DDATA" | "DDEATH"
-        )
+    /// The parts of `text`, the topic these spans were taken from.
+    fn topic<'t>(&self, text: &'t str) -> Topic<'t> {
+        let part = |span: &Range<usize>| text.get(span.clone()).unwrap_or_default();
+        Topic {
+            group: part(&self.group),
+            kind: part(&self.kind),
+            node: part(&self.node),
+            device: self.device.as_ref().map(part),
+        }
     }
 }
 
@@ -51,25 +84,76 @@ struct Node {
     last_seq: Option<u64>,
 }
 
-/// Every edge node seen, by group, then node (so that a name lookup needs no allocation).
+/// The last topic seen: its parts (`None`: not a Sparkplug B topic) and its edge node's slot,
+/// once the node has one.
+#[derive(Debug, Default)]
+struct Last {
+    text: String,
+    spans: Option<Spans>,
+    slot: Option<usize>,
+}
+
+/// Every edge node seen.
 #[derive(Debug, Default)]
 pub struct Nodes {
-    groups: HashMap<String, HashMap<String, Node>>,
+    /// The nodes in the order first seen; a node keeps its slot.
+    slots: Vec<Node>,
+    /// Slots by group, then node (so that a lookup needs no allocation).
+    index: HashMap<String, HashMap<String, usize>>,
+    last: Last,
 }
 
 impl Nodes {
-    fn node(&mut self, topic: &Topic) -> &mut Node {
-        self.groups
-            .entry(topic.group.to_string())
-            .or_default()
-            .entry(topic.node.to_string())
-            .or_default()
+    /// The edge node of a message on `text`; `None` when it is not a Sparkplug B topic.
+    pub fn at<'n, 't>(&'n mut self, text: &'t str) -> Option<At<'n, 't>> {
+        if self.last.text != text {
+            self.last.text.clear();
+            self.last.text.push_str(text);
+            self.last.spans = Spans::of(text);
+            self.last.slot = None;
+        }
+        let topic = self.last.spans.as_ref()?.topic(text);
+        if self.last.slot.is_none() {
+            let nodes = self.index.get(topic.group);
+            self.last.slot = nodes.and_then(|nodes| nodes.get(topic.node)).copied();
+        }
+        Some(At { nodes: self, topic })
+    }
+}
+
+/// A message's edge node: what its topic says and what is known of the node.
+pub struct At<'n, 't> {
+    nodes: &'n mut Nodes,
+    pub topic: Topic<'t>,
+}
+
+impl At<'_, '_> {
+    fn node(&self) -> Option<&Node> {
+        self.nodes.slots.get(self.nodes.last.slot?)
+    }
+
+    /// The node's memory, made on its first message.
+    fn node_mut(&mut self) -> &mut Node {
+        let nodes = &mut *self.nodes;
+        let slot = match nodes.last.slot {
+            Some(slot) => slot,
+            None => {
+                let slot = nodes.slots.len();
+                nodes.slots.push(Node::default());
+                let group = nodes.index.entry(self.topic.group.to_string());
+                group.or_default().insert(self.topic.node.to_string(), slot);
+                nodes.last.slot = Some(slot);
+                slot
+            }
+        };
+        &mut nodes.slots[slot]
     }
 
     /// A BIRTH's (alias, name) pairs replace the node's or device's table.
-    pub fn birth(&mut self, topic: &Topic, pairs: impl Iterator<Item = (u64, String)>) {
-        let node = self.node(topic);
-        let table = match topic.device {
+    pub fn birth(&mut self, pairs: impl Iterator<Item = (u64, String)>) {
+        let device = self.topic.device;
+        let node = self.node_mut();
+        let table = match device {
             Some(device) => node.devices.entry(device.to_string()).or_default(),
             None => &mut node.aliases,
         };
@@ -78,9 +162,9 @@ impl Nodes {
     }
 
     /// The name BIRTH gave `alias`, for this topic's node or device.
-    pub fn name(&self, topic: &Topic, alias: u64) -> Option<&str> {
-        let node = self.groups.get(topic.group)?.get(topic.node)?;
-        let table = match topic.device {
+    pub fn name(&self, alias: u64) -> Option<&str> {
+        let node = self.node()?;
+        let table = match self.topic.device {
             Some(device) => node.devices.get(device)?,
             None => &node.aliases,
         };
@@ -89,16 +173,11 @@ impl Nodes {
 
     /// Checks `seq` against the node's last one; returns the gap's note, once per gap (the count
     /// then continues from the number received). An NBIRTH starts the count again.
-    pub fn sequence(&mut self, topic: &Topic, seq: Option<u64>) -> Option<String> {
-        let seq = seq.filter(|_| topic.sequenced())?;
-        // A known node is looked up without the entry API, which would copy both names on every
-        // message.
-        let known = self.groups.get_mut(topic.group);
-        let last = match known.and_then(|nodes| nodes.get_mut(topic.node)) {
-            Some(node) => node.last_seq.replace(seq),
-            None => self.node(topic).last_seq.replace(seq),
-        };
+    pub fn sequence(&mut self, seq: Option<u64>) -> Option<String> {
+        let seq = seq.filter(|_| self.topic.sequenced())?;
+        let last = self.node_mut().last_seq.replace(seq);
         let expected = last.map(|last| (last + 1) % 256);
+        let topic = &self.topic;
         match expected {
             Some(expected) if expected != seq && topic.kind != "NBIRTH" => Some(format!(
                 "sparkplug: seq gap on edge node '{}/{}': expected {expected}, got {seq} ({} lost or out of order)",

@@ -545,3 +545,77 @@ fn sparkplug_birth_names_its_own_aliases() {
     assert_eq!(got["metrics"][0]["name"], "last", "{got}");
     assert_eq!(got["metrics"][1]["name"], "first", "{got}");
 }
+
+/// Topics split as before the parse cache: the parts, and `None` for other topics.
+#[test]
+fn sparkplug_topic_parts() {
+    let mut nodes = super::sparkplug_state::Nodes::default();
+    let mut parts = |text: &str| {
+        let at = nodes.at(text)?;
+        let t = &at.topic;
+        Some((
+            t.group.to_string(),
+            t.kind.to_string(),
+            t.node.to_string(),
+            t.device.map(str::to_string),
+        ))
+    };
+    let own = |g: &str, k: &str, n: &str, d: Option<&str>| {
+        Some((g.into(), k.into(), n.into(), d.map(Into::into)))
+    };
+    assert_eq!(parts("spBv1.0/g/NDATA/e"), own("g", "NDATA", "e", None));
+    assert_eq!(
+        parts("spBv1.0/gé/DDATA/ñ/dév"),
+        own("gé", "DDATA", "ñ", Some("dév"))
+    );
+    assert_eq!(parts("spBv1.0//NDATA/"), own("", "NDATA", "", None));
+    assert_eq!(parts("spBv1.0/g/NDATA/e"), own("g", "NDATA", "e", None));
+    for other in [
+        "spBv1.0/STATE/host",
+        "spBv1.0/g/NDATA",
+        "spBv1.0/g/DDATA/e/d/x",
+        "spAv1.0/g/NDATA/e",
+        "spBv1.0",
+        "",
+    ] {
+        assert_eq!(parts(other), None, "{other}");
+        assert_eq!(parts(other), None, "{other}, again");
+    }
+}
+
+/// The last topic's parts and node are kept between messages; a message on another topic, even
+/// one that differs in a single byte, sees its own node's or device's aliases and seq.
+#[test]
+fn sparkplug_cached_topics_keep_nodes_apart() {
+    let mut d = Decoder::new(Choice::Fixed(Format::Sparkplug), None);
+    let mut notes = Vec::new();
+    let mut run = |d: &mut Decoder, topic: &str, seq: u64, metrics: Vec<Metric>| {
+        sparkplug_raw(d, topic, with_metrics(seq, metrics), &mut notes).unwrap()
+    };
+    let alias = |a: u64| Metric {
+        alias: Some(a),
+        ..Default::default()
+    };
+    run(&mut d, "spBv1.0/g/NBIRTH/e1", 0, vec![named(b"one", 1)]);
+    run(&mut d, "spBv1.0/g/NBIRTH/e2", 10, vec![named(b"two", 1)]);
+    let name = |got: Value| got["metrics"][0].get("name").cloned();
+    for (seq, topic, expected) in [
+        (1, "spBv1.0/g/NDATA/e1", Some(json!("one"))),
+        (2, "spBv1.0/g/NDATA/e1", Some(json!("one"))),
+        (11, "spBv1.0/g/NDATA/e2", Some(json!("two"))),
+        (3, "spBv1.0/g/NDATA/e1", Some(json!("one"))),
+        (4, "spBv1.0/g/DDATA/e1/d", None),
+        (50, "spBv1.0/h/NDATA/e1", None),
+        (5, "spBv1.0/g/NDATA/e1", Some(json!("one"))),
+    ] {
+        let got = run(&mut d, topic, seq, vec![alias(1)]);
+        assert_eq!(name(got), expected, "{topic} seq {seq}");
+    }
+    // A device's BIRTH on another topic is seen by the device's next DDATA.
+    run(&mut d, "spBv1.0/g/DBIRTH/e1/d", 6, vec![named(b"dev", 1)]);
+    let got = run(&mut d, "spBv1.0/g/DDATA/e1/d", 7, vec![alias(1)]);
+    assert_eq!(name(got), Some(json!("dev")));
+    drop(run);
+    // Each node counts its own seq (a device's messages count for its node): no gap anywhere.
+    assert!(notes.is_empty(), "{notes:?}");
+}
