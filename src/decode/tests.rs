@@ -589,15 +589,15 @@ fn sparkplug_topic_parts() {
 fn sparkplug_cached_topics_keep_nodes_apart() {
     let mut d = Decoder::new(Choice::Fixed(Format::Sparkplug), None);
     let mut notes = Vec::new();
-    let mut run = |d: &mut Decoder, topic: &str, seq: u64, metrics: Vec<Metric>| {
-        sparkplug_raw(d, topic, with_metrics(seq, metrics), &mut notes).unwrap()
+    let mut run = |topic: &str, seq: u64, metrics: Vec<Metric>| {
+        sparkplug_raw(&mut d, topic, with_metrics(seq, metrics), &mut notes).unwrap()
     };
     let alias = |a: u64| Metric {
         alias: Some(a),
         ..Default::default()
     };
-    run(&mut d, "spBv1.0/g/NBIRTH/e1", 0, vec![named(b"one", 1)]);
-    run(&mut d, "spBv1.0/g/NBIRTH/e2", 10, vec![named(b"two", 1)]);
+    run("spBv1.0/g/NBIRTH/e1", 0, vec![named(b"one", 1)]);
+    run("spBv1.0/g/NBIRTH/e2", 10, vec![named(b"two", 1)]);
     let name = |got: Value| got["metrics"][0].get("name").cloned();
     for (seq, topic, expected) in [
         (1, "spBv1.0/g/NDATA/e1", Some(json!("one"))),
@@ -608,14 +608,13 @@ fn sparkplug_cached_topics_keep_nodes_apart() {
         (50, "spBv1.0/h/NDATA/e1", None),
         (5, "spBv1.0/g/NDATA/e1", Some(json!("one"))),
     ] {
-        let got = run(&mut d, topic, seq, vec![alias(1)]);
+        let got = run(topic, seq, vec![alias(1)]);
         assert_eq!(name(got), expected, "{topic} seq {seq}");
     }
     // A device's BIRTH on another topic is seen by the device's next DDATA.
-    run(&mut d, "spBv1.0/g/DBIRTH/e1/d", 6, vec![named(b"dev", 1)]);
-    let got = run(&mut d, "spBv1.0/g/DDATA/e1/d", 7, vec![alias(1)]);
+    run("spBv1.0/g/DBIRTH/e1/d", 6, vec![named(b"dev", 1)]);
+    let got = run("spBv1.0/g/DDATA/e1/d", 7, vec![alias(1)]);
     assert_eq!(name(got), Some(json!("dev")));
-    drop(run);
     // Each node counts its own seq (a device's messages count for its node): no gap anywhere.
     assert!(notes.is_empty(), "{notes:?}");
 }
