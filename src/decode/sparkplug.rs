@@ -32,8 +32,11 @@ pub(super) const DATETIME: u32 = 13;
 type Owned = Doc<'static>;
 /// An object's members, each key once.
 type Members<'p> = Vec<(Cow<'p, str>, Doc<'p>)>;
-/// The name BIRTH gave an alias, if any.
-type Aliases<'s, 'p> = dyn Fn(u64) -> Option<Cow<'p, str>> + 's;
+/// Where a metric's name comes from: the payload's text, or the name BIRTH gave its alias.
+struct Names<'s, 'p> {
+    payload: &'p [u8],
+    aliases: &'s dyn Fn(u64) -> Option<Cow<'p, str>>,
+}
 
 fn object(members: Members) -> Doc {
     Doc::Object(Object::from_unique(members))
@@ -116,11 +119,23 @@ pub fn decode<'p>(
         pairs.collect()
     });
     let doc = match &table {
-        Some(table) => document(p, payload, &|alias| table.get(&alias).cloned()),
-        None => document(p, payload, &|alias| {
-            let name = at.as_ref()?.name(alias)?;
-            Some(Cow::Owned(name.to_string()))
-        }),
+        Some(table) => document(
+            p,
+            &Names {
+                payload,
+                aliases: &|alias| table.get(&alias).cloned(),
+            },
+        ),
+        None => document(
+            p,
+            &Names {
+                payload,
+                aliases: &|alias| {
+                    let name = at.as_ref()?.name(alias)?;
+                    Some(Cow::Owned(name.to_string()))
+                },
+            },
+        ),
     };
     let doc = doc.map_err(|NotText(at)| {
         format!(
@@ -143,11 +158,7 @@ pub fn decode<'p>(
 }
 
 /// The payload as a document: `{timestamp, metrics, seq, uuid, body}`.
-fn document<'p>(
-    p: &mut Payload,
-    payload: &'p [u8],
-    aliases: &Aliases<'_, 'p>,
-) -> Result<Doc<'p>, NotText> {
+fn document<'p>(p: &mut Payload, names: &Names<'_, 'p>) -> Result<Doc<'p>, NotText> {
     let fields = [
         p.timestamp.is_some(),
         p.seq.is_some(),
@@ -158,7 +169,7 @@ fn document<'p>(
     if let Some(ts) = p.timestamp {
         out.push(("timestamp".into(), number(ts)));
     }
-    let metrics = metrics(&mut p.metrics, payload, aliases);
+    let metrics = metrics(&mut p.metrics, names);
     out.push((
         "metrics".into(),
         metrics.map_err(|e| e.within("Payload.metrics: "))?,
@@ -185,14 +196,10 @@ fn type_name(datatype: u32) -> Owned {
 /// A metric list as an array. Each metric's parts are taken out in place (moving whole metrics out
 /// costs a copy each); the array is sized up front (collecting `Result`s would grow it step by
 /// step).
-fn metrics<'p>(
-    list: &mut [Metric],
-    payload: &'p [u8],
-    aliases: &Aliases<'_, 'p>,
-) -> Result<Doc<'p>, NotText> {
+fn metrics<'p>(list: &mut [Metric], names: &Names<'_, 'p>) -> Result<Doc<'p>, NotText> {
     let mut out = Vec::with_capacity(list.len());
     for m in list {
-        out.push(metric(m, payload, aliases)?);
+        out.push(metric(m, names)?);
     }
     Ok(Doc::Array(out))
 }
@@ -200,17 +207,13 @@ fn metrics<'p>(
 /// One metric, taken apart (its strings move into the document or borrow from the payload). The
 /// object is sized to its members: growing it key by key costs more than building the rest of the
 /// metric.
-fn metric<'p>(
-    m: &mut Metric,
-    payload: &'p [u8],
-    aliases: &Aliases<'_, 'p>,
-) -> Result<Doc<'p>, NotText> {
+fn metric<'p>(m: &mut Metric, names: &Names<'_, 'p>) -> Result<Doc<'p>, NotText> {
     let name = match &m.name {
         Some(name) => {
-            let name = text_in(payload, name).map_err(|_| NotText("Metric.name: ".into()))?;
+            let name = text_in(names.payload, name).map_err(|_| NotText("Metric.name: ".into()))?;
             Some(name)
         }
-        None => m.alias.and_then(aliases),
+        None => m.alias.and_then(names.aliases),
     };
     let flags = [
         ("isHistorical", m.is_historical),
@@ -251,9 +254,7 @@ fn metric<'p>(
         out.push(("properties".into(), property_set(props)));
     }
     let value = match m.value.take() {
-        Some(v) => {
-            metric_value(datatype, v, payload, aliases).map_err(|e| e.within("Metric.value: "))?
-        }
+        Some(v) => metric_value(datatype, v, names).map_err(|e| e.within("Metric.value: "))?,
         None => Doc::Null,
     };
     out.push(("value".into(), value));
@@ -294,14 +295,13 @@ fn scalar(datatype: u32, v: Scalar) -> Owned {
 fn metric_value<'p>(
     datatype: u32,
     v: MetricValue,
-    payload: &'p [u8],
-    aliases: &Aliases<'_, 'p>,
+    names: &Names<'_, 'p>,
 ) -> Result<Doc<'p>, NotText> {
     Ok(match v {
         MetricValue::String(s) => text(s),
         MetricValue::Bytes(b) => array(datatype, &b).unwrap_or_else(|| base64(&b)),
         MetricValue::DataSet(ds) => dataset(&ds),
-        MetricValue::Template(mut t) => template(&mut t, payload, aliases)?,
+        MetricValue::Template(mut t) => template(&mut t, names)?,
         other => other.scalar().map_or(Doc::Null, |s| scalar(datatype, s)),
     })
 }
@@ -365,11 +365,7 @@ fn dataset(ds: &DataSet) -> Owned {
     object(out)
 }
 
-fn template<'p>(
-    t: &mut Template,
-    payload: &'p [u8],
-    aliases: &Aliases<'_, 'p>,
-) -> Result<Doc<'p>, NotText> {
+fn template<'p>(t: &mut Template, names: &Names<'_, 'p>) -> Result<Doc<'p>, NotText> {
     let mut out = Members::new();
     if let Some(v) = &t.version {
         out.push(("version".into(), text(v.as_str())));
@@ -380,7 +376,7 @@ fn template<'p>(
     if let Some(d) = t.is_definition {
         out.push(("isDefinition".into(), Doc::Bool(d)));
     }
-    let metrics = metrics(&mut t.metrics, payload, aliases);
+    let metrics = metrics(&mut t.metrics, names);
     out.push((
         "metrics".into(),
         metrics.map_err(|e| e.within("Template.metrics: "))?,
