@@ -76,21 +76,27 @@ impl Spans {
     }
 }
 
+/// Alias → name, as a BIRTH gave them.
+type Table = HashMap<u64, String>;
+
 /// One edge node.
 #[derive(Debug, Default)]
 struct Node {
-    aliases: HashMap<u64, String>,
-    devices: HashMap<String, HashMap<u64, String>>,
+    aliases: Table,
+    /// Its devices' tables, by the device's place in `device_tables`.
+    devices: HashMap<String, usize>,
+    device_tables: Vec<Table>,
     last_seq: Option<u64>,
 }
 
-/// The last topic seen: its parts (`None`: not a Sparkplug B topic) and its edge node's slot,
-/// once the node has one.
+/// The last topic seen: its parts (`None`: not a Sparkplug B topic), its edge node's slot once the
+/// node has one, and its device's table's place once the device has one.
 #[derive(Debug, Default)]
 struct Last {
     text: String,
     spans: Option<Spans>,
     slot: Option<usize>,
+    device: Option<usize>,
 }
 
 /// Every edge node seen.
@@ -111,11 +117,15 @@ impl Nodes {
             self.last.text.push_str(text);
             self.last.spans = Spans::of(text);
             self.last.slot = None;
+            self.last.device = None;
         }
         let topic = self.last.spans.as_ref()?.topic(text);
         if self.last.slot.is_none() {
             let nodes = self.index.get(topic.group);
             self.last.slot = nodes.and_then(|nodes| nodes.get(topic.node)).copied();
+        }
+        if let (Some(device), Some(slot), None) = (topic.device, self.last.slot, self.last.device) {
+            self.last.device = self.slots[slot].devices.get(device).copied();
         }
         Some(At { nodes: self, topic })
     }
@@ -151,10 +161,20 @@ impl At<'_, '_> {
 
     /// A BIRTH's (alias, name) pairs replace the node's or device's table.
     pub fn birth(&mut self, pairs: impl Iterator<Item = (u64, String)>) {
-        let device = self.topic.device;
+        let place = match (self.topic.device, self.nodes.last.device) {
+            (Some(device), None) => {
+                let node = self.node_mut();
+                let place = node.device_tables.len();
+                node.device_tables.push(Table::default());
+                node.devices.insert(device.to_string(), place);
+                self.nodes.last.device = Some(place);
+                Some(place)
+            }
+            (device, known) => device.and(known),
+        };
         let node = self.node_mut();
-        let table = match device {
-            Some(device) => node.devices.entry(device.to_string()).or_default(),
+        let table = match place {
+            Some(place) => &mut node.device_tables[place],
             None => &mut node.aliases,
         };
         table.clear();
@@ -165,7 +185,7 @@ impl At<'_, '_> {
     pub fn name(&self, alias: u64) -> Option<&str> {
         let node = self.node()?;
         let table = match self.topic.device {
-            Some(device) => node.devices.get(device)?,
+            Some(_) => node.device_tables.get(self.nodes.last.device?)?,
             None => &node.aliases,
         };
         table.get(&alias).map(String::as_str)

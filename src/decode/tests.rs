@@ -615,6 +615,17 @@ fn sparkplug_cached_topics_keep_nodes_apart() {
     run("spBv1.0/g/DBIRTH/e1/d", 6, vec![named(b"dev", 1)]);
     let got = run("spBv1.0/g/DDATA/e1/d", 7, vec![alias(1)]);
     assert_eq!(name(got), Some(json!("dev")));
+    // Each device has its own table; a BIRTH again (its topic cached) replaces the device's.
+    run("spBv1.0/g/DBIRTH/e1/d2", 8, vec![named(b"dev2", 1)]);
+    run("spBv1.0/g/DBIRTH/e1/d2", 9, vec![named(b"dev2 again", 1)]);
+    for (seq, topic, expected) in [
+        (10, "spBv1.0/g/DDATA/e1/d", "dev"),
+        (11, "spBv1.0/g/DDATA/e1/d2", "dev2 again"),
+        (12, "spBv1.0/g/DDATA/e1/d", "dev"),
+    ] {
+        let got = run(topic, seq, vec![alias(1)]);
+        assert_eq!(name(got), Some(json!(expected)), "{topic}");
+    }
     // Each node counts its own seq (a device's messages count for its node): no gap anywhere.
     assert!(notes.is_empty(), "{notes:?}");
 }
