@@ -448,3 +448,28 @@ fn sparkplug_floats_print_as_written() {
         ]
     );
 }
+
+/// MessagePack text of every short length, with a byte of each kind at each place, reads as text
+/// exactly when it is UTF-8 (the ASCII fast path loads overlapping words; an edge it skips would
+/// let invalid bytes through as text).
+#[test]
+fn msgpack_text_is_text_only_when_utf8() {
+    for len in 0..40 {
+        for at in 0..len.max(1) {
+            for odd in [0x7fu8, 0x80, 0xc3, 0xff] {
+                let mut text = vec![b'a'; len];
+                if len > 0 {
+                    text[at] = odd;
+                }
+                let mut payload = vec![0xd9, len as u8];
+                payload.extend_from_slice(&text);
+                let want = match std::str::from_utf8(&text) {
+                    Ok(s) => Value::from(s),
+                    Err(_) => Value::from(base64_text(&text)),
+                };
+                let got = decoded(Format::Msgpack, &payload).unwrap();
+                assert_eq!(got, want, "{len} bytes, {odd:#x} at {at}");
+            }
+        }
+    }
+}
