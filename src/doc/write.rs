@@ -4,8 +4,8 @@
 //! serde_json's serializer hands every piece (a quote, a key, a colon) to `io::Write` one call at
 //! a time and escapes strings byte by byte; for a decoded payload printed per message that was
 //! the largest single cost (issue 15's benchmark). Here a key goes out with the punctuation
-//! around it (`,"name":`) as one short `Frame`, and so do short strings and numbers. Numbers use
-//! the crates serde_json uses (itoa, zmij).
+//! around it (`,"name":`) in one `frame::append`, and so do short strings and numbers; scalars
+//! are written without a call per value. Numbers use the crates serde_json uses (itoa, zmij).
 
 mod frame;
 mod string;
@@ -77,20 +77,32 @@ fn array<const PRETTY: bool>(out: &mut Vec<u8>, items: &[Doc], level: usize) {
 /// A number as serde_json writes it, with the crates it uses.
 #[inline(always)]
 fn number(out: &mut Vec<u8>, n: &Number) {
-    // A Number never holds NaN or an infinity. The longest it prints is 24 bytes
-    // (`-2.2250738585072014e-308`), within `frame::SHORT`; `frame::append` is for text without
-    // escapes (a number has none), so its answer is not needed here.
     if let Some(u) = n.as_u64() {
-        frame::append(out, b"", itoa::Buffer::new().format(u).as_bytes(), b"");
+        // Small counts, aliases and enum values are common in payloads: one or two digits
+        // directly.
+        if u < 10 {
+            out.push(b'0' + u as u8);
+        } else if u < 100 {
+            out.extend_from_slice(&[b'0' + (u / 10) as u8, b'0' + (u % 10) as u8]);
+        } else {
+            digits(out, itoa::Buffer::new().format(u));
+        }
     } else if let Some(i) = n.as_i64() {
-        frame::append(out, b"", itoa::Buffer::new().format(i).as_bytes(), b"");
+        digits(out, itoa::Buffer::new().format(i));
     } else if let Some(x) = n.as_f64() {
-        frame::append(
-            out,
-            b"",
-            zmij::Buffer::new().format_finite(x).as_bytes(),
-            b"",
-        );
+        // A Number never holds NaN or an infinity.
+        digits(out, zmij::Buffer::new().format_finite(x));
+    }
+}
+
+/// Appends a formatted number: at most 24 bytes (`-2.2250738585072014e-308`), so in one
+/// `frame::append` (whose escape check a number never trips).
+#[inline(always)]
+fn digits(out: &mut Vec<u8>, s: &str) {
+    if s.len() <= frame::SHORT {
+        frame::append(out, b"", s.as_bytes(), b"");
+    } else {
+        out.extend_from_slice(s.as_bytes());
     }
 }
 

@@ -15,7 +15,7 @@ pub const SHORT: usize = 32;
 const ROOM: usize = SHORT + 8;
 
 /// Appends `before`, `s` (at most `SHORT` bytes) and `after` (at most eight together); tells
-/// whether a byte of `s` needs escaping in a JSON string (see `super::string::needs_escape`).
+/// whether a byte of `s` needs escaping in a JSON string (see `super::string::escapes`).
 ///
 /// `s` is read as words that cover it and may overlap: two `u64`s cover 8 to 16 bytes, four
 /// cover up to 32; two `u32`s cover 4 to 7 bytes; the first, middle and last byte cover 1 to 3.
