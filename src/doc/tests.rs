@@ -149,6 +149,8 @@ fn numbers_of_every_length_print_as_serde_json_prints_them() {
         numbers.push(json!(-(power as i64)));
         power *= 10;
     }
+    // Whole floats print as integers with `.0` below 2^53 and with an exponent from 1e16.
+    let whole = 2f64.powi(53);
     for f in [
         -2.2250738585072014e-308,
         f64::MIN,
@@ -156,7 +158,19 @@ fn numbers_of_every_length_print_as_serde_json_prints_them() {
         f64::MIN_POSITIVE,
         5e-324,
         -0.0,
+        0.0,
         0.1,
+        3.0,
+        -7.0,
+        1e15,
+        1e16,
+        -1e16,
+        whole - 1.0,
+        whole,
+        whole + 2.0,
+        -whole,
+        9.2e18,
+        -9.3e18,
     ] {
         numbers.push(json!(f));
         numbers.push(json!(f / 3.0));
@@ -198,6 +212,15 @@ proptest! {
         // Read back as serde_json reads it (floats print shortest and may not read back exactly).
         let read = Doc::from_json(&text).unwrap();
         prop_assert_eq!(read.to_value(), serde_json::from_slice::<Value>(&text).unwrap());
+    }
+}
+
+proptest! {
+    #[test]
+    fn whole_floats_print_as_serde_json_prints_them(i in any::<i64>(), shift in 0u32..64) {
+        let x = (i >> shift) as f64;
+        let value = json!([x, -x, x + 0.5]);
+        assert_same_text(&Doc::from_value(value.clone()), &value);
     }
 }
 
