@@ -21,41 +21,25 @@ impl Doc<'_> {
     pub fn write_json(&self, out: &mut Vec<u8>, pretty: bool) {
         // The layout is a constant: compact output carries no indent tests.
         if pretty {
-            write::<true>(out, self, 0);
+            value::<true>(out, self, 0);
         } else {
-            write::<false>(out, self, 0);
+            value::<false>(out, self, 0);
         }
     }
 }
 
-/// `level`: the nesting level (for `PRETTY` output's indents).
-fn write<const PRETTY: bool>(out: &mut Vec<u8>, doc: &Doc, level: usize) {
-    match doc {
-        Doc::Array(items) => array::<PRETTY>(out, items, level),
-        Doc::Object(o) => object::<PRETTY>(out, o, level),
-        _ => scalar(out, doc),
-    }
-}
-
-/// `write` for a member or an item: a scalar is written in place, without a call to `write`
-/// (most of a payload's values are scalars).
+/// Writes `doc` at nesting level `level` (for `PRETTY` output's indents). Inlined where it is
+/// called, so that a scalar (most of a payload's values) costs no call; a container is a call.
 #[inline(always)]
-fn member<const PRETTY: bool>(out: &mut Vec<u8>, doc: &Doc, level: usize) {
-    match doc {
-        Doc::Array(_) | Doc::Object(_) => write::<PRETTY>(out, doc, level),
-        _ => scalar(out, doc),
-    }
-}
-
-#[inline(always)]
-fn scalar(out: &mut Vec<u8>, doc: &Doc) {
+fn value<const PRETTY: bool>(out: &mut Vec<u8>, doc: &Doc, level: usize) {
     match doc {
         Doc::Null => out.extend_from_slice(b"null"),
         Doc::Bool(true) => out.extend_from_slice(b"true"),
         Doc::Bool(false) => out.extend_from_slice(b"false"),
         Doc::Number(n) => number(out, n),
         Doc::String(s) => string(out, b"\"", s, b"\""),
-        Doc::Array(_) | Doc::Object(_) => {}
+        Doc::Array(items) => array::<PRETTY>(out, items, level),
+        Doc::Object(o) => object::<PRETTY>(out, o, level),
     }
 }
 
@@ -66,7 +50,7 @@ fn array<const PRETTY: bool>(out: &mut Vec<u8>, items: &[Doc], level: usize) {
             out.push(b',');
         }
         newline::<PRETTY>(out, level + 1);
-        member::<PRETTY>(out, item, level + 1);
+        value::<PRETTY>(out, item, level + 1);
     }
     if !items.is_empty() {
         newline::<PRETTY>(out, level);
@@ -103,8 +87,7 @@ fn number(out: &mut Vec<u8>, n: &Number) {
 }
 
 /// Appends a formatted number and `after` (`.0` or nothing): at most 24 bytes
-/// (`-2.2250738585072014e-308`), so in one `frame::append` (whose escape check a number never
-/// trips).
+/// (`-2.2250738585072014e-308`), so in one `frame::append` (a number has no byte to escape).
 #[inline(always)]
 fn digits(out: &mut Vec<u8>, s: &str, after: &[u8]) {
     if s.len() <= frame::SHORT {
@@ -120,7 +103,7 @@ fn object<const PRETTY: bool>(out: &mut Vec<u8>, o: &Object, level: usize) {
         out.extend_from_slice(b"{}");
         return;
     }
-    for (i, (key, value)) in o.iter().enumerate() {
+    for (i, (key, member)) in o.iter().enumerate() {
         let lead = if i == 0 { b'{' } else { b',' };
         if PRETTY {
             out.push(lead);
@@ -130,7 +113,7 @@ fn object<const PRETTY: bool>(out: &mut Vec<u8>, o: &Object, level: usize) {
             // Compact: `{"key":` or `,"key":` in one piece.
             string(out, &[lead, b'"'], key, b"\":");
         }
-        member::<PRETTY>(out, value, level + 1);
+        value::<PRETTY>(out, member, level + 1);
     }
     newline::<PRETTY>(out, level);
     out.push(b'}');
