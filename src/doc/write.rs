@@ -44,17 +44,18 @@ fn value<const PRETTY: bool>(out: &mut Vec<u8>, doc: &Doc, level: usize) {
 }
 
 fn array<const PRETTY: bool>(out: &mut Vec<u8>, items: &[Doc], level: usize) {
-    out.push(b'[');
-    for (i, item) in items.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
+    if items.is_empty() {
+        out.extend_from_slice(b"[]");
+        return;
+    }
+    let mut lead = b'[';
+    for item in items {
+        out.push(lead);
         newline::<PRETTY>(out, level + 1);
         value::<PRETTY>(out, item, level + 1);
+        lead = b',';
     }
-    if !items.is_empty() {
-        newline::<PRETTY>(out, level);
-    }
+    newline::<PRETTY>(out, level);
     out.push(b']');
 }
 
@@ -103,8 +104,8 @@ fn object<const PRETTY: bool>(out: &mut Vec<u8>, o: &Object, level: usize) {
         out.extend_from_slice(b"{}");
         return;
     }
-    for (i, (key, member)) in o.iter().enumerate() {
-        let lead = if i == 0 { b'{' } else { b',' };
+    let mut lead = b'{';
+    for (key, member) in o.iter() {
         if PRETTY {
             out.push(lead);
             newline::<PRETTY>(out, level + 1);
@@ -114,6 +115,7 @@ fn object<const PRETTY: bool>(out: &mut Vec<u8>, o: &Object, level: usize) {
             string(out, &[lead, b'"'], key, b"\":");
         }
         value::<PRETTY>(out, member, level + 1);
+        lead = b',';
     }
     newline::<PRETTY>(out, level);
     out.push(b'}');
