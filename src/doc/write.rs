@@ -7,6 +7,7 @@
 //! around it (`,"name":`) in one `frame::append`, and so do short strings and numbers; scalars
 //! are written without a call per value. Numbers use the crates serde_json uses (itoa, zmij).
 
+mod escape;
 mod frame;
 mod string;
 

@@ -6,7 +6,7 @@
 //! message that was most of the writing. Here the vector grows by a fixed room at once, the piece
 //! is stored into it as 8-byte words that may overlap, and the vector is cut back to the piece.
 
-use super::string::{HIGH, escapes};
+use super::escape::{HIGH, escapes};
 
 /// The longest middle part `append` takes.
 pub const SHORT: usize = 32;
@@ -15,7 +15,7 @@ pub const SHORT: usize = 32;
 const ROOM: usize = SHORT + 8;
 
 /// Appends `before`, `s` (at most `SHORT` bytes) and `after` (at most eight together); tells
-/// whether a byte of `s` needs escaping in a JSON string (see `super::string::escapes`).
+/// whether a byte of `s` needs escaping in a JSON string (see `super::escape::escapes`).
 ///
 /// `s` is read as words that cover it and may overlap: two `u64`s cover 8 to 16 bytes, four
 /// cover up to 32; two `u32`s cover 4 to 7 bytes; the first, middle and last byte cover 1 to 3.
@@ -30,7 +30,7 @@ pub fn append(out: &mut Vec<u8>, before: &[u8], s: &[u8], after: &[u8]) -> bool 
     let room = &mut out[start..start + ROOM];
     let (head, rest) = room.split_at_mut(before.len());
     head.copy_from_slice(before);
-    // Each part leaves the high bit of a byte that needs escaping (see `string::escapes`);
+    // Each part leaves the high bit of a byte that needs escaping (see `escape::escapes`);
     // `|`, not `||`: every word is stored whatever the ones before it hold.
     let escapes = if n >= 16 {
         word(rest, s, 0) | word(rest, s, 8) | word(rest, s, n - 16) | word(rest, s, n - 8)

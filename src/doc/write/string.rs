@@ -5,6 +5,7 @@
 //! punctuation around it in one `frame::append`; a long one is checked a word at a time and
 //! copied whole.
 
+use super::escape::any_needs_escape;
 use super::frame;
 
 /// How bytes below 0x20 are written: a short escape, or `\u00XX` (0 here).
@@ -68,30 +69,4 @@ fn escaped(out: &mut Vec<u8>, bytes: &[u8]) {
         }
     }
     out.extend_from_slice(&bytes[start..]);
-}
-
-/// Whether some byte of `bytes` (at least eight) needs escaping: eight at a time, the last word
-/// overlapping the one before it.
-fn any_needs_escape(bytes: &[u8]) -> bool {
-    let word = |i: usize| u64::from_le_bytes(bytes[i..i + 8].try_into().unwrap_or_default());
-    let last = bytes.len() - 8;
-    (0..last).step_by(8).any(|i| escapes(word(i)) & HIGH != 0) || escapes(word(last)) & HIGH != 0
-}
-
-/// The high bit of each byte.
-pub const HIGH: u64 = 0x8080_8080_8080_8080;
-
-/// Of the eight bytes of `w`, the high bit is set (in `escapes(w) & HIGH`) for at least one that
-/// is below 0x20, `"` or `\` if there is one, and for none if there is none. (A byte of
-/// `x - 0x01…` borrows from its high bit where `x` had a zero byte, or below the subtrahend; the
-/// lowest such byte always shows, and the bytes above it may show falsely, which does not matter
-/// here). The caller masks with `HIGH`, once for several words.
-#[inline(always)]
-pub fn escapes(w: u64) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    let below = w.wrapping_sub(ONES * 0x20);
-    let quote = (w ^ (ONES * u64::from(b'"'))).wrapping_sub(ONES);
-    let backslash = (w ^ (ONES * u64::from(b'\\'))).wrapping_sub(ONES);
-    // `!w` keeps bytes whose own high bit is set (UTF-8) from counting.
-    (below | quote | backslash) & !w
 }
