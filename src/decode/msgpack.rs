@@ -160,6 +160,32 @@ impl<'a> Reader<'a> {
         Ok(Doc::Array(items))
     }
 
+    /// A map key: UTF-8 text borrowed as it is (read without making a value of it first: most keys
+    /// are); anything else, including text that had to be shown as base64, becomes its JSON text
+    /// (as rmp-serde gave it).
+    fn key(&mut self, depth: usize) -> Result<Cow<'a, str>, Why> {
+        let len = match self.rest.first().map(|&b| Marker::from_u8(b)) {
+            Some(Marker::FixStr(n)) => Some((1, usize::from(n))),
+            Some(Marker::Str8) if self.rest.len() > 1 => Some((2, usize::from(self.rest[1]))),
+            _ => None,
+        };
+        if let Some((head, n)) = len
+            && let Some(bytes) = self.rest.get(head..head + n)
+            && let Some(text) = utf8(bytes)
+        {
+            self.rest = &self.rest[head + n..];
+            return Ok(Cow::Borrowed(text));
+        }
+        let is_text = matches!(
+            self.rest.first().map(|&b| Marker::from_u8(b)),
+            Some(Marker::FixStr(_) | Marker::Str8 | Marker::Str16 | Marker::Str32)
+        );
+        Ok(match self.value(depth + 1)? {
+            Doc::String(Cow::Borrowed(text)) if is_text => Cow::Borrowed(text),
+            other => Cow::Owned(serde_json::to_string(&other).unwrap_or_default()),
+        })
+    }
+
     /// A map; a key that is not text becomes its JSON text (a binary key: its base64 in quotes).
     fn map(&mut self, n: usize, depth: usize) -> Result<Doc<'a>, Why> {
         if depth >= MAX_DEPTH {
@@ -167,16 +193,7 @@ impl<'a> Reader<'a> {
         }
         let mut members = Vec::with_capacity(self.room(n));
         for _ in 0..n {
-            let is_text = matches!(
-                self.rest.first().map(|&b| Marker::from_u8(b)),
-                Some(Marker::FixStr(_) | Marker::Str8 | Marker::Str16 | Marker::Str32)
-            );
-            // Only text that is UTF-8 (borrowed) is a key as it is; anything else, including
-            // text that had to be shown as base64, becomes its JSON text (as rmp-serde gave it).
-            let key = match self.value(depth + 1)? {
-                Doc::String(Cow::Borrowed(text)) if is_text => Cow::Borrowed(text),
-                other => Cow::Owned(serde_json::to_string(&other).unwrap_or_default()),
-            };
+            let key = self.key(depth)?;
             members.push((key, self.value(depth + 1)?));
         }
         Ok(Doc::Object(Object::from_members(members)))

@@ -473,3 +473,47 @@ fn msgpack_text_is_text_only_when_utf8() {
         }
     }
 }
+
+/// Map keys in every text form (fix, 8-, 16- and 32-bit lengths) read as their text; a key that is
+/// not UTF-8 reads as the JSON text of its base64, and one cut short fails.
+#[test]
+fn msgpack_keys_in_every_form() {
+    let key = |head: &[u8], text: &[u8]| {
+        let mut payload = vec![0x81];
+        payload.extend_from_slice(head);
+        payload.extend_from_slice(text);
+        payload.push(0x07);
+        decoded(Format::Msgpack, &payload)
+    };
+    // The text forms of a key of `len` bytes.
+    let forms = |len: usize| {
+        let mut forms = vec![
+            [&[0xda][..], &(len as u16).to_be_bytes()].concat(),
+            [&[0xdb][..], &(len as u32).to_be_bytes()].concat(),
+        ];
+        if len < 256 {
+            forms.push(vec![0xd9, len as u8]);
+        }
+        if len < 32 {
+            forms.push(vec![0xa0 | len as u8]);
+        }
+        forms
+    };
+    for len in [0usize, 5, 30, 31, 32, 254, 255, 256, 300] {
+        let text = "k".repeat(len);
+        for head in forms(len) {
+            assert_eq!(
+                key(&head, text.as_bytes()).unwrap(),
+                json!({ &text: 7 }),
+                "{head:x?}"
+            );
+        }
+        let mut odd = text.into_bytes();
+        odd.push(0xff);
+        let want = format!("\"{}\"", base64_text(&odd));
+        for head in forms(odd.len()) {
+            assert_eq!(key(&head, &odd).unwrap(), json!({ &want: 7 }), "{head:x?}");
+        }
+    }
+    assert!(key(&[0xa5], b"abc").is_err(), "a key cut short");
+}
