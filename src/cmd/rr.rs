@@ -207,8 +207,8 @@ impl Run {
             );
             return None;
         }
-        let decoded = match self.printer.decode(self.config.decoder.as_mut(), &msg) {
-            Ok(Ok(decoded)) => decoded,
+        let mut payload = match self.printer.decode(self.config.decoder.as_mut(), &msg) {
+            Ok(Ok(payload)) => payload,
             Ok(Err(_skipped)) => return None,
             Err(f) => return Some(End::Fail(f)),
         };
@@ -216,7 +216,7 @@ impl Run {
         if !c.where_paths.is_empty() {
             match self
                 .printer
-                .matches_where(&msg, decoded.as_ref(), &c.where_paths, c.strict)
+                .matches_where(&msg, &mut payload, &c.where_paths, c.strict)
             {
                 Ok(true) => {}
                 Ok(false) => return None,
@@ -224,7 +224,7 @@ impl Run {
             }
         }
         let now = Instant::now();
-        match self.printer.print(&msg, decoded.as_ref(), &c.output) {
+        match self.printer.print(&msg, &mut payload, &c.output) {
             Ok(Printed::Yes) => {}
             Ok(Printed::Skipped) => return None,
             Ok(Printed::StdoutClosed) => return Some(End::StdoutClosed),

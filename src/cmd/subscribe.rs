@@ -188,14 +188,14 @@ impl Run {
                 return Ok(None);
             }
         }
-        let Ok(decoded) = self.printer.decode(self.config.decoder.as_mut(), &msg)? else {
+        let Ok(mut payload) = self.printer.decode(self.config.decoder.as_mut(), &msg)? else {
             return Ok(None);
         };
         let c = &self.config;
         if !c.where_paths.is_empty()
             && !self
                 .printer
-                .matches_where(&msg, decoded.as_ref(), &c.where_paths, c.strict)?
+                .matches_where(&msg, &mut payload, &c.where_paths, c.strict)?
         {
             return Ok(None);
         }
@@ -212,7 +212,7 @@ impl Run {
         }
         let keep = c.random_filter.is_none_or(|p| self.random.chance() < p);
         if keep {
-            match self.printer.print(&msg, decoded.as_ref(), &c.output)? {
+            match self.printer.print(&msg, &mut payload, &c.output)? {
                 Printed::Yes => {}
                 Printed::Skipped => return Ok(None),
                 Printed::StdoutClosed => return Ok(Some(End::Done)),

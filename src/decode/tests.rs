@@ -629,3 +629,72 @@ fn sparkplug_cached_topics_keep_nodes_apart() {
     // Each node counts its own seq (a device's messages count for its node): no gap anywhere.
     assert!(notes.is_empty(), "{notes:?}");
 }
+
+/// MessagePack text of every short length, with a byte of each kind at each place, reads as text
+/// exactly when it is UTF-8 (the ASCII fast path loads overlapping words; an edge it skips would
+/// let invalid bytes through as text).
+#[test]
+fn msgpack_text_is_text_only_when_utf8() {
+    for len in 0..40 {
+        for at in 0..len.max(1) {
+            for odd in [0x7fu8, 0x80, 0xc3, 0xff] {
+                let mut text = vec![b'a'; len];
+                if len > 0 {
+                    text[at] = odd;
+                }
+                let mut payload = vec![0xd9, len as u8];
+                payload.extend_from_slice(&text);
+                let want = match std::str::from_utf8(&text) {
+                    Ok(s) => Value::from(s),
+                    Err(_) => Value::from(base64_text(&text)),
+                };
+                let got = decoded(Format::Msgpack, &payload).unwrap();
+                assert_eq!(got, want, "{len} bytes, {odd:#x} at {at}");
+            }
+        }
+    }
+}
+
+/// Map keys in every text form (fix, 8-, 16- and 32-bit lengths) read as their text; a key that is
+/// not UTF-8 reads as the JSON text of its base64, and one cut short fails.
+#[test]
+fn msgpack_keys_in_every_form() {
+    let key = |head: &[u8], text: &[u8]| {
+        let mut payload = vec![0x81];
+        payload.extend_from_slice(head);
+        payload.extend_from_slice(text);
+        payload.push(0x07);
+        decoded(Format::Msgpack, &payload)
+    };
+    // The text forms of a key of `len` bytes.
+    let forms = |len: usize| {
+        let mut forms = vec![
+            [&[0xda][..], &(len as u16).to_be_bytes()].concat(),
+            [&[0xdb][..], &(len as u32).to_be_bytes()].concat(),
+        ];
+        if len < 256 {
+            forms.push(vec![0xd9, len as u8]);
+        }
+        if len < 32 {
+            forms.push(vec![0xa0 | len as u8]);
+        }
+        forms
+    };
+    for len in [0usize, 5, 30, 31, 32, 254, 255, 256, 300] {
+        let text = "k".repeat(len);
+        for head in forms(len) {
+            assert_eq!(
+                key(&head, text.as_bytes()).unwrap(),
+                json!({ &text: 7 }),
+                "{head:x?}"
+            );
+        }
+        let mut odd = text.into_bytes();
+        odd.push(0xff);
+        let want = format!("\"{}\"", base64_text(&odd));
+        for head in forms(odd.len()) {
+            assert_eq!(key(&head, &odd).unwrap(), json!({ &want: 7 }), "{head:x?}");
+        }
+    }
+    assert!(key(&[0xa5], b"abc").is_err(), "a key cut short");
+}

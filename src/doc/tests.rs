@@ -98,6 +98,89 @@ fn assert_same_text(doc: &Doc, value: &Value) {
     }
 }
 
+/// Bytes around those a JSON string escapes, and multi-byte characters (whose bytes have the high
+/// bit set, which the word-at-a-time check must not take for an escape).
+const AWKWARD: &[char] = &[
+    '"', '\\', '\0', '\u{8}', '\t', '\n', '\u{b}', '\u{c}', '\r', '\u{1f}', ' ', '!', '#', '[',
+    ']', '\u{7f}', '\u{80}', 'é', '€', '😀',
+];
+
+/// A string of `len` characters, `c` at `at` (if `at < len`), letters elsewhere.
+fn with_at(len: usize, at: usize, c: char) -> String {
+    (0..len)
+        .map(|i| {
+            if i == at {
+                c
+            } else {
+                char::from(b'a' + (i % 26) as u8)
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn strings_of_every_short_length_print_as_serde_json_prints_them() {
+    // Short strings are copied and checked as overlapping words: every length up to past the
+    // longest short string, with each awkward character at every position (or none), as a
+    // value, as a key, and between neighbours in an array.
+    for len in 0..=40 {
+        for at in 0..=len {
+            for &c in AWKWARD {
+                let s = with_at(len, at, c);
+                let value = json!({ s.clone(): s.clone(), "k": [s.clone(), 1, s] });
+                assert_same_text(&Doc::from_value(value.clone()), &value);
+            }
+        }
+    }
+}
+
+#[test]
+fn numbers_of_every_length_print_as_serde_json_prints_them() {
+    let mut numbers = vec![
+        json!(0),
+        json!(-1),
+        json!(u64::MAX),
+        json!(i64::MIN),
+        json!(i64::MAX),
+    ];
+    let mut power = 1u64;
+    for _ in 0..19 {
+        numbers.extend([json!(power - 1), json!(power), json!(power + 1)]);
+        numbers.push(json!(-(power as i64)));
+        power *= 10;
+    }
+    // Whole floats print as integers with `.0` below 2^53 and with an exponent from 1e16.
+    let whole = 2f64.powi(53);
+    for f in [
+        -2.2250738585072014e-308,
+        f64::MIN,
+        f64::MAX,
+        f64::MIN_POSITIVE,
+        5e-324,
+        -0.0,
+        0.0,
+        0.1,
+        3.0,
+        -7.0,
+        1e15,
+        1e16,
+        -1e16,
+        whole - 1.0,
+        whole,
+        whole + 2.0,
+        -whole,
+        9.2e18,
+        -9.3e18,
+    ] {
+        numbers.push(json!(f));
+        numbers.push(json!(f / 3.0));
+    }
+    for n in numbers {
+        let value = json!({ "n": n.clone(), "a": [n.clone(), n] });
+        assert_same_text(&Doc::from_value(value.clone()), &value);
+    }
+}
+
 /// Any JSON value: every kind of number and text with any character, nested a few levels.
 pub fn any_value() -> impl Strategy<Value = Value> {
     let leaf = prop_oneof![
@@ -129,6 +212,30 @@ proptest! {
         // Read back as serde_json reads it (floats print shortest and may not read back exactly).
         let read = Doc::from_json(&text).unwrap();
         prop_assert_eq!(read.to_value(), serde_json::from_slice::<Value>(&text).unwrap());
+    }
+}
+
+proptest! {
+    #[test]
+    fn whole_floats_print_as_serde_json_prints_them(i in any::<i64>(), shift in 0u32..64) {
+        let x = (i >> shift) as f64;
+        let value = json!([x, -x, x + 0.5]);
+        assert_same_text(&Doc::from_value(value.clone()), &value);
+    }
+}
+
+proptest! {
+    #[test]
+    fn strings_and_keys_print_as_serde_json_prints_them(
+        members in proptest::collection::vec(
+            ("(?s).{0,40}|[\\x00-\\x7f]{0,40}", "(?s).{0,40}|[\\x00-\\x7f]{0,40}"),
+            0..8,
+        )
+    ) {
+        let value = Value::Object(
+            members.into_iter().map(|(k, v)| (k, Value::String(v))).collect(),
+        );
+        assert_same_text(&Doc::from_value(value.clone()), &value);
     }
 }
 

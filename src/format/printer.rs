@@ -33,6 +33,31 @@ pub enum Printed {
     StdoutClosed,
 }
 
+/// A message's payload as `--where` and the output see it: what `--decode` read, or the payload
+/// parsed as JSON, once, by the first that needs it (`--where` and then `--json-path` or `%{…}`).
+pub struct Payload<'m> {
+    decoded: Option<Decoded<'m>>,
+    parsed: Option<Doc<'m>>,
+}
+
+impl<'m> Payload<'m> {
+    /// The payload as JSON: decoded, or as parsed so far.
+    fn doc(&self) -> Option<&Doc<'m>> {
+        self.decoded
+            .as_ref()
+            .map(|d| &d.value)
+            .or(self.parsed.as_ref())
+    }
+
+    /// The payload as JSON, parsing it now if nothing has (`None`: it is not JSON).
+    fn json(&mut self, msg: &'m Message) -> Option<&Doc<'m>> {
+        if self.decoded.is_none() && self.parsed.is_none() {
+            self.parsed = Doc::from_json(&msg.payload).ok();
+        }
+        self.doc()
+    }
+}
+
 /// Writes messages to stdout.
 pub struct Printer {
     eol: bool,
@@ -83,9 +108,13 @@ impl Printer {
         &self,
         decoder: Option<&mut Decoder>,
         msg: &'m Message,
-    ) -> Result<Result<Option<Decoded<'m>>, Printed>, Failure> {
+    ) -> Result<Result<Payload<'m>, Printed>, Failure> {
+        let decoded = |decoded| Payload {
+            decoded,
+            parsed: None,
+        };
         let Some(decoder) = decoder else {
-            return Ok(Ok(None));
+            return Ok(Ok(decoded(None)));
         };
         // Topics are UTF-8 (a broker refuses others): the plain check is cheaper than the lossy one.
         let topic = match std::str::from_utf8(&msg.topic) {
@@ -107,29 +136,22 @@ impl Printer {
             }
         };
         match decoder.decode(&input, &mut warn) {
-            Ok(decoded) => Ok(Ok(decoded)),
+            Ok(value) => Ok(Ok(decoded(value))),
             Err(why) => self.unusable(msg, &why).map(Err),
         }
     }
 
-    fn parse(msg: &Message) -> Option<Doc<'_>> {
-        Doc::from_json(&msg.payload).ok()
-    }
-
-    /// `--where`: true when every path selects something from the payload (`decoded`, when
-    /// `--decode` read it).
-    pub fn matches_where(
+    /// `--where`: true when every path selects something from the payload (as `--decode` read
+    /// it, or parsed as JSON; the parse is kept for the output).
+    pub fn matches_where<'m>(
         &self,
-        msg: &Message,
-        decoded: Option<&Decoded>,
+        msg: &'m Message,
+        payload: &mut Payload<'m>,
         paths: &[Path],
         strict: bool,
     ) -> Result<bool, Failure> {
-        if let Some(d) = decoded {
-            return Ok(paths.iter().all(|p| p.matches_doc(&d.value)));
-        }
-        match Self::parse(msg) {
-            Some(doc) => Ok(paths.iter().all(|p| p.matches_doc(&doc))),
+        match payload.json(msg) {
+            Some(doc) => Ok(paths.iter().all(|p| p.matches_doc(doc))),
             None if strict => {
                 let topic = String::from_utf8_lossy(&msg.topic);
                 Err(Failure::code(
@@ -141,17 +163,17 @@ impl Printer {
         }
     }
 
-    /// Renders and writes one message; `decoded` is its payload as `--decode` read it.
-    pub fn print(
+    /// Renders and writes one message.
+    pub fn print<'m>(
         &mut self,
-        msg: &Message,
-        decoded: Option<&Decoded>,
+        msg: &'m Message,
+        payload: &mut Payload<'m>,
         output: &Output,
     ) -> Result<Printed, Failure> {
         self.buf.clear();
         match output {
             // A decoded payload is shown as its JSON.
-            Output::Plain { verbose } if let Some(d) = decoded => {
+            Output::Plain { verbose } if let Some(d) = &payload.decoded => {
                 if *verbose {
                     self.buf.extend_from_slice(&msg.topic);
                     self.buf.push(b' ');
@@ -189,7 +211,7 @@ impl Printer {
                 let rendered = format.render_to(
                     &mut out,
                     msg,
-                    decoded.map(|d| &d.value),
+                    payload.doc(),
                     &now.fixed_offset(),
                     self.pretty,
                     &mut |w| warnings.push(w),
@@ -211,16 +233,8 @@ impl Printer {
                 }
             }
             Output::JsonPath(paths) => {
-                let parsed;
-                let doc = match decoded {
-                    Some(d) => &d.value,
-                    None => match Self::parse(msg) {
-                        Some(doc) => {
-                            parsed = doc;
-                            &parsed
-                        }
-                        None => return self.unusable(msg, "payload is not JSON"),
-                    },
+                let Some(doc) = payload.json(msg) else {
+                    return self.unusable(msg, "payload is not JSON");
                 };
                 let mut any = false;
                 for path in paths {
@@ -242,7 +256,8 @@ impl Printer {
                 }
             }
             Output::Ndjson => {
-                let record = decoded.map(|d| (decode::record_value(d), d.format.name()));
+                let record =
+                    (payload.decoded.as_ref()).map(|d| (decode::record_value(d), d.format.name()));
                 ndjson::write(
                     &mut self.buf,
                     msg,

@@ -182,3 +182,25 @@ fn table_of_tricky_paths() {
     }
     assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
 }
+
+/// A pattern read from the payload compiles within a budget: one that needs more matches nothing
+/// (with the regex crate's default limits this one compiles and matches).
+#[test]
+fn patterns_from_the_payload_are_bounded() {
+    let path = Path::parse("$[?match(@.s, @.p)]").unwrap();
+    let test = |pattern: &str, text: &str| {
+        let json = serde_json::json!({"p": pattern, "s": text}).to_string();
+        path.matches_doc(&crate::doc::Doc::from_json(json.as_bytes()).unwrap())
+    };
+    assert!(
+        test("[a-z]{3}", "abc"),
+        "a small pattern from the payload works"
+    );
+    let long = "a".repeat(20_000);
+    assert!(
+        regex::Regex::new("^(?:[a-z]{20000})$")
+            .unwrap()
+            .is_match(&long)
+    );
+    assert!(!test("[a-z]{20000}", &long));
+}

@@ -5,11 +5,14 @@
 use jsonpath_rust::parser::model::{
     Comparable, Filter, FilterAtom, FnArg, JpQuery, Literal, Segment, Selector, Test, TestFunction,
 };
-use regex::Regex;
+use regex::{Regex, RegexBuilder};
 
 use super::Cx;
 use super::filter::{Operand, logical, test};
 use super::node::{Ptr, View};
+
+/// The compiled size (and lazy DFA cache) a pattern read from a payload may take.
+const DOC_PATTERN_LIMIT: usize = 256 * 1024;
 
 /// A pattern of match() or search(), compiled (None: not a valid regular expression).
 #[derive(Debug, Clone)]
@@ -202,8 +205,13 @@ fn matching<'e, 'a>(
         .find(|p| p.text == pattern && p.search == search)
     {
         Some(p) => p.regex.as_ref().is_some_and(|re| re.is_match(text)),
-        // A pattern taken from the document: compiled for this test.
-        None => Regex::new(&translate(pattern, search)).is_ok_and(|re| re.is_match(text)),
+        // A pattern taken from the document: compiled for this test, within a budget (the
+        // payload is not trusted: the default limits allow ~10 MB per compiled pattern).
+        None => RegexBuilder::new(&translate(pattern, search))
+            .size_limit(DOC_PATTERN_LIMIT)
+            .dfa_size_limit(DOC_PATTERN_LIMIT)
+            .build()
+            .is_ok_and(|re| re.is_match(text)),
     };
     Operand::Value(View::Bool(hit))
 }
