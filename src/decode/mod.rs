@@ -16,6 +16,7 @@ mod sparkplug_schema;
 mod sparkplug_state;
 #[cfg(test)]
 mod tests;
+mod text;
 
 use bytes::Bytes;
 use serde_json::Value;

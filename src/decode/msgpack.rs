@@ -12,6 +12,7 @@ use std::borrow::Cow;
 use rmp::Marker;
 use serde_json::Value;
 
+use super::text::utf8;
 use super::{MAX_DEPTH, base64_text};
 use crate::doc::{Doc, Object};
 
@@ -129,8 +130,8 @@ impl<'a> Reader<'a> {
     fn text(&mut self, n: usize) -> Result<Doc<'a>, Why> {
         let bytes = self.take(n)?;
         Ok(match utf8(bytes) {
-            Some(text) => Doc::str(text),
-            None => Doc::String(Cow::Owned(base64_text(bytes))),
+            Ok(text) => Doc::str(text),
+            Err(_) => Doc::String(Cow::Owned(base64_text(bytes))),
         })
     }
 
@@ -171,7 +172,7 @@ impl<'a> Reader<'a> {
         };
         if let Some((head, n)) = len
             && let Some(bytes) = self.rest.get(head..head + n)
-            && let Some(text) = utf8(bytes)
+            && let Ok(text) = utf8(bytes)
         {
             self.rest = &self.rest[head + n..];
             return Ok(Cow::Borrowed(text));
@@ -197,31 +198,6 @@ impl<'a> Reader<'a> {
             members.push((key, self.value(depth + 1)?));
         }
         Ok(Doc::Object(Object::from_members(members)))
-    }
-}
-
-/// The bytes as text if they are UTF-8. Payload strings are short and mostly ASCII; for those the
-/// standard check costs about 100 instructions per string (a third of reading this map format), a
-/// word-at-a-time ASCII test about a tenth of that.
-fn utf8(bytes: &[u8]) -> Option<&str> {
-    if ascii(bytes) {
-        // SAFETY: every byte is below 0x80, and ASCII bytes are UTF-8 on their own.
-        return Some(unsafe { std::str::from_utf8_unchecked(bytes) });
-    }
-    std::str::from_utf8(bytes).ok()
-}
-
-/// Whether every byte is below 0x80: short texts in at most two overlapping word loads (the
-/// standard test goes byte by byte below a word and aligns longer ones first).
-fn ascii(b: &[u8]) -> bool {
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let word = |at: usize| u64::from_le_bytes(b[at..at + 8].try_into().unwrap_or([0xff; 8]));
-    let half = |at: usize| u32::from_le_bytes(b[at..at + 4].try_into().unwrap_or([0xff; 4]));
-    match b.len() {
-        0..4 => b.iter().all(|&c| c < 0x80),
-        4..8 => (half(0) | half(b.len() - 4)) & 0x8080_8080 == 0,
-        8..=16 => (word(0) | word(b.len() - 8)) & HIGH == 0,
-        _ => b.is_ascii(),
     }
 }
 

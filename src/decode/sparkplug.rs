@@ -17,6 +17,7 @@ use super::sparkplug_schema::{
     PropertyValueKind, Scalar, Template,
 };
 use super::sparkplug_state::Nodes;
+use super::text::utf8;
 use crate::doc::{Doc, Object};
 
 /// Data type numbers used below and by the encoder.
@@ -71,8 +72,8 @@ impl NotText {
 fn text_in<'p>(payload: &'p [u8], field: &Bytes) -> Result<Cow<'p, str>, Utf8Error> {
     let offset = field.as_ptr().addr().checked_sub(payload.as_ptr().addr());
     match offset.and_then(|at| payload.get(at..at.checked_add(field.len())?)) {
-        Some(inside) => std::str::from_utf8(inside).map(Cow::Borrowed),
-        None => std::str::from_utf8(field).map(|s| Cow::Owned(s.to_string())),
+        Some(inside) => utf8(inside).map(Cow::Borrowed),
+        None => utf8(field).map(|s| Cow::Owned(s.to_string())),
     }
 }
 
