@@ -196,11 +196,14 @@ fn patterns_from_the_payload_are_bounded() {
         test("[a-z]{3}", "abc"),
         "a small pattern from the payload works"
     );
-    let long = "a".repeat(20_000);
+    assert!(test(r"\p{L}{30}", &"é".repeat(30)), "Unicode classes fit");
+    assert!(test(r"\w{3,12}", "abc_def"));
+    assert!(test(".{300}", &"x".repeat(300)));
+    let long = "a".repeat(60_000);
     assert!(
-        regex::Regex::new("^(?:[a-z]{20000})$")
+        regex::Regex::new("^(?:[a-z]{60000})$")
             .unwrap()
             .is_match(&long)
     );
-    assert!(!test("[a-z]{20000}", &long));
+    assert!(!test("[a-z]{60000}", &long));
 }

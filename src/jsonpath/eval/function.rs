@@ -11,8 +11,10 @@ use super::Cx;
 use super::filter::{Operand, logical, test};
 use super::node::{Ptr, View};
 
-/// The compiled size (and lazy DFA cache) a pattern read from a payload may take.
-const DOC_PATTERN_LIMIT: usize = 256 * 1024;
+/// The compiled size (and lazy DFA cache) a pattern read from a payload may take: room for
+/// ordinary patterns with Unicode classes (`\p{L}{30}` needs more than 256 KiB), a fifth of the
+/// regex crate's default.
+const DOC_PATTERN_LIMIT: usize = 2 * 1024 * 1024;
 
 /// A pattern of match() or search(), compiled (None: not a valid regular expression).
 #[derive(Debug, Clone)]
