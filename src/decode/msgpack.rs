@@ -83,6 +83,7 @@ impl<'a> Reader<'a> {
     }
 
     /// One value at nesting `depth`.
+    #[inline(always)]
     fn value(&mut self, depth: usize) -> Result<Doc<'a>, Why> {
         let [byte] = self.array::<1>()?;
         Ok(match Marker::from_u8(byte) {
@@ -150,6 +151,7 @@ impl<'a> Reader<'a> {
         Ok(Doc::Object(Object::from_unique(members)))
     }
 
+    #[inline(never)]
     fn list(&mut self, n: usize, depth: usize) -> Result<Doc<'a>, Why> {
         if depth >= MAX_DEPTH {
             return Err(Why::Deep);
@@ -188,6 +190,7 @@ impl<'a> Reader<'a> {
     }
 
     /// A map; a key that is not text becomes its JSON text (a binary key: its base64 in quotes).
+    #[inline(never)]
     fn map(&mut self, n: usize, depth: usize) -> Result<Doc<'a>, Why> {
         if depth >= MAX_DEPTH {
             return Err(Why::Deep);
