@@ -102,11 +102,11 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s t -l topic -d 'Topic f
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s T -l filter-out -d 'Do not print messages whose topic matches this filter (repeatable)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s U -l unsubscribe -d 'Unsubscribe from this filter after subscribing (repeatable)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s q -l qos -d 'Subscription QoS: 0, 1 or 2 [default: 0]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s F -d 'Output format (%t topic, %p payload, %j JSON, @H:@M strftime, %{$.path} JSONPath …)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s C -d 'Exit after this many messages' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s W -d 'Exit with status 27 after this many seconds' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l retain-handling -d 'v5: when the broker sends retained messages: always, new (new subscriptions only) or never' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l random-filter -d 'Print only this percentage of messages, picked at random' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s F -d 'Output format (%t topic, %p payload, %j JSON, @H:@M strftime, %{$.path} JSONPath …)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l json-path -d 'Print the value(s) this JSONPath selects from each JSON payload instead of the payload (repeatable; not with -F)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l where -d 'Keep only messages for which this JSONPath selects something, e.g. \'$[?@.temp > 30]\' (repeatable: all must match)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l decode -d 'Decode each payload as FORMAT for --where, --json-path, %{…}, --json and plain output (auto: by the v5 content type, else JSON)' -r -f -a "json\t''
@@ -152,8 +152,9 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l proxy -d 'Connect thro
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l unix -d 'Connect to a Unix domain socket' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s A -d 'Connect from this local address' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l message-type -d 'The protobuf message type in --proto, with its package (pkg.Type)' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s v -l verbose -d 'Print the topic before each payload'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s v -l verbose -d 'Print the topic before the payload'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s N -d 'Do not add a newline after each message'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l pretty -d 'Indent JSON output (%j, %J, --json)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s R -d 'Do not print retained messages'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s E -d 'Exit once the subscriptions are acknowledged'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l retained-only -d 'Print only retained messages; stop at the first live one'
@@ -161,7 +162,6 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l remove-retained -d 'Cl
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l retain-as-published -d 'v5: keep the retain flag of forwarded messages'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l message-rate -d 'Print how many messages arrived each second instead of the messages'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s w -l watch -d 'Print each topic\'s messages on its own fixed terminal line (ANSI; mqtk: plain lines when stdout is not a terminal)'
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l pretty -d 'Indent JSON output (%j, %J, --json)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l strict -d 'Treat a non-JSON payload or a path that selects nothing as an error (exit 65)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l json -d 'Print each message as one JSON object per line (NDJSON; not with --json-path, -F, -v or -N)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s c -l disable-clean-session -d 'Keep the session on the broker (clean session off); needs -i'
@@ -183,7 +183,7 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s f -l file -d 'Send the 
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s q -l qos -d 'QoS of the request and of the response subscription: 0, 1 or 2 [default: 0]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s W -d 'Exit with status 27 when no response came within this many seconds' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l retain-handling -d 'v5: when the broker sends retained messages: always, new (new subscriptions only) or never' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s F -d 'Output format (%t topic, %p payload, %j JSON, %D correlation data, %{$.path} JSONPath …)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s F -d 'Output format (%t topic, %p payload, %j JSON, @H:@M strftime, %{$.path} JSONPath …)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s C -d 'Wait for this many responses [default: 1]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l json-path -d 'Print the value(s) this JSONPath selects from each JSON payload instead of the payload (repeatable; not with -F)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l where -d 'Keep only messages for which this JSONPath selects something, e.g. \'$[?@.temp > 30]\' (repeatable: all must match)' -r
@@ -236,7 +236,7 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l latency -d 'Print the t
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l retain-as-published -d 'v5: keep the retain flag of forwarded messages'
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s R -d 'Do not print retained messages (v5: ask for none)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s v -l verbose -d 'Print the topic before the payload'
-complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s N -d 'Do not add a newline after the response'
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s N -d 'Do not add a newline after each message'
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l pretty -d 'Indent JSON output (%j, %J, --json)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l strict -d 'Treat a non-JSON payload or a path that selects nothing as an error (exit 65)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l json -d 'Print each message as one JSON object per line (NDJSON; not with --json-path, -F, -v or -N)'

@@ -21,6 +21,7 @@ pub mod json_output;
 mod numbers;
 mod optfile;
 pub mod payload;
+mod printing;
 mod properties;
 pub mod publish;
 mod resolve;

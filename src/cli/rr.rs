@@ -7,6 +7,7 @@ use clap::Args;
 use super::conn::ConnArgs;
 use super::json_output::JsonArgs;
 use super::payload::PayloadArgs;
+use super::printing::PrintArgs;
 use super::schema::DecodeArgs;
 use super::subscription::SubscriptionArgs;
 
@@ -48,21 +49,8 @@ pub struct RrArgs {
     #[arg(short = 'R')]
     pub no_retained: bool,
 
-    /// Print the topic before the payload
-    #[arg(short = 'v', long)]
-    pub verbose: bool,
-
-    /// Do not add a newline after the response
-    #[arg(short = 'N')]
-    pub no_eol: bool,
-
-    /// Output format (%t topic, %p payload, %j JSON, %D correlation data, %{$.path} JSONPath …)
-    #[arg(short = 'F', value_name = "FORMAT", allow_hyphen_values = true)]
-    pub format: Option<OsString>,
-
-    /// Indent JSON output (%j, %J, --json)
-    #[arg(long)]
-    pub pretty: bool,
+    #[command(flatten)]
+    pub print: PrintArgs,
 
     /// Wait for this many responses [default: 1]
     #[arg(

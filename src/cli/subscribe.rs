@@ -6,6 +6,7 @@ use clap::{ArgAction, Args};
 
 use super::conn::ConnArgs;
 use super::json_output::JsonArgs;
+use super::printing::PrintArgs;
 use super::schema::DecodeArgs;
 use super::subscription::SubscriptionArgs;
 
@@ -28,13 +29,8 @@ pub struct SubArgs {
     #[arg(short = 'q', long, value_name = "QOS", allow_hyphen_values = true)]
     pub qos: Option<String>,
 
-    /// Print the topic before each payload
-    #[arg(short = 'v', long)]
-    pub verbose: bool,
-
-    /// Do not add a newline after each message
-    #[arg(short = 'N')]
-    pub no_eol: bool,
+    #[command(flatten)]
+    pub print: PrintArgs,
 
     /// Exit after this many messages
     #[arg(short = 'C', value_name = "COUNT", allow_hyphen_values = true)]
@@ -79,14 +75,6 @@ pub struct SubArgs {
         allow_hyphen_values = true
     )]
     pub random_filter: Option<String>,
-
-    /// Output format (%t topic, %p payload, %j JSON, @H:@M strftime, %{$.path} JSONPath …)
-    #[arg(short = 'F', value_name = "FORMAT", allow_hyphen_values = true)]
-    pub format: Option<OsString>,
-
-    /// Indent JSON output (%j, %J, --json)
-    #[arg(long)]
-    pub pretty: bool,
 
     #[command(flatten)]
     pub json_output: JsonArgs,

@@ -123,9 +123,9 @@ pub fn subscribe(parsed: &Parsed) -> Result<SubscribeRequest, Failure> {
 
     let output = output::output(
         &args.json_output,
-        args.format.as_ref(),
-        args.verbose,
-        args.no_eol,
+        args.print.format.as_ref(),
+        args.print.verbose,
+        args.print.no_eol,
         personality,
     )?;
     let where_paths = output::where_paths(&args.json_output)?;
@@ -159,9 +159,9 @@ pub fn subscribe(parsed: &Parsed) -> Result<SubscribeRequest, Failure> {
         filter_out,
         unsubscribe,
         output,
-        verbose: args.verbose,
-        eol: !args.no_eol,
-        pretty: args.pretty,
+        verbose: args.print.verbose,
+        eol: !args.print.no_eol,
+        pretty: args.print.pretty,
         stop,
         no_retained: args.no_retained,
         remove_retained: args.remove_retained,
