@@ -69,7 +69,7 @@ impl NotText {
 /// A text field that prost left as a view of the payload: it is borrowed from the payload (prost
 /// reads `bytes` fields from a `Bytes` without copying, so the view lies inside it), copied only
 /// if it does not.
-fn text_in<'p>(payload: &'p [u8], field: &Bytes) -> Result<Cow<'p, str>, Utf8Error> {
+pub(super) fn text_in<'p>(payload: &'p [u8], field: &Bytes) -> Result<Cow<'p, str>, Utf8Error> {
     let offset = field.as_ptr().addr().checked_sub(payload.as_ptr().addr());
     match offset.and_then(|at| payload.get(at..at.checked_add(field.len())?)) {
         Some(inside) => utf8(inside).map(Cow::Borrowed),
@@ -99,12 +99,26 @@ pub fn decode<'p>(
     if topic.starts_with("spBv1.0/STATE/") {
         return super::json(payload);
     }
-    let State { nodes, scratch: p } = state;
+    let decoded = read(topic, payload, state, warn);
+    // Emptied now, not at the next message: its views would keep the payload (and the read
+    // buffer it lies in) and its data sets and templates alive until then.
+    let p = &mut state.scratch;
     if p.metrics.capacity() > KEEP_METRICS {
         *p = Payload::default();
     } else {
         p.clear();
     }
+    decoded
+}
+
+/// `decode` into the (empty) scratch payload.
+fn read<'p>(
+    topic: &str,
+    payload: &'p Bytes,
+    state: &mut State,
+    warn: &mut dyn FnMut(String),
+) -> Result<Doc<'p>, String> {
+    let State { nodes, scratch: p } = state;
     // Read from the payload's `Bytes`, prost's bytes fields are views of it, not copies.
     p.merge(payload.clone())
         .map_err(|e| format!("payload is not Sparkplug B ({e})"))?;

@@ -196,14 +196,17 @@ impl At<'_, '_> {
     pub fn sequence(&mut self, seq: Option<u64>) -> Option<String> {
         let seq = seq.filter(|_| self.topic.sequenced())?;
         let last = self.node_mut().last_seq.replace(seq);
-        let expected = last.map(|last| (last + 1) % 256);
+        // seq counts 0..=255; a faulty node's larger one must not overflow the arithmetic (it is
+        // always a gap; the count lost is taken modulo 256, as before).
+        let expected = last.map(|last| (last % 256 + 1) % 256);
+        let at = seq % 256;
         let topic = &self.topic;
         match expected {
             Some(expected) if expected != seq && topic.kind != "NBIRTH" => Some(format!(
                 "sparkplug: seq gap on edge node '{}/{}': expected {expected}, got {seq} ({} lost or out of order)",
                 topic.group,
                 topic.node,
-                (seq + 256 - expected) % 256
+                (at + 256 - expected) % 256
             )),
             _ => None,
         }

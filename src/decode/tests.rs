@@ -4,6 +4,7 @@
 //! `ALLOC_FACTOR` × the payload's size plus a fixed `ALLOC_SLACK`.
 
 use std::alloc::{GlobalAlloc, Layout, System};
+use std::borrow::Cow;
 use std::cell::Cell;
 
 use bytes::Bytes;
@@ -697,4 +698,77 @@ fn msgpack_keys_in_every_form() {
         }
     }
     assert!(key(&[0xa5], b"abc").is_err(), "a key cut short");
+}
+
+/// Nothing of a decoded payload stays in the decoder once its document is gone: the scratch
+/// payload's views of the message (and the data sets and templates read into it) are dropped at
+/// the end of each decode, not at the next message.
+#[test]
+fn sparkplug_keeps_nothing_of_a_payload() {
+    let mut d = Decoder::new(Choice::Fixed(Format::Sparkplug), None);
+    let start = LIVE.with(Cell::get);
+    let big = Metric {
+        name: Some(Bytes::from_static(b"blob")),
+        datatype: Some(17),
+        value: Some(MetricValue::Bytes(Bytes::from(vec![7u8; 4 * MB]))),
+        ..Default::default()
+    };
+    let payload = Bytes::from(with_metrics(0, vec![big]).encode_to_vec());
+    {
+        let input = Input {
+            topic: "spBv1.0/g/DDATA/e/d",
+            content_type: None,
+            payload: &payload,
+        };
+        let decoded = d.decode(&input, &mut |_| {}).unwrap().unwrap();
+        assert_eq!(
+            decoded
+                .value
+                .get("metrics")
+                .map(|m| m.to_value()[0]["name"].clone()),
+            Some(json!("blob"))
+        );
+    }
+    drop(payload);
+    let kept = LIVE.with(Cell::get) - start;
+    assert!(
+        kept < 64 * 1024,
+        "{kept} bytes kept after the payload and its document were dropped"
+    );
+}
+
+/// A metric name is borrowed from the payload it lies in (no copy), and copied only from a buffer
+/// that is not the payload.
+#[test]
+fn sparkplug_names_borrow_from_the_payload() {
+    let payload = Bytes::from_static(b"..temp..");
+    let inside = payload.slice(2..6);
+    assert!(matches!(
+        super::sparkplug::text_in(&payload, &inside),
+        Ok(Cow::Borrowed("temp"))
+    ));
+    let elsewhere = Bytes::copy_from_slice(b"temp");
+    assert!(
+        matches!(super::sparkplug::text_in(&payload, &elsewhere), Ok(Cow::Owned(s)) if s == "temp")
+    );
+    let bad = Bytes::from_static(b"\xff");
+    assert!(super::sparkplug::text_in(&payload, &bad).is_err());
+}
+
+/// A seq beyond 255 (a faulty edge node) is a gap, counted modulo 256, and never overflows: the
+/// message after one of u64::MAX expects 0.
+#[test]
+fn sparkplug_seq_out_of_range() {
+    let mut d = Decoder::new(Choice::Fixed(Format::Sparkplug), None);
+    let mut notes = Vec::new();
+    let topic = "spBv1.0/g/NDATA/e";
+    for seq in [5, u64::MAX, 0] {
+        sparkplug_raw(&mut d, topic, with_metrics(seq, vec![]), &mut notes).unwrap();
+    }
+    assert_eq!(
+        notes,
+        [
+            "sparkplug: seq gap on edge node 'g/e': expected 6, got 18446744073709551615 (249 lost or out of order)"
+        ]
+    );
 }
