@@ -167,7 +167,8 @@ impl<'a> Reader<'a> {
     /// are); anything else, including text that had to be shown as base64, becomes its JSON text
     /// (as rmp-serde gave it).
     fn key(&mut self, depth: usize) -> Result<Cow<'a, str>, Why> {
-        let len = match self.rest.first().map(|&b| Marker::from_u8(b)) {
+        let marker = self.rest.first().map(|&b| Marker::from_u8(b));
+        let len = match marker {
             Some(Marker::FixStr(n)) => Some((1, usize::from(n))),
             Some(Marker::Str8) if self.rest.len() > 1 => Some((2, usize::from(self.rest[1]))),
             _ => None,
@@ -180,7 +181,7 @@ impl<'a> Reader<'a> {
             return Ok(Cow::Borrowed(text));
         }
         let is_text = matches!(
-            self.rest.first().map(|&b| Marker::from_u8(b)),
+            marker,
             Some(Marker::FixStr(_) | Marker::Str8 | Marker::Str16 | Marker::Str32)
         );
         Ok(match self.value(depth + 1)? {
