@@ -153,17 +153,15 @@ impl<'a> Reader<'a> {
 
     #[inline(never)]
     fn list(&mut self, n: usize, depth: usize) -> Result<Doc<'a>, Why> {
-        if depth >= MAX_DEPTH {
-            return Err(Why::Deep);
-        }
+        let inner = deeper(depth)?;
         let mut items = Vec::with_capacity(self.room(n));
         for _ in 0..n {
-            items.push(self.value(depth + 1)?);
+            items.push(self.value(inner)?);
         }
         Ok(Doc::Array(items))
     }
 
-    /// A map key: UTF-8 text borrowed as it is (read without making a value of it first: most keys
+    /// A map key at nesting `depth`: UTF-8 text borrowed as it is (read without making a value of it first: most keys
     /// are); anything else, including text that had to be shown as base64, becomes its JSON text
     /// (as rmp-serde gave it).
     fn key(&mut self, depth: usize) -> Result<Cow<'a, str>, Why> {
@@ -184,7 +182,7 @@ impl<'a> Reader<'a> {
             marker,
             Some(Marker::FixStr(_) | Marker::Str8 | Marker::Str16 | Marker::Str32)
         );
-        Ok(match self.value(depth + 1)? {
+        Ok(match self.value(depth)? {
             Doc::String(Cow::Borrowed(text)) if is_text => Cow::Borrowed(text),
             other => Cow::Owned(serde_json::to_string(&other).unwrap_or_default()),
         })
@@ -193,16 +191,22 @@ impl<'a> Reader<'a> {
     /// A map; a key that is not text becomes its JSON text (a binary key: its base64 in quotes).
     #[inline(never)]
     fn map(&mut self, n: usize, depth: usize) -> Result<Doc<'a>, Why> {
-        if depth >= MAX_DEPTH {
-            return Err(Why::Deep);
-        }
+        let inner = deeper(depth)?;
         let mut members = Vec::with_capacity(self.room(n));
         for _ in 0..n {
-            let key = self.key(depth)?;
-            members.push((key, self.value(depth + 1)?));
+            let key = self.key(inner)?;
+            members.push((key, self.value(inner)?));
         }
         Ok(Doc::Object(Object::from_members(members)))
     }
+}
+
+/// The nesting level inside a container at `depth`, unless that is deeper than `MAX_DEPTH`.
+fn deeper(depth: usize) -> Result<usize, Why> {
+    if depth >= MAX_DEPTH {
+        return Err(Why::Deep);
+    }
+    Ok(depth + 1)
 }
 
 /// JSON to MessagePack through serde: integers in their smallest encoding, other numbers as
