@@ -15,6 +15,7 @@ mod object;
 mod serde_impl;
 #[cfg(test)]
 pub mod tests;
+mod tree;
 mod write;
 
 use std::borrow::Cow;
@@ -22,6 +23,7 @@ use std::borrow::Cow;
 use serde_json::{Number, Value};
 
 pub use object::Object;
+pub use tree::{Shape, Tree};
 
 /// A JSON value whose strings may borrow from the bytes it was read from.
 #[derive(Debug, Clone, PartialEq, Default)]
