@@ -88,6 +88,9 @@ enum End {
 
 struct Run {
     config: Config,
+    /// `--decode`'s decoder (out of `config`: a decoded Sparkplug B view borrows it while the
+    /// rest of `config` is read).
+    decoder: Option<Decoder>,
     printer: Printer,
     rule: Match,
     /// The request, built once the connection's protocol is known.
@@ -207,7 +210,7 @@ impl Run {
             );
             return None;
         }
-        let mut payload = match self.printer.decode(self.config.decoder.as_mut(), &msg) {
+        let mut payload = match self.printer.decode(self.decoder.as_mut(), &msg) {
             Ok(Ok(payload)) => payload,
             Ok(Err(_skipped)) => return None,
             Err(f) => return Some(End::Fail(f)),
@@ -230,6 +233,8 @@ impl Run {
             Ok(Printed::StdoutClosed) => return Some(End::StdoutClosed),
             Err(f) => return Some(End::Fail(f)),
         }
+        // Done with it: a decoded view borrows the decoder, and so `self`.
+        drop(payload);
         self.last_response_at = Some(now);
         self.responses += 1;
         if let Some(sent) = self.sent_at {
@@ -322,7 +327,10 @@ pub async fn run(conn: Options, config: Config) -> Result<u8, Failure> {
     let keep_will = conn.protocol == Protocol::V5 && conn.will.is_some();
     let c = &config;
     let printer = Printer::new(c.eol, c.pretty, c.verbose, quiet, c.strict);
+    let mut config = config;
+    let decoder = config.decoder.take();
     let mut run = Run {
+        decoder,
         printer,
         request: Some(request(&config, conn.protocol, &properties)),
         config,

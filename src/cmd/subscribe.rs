@@ -111,6 +111,9 @@ impl Random {
 
 struct Run {
     config: Config,
+    /// `--decode`'s decoder (out of `config`: a decoded Sparkplug B view borrows it while the
+    /// rest of `config` is read).
+    decoder: Option<Decoder>,
     printer: Printer,
     quiet: bool,
     debug: bool,
@@ -188,7 +191,7 @@ impl Run {
                 return Ok(None);
             }
         }
-        let Ok(mut payload) = self.printer.decode(self.config.decoder.as_mut(), &msg)? else {
+        let Ok(mut payload) = self.printer.decode(self.decoder.as_mut(), &msg)? else {
             return Ok(None);
         };
         let c = &self.config;
@@ -384,7 +387,10 @@ pub async fn run(conn: Options, config: Config) -> Result<u8, Failure> {
     };
     let mut session = connected.map_err(|f| f.to_failure(false))?;
 
+    let mut config = config;
+    let decoder = config.decoder.take();
     let mut run = Run {
+        decoder,
         printer: Printer::new(
             config.eol,
             config.pretty,

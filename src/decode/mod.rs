@@ -12,16 +12,20 @@ mod msgpack;
 mod protobuf;
 mod sparkplug;
 mod sparkplug_encode;
+mod sparkplug_scalar;
 mod sparkplug_schema;
 mod sparkplug_state;
+mod sparkplug_view;
 #[cfg(test)]
 mod tests;
 mod text;
+#[cfg(test)]
+mod view_tests;
 
 use bytes::Bytes;
 use serde_json::Value;
 
-use crate::doc::Doc;
+use crate::doc::{Doc, write_tree};
 
 pub use protobuf::Schema;
 
@@ -103,11 +107,54 @@ pub enum Choice {
     Auto,
 }
 
-/// A decoded payload (its strings may borrow from the payload).
-pub struct Decoded<'p> {
-    pub value: Doc<'p>,
+/// A decoded payload (its strings may borrow from the payload, a Sparkplug B view from the
+/// decoder).
+pub struct Decoded<'d> {
+    pub value: Data<'d>,
     /// The format that decoded it (`payload_encoding` in `--json`).
     pub format: Format,
+}
+
+/// What a payload decoded to.
+pub enum Data<'d> {
+    Doc(Doc<'d>),
+    /// A plain Sparkplug B payload, seen in place (never built into a `Doc` to be tested and
+    /// printed).
+    Sparkplug(sparkplug::Tahu<'d>),
+}
+
+impl<'d> Data<'d> {
+    /// The document, when it is one.
+    pub fn doc(&self) -> Option<&Doc<'d>> {
+        match self {
+            Data::Doc(doc) => Some(doc),
+            Data::Sparkplug(_) => None,
+        }
+    }
+
+    /// The equal document, built when it is a view.
+    pub fn to_doc(&self) -> Doc<'d> {
+        match self {
+            Data::Doc(doc) => doc.clone(),
+            Data::Sparkplug(view) => view.to_doc(),
+        }
+    }
+
+    /// Appends its JSON text.
+    pub fn write_json(&self, out: &mut Vec<u8>, pretty: bool) {
+        match self {
+            Data::Doc(doc) => doc.write_json(out, pretty),
+            Data::Sparkplug(view) => write_tree(view.root(), out, pretty),
+        }
+    }
+
+    /// The equal `serde_json::Value`.
+    pub fn to_value(&self) -> Value {
+        match self {
+            Data::Doc(doc) => doc.to_value(),
+            Data::Sparkplug(view) => view.to_doc().to_value(),
+        }
+    }
 }
 
 /// The `--decode` decoder of one run: keeps Sparkplug's BIRTH aliases and sequence numbers.
@@ -140,11 +187,11 @@ impl Decoder {
     /// Decodes one payload. `Ok(None)`: `auto` found no content type naming a format, so the
     /// payload is treated as it would be without `--decode`. `Err` says why it does not decode;
     /// `warn` gets notes that do not stop the message (a Sparkplug sequence gap).
-    pub fn decode<'p>(
-        &mut self,
-        input: &Input<'_, 'p>,
+    pub fn decode<'d>(
+        &'d mut self,
+        input: &Input<'_, 'd>,
         warn: &mut dyn FnMut(String),
-    ) -> Result<Option<Decoded<'p>>, String> {
+    ) -> Result<Option<Decoded<'d>>, String> {
         let format = match self.choice {
             Choice::Fixed(format) => format,
             Choice::Auto => match input.content_type.and_then(Format::from_content_type) {
@@ -165,10 +212,18 @@ impl Decoder {
                 }
             },
             Format::Sparkplug => {
-                sparkplug::decode(input.topic, input.payload, &mut self.sparkplug, warn)?
+                let read = sparkplug::decode(input.topic, input.payload, &mut self.sparkplug, warn);
+                let value = match read? {
+                    sparkplug::Read::View(view) => Data::Sparkplug(view),
+                    sparkplug::Read::Doc(doc) => Data::Doc(doc),
+                };
+                return Ok(Some(Decoded { value, format }));
             }
         };
-        Ok(Some(Decoded { value, format }))
+        Ok(Some(Decoded {
+            value: Data::Doc(value),
+            format,
+        }))
     }
 }
 

@@ -12,22 +12,15 @@ use prost::Message as _;
 use serde_json::{Number, Value};
 
 use super::base64_text;
+use super::sparkplug_scalar::{Leaf, float32};
 use super::sparkplug_schema::{
-    DATA_TYPES, DataSet, MetaData, Metric, MetricValue, Payload, PropertySet, PropertyValue,
-    PropertyValueKind, Scalar, Template,
+    DataSet, MetaData, Metric, MetricValue, Payload, PropertySet, PropertyValue, PropertyValueKind,
+    Scalar, Template,
 };
 use super::sparkplug_state::Nodes;
+use super::sparkplug_view::{Node, plain};
 use super::text::utf8;
 use crate::doc::{Doc, Object};
-
-/// Data type numbers used below and by the encoder.
-pub(super) const INT8: u32 = 1;
-pub(super) const INT16: u32 = 2;
-pub(super) const INT32: u32 = 3;
-pub(super) const INT64: u32 = 4;
-pub(super) const UINT8: u32 = 5;
-pub(super) const UINT16: u32 = 6;
-pub(super) const DATETIME: u32 = 13;
 
 /// A decoded value that owns its text (moved out of prost's messages).
 type Owned = Doc<'static>;
@@ -88,36 +81,85 @@ pub struct State {
     scratch: Payload,
 }
 
-/// Decodes one Sparkplug B message on `topic`, filling metric names from BIRTH aliases and
-/// noting `seq` gaps. `spBv1.0/STATE/…` payloads are JSON (Sparkplug 3.0) and read as such.
-pub fn decode<'p>(
-    topic: &str,
-    payload: &'p Bytes,
-    state: &mut State,
-    warn: &mut dyn FnMut(String),
-) -> Result<Doc<'p>, String> {
-    if topic.starts_with("spBv1.0/STATE/") {
-        return super::json(payload);
-    }
-    let decoded = read(topic, payload, state, warn);
-    // Emptied now, not at the next message: its views would keep the payload (and the read
-    // buffer it lies in) and its data sets and templates alive until then.
-    let p = &mut state.scratch;
-    if p.metrics.capacity() > KEEP_METRICS {
-        *p = Payload::default();
-    } else {
-        p.clear();
-    }
-    decoded
+/// A decoded message: a plain payload's view (the common case), or the document of any other.
+pub enum Read<'d> {
+    View(Tahu<'d>),
+    Doc(Doc<'d>),
 }
 
-/// `decode` into the (empty) scratch payload.
+/// A plain payload, decoded and checked, seen through its view. Its scratch payload is emptied
+/// when it goes.
+pub struct Tahu<'d> {
+    state: &'d mut State,
+    payload: &'d [u8],
+}
+
+impl<'d> Tahu<'d> {
+    /// The document's root, to test and print.
+    pub fn root(&self) -> Node<'_> {
+        Node::Root(&self.state.scratch, self.state.nodes.aliases())
+    }
+
+    /// The equal document (for what still needs one: `-F %{…}`, `--json-path`, `--json`).
+    pub fn to_doc(&self) -> Doc<'d> {
+        let aliases = self.state.nodes.aliases();
+        let names = Names {
+            payload: self.payload,
+            aliases: &|alias| Some(Cow::Owned(aliases?.get(&alias)?.clone())),
+        };
+        // The names were checked when the payload was decoded.
+        document(&self.state.scratch, &names).unwrap_or_default()
+    }
+}
+
+impl Drop for Tahu<'_> {
+    fn drop(&mut self) {
+        self.state.empty();
+    }
+}
+
+impl State {
+    /// Empties the scratch payload. Done once a message is handled, not at the next one: its views
+    /// would keep the payload (and the read buffer it lies in) and its data sets and templates
+    /// alive until then.
+    fn empty(&mut self) {
+        let p = &mut self.scratch;
+        if p.metrics.capacity() > KEEP_METRICS {
+            *p = Payload::default();
+        } else {
+            p.clear();
+        }
+    }
+}
+
+/// Decodes one Sparkplug B message on `topic`, filling metric names from BIRTH aliases and
+/// noting `seq` gaps. `spBv1.0/STATE/…` payloads are JSON (Sparkplug 3.0) and read as such.
+pub fn decode<'d>(
+    topic: &str,
+    payload: &'d Bytes,
+    state: &'d mut State,
+    warn: &mut dyn FnMut(String),
+) -> Result<Read<'d>, String> {
+    if topic.starts_with("spBv1.0/STATE/") {
+        return super::json(payload).map(Read::Doc);
+    }
+    match read(topic, payload, state, warn) {
+        Ok(None) => Ok(Read::View(Tahu { state, payload })),
+        other => {
+            state.empty();
+            other.map(|doc| Read::Doc(doc.unwrap_or_default()))
+        }
+    }
+}
+
+/// `decode` into the (empty) scratch payload: the document, or `None` when the payload is plain
+/// (its names checked) and is to be seen through its view.
 fn read<'p>(
     topic: &str,
     payload: &'p Bytes,
     state: &mut State,
     warn: &mut dyn FnMut(String),
-) -> Result<Doc<'p>, String> {
+) -> Result<Option<Doc<'p>>, String> {
     let State { nodes, scratch: p } = state;
     // Read from the payload's `Bytes`, prost's bytes fields are views of it, not copies.
     p.merge(payload.clone())
@@ -133,24 +175,29 @@ fn read<'p>(
         });
         pairs.collect()
     });
-    let doc = match &table {
-        Some(table) => document(
-            p,
-            &Names {
-                payload,
-                aliases: &|alias| table.get(&alias).cloned(),
-            },
-        ),
-        None => document(
-            p,
-            &Names {
-                payload,
-                aliases: &|alias| {
-                    let name = at.as_ref()?.name(alias)?;
-                    Some(Cow::Owned(name.to_string()))
+    let doc = if plain(p) {
+        names_are_text(&p.metrics).map(|()| None)
+    } else {
+        let doc = match &table {
+            Some(table) => document(
+                p,
+                &Names {
+                    payload,
+                    aliases: &|alias| table.get(&alias).cloned(),
                 },
-            },
-        ),
+            ),
+            None => document(
+                p,
+                &Names {
+                    payload,
+                    aliases: &|alias| {
+                        let name = at.as_ref()?.name(alias)?;
+                        Some(Cow::Owned(name.to_string()))
+                    },
+                },
+            ),
+        };
+        doc.map(Some)
     };
     let doc = doc.map_err(|NotText(at)| {
         format!(
@@ -172,8 +219,16 @@ fn read<'p>(
     Ok(doc)
 }
 
+/// A plain payload's check of its names (what building its document would find).
+fn names_are_text(metrics: &[Metric]) -> Result<(), NotText> {
+    for name in metrics.iter().filter_map(|m| m.name.as_ref()) {
+        utf8(name).map_err(|_| NotText("Metric.name: ".into()).within("Payload.metrics: "))?;
+    }
+    Ok(())
+}
+
 /// The payload as a document: `{timestamp, metrics, seq, uuid, body}`.
-fn document<'p>(p: &mut Payload, names: &Names<'_, 'p>) -> Result<Doc<'p>, NotText> {
+fn document<'p>(p: &Payload, names: &Names<'_, 'p>) -> Result<Doc<'p>, NotText> {
     let fields = [
         p.timestamp.is_some(),
         p.seq.is_some(),
@@ -184,7 +239,7 @@ fn document<'p>(p: &mut Payload, names: &Names<'_, 'p>) -> Result<Doc<'p>, NotTe
     if let Some(ts) = p.timestamp {
         out.push(("timestamp".into(), number(ts)));
     }
-    let metrics = metrics(&mut p.metrics, names);
+    let metrics = metrics(&p.metrics, names);
     out.push((
         "metrics".into(),
         metrics.map_err(|e| e.within("Payload.metrics: "))?,
@@ -192,8 +247,8 @@ fn document<'p>(p: &mut Payload, names: &Names<'_, 'p>) -> Result<Doc<'p>, NotTe
     if let Some(seq) = p.seq {
         out.push(("seq".into(), number(seq)));
     }
-    if let Some(uuid) = p.uuid.take() {
-        out.push(("uuid".into(), text(uuid)));
+    if let Some(uuid) = &p.uuid {
+        out.push(("uuid".into(), text(uuid.as_str())));
     }
     if let Some(body) = &p.body {
         out.push(("body".into(), base64(body)));
@@ -202,16 +257,11 @@ fn document<'p>(p: &mut Payload, names: &Names<'_, 'p>) -> Result<Doc<'p>, NotTe
 }
 
 fn type_name(datatype: u32) -> Owned {
-    match DATA_TYPES.get(datatype as usize) {
-        Some(name) => Doc::str(name),
-        None => number(datatype),
-    }
+    Leaf::data_type(datatype).doc()
 }
 
-/// A metric list as an array. Each metric's parts are taken out in place (moving whole metrics out
-/// costs a copy each); the array is sized up front (collecting `Result`s would grow it step by
-/// step).
-fn metrics<'p>(list: &mut [Metric], names: &Names<'_, 'p>) -> Result<Doc<'p>, NotText> {
+/// A metric list as an array, sized up front (collecting `Result`s would grow it step by step).
+fn metrics<'p>(list: &[Metric], names: &Names<'_, 'p>) -> Result<Doc<'p>, NotText> {
     let mut out = Vec::with_capacity(list.len());
     for m in list {
         out.push(metric(m, names)?);
@@ -219,10 +269,10 @@ fn metrics<'p>(list: &mut [Metric], names: &Names<'_, 'p>) -> Result<Doc<'p>, No
     Ok(Doc::Array(out))
 }
 
-/// One metric, taken apart (its strings move into the document or borrow from the payload). The
-/// object is sized to its members: growing it key by key costs more than building the rest of the
+/// One metric (its names borrow from the payload, its other text is copied). The object is sized
+/// to its members: growing it key by key costs more than building the rest of the
 /// metric.
-fn metric<'p>(m: &mut Metric, names: &Names<'_, 'p>) -> Result<Doc<'p>, NotText> {
+fn metric<'p>(m: &Metric, names: &Names<'_, 'p>) -> Result<Doc<'p>, NotText> {
     let name = match &m.name {
         Some(name) => {
             let name = text_in(names.payload, name).map_err(|_| NotText("Metric.name: ".into()))?;
@@ -268,8 +318,7 @@ fn metric<'p>(m: &mut Metric, names: &Names<'_, 'p>) -> Result<Doc<'p>, NotText>
     if let Some(props) = &m.properties {
         out.push(("properties".into(), property_set(props)));
     }
-    // Taken apart in place: moving the value out and dropping it costs more than the number.
-    let value = match &mut m.value {
+    let value = match &m.value {
         Some(v) => metric_value(datatype, v, names).map_err(|e| e.within("Metric.value: "))?,
         None => Doc::Null,
     };
@@ -277,44 +326,18 @@ fn metric<'p>(m: &mut Metric, names: &Names<'_, 'p>) -> Result<Doc<'p>, NotText>
     Ok(object(out))
 }
 
-/// A float as the shortest decimal that reads back as the same f32 (0.1, not 0.10000000149…).
-fn float32(f: f32) -> Owned {
-    // Whole numbers widen exactly and print the same; only fractions need the text round trip.
-    if f.fract() == 0.0 && f.abs() < 16_777_216.0 {
-        return Doc::float(f64::from(f));
-    }
-    let mut text = zmij::Buffer::new();
-    Doc::float(text.format(f).parse().unwrap_or(f64::from(f)))
-}
-
-/// A scalar read as its data type: Int8/16/32 travel as two's complement in a uint32, Int64 in a
-/// uint64.
+/// A scalar read as its data type.
 fn scalar(datatype: u32, v: Scalar) -> Owned {
-    match v {
-        Scalar::Int(i) => match datatype {
-            INT8 => number(i as u8 as i8),
-            INT16 => number(i as u16 as i16),
-            INT32 => number(i as i32),
-            UINT8 => number(i as u8),
-            UINT16 => number(i as u16),
-            _ => number(i),
-        },
-        Scalar::Long(l) if datatype == INT64 => number(l as i64),
-        Scalar::Long(l) => number(l),
-        Scalar::Float(f) => float32(f),
-        Scalar::Double(d) => Doc::float(d),
-        Scalar::Boolean(b) => Doc::Bool(b),
-        Scalar::String(s) => text(s),
-    }
+    Leaf::of(datatype, v).owned()
 }
 
 fn metric_value<'p>(
     datatype: u32,
-    v: &mut MetricValue,
+    v: &MetricValue,
     names: &Names<'_, 'p>,
 ) -> Result<Doc<'p>, NotText> {
     Ok(match v {
-        MetricValue::String(s) => text(std::mem::take(s)),
+        MetricValue::String(s) => text(s.as_str()),
         MetricValue::Bytes(b) => array(datatype, b).unwrap_or_else(|| base64(b)),
         MetricValue::DataSet(ds) => dataset(ds),
         MetricValue::Template(t) => template(t, names)?,
@@ -341,7 +364,7 @@ fn array(datatype: u32, b: &[u8]) -> Option<Owned> {
         27 => each::<2>(b, |c| number(u16::from_le_bytes(c))),
         28 => each::<4>(b, |c| number(u32::from_le_bytes(c))),
         29 => each::<8>(b, |c| number(u64::from_le_bytes(c))),
-        30 => each::<4>(b, |c| float32(f32::from_le_bytes(c))),
+        30 => each::<4>(b, |c| Doc::float(float32(f32::from_le_bytes(c)))),
         31 => each::<8>(b, |c| Doc::float(f64::from_le_bytes(c))),
         33 => {
             // NUL-terminated UTF-8 strings.
@@ -381,7 +404,7 @@ fn dataset(ds: &DataSet) -> Owned {
     object(out)
 }
 
-fn template<'p>(t: &mut Template, names: &Names<'_, 'p>) -> Result<Doc<'p>, NotText> {
+fn template<'p>(t: &Template, names: &Names<'_, 'p>) -> Result<Doc<'p>, NotText> {
     let mut out = Members::new();
     if let Some(v) = &t.version {
         out.push(("version".into(), text(v.as_str())));
@@ -392,7 +415,7 @@ fn template<'p>(t: &mut Template, names: &Names<'_, 'p>) -> Result<Doc<'p>, NotT
     if let Some(d) = t.is_definition {
         out.push(("isDefinition".into(), Doc::Bool(d)));
     }
-    let metrics = metrics(&mut t.metrics, names);
+    let metrics = metrics(&t.metrics, names);
     out.push((
         "metrics".into(),
         metrics.map_err(|e| e.within("Template.metrics: "))?,

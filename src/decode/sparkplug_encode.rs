@@ -4,7 +4,7 @@ use bytes::Bytes;
 use prost::Message as _;
 use serde_json::Value;
 
-use super::sparkplug::{DATETIME, INT8, INT16, INT32, INT64, UINT8, UINT16};
+use super::sparkplug_scalar::{DATETIME, INT8, INT16, INT32, INT64, UINT8, UINT16};
 use super::sparkplug_schema::{DATA_TYPES, Metric, MetricValue, Payload};
 
 /// Encodes a Tahu-shaped JSON payload. A metric's `dataType` (a name or number) says where its

@@ -77,15 +77,15 @@ impl Spans {
 }
 
 /// Alias → name, as a BIRTH gave them.
-type Table = HashMap<u64, String>;
+pub type Aliases = HashMap<u64, String>;
 
 /// One edge node.
 #[derive(Debug, Default)]
 struct Node {
-    aliases: Table,
+    aliases: Aliases,
     /// Its devices' tables, by the device's place in `device_tables`.
     devices: HashMap<String, usize>,
-    device_tables: Vec<Table>,
+    device_tables: Vec<Aliases>,
     last_seq: Option<u64>,
 }
 
@@ -129,6 +129,15 @@ impl Nodes {
         }
         Some(At { nodes: self, topic })
     }
+
+    /// The aliases of the last topic's node or device (what its BIRTH gave).
+    pub fn aliases(&self) -> Option<&Aliases> {
+        let node = self.slots.get(self.last.slot?)?;
+        match self.last.spans.as_ref()?.device {
+            Some(_) => node.device_tables.get(self.last.device?),
+            None => Some(&node.aliases),
+        }
+    }
 }
 
 /// A message's edge node: what its topic says and what is known of the node.
@@ -138,10 +147,6 @@ pub struct At<'n, 't> {
 }
 
 impl At<'_, '_> {
-    fn node(&self) -> Option<&Node> {
-        self.nodes.slots.get(self.nodes.last.slot?)
-    }
-
     /// The node's memory, made on its first message.
     fn node_mut(&mut self) -> &mut Node {
         let nodes = &mut *self.nodes;
@@ -165,7 +170,7 @@ impl At<'_, '_> {
             (Some(device), None) => {
                 let node = self.node_mut();
                 let place = node.device_tables.len();
-                node.device_tables.push(Table::default());
+                node.device_tables.push(Aliases::default());
                 node.devices.insert(device.to_string(), place);
                 self.nodes.last.device = Some(place);
                 Some(place)
@@ -183,12 +188,7 @@ impl At<'_, '_> {
 
     /// The name BIRTH gave `alias`, for this topic's node or device.
     pub fn name(&self, alias: u64) -> Option<&str> {
-        let node = self.node()?;
-        let table = match self.topic.device {
-            Some(_) => node.device_tables.get(self.nodes.last.device?)?,
-            None => &node.aliases,
-        };
-        table.get(&alias).map(String::as_str)
+        self.nodes.aliases()?.get(&alias).map(String::as_str)
     }
 
     /// Checks `seq` against the node's last one; returns the gap's note, once per gap (the count

@@ -212,7 +212,10 @@ fn sparkplug_types_aliases_and_seq() {
         {"name": "arr", "alias": 5, "dataType": "Int16Array", "value": [-1, 2]},
         {"name": "strs", "alias": 6, "dataType": "StringArray", "value": ["a", "bc"]},
         {"name": "b", "alias": 7, "dataType": "Bytes", "value": "AAE="},
-        {"name": "n", "alias": 8, "dataType": "String", "value": null}
+        {"name": "n", "alias": 8, "dataType": "String", "value": null},
+        {"name": "i16", "alias": 9, "dataType": "Int16", "value": -300},
+        {"name": "i32", "alias": 10, "dataType": "Int32", "value": -70000},
+        {"name": "u8", "alias": 11, "dataType": "UInt8", "value": 255}
     ]});
     let got = sparkplug(&mut d, "spBv1.0/g/NBIRTH/e", birth, &mut notes);
     let values: Vec<&Value> = got["metrics"]
@@ -231,7 +234,10 @@ fn sparkplug_types_aliases_and_seq() {
             &json!([-1, 2]),
             &json!(["a", "bc"]),
             &json!("AAE="),
-            &Value::Null
+            &Value::Null,
+            &json!(-300),
+            &json!(-70000),
+            &json!(255)
         ]
     );
     assert_eq!(got["metrics"][7]["isNull"], true);
@@ -700,41 +706,44 @@ fn msgpack_keys_in_every_form() {
     assert!(key(&[0xa5], b"abc").is_err(), "a key cut short");
 }
 
-/// Nothing of a decoded payload stays in the decoder once its document is gone: the scratch
-/// payload's views of the message (and the data sets and templates read into it) are dropped at
-/// the end of each decode, not at the next message.
+/// Nothing of a decoded payload stays in the decoder once its document or view is gone: the
+/// scratch payload's views of the message (and the data sets, templates and text read into it)
+/// are dropped when the message is done, not at the next message.
 #[test]
 fn sparkplug_keeps_nothing_of_a_payload() {
     let mut d = Decoder::new(Choice::Fixed(Format::Sparkplug), None);
     let start = LIVE.with(Cell::get);
-    let big = Metric {
+    let metric = |value| Metric {
         name: Some(Bytes::from_static(b"blob")),
         datatype: Some(17),
-        value: Some(MetricValue::Bytes(Bytes::from(vec![7u8; 4 * MB]))),
+        value: Some(value),
         ..Default::default()
     };
-    let payload = Bytes::from(with_metrics(0, vec![big]).encode_to_vec());
-    {
-        let input = Input {
-            topic: "spBv1.0/g/DDATA/e/d",
-            content_type: None,
-            payload: &payload,
+    for is_view in [false, true] {
+        let m = if is_view {
+            metric(MetricValue::String("x".repeat(4 * MB)))
+        } else {
+            metric(MetricValue::Bytes(Bytes::from(vec![7u8; 4 * MB])))
         };
-        let decoded = d.decode(&input, &mut |_| {}).unwrap().unwrap();
-        assert_eq!(
-            decoded
-                .value
-                .get("metrics")
-                .map(|m| m.to_value()[0]["name"].clone()),
-            Some(json!("blob"))
+        let payload = Bytes::from(with_metrics(0, vec![m]).encode_to_vec());
+        {
+            let input = Input {
+                topic: "spBv1.0/g/DDATA/e/d",
+                content_type: None,
+                payload: &payload,
+            };
+            let decoded = d.decode(&input, &mut |_| {}).unwrap().unwrap();
+            assert_eq!(matches!(decoded.value, Data::Sparkplug(_)), is_view);
+            let doc = decoded.value.to_value();
+            assert_eq!(doc["metrics"][0]["name"], json!("blob"));
+        }
+        drop(payload);
+        let kept = LIVE.with(Cell::get) - start;
+        assert!(
+            kept < 64 * 1024,
+            "{kept} bytes kept after the payload and its document were dropped (view: {is_view})"
         );
     }
-    drop(payload);
-    let kept = LIVE.with(Cell::get) - start;
-    assert!(
-        kept < 64 * 1024,
-        "{kept} bytes kept after the payload and its document were dropped"
-    );
 }
 
 /// A metric name is borrowed from the payload it lies in (no copy), and copied only from a buffer

@@ -10,8 +10,10 @@
 mod escape;
 mod frame;
 mod string;
+mod tree;
 
 use string::string;
+pub use tree::write_tree;
 
 use serde_json::Number;
 
@@ -62,7 +64,7 @@ fn array<const PRETTY: bool>(out: &mut Vec<u8>, items: &[Doc], level: usize) {
 
 /// A number as serde_json writes it, with the crates it uses.
 #[inline(always)]
-fn number(out: &mut Vec<u8>, n: &Number) {
+pub(super) fn number(out: &mut Vec<u8>, n: &Number) {
     if let Some(u) = n.as_u64() {
         // Small counts, aliases and enum values are common in payloads: one or two digits
         // directly.
@@ -123,7 +125,7 @@ fn object<const PRETTY: bool>(out: &mut Vec<u8>, o: &Object, level: usize) {
 }
 
 /// In pretty output, a line break and the indent of `level`.
-fn newline<const PRETTY: bool>(out: &mut Vec<u8>, level: usize) {
+pub(super) fn newline<const PRETTY: bool>(out: &mut Vec<u8>, level: usize) {
     if PRETTY {
         out.push(b'\n');
         out.resize(out.len() + 2 * level, b' ');

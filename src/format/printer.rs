@@ -6,7 +6,7 @@ use std::io::Write;
 
 use super::{Format, ndjson};
 use crate::conn::Message;
-use crate::decode::{self, Decoded, Decoder, Input};
+use crate::decode::{self, Data, Decoded, Decoder, Input};
 use crate::doc::Doc;
 use crate::exit::{Code, Failure};
 use crate::jsonpath::{self, Path};
@@ -41,12 +41,24 @@ pub struct Payload<'m> {
 }
 
 impl<'m> Payload<'m> {
-    /// The payload as JSON: decoded, or as parsed so far.
+    /// The payload as a document: decoded, or as parsed or built so far.
     fn doc(&self) -> Option<&Doc<'m>> {
-        self.decoded
-            .as_ref()
-            .map(|d| &d.value)
-            .or(self.parsed.as_ref())
+        let decoded = self.decoded.as_ref().and_then(|d| d.value.doc());
+        decoded.or(self.parsed.as_ref())
+    }
+
+    /// The payload as a document: a Sparkplug B view is built into one now (for what cannot work
+    /// on the view: `-F %{…}`, `--json-path`).
+    fn built(&mut self) -> Option<&Doc<'m>> {
+        if let Some(Decoded {
+            value: view @ Data::Sparkplug(_),
+            ..
+        }) = &self.decoded
+            && self.parsed.is_none()
+        {
+            self.parsed = Some(view.to_doc());
+        }
+        self.doc()
     }
 
     /// The payload as JSON, parsing it now if nothing has (`None`: it is not JSON).
@@ -54,7 +66,7 @@ impl<'m> Payload<'m> {
         if self.decoded.is_none() && self.parsed.is_none() {
             self.parsed = Doc::from_json(&msg.payload).ok();
         }
-        self.doc()
+        self.built()
     }
 }
 
@@ -106,7 +118,7 @@ impl Printer {
     /// `Skipped` when it cannot be decoded (a note, or with `--strict` an error).
     pub fn decode<'m>(
         &self,
-        decoder: Option<&mut Decoder>,
+        decoder: Option<&'m mut Decoder>,
         msg: &'m Message,
     ) -> Result<Result<Payload<'m>, Printed>, Failure> {
         let decoded = |decoded| Payload {
@@ -150,6 +162,14 @@ impl Printer {
         paths: &[Path],
         strict: bool,
     ) -> Result<bool, Failure> {
+        if let Some(Decoded {
+            value: Data::Sparkplug(view),
+            ..
+        }) = &payload.decoded
+        {
+            let root = view.to_doc(); // SHIM until eval lands
+            return Ok(paths.iter().all(|p| p.matches_doc(&root)));
+        }
         match payload.json(msg) {
             Some(doc) => Ok(paths.iter().all(|p| p.matches_doc(doc))),
             None if strict => {
@@ -211,7 +231,7 @@ impl Printer {
                 let rendered = format.render_to(
                     &mut out,
                     msg,
-                    payload.doc(),
+                    payload.built(),
                     &now.fixed_offset(),
                     self.pretty,
                     &mut |w| warnings.push(w),

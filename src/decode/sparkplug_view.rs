@@ -1,0 +1,157 @@
+//! A plain Sparkplug B payload read in place: `--where` tests it and `sub` prints it as its Tahu JSON
+//! without building a `Doc` (issue 15's benchmark: building and dropping the document cost more
+//! than decoding the payload). "Plain" is what nearly all DATA messages are: metrics with scalar or
+//! text values, no metadata, properties, data sets, templates or byte values, and no `body`; any
+//! other payload is built into a `Doc` as before.
+//!
+//! The view means exactly what `sparkplug::document` builds for the same payload: the same members
+//! in the same order, the values made by the same `leaf` function. `tests::sparkplug_view_*`
+//! compare the two.
+
+use super::sparkplug_scalar::Leaf;
+use super::sparkplug_schema::{Metric, MetricValue, Payload};
+use super::sparkplug_state::Aliases;
+use super::text::utf8;
+use crate::doc::{Shape, Tree};
+
+/// Whether the view shows all of `p` (else the payload is built into a `Doc`).
+pub fn plain(p: &Payload) -> bool {
+    p.body.is_none()
+        && p.metrics.iter().all(|m| {
+            m.metadata.is_none()
+                && m.properties.is_none()
+                && !matches!(
+                    m.value,
+                    Some(
+                        MetricValue::Bytes(_) | MetricValue::DataSet(_) | MetricValue::Template(_)
+                    )
+                )
+        })
+}
+
+/// A node of a plain payload's document.
+#[derive(Debug, Clone, Copy)]
+pub enum Node<'t> {
+    Root(&'t Payload, Option<&'t Aliases>),
+    Metrics(&'t [Metric], Option<&'t Aliases>),
+    Metric(&'t Metric, Option<&'t Aliases>),
+    Leaf(Leaf<'t>),
+}
+
+/// The root's members, in `document`'s order.
+const ROOT: [&str; 4] = ["timestamp", "metrics", "seq", "uuid"];
+/// A metric's members, in `document`'s order.
+const METRIC: [&str; 8] = [
+    "name",
+    "alias",
+    "timestamp",
+    "dataType",
+    "isHistorical",
+    "isTransient",
+    "isNull",
+    "value",
+];
+
+impl<'t> Node<'t> {
+    /// The root's member `key`.
+    fn root(p: &'t Payload, aliases: Option<&'t Aliases>, key: &str) -> Option<Node<'t>> {
+        let leaf = match key {
+            "timestamp" => Leaf::Unsigned(p.timestamp?),
+            "metrics" => return Some(Node::Metrics(&p.metrics, aliases)),
+            "seq" => Leaf::Unsigned(p.seq?),
+            "uuid" => Leaf::Text(p.uuid.as_deref()?),
+            _ => return None,
+        };
+        Some(Node::Leaf(leaf))
+    }
+
+    /// A metric's member `key`.
+    fn metric(m: &'t Metric, aliases: Option<&'t Aliases>, key: &str) -> Option<Node<'t>> {
+        let leaf = match key {
+            "name" => Leaf::Text(name(m, aliases)?),
+            "alias" => Leaf::Unsigned(m.alias?),
+            "timestamp" => Leaf::Unsigned(m.timestamp?),
+            "dataType" => Leaf::data_type(m.datatype.unwrap_or(0)),
+            "isHistorical" => Leaf::Bool(m.is_historical?),
+            "isTransient" => Leaf::Bool(m.is_transient?),
+            "isNull" => Leaf::Bool(m.is_null?),
+            "value" => value(m),
+            _ => return None,
+        };
+        Some(Node::Leaf(leaf))
+    }
+
+    /// The node's members in order (keys from `keys`, absent ones skipped).
+    fn each(self, keys: &'t [&'t str]) -> impl Iterator<Item = (&'t str, Node<'t>)> + 't {
+        keys.iter()
+            .filter_map(move |&key| Some((key, self.member(key)?)))
+    }
+}
+
+/// A metric's name: its own (checked as text when the payload was decoded), or its BIRTH alias's.
+fn name<'t>(m: &'t Metric, aliases: Option<&'t Aliases>) -> Option<&'t str> {
+    match &m.name {
+        Some(name) => utf8(name).ok(),
+        None => aliases?.get(&m.alias?).map(String::as_str),
+    }
+}
+
+/// A plain metric's value (null when it has none).
+fn value(m: &Metric) -> Leaf<'_> {
+    let datatype = m.datatype.unwrap_or(0);
+    m.value
+        .as_ref()
+        .and_then(MetricValue::scalar)
+        .map_or(Leaf::Null, |s| Leaf::of(datatype, s))
+}
+
+impl<'t> Tree<'t> for Node<'t> {
+    fn shape(self) -> Shape<'t> {
+        match self {
+            Node::Root(..) | Node::Metric(..) => Shape::Object,
+            Node::Metrics(..) => Shape::Array,
+            Node::Leaf(leaf) => leaf.shape(),
+        }
+    }
+
+    fn len(self) -> usize {
+        match self {
+            Node::Metrics(list, _) => list.len(),
+            Node::Root(..) => self.each(&ROOT).count(),
+            Node::Metric(..) => self.each(&METRIC).count(),
+            Node::Leaf(_) => 0,
+        }
+    }
+
+    fn element(self, i: usize) -> Option<Self> {
+        match self {
+            Node::Metrics(list, aliases) => list.get(i).map(|m| Node::Metric(m, aliases)),
+            _ => None,
+        }
+    }
+
+    fn member(self, key: &str) -> Option<Self> {
+        match self {
+            Node::Root(p, aliases) => Node::root(p, aliases, key),
+            Node::Metric(m, aliases) => Node::metric(m, aliases, key),
+            _ => None,
+        }
+    }
+
+    fn elements(self) -> impl Iterator<Item = Self> + 't {
+        let (list, aliases): (&'t [Metric], _) = match self {
+            Node::Metrics(list, aliases) => (list, aliases),
+            _ => (&[], None),
+        };
+        list.iter().map(move |m| Node::Metric(m, aliases))
+    }
+
+    fn members(self) -> impl Iterator<Item = (&'t str, Self)> + 't {
+        let keys: &'t [&'t str] = match self {
+            Node::Root(..) => &ROOT,
+            Node::Metric(..) => &METRIC,
+            _ => &[],
+        };
+        self.each(keys)
+    }
+}

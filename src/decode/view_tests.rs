@@ -1,0 +1,184 @@
+//! The Sparkplug B view against the document built from the same payload: the same tree, node by
+//! node, and the same JSON text, for random plain payloads (every data type, aliases named by a
+//! BIRTH, text that needs escapes, NaN and the infinities).
+
+use bytes::Bytes;
+use proptest::prelude::*;
+use prost::Message as _;
+
+use super::sparkplug_schema::{Metric, MetricValue, Payload};
+use super::{Choice, Format};
+use super::{Data, Decoder, Input};
+use crate::doc::{Doc, Shape, Tree, write_tree};
+
+/// Two trees are the same: shape, members (keys and order), elements, and lookups of every key and
+/// index, present or not.
+pub fn same_tree<'a, 'b>(a: impl Tree<'a>, b: impl Tree<'b>) -> Result<(), String> {
+    if a.shape() != b.shape() {
+        return Err(format!("{:?} != {:?}", a.shape(), b.shape()));
+    }
+    if a.len() != b.len() {
+        return Err(format!("len {} != {}", a.len(), b.len()));
+    }
+    let (ka, kb): (Vec<&str>, Vec<&str>) = (
+        a.members().map(|(k, _)| k).collect(),
+        b.members().map(|(k, _)| k).collect(),
+    );
+    if ka != kb {
+        return Err(format!("members {ka:?} != {kb:?}"));
+    }
+    for ((key, x), (_, y)) in a.members().zip(b.members()) {
+        same_tree(x, y).map_err(|e| format!(".{key}: {e}"))?;
+        let looked = (a.member(key), b.member(key));
+        let (Some(x), Some(y)) = looked else {
+            return Err(format!("member({key}) missing"));
+        };
+        same_tree(x, y)?;
+    }
+    if a.member("absent").is_some() || b.member("absent").is_some() {
+        return Err("an absent member found".into());
+    }
+    if a.elements().count() != b.elements().count() {
+        return Err("element counts differ".into());
+    }
+    for (i, (x, y)) in a.elements().zip(b.elements()).enumerate() {
+        same_tree(x, y).map_err(|e| format!("[{i}]: {e}"))?;
+        match (a.element(i), b.element(i)) {
+            (Some(x), Some(y)) => same_tree(x, y)?,
+            _ => return Err(format!("element({i}) missing")),
+        }
+    }
+    if a.element(a.len()).is_some() && a.shape() == Shape::Array {
+        return Err("an element past the end".into());
+    }
+    Ok(())
+}
+
+fn text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("temp".to_string()),
+        Just(String::new()),
+        Just("a\"b\\c\nd\u{1}".to_string()),
+        Just("名前/温度".to_string()),
+        "[ -~]{0,40}",
+    ]
+}
+
+fn value() -> impl Strategy<Value = MetricValue> {
+    prop_oneof![
+        any::<u32>().prop_map(MetricValue::Int),
+        any::<u64>().prop_map(MetricValue::Long),
+        any::<f32>().prop_map(MetricValue::Float),
+        any::<f64>().prop_map(MetricValue::Double),
+        any::<bool>().prop_map(MetricValue::Boolean),
+        text().prop_map(MetricValue::String),
+    ]
+}
+
+prop_compose! {
+    fn metric()(
+        name in proptest::option::of(text()),
+        alias in proptest::option::of(0u64..6),
+        timestamp in proptest::option::of(any::<u64>()),
+        datatype in proptest::option::of(0u32..40),
+        flags in any::<[Option<bool>; 3]>(),
+        value in proptest::option::of(value()),
+    ) -> Metric {
+        Metric {
+            name: name.map(Bytes::from),
+            alias,
+            timestamp,
+            datatype,
+            is_historical: flags[0],
+            is_transient: flags[1],
+            is_null: flags[2],
+            value,
+            ..Default::default()
+        }
+    }
+}
+
+prop_compose! {
+    fn payload()(
+        timestamp in proptest::option::of(any::<u64>()),
+        seq in proptest::option::of(0u64..300),
+        uuid in proptest::option::of(text()),
+        metrics in proptest::collection::vec(metric(), 0..6),
+    ) -> Payload {
+        Payload { timestamp, seq, uuid, metrics, ..Default::default() }
+    }
+}
+
+/// Decodes `payload` on `topic` and checks its view against its document.
+fn check(decoder: &mut Decoder, topic: &str, payload: &Payload) -> Result<(), TestCaseError> {
+    let bytes = Bytes::from(payload.encode_to_vec());
+    let input = Input {
+        topic,
+        content_type: None,
+        payload: &bytes,
+    };
+    let decoded = decoder.decode(&input, &mut |_| {}).unwrap().unwrap();
+    let Data::Sparkplug(view) = &decoded.value else {
+        return Err(TestCaseError::fail("a plain payload was not viewed"));
+    };
+    let doc: Doc = view.to_doc();
+    same_tree(view.root(), &doc).map_err(TestCaseError::fail)?;
+    for pretty in [false, true] {
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        write_tree(view.root(), &mut a, pretty);
+        doc.write_json(&mut b, pretty);
+        prop_assert_eq!(String::from_utf8_lossy(&a), String::from_utf8_lossy(&b));
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    /// A BIRTH (which names the aliases), then a DATA message that may use them.
+    #[test]
+    fn sparkplug_view_is_its_document(birth in payload(), data in payload(), device in any::<bool>()) {
+        let mut d = Decoder::new(Choice::Fixed(Format::Sparkplug), None);
+        let (b, t) = if device {
+            ("spBv1.0/g/DBIRTH/e/d", "spBv1.0/g/DDATA/e/d")
+        } else {
+            ("spBv1.0/g/NBIRTH/e", "spBv1.0/g/NDATA/e")
+        };
+        check(&mut d, b, &birth)?;
+        check(&mut d, t, &data)?;
+        check(&mut d, "not/sparkplug", &data)?;
+    }
+}
+
+/// Payloads with parts the view does not show are built into a document, as before.
+#[test]
+fn sparkplug_view_only_for_plain_payloads() {
+    let mut d = Decoder::new(Choice::Fixed(Format::Sparkplug), None);
+    let bytes_metric = Metric {
+        name: Some(Bytes::from_static(b"b")),
+        value: Some(MetricValue::Bytes(Bytes::from_static(b"\x01\x02"))),
+        ..Default::default()
+    };
+    let body = Payload {
+        body: Some(Bytes::from_static(b"x")),
+        ..Default::default()
+    };
+    let with_bytes = Payload {
+        metrics: vec![bytes_metric],
+        ..Default::default()
+    };
+    for (payload, viewed) in [
+        (Payload::default(), true),
+        (body, false),
+        (with_bytes, false),
+    ] {
+        let bytes = Bytes::from(payload.encode_to_vec());
+        let input = Input {
+            topic: "spBv1.0/g/NDATA/e",
+            content_type: None,
+            payload: &bytes,
+        };
+        let decoded = d.decode(&input, &mut |_| {}).unwrap().unwrap();
+        assert_eq!(matches!(decoded.value, Data::Sparkplug(_)), viewed);
+    }
+}
