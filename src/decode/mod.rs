@@ -16,6 +16,7 @@ mod sparkplug_scalar;
 mod sparkplug_schema;
 mod sparkplug_state;
 mod sparkplug_view;
+mod sparkplug_write;
 #[cfg(test)]
 mod tests;
 mod text;
@@ -25,7 +26,7 @@ mod view_tests;
 use bytes::Bytes;
 use serde_json::Value;
 
-use crate::doc::{Doc, write_tree};
+use crate::doc::Doc;
 
 pub use protobuf::Schema;
 
@@ -144,7 +145,7 @@ impl<'d> Data<'d> {
     pub fn write_json(&self, out: &mut Vec<u8>, pretty: bool) {
         match self {
             Data::Doc(doc) => doc.write_json(out, pretty),
-            Data::Sparkplug(view) => write_tree(view.root(), out, pretty),
+            Data::Sparkplug(view) => view.write_json(out, pretty),
         }
     }
 

@@ -19,8 +19,9 @@ use super::sparkplug_schema::{
 };
 use super::sparkplug_state::Nodes;
 use super::sparkplug_view::{Node, plain};
+use super::sparkplug_write::write_compact;
 use super::text::utf8;
-use crate::doc::{Doc, Object};
+use crate::doc::{Doc, Object, write_tree};
 
 /// A decoded value that owns its text (moved out of prost's messages).
 type Owned = Doc<'static>;
@@ -98,6 +99,15 @@ impl<'d> Tahu<'d> {
     /// The document's root, to test and print.
     pub fn root(&self) -> Node<'_> {
         Node::Root(&self.state.scratch, self.state.nodes.aliases())
+    }
+
+    /// Appends the document's JSON text.
+    pub fn write_json(&self, out: &mut Vec<u8>, pretty: bool) {
+        if pretty {
+            write_tree(self.root(), out, true);
+        } else {
+            write_compact(&self.state.scratch, self.state.nodes.aliases(), out);
+        }
     }
 
     /// The equal document (for what still needs one: `-F %{…}`, `--json-path`, `--json`).

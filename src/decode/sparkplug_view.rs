@@ -53,43 +53,38 @@ const METRIC: [&str; 8] = [
 ];
 
 impl<'t> Node<'t> {
-    /// The root's member `key`.
-    fn root(p: &'t Payload, aliases: Option<&'t Aliases>, key: &str) -> Option<Node<'t>> {
-        let leaf = match key {
-            "timestamp" => Leaf::Unsigned(p.timestamp?),
-            "metrics" => return Some(Node::Metrics(&p.metrics, aliases)),
-            "seq" => Leaf::Unsigned(p.seq?),
-            "uuid" => Leaf::Text(p.uuid.as_deref()?),
+    /// The member in place `i` of `ROOT` or `METRIC` (`None`: absent).
+    fn field(self, i: usize) -> Option<Node<'t>> {
+        let leaf = match (self, i) {
+            (Node::Root(p, _), 0) => Leaf::Unsigned(p.timestamp?),
+            (Node::Root(p, aliases), 1) => return Some(Node::Metrics(&p.metrics, aliases)),
+            (Node::Root(p, _), 2) => Leaf::Unsigned(p.seq?),
+            (Node::Root(p, _), 3) => Leaf::Text(p.uuid.as_deref()?),
+            (Node::Metric(m, aliases), 0) => Leaf::Text(name(m, aliases)?),
+            (Node::Metric(m, _), 1) => Leaf::Unsigned(m.alias?),
+            (Node::Metric(m, _), 2) => Leaf::Unsigned(m.timestamp?),
+            (Node::Metric(m, _), 3) => Leaf::data_type(m.datatype.unwrap_or(0)),
+            (Node::Metric(m, _), 4) => Leaf::Bool(m.is_historical?),
+            (Node::Metric(m, _), 5) => Leaf::Bool(m.is_transient?),
+            (Node::Metric(m, _), 6) => Leaf::Bool(m.is_null?),
+            (Node::Metric(m, _), 7) => value(m),
             _ => return None,
         };
         Some(Node::Leaf(leaf))
     }
 
-    /// A metric's member `key`.
-    fn metric(m: &'t Metric, aliases: Option<&'t Aliases>, key: &str) -> Option<Node<'t>> {
-        let leaf = match key {
-            "name" => Leaf::Text(name(m, aliases)?),
-            "alias" => Leaf::Unsigned(m.alias?),
-            "timestamp" => Leaf::Unsigned(m.timestamp?),
-            "dataType" => Leaf::data_type(m.datatype.unwrap_or(0)),
-            "isHistorical" => Leaf::Bool(m.is_historical?),
-            "isTransient" => Leaf::Bool(m.is_transient?),
-            "isNull" => Leaf::Bool(m.is_null?),
-            "value" => value(m),
-            _ => return None,
-        };
-        Some(Node::Leaf(leaf))
-    }
-
-    /// The node's members in order (keys from `keys`, absent ones skipped).
-    fn each(self, keys: &'t [&'t str]) -> impl Iterator<Item = (&'t str, Node<'t>)> + 't {
-        keys.iter()
-            .filter_map(move |&key| Some((key, self.member(key)?)))
+    /// The member keys of an object node, in `document`'s order.
+    fn keys(self) -> &'static [&'static str] {
+        match self {
+            Node::Root(..) => &ROOT,
+            Node::Metric(..) => &METRIC,
+            _ => &[],
+        }
     }
 }
 
 /// A metric's name: its own (checked as text when the payload was decoded), or its BIRTH alias's.
-fn name<'t>(m: &'t Metric, aliases: Option<&'t Aliases>) -> Option<&'t str> {
+pub fn name<'t>(m: &'t Metric, aliases: Option<&'t Aliases>) -> Option<&'t str> {
     match &m.name {
         Some(name) => utf8(name).ok(),
         None => aliases?.get(&m.alias?).map(String::as_str),
@@ -97,7 +92,7 @@ fn name<'t>(m: &'t Metric, aliases: Option<&'t Aliases>) -> Option<&'t str> {
 }
 
 /// A plain metric's value (null when it has none).
-fn value(m: &Metric) -> Leaf<'_> {
+pub fn value(m: &Metric) -> Leaf<'_> {
     let datatype = m.datatype.unwrap_or(0);
     m.value
         .as_ref()
@@ -117,8 +112,7 @@ impl<'t> Tree<'t> for Node<'t> {
     fn len(self) -> usize {
         match self {
             Node::Metrics(list, _) => list.len(),
-            Node::Root(..) => self.each(&ROOT).count(),
-            Node::Metric(..) => self.each(&METRIC).count(),
+            Node::Root(..) | Node::Metric(..) => self.members().count(),
             Node::Leaf(_) => 0,
         }
     }
@@ -131,11 +125,8 @@ impl<'t> Tree<'t> for Node<'t> {
     }
 
     fn member(self, key: &str) -> Option<Self> {
-        match self {
-            Node::Root(p, aliases) => Node::root(p, aliases, key),
-            Node::Metric(m, aliases) => Node::metric(m, aliases, key),
-            _ => None,
-        }
+        let i = self.keys().iter().position(|k| *k == key)?;
+        self.field(i)
     }
 
     fn elements(self) -> impl Iterator<Item = Self> + 't {
@@ -147,11 +138,7 @@ impl<'t> Tree<'t> for Node<'t> {
     }
 
     fn members(self) -> impl Iterator<Item = (&'t str, Self)> + 't {
-        let keys: &'t [&'t str] = match self {
-            Node::Root(..) => &ROOT,
-            Node::Metric(..) => &METRIC,
-            _ => &[],
-        };
-        self.each(keys)
+        let keys = self.keys().iter().enumerate();
+        keys.filter_map(move |(i, &key)| Some((key, self.field(i)?)))
     }
 }

@@ -124,10 +124,12 @@ fn check(decoder: &mut Decoder, topic: &str, payload: &Payload) -> Result<(), Te
     let doc: Doc = view.to_doc();
     same_tree(view.root(), &doc).map_err(TestCaseError::fail)?;
     for pretty in [false, true] {
-        let (mut a, mut b) = (Vec::new(), Vec::new());
+        let (mut a, mut b, mut c) = (Vec::new(), Vec::new(), Vec::new());
         write_tree(view.root(), &mut a, pretty);
         doc.write_json(&mut b, pretty);
+        decoded.value.write_json(&mut c, pretty);
         prop_assert_eq!(String::from_utf8_lossy(&a), String::from_utf8_lossy(&b));
+        prop_assert_eq!(String::from_utf8_lossy(&c), String::from_utf8_lossy(&b));
     }
     Ok(())
 }

@@ -24,7 +24,7 @@ use serde_json::{Number, Value};
 
 pub use object::Object;
 pub use tree::{Shape, Tree};
-pub use write::write_tree;
+pub use write::{write_number, write_string, write_tree};
 
 /// A JSON value whose strings may borrow from the bytes it was read from.
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -31,6 +31,19 @@ impl Doc<'_> {
     }
 }
 
+/// Appends `s` as a JSON string, between `before` (ending in the opening quote) and `after`
+/// (starting with the closing one), at most eight bytes of punctuation together.
+#[inline(always)]
+pub fn write_string(out: &mut Vec<u8>, before: &[u8], s: &str, after: &[u8]) {
+    string(out, before, s, after);
+}
+
+/// Appends a number as serde_json writes it.
+#[inline(always)]
+pub fn write_number(out: &mut Vec<u8>, n: &Number) {
+    number(out, n);
+}
+
 /// Writes `doc` at nesting level `level` (for `PRETTY` output's indents). Inlined where it is
 /// called, so that a scalar (most of a payload's values) costs no call; a container is a call.
 #[inline(always)]

@@ -1,0 +1,101 @@
+//! A plain Sparkplug B payload's compact JSON, written from its view with its keys as constants:
+//! the generic tree writer asks every member for its key, its shape and its presence, which cost
+//! more than building a `Doc` did. The bytes are the document's (`view_tests` compares them).
+
+use serde_json::Number;
+
+use super::sparkplug_scalar::Leaf;
+use super::sparkplug_schema::{Metric, Payload};
+use super::sparkplug_state::Aliases;
+use super::sparkplug_view::{name, value};
+use crate::doc::{write_number, write_string};
+
+/// Appends `p`'s document as compact JSON.
+pub fn write_compact(p: &Payload, aliases: Option<&Aliases>, out: &mut Vec<u8>) {
+    let mut lead = b'{';
+    if let Some(ts) = p.timestamp {
+        out.extend_from_slice(b"{\"timestamp\":");
+        unsigned(out, ts);
+        lead = b',';
+    }
+    out.push(lead);
+    out.extend_from_slice(b"\"metrics\":[");
+    for (i, m) in p.metrics.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        metric(m, aliases, out);
+    }
+    out.push(b']');
+    if let Some(seq) = p.seq {
+        out.extend_from_slice(b",\"seq\":");
+        unsigned(out, seq);
+    }
+    if let Some(uuid) = &p.uuid {
+        out.extend_from_slice(b",\"uuid\":");
+        write_string(out, b"\"", uuid, b"\"");
+    }
+    out.push(b'}');
+}
+
+/// One metric: `{name, alias, timestamp, dataType, isHistorical, isTransient, isNull, value}`,
+/// the absent ones left out (`dataType` and `value` are always there).
+fn metric(m: &Metric, aliases: Option<&Aliases>, out: &mut Vec<u8>) {
+    let mut lead = b'{';
+    if let Some(name) = name(m, aliases) {
+        out.extend_from_slice(b"{\"name\":");
+        write_string(out, b"\"", name, b"\"");
+        lead = b',';
+    }
+    if let Some(alias) = m.alias {
+        out.push(lead);
+        out.extend_from_slice(b"\"alias\":");
+        unsigned(out, alias);
+        lead = b',';
+    }
+    if let Some(ts) = m.timestamp {
+        out.push(lead);
+        out.extend_from_slice(b"\"timestamp\":");
+        unsigned(out, ts);
+        lead = b',';
+    }
+    out.push(lead);
+    out.extend_from_slice(b"\"dataType\":");
+    leaf(out, Leaf::data_type(m.datatype.unwrap_or(0)));
+    let flags: [(&[u8], _); 3] = [
+        (b",\"isHistorical\":", m.is_historical),
+        (b",\"isTransient\":", m.is_transient),
+        (b",\"isNull\":", m.is_null),
+    ];
+    for (key, flag) in flags {
+        if let Some(flag) = flag {
+            out.extend_from_slice(key);
+            out.extend_from_slice(if flag { b"true" } else { b"false" });
+        }
+    }
+    out.extend_from_slice(b",\"value\":");
+    leaf(out, value(m));
+    out.push(b'}');
+}
+
+#[inline(always)]
+fn unsigned(out: &mut Vec<u8>, n: u64) {
+    write_number(out, &Number::from(n));
+}
+
+/// A scalar as the document would hold it.
+#[inline(always)]
+fn leaf(out: &mut Vec<u8>, leaf: Leaf) {
+    match leaf {
+        Leaf::Text(s) => write_string(out, b"\"", s, b"\""),
+        Leaf::Unsigned(n) => unsigned(out, n),
+        Leaf::Signed(n) => write_number(out, &Number::from(n)),
+        Leaf::Float(f) => match Number::from_f64(f) {
+            Some(n) => write_number(out, &n),
+            None => out.extend_from_slice(b"null"),
+        },
+        Leaf::Bool(true) => out.extend_from_slice(b"true"),
+        Leaf::Bool(false) => out.extend_from_slice(b"false"),
+        Leaf::Null => out.extend_from_slice(b"null"),
+    }
+}
