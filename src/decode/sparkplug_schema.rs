@@ -98,8 +98,10 @@ pub struct Metric {
 }
 
 scalar_oneof!(MetricValue ["10", "11", "12", "13", "14", "15"] {
-    #[prost(bytes = "bytes", tag = "16")]
-    Bytes(Bytes),
+    /// A copy, not a view: a `Bytes` would make every metric 8 bytes larger (136), too large
+    /// for the compiler to move in place (a libc call per metric read), and byte values are rare.
+    #[prost(bytes = "vec", tag = "16")]
+    Bytes(Vec<u8>),
     #[prost(message, boxed, tag = "17")]
     DataSet(Box<DataSet>),
     #[prost(message, boxed, tag = "18")]

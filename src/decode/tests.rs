@@ -723,7 +723,7 @@ fn sparkplug_keeps_nothing_of_a_payload() {
         let m = if is_view {
             metric(MetricValue::String("x".repeat(4 * MB)))
         } else {
-            metric(MetricValue::Bytes(Bytes::from(vec![7u8; 4 * MB])))
+            metric(MetricValue::Bytes(vec![7u8; 4 * MB]))
         };
         let payload = Bytes::from(with_metrics(0, vec![m]).encode_to_vec());
         {

@@ -158,7 +158,7 @@ fn sparkplug_view_only_for_plain_payloads() {
     let mut d = Decoder::new(Choice::Fixed(Format::Sparkplug), None);
     let bytes_metric = Metric {
         name: Some(Bytes::from_static(b"b")),
-        value: Some(MetricValue::Bytes(Bytes::from_static(b"\x01\x02"))),
+        value: Some(MetricValue::Bytes(vec![1, 2])),
         ..Default::default()
     };
     let body = Payload {
