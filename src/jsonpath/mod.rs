@@ -190,6 +190,8 @@ mod bench;
 #[cfg(test)]
 mod differential;
 #[cfg(test)]
+mod generic;
+#[cfg(test)]
 mod grammar;
 #[cfg(test)]
 mod tests;
