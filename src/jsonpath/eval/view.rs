@@ -39,10 +39,7 @@ impl<'q, 't, N: Tree<'t>> View<'q, N> {
     #[inline]
     pub fn as_f64(self) -> Option<f64> {
         match self {
-            View::Node(n) => match n.shape() {
-                Shape::Number(n) => n.as_f64(),
-                _ => None,
-            },
+            View::Node(n) => n.as_f64(),
             View::Int(i) => Some(i as f64),
             View::Float(f) => Some(f),
             _ => None,
@@ -56,10 +53,7 @@ impl<'q, 't, N: Tree<'t>> View<'q, N> {
         't: 's,
     {
         match self {
-            View::Node(n) => match n.shape() {
-                Shape::String(s) => Some(s),
-                _ => None,
-            },
+            View::Node(n) => n.as_str(),
             View::Str(s) => Some(s),
             _ => None,
         }
