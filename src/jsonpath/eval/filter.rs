@@ -25,7 +25,7 @@ impl<'q, 't, N: Tree<'t>> Operand<'q, N> {
     /// The one value it stands for, if it is one node or one value.
     pub fn view(&self) -> Option<View<'q, N>> {
         match self {
-            Operand::One(p) => Some(p.view()),
+            Operand::One(p) => Some(View::from(*p)),
             Operand::Value(v) => Some(*v),
             _ => None,
         }
@@ -111,7 +111,7 @@ fn function_value<'q, 't, N: Tree<'t>>(
     item: Ptr<N>,
 ) -> Option<View<'q, N>> {
     match cx.function(f, item) {
-        Operand::One(p) => Some(p.view()),
+        Operand::One(p) => Some(View::from(p)),
         Operand::Value(v) => Some(v),
         Operand::Many(_) | Operand::Nothing => None,
     }
@@ -129,7 +129,7 @@ fn singular<'q, 't, N: Tree<'t>>(
             SingularQuerySegment::Index(i) => at.element(*i)?,
         };
     }
-    Some(at.view())
+    Some(View::from(at))
 }
 
 /// A comparison, with jsonpath-rust's `>=` as `>` or `==` (so `null >= null` holds, `"a" <= 1` not).

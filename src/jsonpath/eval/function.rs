@@ -231,7 +231,7 @@ fn custom<'q, 't, N: Tree<'t>>(
     let mut views: Vec<View<'q, N>> = Vec::new();
     for op in &got {
         match op {
-            Operand::Many(list) => views.extend(list.iter().map(|p| p.view())),
+            Operand::Many(list) => views.extend(list.iter().copied().map(View::from)),
             other => views.extend(other.view()),
         }
     }

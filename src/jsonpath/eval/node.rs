@@ -9,8 +9,6 @@
 
 use crate::doc::{Shape, Tree};
 
-use super::view::View;
-
 /// What a pointer stands for besides its node.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Kind {
@@ -108,15 +106,6 @@ impl<'t, N: Tree<'t>> Ptr<N> {
         match self.kind {
             Kind::Wrapped => None,
             _ => self.node.member(key).map(Ptr::plain),
-        }
-    }
-
-    /// The node as a value to compare.
-    #[inline]
-    pub fn view<'q>(self) -> View<'q, N> {
-        match self.kind {
-            Kind::Wrapped => View::Wrapped(self.node),
-            _ => View::Node(self.node),
         }
     }
 }

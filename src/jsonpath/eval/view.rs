@@ -23,6 +23,17 @@ pub enum View<'q, N> {
     Str(&'q str),
 }
 
+impl<N> From<Ptr<N>> for View<'_, N> {
+    /// The node as a value to compare.
+    #[inline]
+    fn from(p: Ptr<N>) -> Self {
+        match p.kind {
+            Kind::Wrapped => View::Wrapped(p.node),
+            _ => View::Node(p.node),
+        }
+    }
+}
+
 impl<'q, 't, N: Tree<'t>> View<'q, N> {
     /// A literal of the path, as the value jsonpath-rust makes of it.
     pub fn literal(literal: &'q Literal) -> View<'q, N> {
