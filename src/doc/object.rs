@@ -51,10 +51,6 @@ impl<'a> Object<'a> {
         self.members.iter().map(|(k, v)| (k, v))
     }
 
-    pub fn values(&self) -> impl ExactSizeIterator<Item = &Doc<'a>> {
-        self.members.iter().map(|(_, v)| v)
-    }
-
     pub fn len(&self) -> usize {
         self.members.len()
     }

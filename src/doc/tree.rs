@@ -36,6 +36,24 @@ pub trait Tree<'t>: Copy {
     fn elements(self) -> impl Iterator<Item = Self> + 't;
     /// An object's members in order; nothing for anything else.
     fn members(self) -> impl Iterator<Item = (&'t str, Self)> + 't;
+
+    /// The string, when the node is one: what `shape` says. The evaluator's comparisons ask it of
+    /// every operand, so a tree may answer without making a whole `Shape` (`&Doc` does: through
+    /// `shape`, a `--where` on a Sparkplug-like document took 2% more instructions).
+    fn as_str(self) -> Option<&'t str> {
+        match self.shape() {
+            Shape::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The number as f64 (serde_json's `as_f64`), when the node is one; a shortcut as `as_str` is.
+    fn as_f64(self) -> Option<f64> {
+        match self.shape() {
+            Shape::Number(n) => n.as_f64(),
+            _ => None,
+        }
+    }
 }
 
 impl<'t, 'a: 't> Tree<'t> for &'t Doc<'a> {
@@ -86,5 +104,19 @@ impl<'t, 'a: 't> Tree<'t> for &'t Doc<'a> {
             _ => None,
         };
         members.into_iter().flatten()
+    }
+
+    fn as_str(self) -> Option<&'t str> {
+        match self {
+            Doc::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    fn as_f64(self) -> Option<f64> {
+        match self {
+            Doc::Number(n) => n.as_f64(),
+            _ => None,
+        }
     }
 }

@@ -1,7 +1,7 @@
 //! The evaluator over `Doc` against jsonpath-rust on the equal `Value`: random documents and random
 //! paths from a grammar that reaches every construct (segments, selectors, filters, functions), and
 //! the JSONPath compliance test suite when it is at hand. Results must be the same bytes in the same
-//! order, duplicates included.
+//! order, duplicates included; and the same over a second `Tree` (`generic`).
 
 use proptest::prelude::*;
 use serde_json::Value;
@@ -40,7 +40,8 @@ pub fn compare(path: &Path, value: &Value) -> Result<(), String> {
             path.as_str()
         ));
     }
-    Ok(())
+    // The evaluator over another tree than `Doc` must agree too.
+    super::generic::compare(path, value)
 }
 
 /// 2,000 cases per property in `cargo test` (seconds); more with

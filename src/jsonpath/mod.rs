@@ -4,9 +4,10 @@
 //! parses and selects nothing), so blank space outside brackets and strings is checked here first:
 //! the RFC allows it only between segments, that is, before `.` or `[`.
 //!
-//! Paths are evaluated by this module's evaluator on the light `Doc` (`select_doc`, `matches_doc`;
-//! `--where`, `--json-path` and `-F %{…}`), which walks jsonpath-rust's syntax tree without building
-//! path strings or copying the document (issue 15: the filter was a quarter of `sub --decode …
+//! Paths are evaluated by this module's evaluator on any `Tree`: the light `Doc` (`select_doc`,
+//! `matches_doc`; `--where`, `--json-path` and `-F %{…}`) or a decoder's view of a message
+//! (`select_tree`, `matches_tree`). It walks jsonpath-rust's syntax tree without building path
+//! strings or copying the document (issue 15: the filter was a quarter of `sub --decode …
 //! --where`'s cost). jsonpath-rust's own evaluator on a `serde_json::Value` (`select`, `matches`)
 //! is kept for the tests, which check that both give the same results.
 
@@ -17,7 +18,7 @@ use jsonpath_rust::parser::model::JpQuery;
 #[cfg(test)]
 use serde_json::Value;
 
-use crate::doc::Doc;
+use crate::doc::{Doc, Tree};
 use blank::{blank_space_error, pointed};
 use eval::{Cx, Kind, Nodes, Pattern, Ptr};
 
@@ -111,7 +112,17 @@ impl Path {
 impl Path {
     /// Whether the path selects anything from `doc`: `matches` on the equal `Value`.
     pub fn matches_doc(&self, doc: &Doc) -> bool {
-        let (root, cx) = self.start(doc);
+        self.matches_tree(doc)
+    }
+
+    /// The nodes the path selects from `doc`: `select` on the equal `Value`, in the same order.
+    pub fn select_doc<'d, 'a>(&self, doc: &'d Doc<'a>) -> Vec<&'d Doc<'a>> {
+        self.select_tree(doc)
+    }
+
+    /// Whether the path selects anything from the tree `root`: `matches` on the equal `Value`.
+    pub fn matches_tree<'t, N: Tree<'t>>(&self, root: N) -> bool {
+        let (root, cx) = self.start(root);
         match self.query.segments.split_last() {
             // The last segment only has to find one node: a filter stops at the first that passes.
             Some((last, init)) => eval::any(&cx, last, cx.segments(init, Nodes::One(root))),
@@ -119,37 +130,33 @@ impl Path {
         }
     }
 
-    /// The nodes the path selects from `doc`: `select` on the equal `Value`, in the same order.
-    pub fn select_doc<'d, 'a>(&self, doc: &'d Doc<'a>) -> Vec<&'d Doc<'a>> {
-        let found = self.run(doc);
+    /// The nodes the path selects from the tree `root`: `select` on the equal `Value`, in the
+    /// same order.
+    pub fn select_tree<'t, N: Tree<'t>>(&self, root: N) -> Vec<N> {
+        let (start, cx) = self.start(root);
+        let found = cx.segments(&self.query.segments, Nodes::One(start));
         if self.tests_root {
             return if found.exists() {
-                vec![doc]
+                vec![root]
             } else {
                 Vec::new()
             };
         }
         match found {
-            Nodes::One(p) => vec![p.doc],
-            Nodes::Many(list) => list.into_iter().map(|p| p.doc).collect(),
+            Nodes::One(p) => vec![p.node],
+            Nodes::Many(list) => list.into_iter().map(|p| p.node).collect(),
             Nodes::Bool(_) | Nodes::Nothing => Vec::new(),
         }
     }
 
-    /// Evaluates the path from its root.
-    fn run<'d, 'a>(&self, doc: &'d Doc<'a>) -> Nodes<'d, 'a> {
-        let (root, cx) = self.start(doc);
-        cx.segments(&self.query.segments, Nodes::One(root))
-    }
-
-    /// The root: `doc`, or the list `[doc]` for a `$[?…]` at the root.
-    fn start<'d, 'a>(&self, doc: &'d Doc<'a>) -> (Ptr<'d, 'a>, Cx<'_, 'd, 'a>) {
+    /// The root: `root`, or the list `[root]` for a `$[?…]` at the root.
+    fn start<'t, N: Tree<'t>>(&self, node: N) -> (Ptr<N>, Cx<'_, N>) {
         let kind = if self.tests_root {
             Kind::Wrapped
         } else {
             Kind::Plain
         };
-        let root = Ptr { doc, kind };
+        let root = Ptr { node, kind };
         let cx = Cx {
             root,
             patterns: &self.patterns,
@@ -182,6 +189,8 @@ pub fn write_doc(out: &mut Vec<u8>, value: &Doc) {
 mod bench;
 #[cfg(test)]
 mod differential;
+#[cfg(test)]
+mod generic;
 #[cfg(test)]
 mod grammar;
 #[cfg(test)]

@@ -1,4 +1,4 @@
-//! Filter expressions over `Doc`: `||`, `&&`, `!`, parentheses, existence tests, comparisons, with
+//! Filter expressions: `||`, `&&`, `!`, parentheses, existence tests, comparisons, with
 //! jsonpath-rust's meaning (which this module follows where it differs from RFC 9535, so that mqtk
 //! has one behaviour whichever way a payload is filtered).
 
@@ -8,22 +8,24 @@ use jsonpath_rust::parser::model::{
 };
 
 use super::Cx;
-use super::node::{Nodes, Ptr, View};
+use super::node::{Nodes, Ptr};
+use super::view::View;
+use crate::doc::Tree;
 
 /// What an expression inside a filter gives: nodes, or a value it made (jsonpath-rust's `Data`).
 #[derive(Debug, Clone)]
-pub enum Operand<'e, 'a> {
-    One(Ptr<'e, 'a>),
-    Many(Vec<Ptr<'e, 'a>>),
-    Value(View<'e, 'a>),
+pub enum Operand<'q, N> {
+    One(Ptr<N>),
+    Many(Vec<Ptr<N>>),
+    Value(View<'q, N>),
     Nothing,
 }
 
-impl<'e, 'a> Operand<'e, 'a> {
+impl<'q, 't, N: Tree<'t>> Operand<'q, N> {
     /// The one value it stands for, if it is one node or one value.
-    pub fn view(&self) -> Option<View<'_, 'a>> {
+    pub fn view(&self) -> Option<View<'q, N>> {
         match self {
-            Operand::One(p) => Some(p.view()),
+            Operand::One(p) => Some(View::from(*p)),
             Operand::Value(v) => Some(*v),
             _ => None,
         }
@@ -42,8 +44,8 @@ impl<'e, 'a> Operand<'e, 'a> {
     }
 }
 
-impl<'e, 'a> From<Nodes<'e, 'a>> for Operand<'e, 'a> {
-    fn from(nodes: Nodes<'e, 'a>) -> Self {
+impl<'q, N> From<Nodes<N>> for Operand<'q, N> {
+    fn from(nodes: Nodes<N>) -> Self {
         match nodes {
             Nodes::One(p) => Operand::One(p),
             Nodes::Many(list) => Operand::Many(list),
@@ -54,7 +56,7 @@ impl<'e, 'a> From<Nodes<'e, 'a>> for Operand<'e, 'a> {
 }
 
 /// Whether `item` (the filter's `@`) passes `filter`.
-pub fn logical<'e, 'a>(cx: &Cx<'_, 'e, 'a>, filter: &'e Filter, item: Ptr<'e, 'a>) -> bool {
+pub fn logical<'q, 't, N: Tree<'t>>(cx: &Cx<'q, N>, filter: &'q Filter, item: Ptr<N>) -> bool {
     match filter {
         Filter::Or(list) => list.iter().any(|f| logical(cx, f, item)),
         Filter::And(list) => list.iter().all(|f| logical(cx, f, item)),
@@ -67,7 +69,7 @@ pub fn logical<'e, 'a>(cx: &Cx<'_, 'e, 'a>, filter: &'e Filter, item: Ptr<'e, 'a
 }
 
 /// A test expression's verdict.
-fn passes<'e, 'a>(cx: &Cx<'_, 'e, 'a>, expr: &'e Test, item: Ptr<'e, 'a>) -> bool {
+fn passes<'q, 't, N: Tree<'t>>(cx: &Cx<'q, N>, expr: &'q Test, item: Ptr<N>) -> bool {
     let got = test(cx, expr, item);
     // match(), search() and in() & co. give a verdict; queries, length(), count() and value()
     // pass when they give at least one node (never for a value they made).
@@ -79,7 +81,7 @@ fn passes<'e, 'a>(cx: &Cx<'_, 'e, 'a>, expr: &'e Test, item: Ptr<'e, 'a>) -> boo
 }
 
 /// A query or a function as a test or a function's argument.
-pub fn test<'e, 'a>(cx: &Cx<'_, 'e, 'a>, test: &'e Test, item: Ptr<'e, 'a>) -> Operand<'e, 'a> {
+pub fn test<'q, 't, N: Tree<'t>>(cx: &Cx<'q, N>, test: &'q Test, item: Ptr<N>) -> Operand<'q, N> {
     match test {
         Test::RelQuery(segs) => cx.segments(segs, Nodes::One(item)).into(),
         Test::AbsQuery(query) => cx.segments(&query.segments, Nodes::One(cx.root)).into(),
@@ -89,11 +91,11 @@ pub fn test<'e, 'a>(cx: &Cx<'_, 'e, 'a>, test: &'e Test, item: Ptr<'e, 'a>) -> O
 
 /// A comparison's side: a value, or nothing (a missing member). Comparisons take literals, singular
 /// queries and the functions that give one value, so a side is never a list of nodes.
-fn comparable<'e, 'a>(
-    cx: &Cx<'_, 'e, 'a>,
-    c: &'e Comparable,
-    item: Ptr<'e, 'a>,
-) -> Option<View<'e, 'a>> {
+fn comparable<'q, 't, N: Tree<'t>>(
+    cx: &Cx<'q, N>,
+    c: &'q Comparable,
+    item: Ptr<N>,
+) -> Option<View<'q, N>> {
     match c {
         Comparable::Literal(l) => Some(View::literal(l)),
         Comparable::SingularQuery(SingularQuery::Current(segs)) => singular(segs, item),
@@ -103,20 +105,23 @@ fn comparable<'e, 'a>(
 }
 
 /// The value of length(), count() or value().
-fn function_value<'e, 'a>(
-    cx: &Cx<'_, 'e, 'a>,
-    f: &'e TestFunction,
-    item: Ptr<'e, 'a>,
-) -> Option<View<'e, 'a>> {
+fn function_value<'q, 't, N: Tree<'t>>(
+    cx: &Cx<'q, N>,
+    f: &'q TestFunction,
+    item: Ptr<N>,
+) -> Option<View<'q, N>> {
     match cx.function(f, item) {
-        Operand::One(p) => Some(p.view()),
+        Operand::One(p) => Some(View::from(p)),
         Operand::Value(v) => Some(v),
         Operand::Many(_) | Operand::Nothing => None,
     }
 }
 
 /// `@.a[0]`-like queries: at most one node.
-fn singular<'e, 'a>(segs: &[SingularQuerySegment], from: Ptr<'e, 'a>) -> Option<View<'e, 'a>> {
+fn singular<'q, 't, N: Tree<'t>>(
+    segs: &'q [SingularQuerySegment],
+    from: Ptr<N>,
+) -> Option<View<'q, N>> {
     let mut at = from;
     for s in segs {
         at = match s {
@@ -124,11 +129,11 @@ fn singular<'e, 'a>(segs: &[SingularQuerySegment], from: Ptr<'e, 'a>) -> Option<
             SingularQuerySegment::Index(i) => at.element(*i)?,
         };
     }
-    Some(at.view())
+    Some(View::from(at))
 }
 
 /// A comparison, with jsonpath-rust's `>=` as `>` or `==` (so `null >= null` holds, `"a" <= 1` not).
-fn compare<'e, 'a>(cx: &Cx<'_, 'e, 'a>, c: &'e Comparison, item: Ptr<'e, 'a>) -> bool {
+fn compare<'q, 't, N: Tree<'t>>(cx: &Cx<'q, N>, c: &'q Comparison, item: Ptr<N>) -> bool {
     let (l, r) = c.vals();
     let (l, r) = (comparable(cx, l, item), comparable(cx, r, item));
     match c {
@@ -142,7 +147,7 @@ fn compare<'e, 'a>(cx: &Cx<'_, 'e, 'a>, c: &'e Comparison, item: Ptr<'e, 'a>) ->
 }
 
 /// `<`: numbers by their f64 values, strings by code points, anything else is not less.
-fn less(l: Option<View>, r: Option<View>) -> bool {
+fn less<'t, N: Tree<'t>>(l: Option<View<N>>, r: Option<View<N>>) -> bool {
     let (Some(l), Some(r)) = (l, r) else {
         return false;
     };
@@ -156,7 +161,7 @@ fn less(l: Option<View>, r: Option<View>) -> bool {
 }
 
 /// `==`: two missing sides are equal, a missing side equals nothing else.
-fn equal(l: Option<View>, r: Option<View>) -> bool {
+fn equal<'t, N: Tree<'t>>(l: Option<View<N>>, r: Option<View<N>>) -> bool {
     match (l, r) {
         (None, None) => true,
         (Some(a), Some(b)) => same_value(a, b),
@@ -166,7 +171,7 @@ fn equal(l: Option<View>, r: Option<View>) -> bool {
 
 /// Equality of two values: numbers within f64's epsilon (so 1 == 1.0), anything else as serde_json
 /// compares the equal `Value`s.
-fn same_value(a: View, b: View) -> bool {
+fn same_value<'t, N: Tree<'t>>(a: View<N>, b: View<N>) -> bool {
     // Two strings, the usual case in filters, are never numbers.
     if let (Some(x), Some(y)) = (a.as_str(), b.as_str()) {
         return x == y;

@@ -1,4 +1,4 @@
-//! The filter functions over `Doc`: length, count, value, match, search, and jsonpath-rust's
+//! The filter functions: length, count, value, match, search, and jsonpath-rust's
 //! in/nin/none_of/any_of/subset_of; regular expressions written as literals are compiled once, when
 //! the path is parsed.
 
@@ -9,7 +9,9 @@ use regex::{Regex, RegexBuilder};
 
 use super::Cx;
 use super::filter::{Operand, logical, test};
-use super::node::{Ptr, View};
+use super::node::Ptr;
+use super::view::View;
+use crate::doc::{Shape, Tree};
 
 /// The compiled size (and lazy DFA cache) a pattern read from a payload may take: room for
 /// ordinary patterns with Unicode classes (`\p{L}{30}` needs more than 256 KiB), a fifth of the
@@ -131,11 +133,11 @@ fn in_function(function: &TestFunction, out: &mut Vec<Pattern>) {
 }
 
 /// Evaluates a function for the filter's `@`.
-pub fn function<'e, 'a>(
-    cx: &Cx<'_, 'e, 'a>,
-    function: &'e TestFunction,
-    item: Ptr<'e, 'a>,
-) -> Operand<'e, 'a> {
+pub fn function<'q, 't, N: Tree<'t>>(
+    cx: &Cx<'q, N>,
+    function: &'q TestFunction,
+    item: Ptr<N>,
+) -> Operand<'q, N> {
     match function {
         TestFunction::Length(a) => length(arg(cx, a, item)),
         TestFunction::Count(a) => match arg(cx, a, item) {
@@ -154,7 +156,7 @@ pub fn function<'e, 'a>(
     }
 }
 
-fn arg<'e, 'a>(cx: &Cx<'_, 'e, 'a>, arg: &'e FnArg, item: Ptr<'e, 'a>) -> Operand<'e, 'a> {
+fn arg<'q, 't, N: Tree<'t>>(cx: &Cx<'q, N>, arg: &'q FnArg, item: Ptr<N>) -> Operand<'q, N> {
     match arg {
         FnArg::Literal(l) => Operand::Value(View::literal(l)),
         FnArg::Test(t) => test(cx, t, item),
@@ -162,13 +164,13 @@ fn arg<'e, 'a>(cx: &Cx<'_, 'e, 'a>, arg: &'e FnArg, item: Ptr<'e, 'a>) -> Operan
     }
 }
 
-fn count<'e, 'a>(n: usize) -> Operand<'e, 'a> {
+fn count<'q, 't, N: Tree<'t>>(n: usize) -> Operand<'q, N> {
     Operand::Value(View::Int(n as i64))
 }
 
 /// length(): characters of a string, elements of an array, members of an object; for a node list,
 /// the number of nodes.
-fn length<'e, 'a>(of: Operand<'e, 'a>) -> Operand<'e, 'a> {
+fn length<'q, 't, N: Tree<'t>>(of: Operand<'q, N>) -> Operand<'q, N> {
     let Some(view) = of.view() else {
         return match of {
             Operand::Many(list) => count(list.len()),
@@ -177,23 +179,22 @@ fn length<'e, 'a>(of: Operand<'e, 'a>) -> Operand<'e, 'a> {
     };
     if let Some(s) = view.as_str() {
         count(s.chars().count())
-    } else if let Some(items) = view.as_array() {
-        count(items.len())
-    } else if let View::Doc(crate::doc::Doc::Object(o)) = view {
-        count(o.len())
     } else {
-        Operand::Nothing
+        match view.ptr() {
+            Some(p) if p.is_array() || p.node.shape() == Shape::Object => count(p.len()),
+            _ => Operand::Nothing,
+        }
     }
 }
 
 /// match() (whole string) and search() (a substring); false unless both are strings and the
 /// pattern is valid.
-fn matching<'e, 'a>(
-    cx: &Cx<'_, 'e, 'a>,
-    text: &Operand,
-    pattern: &Operand,
+fn matching<'q, 't, N: Tree<'t>>(
+    cx: &Cx<'q, N>,
+    text: &Operand<'q, N>,
+    pattern: &Operand<'q, N>,
     search: bool,
-) -> Operand<'e, 'a> {
+) -> Operand<'q, N> {
     let strings = (
         text.view().and_then(View::as_str),
         pattern.view().and_then(View::as_str),
@@ -220,31 +221,35 @@ fn matching<'e, 'a>(
 
 /// jsonpath-rust's extensions: in(x, list), nin(x, list), none_of/any_of/subset_of(list, list); null
 /// when the arguments do not fit.
-fn custom<'e, 'a>(
-    cx: &Cx<'_, 'e, 'a>,
+fn custom<'q, 't, N: Tree<'t>>(
+    cx: &Cx<'q, N>,
     name: &str,
-    args: &'e [FnArg],
-    item: Ptr<'e, 'a>,
-) -> Operand<'e, 'a> {
-    let got: Vec<Operand> = args.iter().map(|a| arg(cx, a, item)).collect();
-    let mut views: Vec<View> = Vec::new();
+    args: &'q [FnArg],
+    item: Ptr<N>,
+) -> Operand<'q, N> {
+    let got: Vec<Operand<'q, N>> = args.iter().map(|a| arg(cx, a, item)).collect();
+    let mut views: Vec<View<'q, N>> = Vec::new();
     for op in &got {
         match op {
-            Operand::Many(list) => views.extend(list.iter().map(|p| p.view())),
+            Operand::Many(list) => views.extend(list.iter().copied().map(View::from)),
             other => views.extend(other.view()),
         }
     }
     let [x, list] = views[..] else {
         return Operand::Value(View::Null);
     };
-    let within = |v: View, list: &[crate::doc::Doc<'a>]| list.iter().any(|d| View::Doc(d).same(v));
+    // Whether `v` is an element of `list` (an array).
+    let within = |v: View<'q, N>| {
+        list.elements()
+            .is_some_and(|mut l| l.any(|d| View::Node(d).same(v)))
+    };
     let verdict = match name {
-        "in" | "nin" => list.as_array().map(|l| within(x, l) == (name == "in")),
-        _ => match (x.as_array(), list.as_array()) {
-            (Some(xs), Some(l)) => match name {
-                "none_of" => Some(xs.iter().all(|d| !within(View::Doc(d), l))),
-                "any_of" => Some(xs.iter().any(|d| within(View::Doc(d), l))),
-                "subset_of" => Some(xs.iter().all(|d| within(View::Doc(d), l))),
+        "in" | "nin" => list.elements().map(|_| within(x) == (name == "in")),
+        _ => match (x.elements(), list.elements()) {
+            (Some(mut xs), Some(_)) => match name {
+                "none_of" => Some(xs.all(|d| !within(View::Node(d)))),
+                "any_of" => Some(xs.any(|d| within(View::Node(d)))),
+                "subset_of" => Some(xs.all(|d| within(View::Node(d)))),
                 _ => None,
             },
             _ => None,

@@ -1,5 +1,5 @@
-//! What the evaluator over `Doc` passes from step to step: jsonpath-rust's `Data` and `Pointer`
-//! without the path strings.
+//! What the evaluator passes from step to step: jsonpath-rust's `Data` and `Pointer` without the
+//! path strings, over any `Tree`.
 //!
 //! jsonpath-rust's results depend on more than the nodes: a step gives one node, a list (perhaps
 //! empty), a value, or nothing, and `count()`, `==` and the joining of selectors tell these apart.
@@ -7,13 +7,7 @@
 //! a filter applied to it tests `@` itself instead of its children. Both are kept here so that every
 //! result is the one jsonpath-rust gives on the equal `serde_json::Value`.
 
-use std::collections::HashMap;
-use std::slice;
-
-use jsonpath_rust::parser::model::Literal;
-use serde_json::Number;
-
-use crate::doc::{Doc, Object};
+use crate::doc::{Shape, Tree};
 
 /// What a pointer stands for besides its node.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -26,74 +20,123 @@ pub enum Kind {
     Wrapped,
 }
 
-/// A node of the document.
+/// A node of the tree.
 #[derive(Debug, Clone, Copy)]
-pub struct Ptr<'d, 'a> {
-    pub doc: &'d Doc<'a>,
+pub struct Ptr<N> {
+    pub node: N,
     pub kind: Kind,
 }
 
-impl<'d, 'a> Ptr<'d, 'a> {
-    pub fn plain(doc: &'d Doc<'a>) -> Self {
+impl<'t, N: Tree<'t>> Ptr<N> {
+    #[inline]
+    pub fn plain(node: N) -> Self {
         Ptr {
-            doc,
+            node,
             kind: Kind::Plain,
         }
     }
 
     /// The element a filter is testing (its `@`).
-    pub fn current(doc: &'d Doc<'a>) -> Self {
+    #[inline]
+    pub fn current(node: N) -> Self {
         Ptr {
-            doc,
+            node,
             kind: Kind::Current,
         }
     }
 
-    /// The elements when the node is an array.
-    pub fn array(self) -> Option<&'d [Doc<'a>]> {
-        match (self.kind, self.doc) {
-            (Kind::Wrapped, doc) => Some(slice::from_ref(doc)),
-            (_, Doc::Array(items)) => Some(items),
-            _ => None,
+    /// Whether the node is an array (the wrapped root is the list `[root]`).
+    #[inline]
+    pub fn is_array(self) -> bool {
+        self.kind == Kind::Wrapped || self.node.shape() == Shape::Array
+    }
+
+    /// Elements of an array, members of an object, 0 for a scalar.
+    #[inline]
+    pub fn len(self) -> usize {
+        match self.kind {
+            Kind::Wrapped => 1,
+            _ => self.node.len(),
         }
+    }
+
+    /// The elements of an array or the member values of an object; None for a scalar.
+    #[inline]
+    pub fn children(self) -> Option<impl Iterator<Item = N>> {
+        Some(match (self.kind, self.node.shape()) {
+            (Kind::Wrapped, _) => Children::One(Some(self.node)),
+            (_, Shape::Array) => Children::Elements(self.node.elements()),
+            (_, Shape::Object) => Children::Members(self.node.members()),
+            _ => return None,
+        })
+    }
+
+    /// The elements when the node is an array.
+    #[inline]
+    pub fn elements(self) -> Option<impl Iterator<Item = N>> {
+        self.children().filter(|_| self.is_array())
+    }
+
+    /// The element at `at` of an array.
+    #[inline]
+    pub fn nth(self, at: usize) -> Option<Ptr<N>> {
+        match self.kind {
+            Kind::Wrapped => (at == 0).then_some(self.node),
+            // A tree has no element but an array's.
+            _ => self.node.element(at),
+        }
+        .map(Ptr::plain)
     }
 
     /// The element at `i` of an array, counted from the end when negative.
-    pub fn element(self, i: i64) -> Option<Ptr<'d, 'a>> {
-        let items = self.array()?;
+    #[inline]
+    pub fn element(self, i: i64) -> Option<Ptr<N>> {
         let at = if i >= 0 {
             usize::try_from(i).ok()?
         } else {
-            items
-                .len()
+            self.len()
                 .checked_sub(usize::try_from(i.unsigned_abs()).ok()?)?
         };
-        items.get(at).map(Ptr::plain)
+        self.nth(at)
     }
 
     /// The member `key` when the node is an object.
-    pub fn get(self, key: &str) -> Option<Ptr<'d, 'a>> {
-        match (self.kind, self.doc) {
-            (Kind::Wrapped, _) => None,
-            (_, Doc::Object(o)) => o.get(key).map(Ptr::plain),
-            _ => None,
-        }
-    }
-
-    /// The members when the node is an object.
-    pub fn object(self) -> Option<&'d Object<'a>> {
-        match (self.kind, self.doc) {
-            (Kind::Wrapped, _) => None,
-            (_, Doc::Object(o)) => Some(o),
-            _ => None,
-        }
-    }
-
-    /// The node as a value to compare.
-    pub fn view(self) -> View<'d, 'a> {
+    #[inline]
+    pub fn get(self, key: &str) -> Option<Ptr<N>> {
         match self.kind {
-            Kind::Wrapped => View::Wrapped(self.doc),
-            _ => View::Doc(self.doc),
+            Kind::Wrapped => None,
+            _ => self.node.member(key).map(Ptr::plain),
+        }
+    }
+}
+
+/// The children of a node, whichever kind of node it is.
+enum Children<N, E, M> {
+    One(Option<N>),
+    Elements(E),
+    Members(M),
+}
+
+impl<'t, N, E: Iterator<Item = N>, M: Iterator<Item = (&'t str, N)>> Iterator
+    for Children<N, E, M>
+{
+    type Item = N;
+
+    #[inline]
+    fn next(&mut self) -> Option<N> {
+        match self {
+            Children::One(n) => n.take(),
+            Children::Elements(e) => e.next(),
+            Children::Members(m) => m.next().map(|(_, v)| v),
+        }
+    }
+
+    #[inline]
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        match self {
+            Children::One(n) => (usize::from(n.is_some()), Some(usize::from(n.is_some()))),
+            Children::Elements(e) => e.size_hint(),
+            Children::Members(m) => m.size_hint(),
         }
     }
 }
@@ -101,17 +144,18 @@ impl<'d, 'a> Ptr<'d, 'a> {
 /// The outcome of a step (jsonpath-rust's `Data`): one node, a list of nodes (which may be empty:
 /// `count()` tells it from nothing), a filter's verdict on `@`, or nothing.
 #[derive(Debug, Clone)]
-pub enum Nodes<'d, 'a> {
-    One(Ptr<'d, 'a>),
-    Many(Vec<Ptr<'d, 'a>>),
+pub enum Nodes<N> {
+    One(Ptr<N>),
+    Many(Vec<Ptr<N>>),
     Bool(bool),
     Nothing,
 }
 
-impl<'d, 'a> Nodes<'d, 'a> {
+impl<N: Copy> Nodes<N> {
     /// Applies `f` to every node: one node gives what `f` gives; a list gives the list of the nodes
     /// `f` gives (verdicts dropped); a verdict or nothing gives nothing.
-    pub fn flat_map(self, mut f: impl FnMut(Ptr<'d, 'a>) -> Nodes<'d, 'a>) -> Nodes<'d, 'a> {
+    #[inline]
+    pub fn flat_map(self, mut f: impl FnMut(Ptr<N>) -> Nodes<N>) -> Nodes<N> {
         match self {
             Nodes::One(p) => f(p),
             Nodes::Many(list) => {
@@ -130,7 +174,7 @@ impl<'d, 'a> Nodes<'d, 'a> {
     }
 
     /// Joins the outcomes of two selectors of one segment; a verdict on either side gives nothing.
-    pub fn join(self, other: Nodes<'d, 'a>) -> Nodes<'d, 'a> {
+    pub fn join(self, other: Nodes<N>) -> Nodes<N> {
         match (self, other) {
             (Nodes::One(a), Nodes::One(b)) => Nodes::Many(vec![a, b]),
             (Nodes::One(a), Nodes::Many(mut list)) => {
@@ -159,115 +203,4 @@ impl<'d, 'a> Nodes<'d, 'a> {
             Nodes::Bool(_) | Nodes::Nothing => false,
         }
     }
-}
-
-/// A value to compare: a node, the wrapped root, or a value a filter made (a literal, a count, a
-/// verdict), never allocated. `Int` and `Float` mean the `Number`s serde_json makes of them.
-#[derive(Debug, Clone, Copy)]
-pub enum View<'e, 'a> {
-    Doc(&'e Doc<'a>),
-    Wrapped(&'e Doc<'a>),
-    Null,
-    Bool(bool),
-    Int(i64),
-    /// Finite: serde_json's `Value::from(f64)` makes null of the others.
-    Float(f64),
-    Str(&'e str),
-}
-
-impl<'e, 'a> View<'e, 'a> {
-    /// A literal of the path, as the value jsonpath-rust makes of it.
-    pub fn literal(literal: &'e Literal) -> View<'e, 'a> {
-        match literal {
-            Literal::Int(i) => View::Int(*i),
-            Literal::Float(f) if f.is_finite() => View::Float(*f),
-            Literal::Float(_) | Literal::Null => View::Null,
-            Literal::String(s) => View::Str(s),
-            Literal::Bool(b) => View::Bool(*b),
-        }
-    }
-
-    /// The number as f64 (serde_json's `as_f64`), for numbers only.
-    pub fn as_f64(self) -> Option<f64> {
-        match self {
-            View::Doc(Doc::Number(n)) => n.as_f64(),
-            View::Int(i) => Some(i as f64),
-            View::Float(f) => Some(f),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> Option<&'e str> {
-        match self {
-            View::Doc(Doc::String(s)) => Some(s),
-            View::Str(s) => Some(s),
-            _ => None,
-        }
-    }
-
-    pub fn as_array(self) -> Option<&'e [Doc<'a>]> {
-        match self {
-            View::Doc(Doc::Array(items)) => Some(items),
-            View::Wrapped(doc) => Some(slice::from_ref(doc)),
-            _ => None,
-        }
-    }
-
-    /// serde_json's `Value == Value` on the equal values: numbers by `Number`'s equality (1 is not
-    /// 1.0), objects as maps (member order does not count).
-    pub fn same(self, other: View<'_, 'a>) -> bool {
-        match (self, other) {
-            (View::Doc(a), View::Doc(b)) => same_doc(a, b),
-            (View::Wrapped(_), _) | (_, View::Wrapped(_)) => {
-                match (self.as_array(), other.as_array()) {
-                    (Some(a), Some(b)) => same_list(a, b),
-                    _ => false,
-                }
-            }
-            (View::Doc(d), s) | (s, View::Doc(d)) => match (d, s) {
-                (Doc::Null, View::Null) => true,
-                (Doc::Bool(a), View::Bool(b)) => *a == b,
-                (Doc::Number(a), View::Int(b)) => *a == Number::from(b),
-                (Doc::Number(a), View::Float(b)) => Number::from_f64(b).is_some_and(|b| *a == b),
-                (Doc::String(a), View::Str(b)) => a == b,
-                _ => false,
-            },
-            (View::Null, View::Null) => true,
-            (View::Bool(a), View::Bool(b)) => a == b,
-            (View::Int(a), View::Int(b)) => a == b,
-            (View::Float(a), View::Float(b)) => a == b,
-            (View::Str(a), View::Str(b)) => a == b,
-            _ => false,
-        }
-    }
-}
-
-fn same_list(a: &[Doc], b: &[Doc]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same_doc(x, y))
-}
-
-/// `Value == Value` on two documents.
-pub fn same_doc(a: &Doc, b: &Doc) -> bool {
-    match (a, b) {
-        (Doc::Null, Doc::Null) => true,
-        (Doc::Bool(x), Doc::Bool(y)) => x == y,
-        (Doc::Number(x), Doc::Number(y)) => x == y,
-        (Doc::String(x), Doc::String(y)) => x == y,
-        (Doc::Array(x), Doc::Array(y)) => same_list(x, y),
-        (Doc::Object(x), Doc::Object(y)) => x.len() == y.len() && same_members(x, y),
-        _ => false,
-    }
-}
-
-/// Equal members, in any order. A big object is looked up through a hash map: a linear lookup per
-/// member would make comparing two hostile 20,000-member objects quadratic.
-fn same_members(x: &Object, y: &Object) -> bool {
-    if y.len() <= 16 {
-        return x
-            .iter()
-            .all(|(k, v)| y.get(k).is_some_and(|w| same_doc(v, w)));
-    }
-    let index: HashMap<&str, &Doc> = y.iter().map(|(k, v)| (k.as_ref(), v)).collect();
-    x.iter()
-        .all(|(k, v)| index.get(k.as_ref()).is_some_and(|w| same_doc(v, w)))
 }

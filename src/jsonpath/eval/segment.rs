@@ -1,47 +1,34 @@
-//! Segments and selectors over `Doc`: child and descendant segments; name, wildcard, index, slice and
-//! filter selectors, with jsonpath-rust's results (order, duplicates, and the empty list as distinct
-//! from nothing).
+//! Segments and selectors: child and descendant segments; name, wildcard, index, slice and filter
+//! selectors, with jsonpath-rust's results (order, duplicates, and the empty list as distinct from
+//! nothing).
 
 use jsonpath_rust::parser::model::{Filter, Segment, Selector};
 
 use super::Cx;
 use super::node::{Kind, Nodes, Ptr};
-use crate::doc::Doc;
+use crate::doc::Tree;
 
 /// Applies `segments` in turn.
-pub fn segments<'d, 'a>(
-    cx: &Cx<'_, 'd, 'a>,
-    segments: &[Segment],
-    at: Nodes<'d, 'a>,
-) -> Nodes<'d, 'a> {
+pub fn segments<'q, 't, N: Tree<'t>>(
+    cx: &Cx<'q, N>,
+    segments: &'q [Segment],
+    at: Nodes<N>,
+) -> Nodes<N> {
     segments.iter().fold(at, |at, s| segment(cx, s, at))
 }
 
 /// Whether `seg` selects at least one node from `at` (what `segment` then `exists` would say),
 /// stopping at the first.
-pub fn any<'d, 'a>(cx: &Cx<'_, 'd, 'a>, seg: &Segment, at: Nodes<'d, 'a>) -> bool {
+pub fn any<'q, 't, N: Tree<'t>>(cx: &Cx<'q, N>, seg: &'q Segment, at: Nodes<N>) -> bool {
     let Segment::Selector(Selector::Filter(f)) = seg else {
         return segment(cx, seg, at).exists();
     };
-    let passes = |p: Ptr<'d, 'a>| {
-        let test = |doc| {
-            cx.test(
-                f,
-                Ptr {
-                    doc,
-                    kind: Kind::Current,
-                },
-            )
-        };
-        match p.kind {
-            // A verdict on `@` is not a node.
-            Kind::Current => false,
-            _ => match (p.array(), p.object()) {
-                (Some(items), _) => items.iter().any(test),
-                (None, Some(o)) => o.values().any(test),
-                (None, None) => false,
-            },
-        }
+    let passes = |p: Ptr<N>| match p.kind {
+        // A verdict on `@` is not a node.
+        Kind::Current => false,
+        _ => p
+            .children()
+            .is_some_and(|mut items| items.any(|n| cx.test(f, Ptr::current(n)))),
     };
     match at {
         Nodes::One(p) => passes(p),
@@ -50,7 +37,7 @@ pub fn any<'d, 'a>(cx: &Cx<'_, 'd, 'a>, seg: &Segment, at: Nodes<'d, 'a>) -> boo
     }
 }
 
-fn segment<'d, 'a>(cx: &Cx<'_, 'd, 'a>, seg: &Segment, at: Nodes<'d, 'a>) -> Nodes<'d, 'a> {
+fn segment<'q, 't, N: Tree<'t>>(cx: &Cx<'q, N>, seg: &'q Segment, at: Nodes<N>) -> Nodes<N> {
     match seg {
         Segment::Selector(s) => selector(cx, s, at),
         // Each selector runs over the whole list and the outcomes are joined, so `$..['a','b']`
@@ -64,7 +51,7 @@ fn segment<'d, 'a>(cx: &Cx<'_, 'd, 'a>, seg: &Segment, at: Nodes<'d, 'a>) -> Nod
     }
 }
 
-fn selector<'d, 'a>(cx: &Cx<'_, 'd, 'a>, selector: &Selector, at: Nodes<'d, 'a>) -> Nodes<'d, 'a> {
+fn selector<'q, 't, N: Tree<'t>>(cx: &Cx<'q, N>, selector: &'q Selector, at: Nodes<N>) -> Nodes<N> {
     match selector {
         Selector::Name(key) => at.flat_map(|p| name(p, key)),
         Selector::Index(i) => at.flat_map(|p| index(p, *i)),
@@ -75,79 +62,69 @@ fn selector<'d, 'a>(cx: &Cx<'_, 'd, 'a>, selector: &Selector, at: Nodes<'d, 'a>)
                 // A filter on `@` itself (as in `@[?…]` inside a filter) tests `@`, not its children.
                 return Nodes::Bool(cx.test(f, p));
             }
-            if let Some(items) = p.array() {
-                passing(cx, f, items.iter())
-            } else if let Some(o) = p.object() {
-                passing(cx, f, o.values())
-            } else {
-                Nodes::Nothing
+            match p.children() {
+                Some(items) => passing(cx, f, items),
+                None => Nodes::Nothing,
             }
         }),
     }
 }
 
 /// The elements (or member values) that pass the filter.
-fn passing<'d, 'a>(
-    cx: &Cx<'_, 'd, 'a>,
-    f: &Filter,
-    items: impl Iterator<Item = &'d Doc<'a>>,
-) -> Nodes<'d, 'a> {
+fn passing<'q, 't, N: Tree<'t>>(
+    cx: &Cx<'q, N>,
+    f: &'q Filter,
+    items: impl Iterator<Item = N>,
+) -> Nodes<N> {
     Nodes::Many(
         items
-            .filter(|item| cx.test(f, Ptr::current(item)))
+            .filter(|item| cx.test(f, Ptr::current(*item)))
             .map(Ptr::plain)
             .collect(),
     )
 }
 
 /// The member `key` of an object.
-fn name<'d, 'a>(p: Ptr<'d, 'a>, key: &str) -> Nodes<'d, 'a> {
+fn name<'t, N: Tree<'t>>(p: Ptr<N>, key: &str) -> Nodes<N> {
     p.get(key).map_or(Nodes::Nothing, Nodes::One)
 }
 
 /// The element at `i` of an array.
-fn index<'d, 'a>(p: Ptr<'d, 'a>, i: i64) -> Nodes<'d, 'a> {
+fn index<'t, N: Tree<'t>>(p: Ptr<N>, i: i64) -> Nodes<N> {
     p.element(i).map_or(Nodes::Nothing, Nodes::One)
 }
 
 /// Every element of an array or member of an object; nothing when there is none.
-fn wildcard<'d, 'a>(p: Ptr<'d, 'a>) -> Nodes<'d, 'a> {
-    if let Some(items) = p.array() {
-        if items.is_empty() {
-            return Nodes::Nothing;
-        }
-        Nodes::Many(items.iter().map(Ptr::plain).collect())
-    } else if let Some(o) = p.object() {
-        if o.is_empty() {
-            return Nodes::Nothing;
-        }
-        Nodes::Many(o.values().map(Ptr::plain).collect())
-    } else {
-        Nodes::Nothing
+fn wildcard<'t, N: Tree<'t>>(p: Ptr<N>) -> Nodes<N> {
+    match p.children() {
+        Some(items) if p.len() > 0 => Nodes::Many(items.map(Ptr::plain).collect()),
+        _ => Nodes::Nothing,
     }
 }
 
 /// `[start:end:step]` of an array (RFC 9535's bounds); a step of 0 selects an empty list.
-fn slice<'d, 'a>(
-    p: Ptr<'d, 'a>,
+fn slice<'t, N: Tree<'t>>(
+    p: Ptr<N>,
     start: Option<i64>,
     end: Option<i64>,
     step: Option<i64>,
-) -> Nodes<'d, 'a> {
-    let Some(items) = p.array() else {
+) -> Nodes<N> {
+    if !p.is_array() {
         return Nodes::Nothing;
-    };
+    }
     // Indexes are at most 2^53 (the parser's limit) and lengths fit in memory, so i64 holds them.
-    let len = items.len() as i64;
+    let len = p.len() as i64;
     let norm = |i: i64| if i >= 0 { i } else { len + i };
     let step = step.unwrap_or(1);
     let mut out = Vec::new();
+    // `i` stays within 0..len, where an array has an element.
+    let mut take = |i: i64| out.extend(p.nth(i as usize));
     if step > 0 {
         let lower = norm(start.unwrap_or(0)).clamp(0, len);
         let upper = norm(end.unwrap_or(len)).clamp(0, len);
         let mut i = lower;
         while i < upper {
-            out.push(Ptr::plain(&items[i as usize]));
+            take(i);
             i += step;
         }
     } else if step < 0 {
@@ -155,7 +132,7 @@ fn slice<'d, 'a>(
         let lower = norm(end.unwrap_or(-len - 1)).clamp(-1, len - 1);
         let mut i = upper;
         while lower < i {
-            out.push(Ptr::plain(&items[i as usize]));
+            take(i);
             i += step;
         }
     }
@@ -164,26 +141,21 @@ fn slice<'d, 'a>(
 
 /// The node and every array or object below it, in document order; nothing for a scalar (whose
 /// children, having none, select nothing anyway).
-fn descendants<'d, 'a>(p: Ptr<'d, 'a>) -> Nodes<'d, 'a> {
-    if p.array().is_none() && p.object().is_none() {
+fn descendants<'t, N: Tree<'t>>(p: Ptr<N>) -> Nodes<N> {
+    let Some(items) = p.children() else {
         return Nodes::Nothing;
-    }
+    };
     let mut out = Vec::new();
-    collect(p, &mut out);
+    collect(p, items, &mut out);
     Nodes::Many(out)
 }
 
-fn collect<'d, 'a>(p: Ptr<'d, 'a>, out: &mut Vec<Ptr<'d, 'a>>) {
+fn collect<'t, N: Tree<'t>>(p: Ptr<N>, items: impl Iterator<Item = N>, out: &mut Vec<Ptr<N>>) {
     out.push(p);
-    let mut visit = |d: &'d Doc<'a>| {
-        let child = Ptr::plain(d);
-        if child.array().is_some() || child.object().is_some() {
-            collect(child, out);
+    for item in items {
+        let child = Ptr::plain(item);
+        if let Some(below) = child.children() {
+            collect(child, below, out);
         }
-    };
-    if let Some(items) = p.array() {
-        items.iter().for_each(&mut visit);
-    } else if let Some(o) = p.object() {
-        o.values().for_each(visit);
     }
 }
