@@ -1,5 +1,5 @@
 //! The Sparkplug B view against the document built from the same payload: the same tree, node by
-//! node, and the same JSON text, for random plain payloads (every data type, aliases named by a
+//! node, the same JSON text and the same JSONPath results, for random plain payloads (every data type, aliases named by a
 //! BIRTH, text that needs escapes, NaN and the infinities).
 
 use bytes::Bytes;
@@ -10,6 +10,34 @@ use super::sparkplug_schema::{Metric, MetricValue, Payload};
 use super::{Choice, Format};
 use super::{Data, Decoder, Input};
 use crate::doc::{Doc, Shape, Tree, write_tree};
+use crate::jsonpath::{self, Path};
+
+/// Paths of every kind: filters on names and values, descendants, wildcards, slices, functions,
+/// and comparisons of whole metrics (deep equality over the view).
+const PATHS: &[&str] = &[
+    r#"$.metrics[?@.name=="temp" && @.value > 0]"#,
+    r#"$.metrics[?@.name=="temp"].value"#,
+    "$.metrics[?@.value > 0]",
+    "$.metrics[?@.value <= 0 || @.isNull]",
+    "$..value",
+    "$..*",
+    "$.*",
+    "$.metrics[*].name",
+    "$.metrics[0]",
+    "$.metrics[-1:]",
+    "$.metrics[::2].alias",
+    "$[?@.seq > 100]",
+    "$[?@.uuid]",
+    r#"$.metrics[?@.dataType=="Double" && @.value < 0]"#,
+    "$.metrics[?length(@.name) > 3]",
+    r#"$.metrics[?match(@.name, "m[0-9]")]"#,
+    r#"$.metrics[?search(@.value, "a")]"#,
+    "$.metrics[?count(@.*) > 5]",
+    "$.metrics[?@ == $.metrics[0]]",
+    "$[?@.metrics[0].value == @.metrics[1].value]",
+    "$.metrics[?@.timestamp == $.timestamp]",
+    "$.timestamp",
+];
 
 /// Two trees are the same: shape, members (keys and order), elements, and lookups of every key and
 /// index, present or not.
@@ -123,6 +151,30 @@ fn check(decoder: &mut Decoder, topic: &str, payload: &Payload) -> Result<(), Te
     };
     let doc: Doc = view.to_doc();
     same_tree(view.root(), &doc).map_err(TestCaseError::fail)?;
+    for text in PATHS {
+        let path = Path::parse(text).unwrap();
+        prop_assert_eq!(
+            path.matches_tree(view.root()),
+            path.matches_doc(&doc),
+            "{}",
+            text
+        );
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        for node in path.select_tree(view.root()) {
+            jsonpath::write_tree_value(&mut a, node);
+            a.push(b'\n');
+        }
+        for value in path.select_doc(&doc) {
+            jsonpath::write_doc(&mut b, value);
+            b.push(b'\n');
+        }
+        prop_assert_eq!(
+            String::from_utf8_lossy(&a),
+            String::from_utf8_lossy(&b),
+            "{}",
+            text
+        );
+    }
     for pretty in [false, true] {
         let (mut a, mut b, mut c) = (Vec::new(), Vec::new(), Vec::new());
         write_tree(view.root(), &mut a, pretty);

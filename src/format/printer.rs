@@ -7,7 +7,7 @@ use std::io::Write;
 use super::{Format, ndjson};
 use crate::conn::Message;
 use crate::decode::{self, Data, Decoded, Decoder, Input};
-use crate::doc::Doc;
+use crate::doc::{Doc, Tree};
 use crate::exit::{Code, Failure};
 use crate::jsonpath::{self, Path};
 
@@ -167,8 +167,8 @@ impl Printer {
             ..
         }) = &payload.decoded
         {
-            let root = view.to_doc(); // SHIM until eval lands
-            return Ok(paths.iter().all(|p| p.matches_doc(&root)));
+            let root = view.root();
+            return Ok(paths.iter().all(|p| p.matches_tree(root)));
         }
         match payload.json(msg) {
             Some(doc) => Ok(paths.iter().all(|p| p.matches_doc(doc))),
@@ -181,6 +181,30 @@ impl Printer {
             }
             None => Ok(false),
         }
+    }
+
+    /// `--json-path`: appends what each path selects from `root` (after `topic` with `-v`), one
+    /// value a line; false when nothing was selected.
+    fn selected<'t, N: Tree<'t>>(
+        &mut self,
+        paths: &[Path],
+        topic: Option<&[u8]>,
+        root: N,
+        write: impl Fn(&mut Vec<u8>, N),
+    ) -> bool {
+        let mut any = false;
+        for value in paths.iter().flat_map(|path| path.select_tree(root)) {
+            any = true;
+            if let Some(topic) = topic {
+                self.buf.extend_from_slice(topic);
+                self.buf.push(b' ');
+            }
+            write(&mut self.buf, value);
+            if self.eol {
+                self.buf.push(b'\n');
+            }
+        }
+        any
     }
 
     /// Renders and writes one message.
@@ -253,23 +277,22 @@ impl Printer {
                 }
             }
             Output::JsonPath(paths) => {
-                let Some(doc) = payload.json(msg) else {
-                    return self.unusable(msg, "payload is not JSON");
-                };
-                let mut any = false;
-                for path in paths {
-                    for value in path.select_doc(doc) {
-                        any = true;
-                        if self.verbose {
-                            self.buf.extend_from_slice(&msg.topic);
-                            self.buf.push(b' ');
-                        }
-                        jsonpath::write_doc(&mut self.buf, value);
-                        if self.eol {
-                            self.buf.push(b'\n');
-                        }
+                let any = match (&payload.decoded, self.verbose.then_some(&msg.topic[..])) {
+                    (
+                        Some(Decoded {
+                            value: Data::Sparkplug(view),
+                            ..
+                        }),
+                        topic,
+                    ) => {
+                        let root = view.root();
+                        self.selected(paths, topic, root, jsonpath::write_tree_value)
                     }
-                }
+                    (_, topic) => match payload.json(msg) {
+                        Some(doc) => self.selected(paths, topic, doc, jsonpath::write_doc),
+                        None => return self.unusable(msg, "payload is not JSON"),
+                    },
+                };
                 if !any {
                     let list: Vec<&str> = paths.iter().map(Path::as_str).collect();
                     return self.unusable(msg, &format!("{} selects nothing", list.join(", ")));

@@ -18,7 +18,7 @@ use jsonpath_rust::parser::model::JpQuery;
 #[cfg(test)]
 use serde_json::Value;
 
-use crate::doc::{Doc, Tree};
+use crate::doc::{Doc, Tree, write_tree};
 use blank::{blank_space_error, pointed};
 use eval::{Cx, Kind, Nodes, Pattern, Ptr};
 
@@ -182,6 +182,14 @@ pub fn write_doc(out: &mut Vec<u8>, value: &Doc) {
     match value {
         Doc::String(s) => out.extend_from_slice(s.as_bytes()),
         other => other.write_json(out, false),
+    }
+}
+
+/// `write_value` for any tree (a decoder's view): strings raw, everything else as compact JSON.
+pub fn write_tree_value<'t>(out: &mut Vec<u8>, value: impl Tree<'t>) {
+    match value.as_str() {
+        Some(s) => out.extend_from_slice(s.as_bytes()),
+        None => write_tree(value, out, false),
     }
 }
 
