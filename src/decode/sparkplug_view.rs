@@ -109,6 +109,22 @@ impl<'t> Tree<'t> for Node<'t> {
         }
     }
 
+    fn as_str(self) -> Option<&'t str> {
+        match self {
+            Node::Leaf(Leaf::Text(s)) => Some(s),
+            _ => None,
+        }
+    }
+
+    fn as_f64(self) -> Option<f64> {
+        match self {
+            Node::Leaf(Leaf::Unsigned(n)) => Some(n as f64),
+            Node::Leaf(Leaf::Signed(n)) => Some(n as f64),
+            Node::Leaf(Leaf::Float(f)) if f.is_finite() => Some(f),
+            _ => None,
+        }
+    }
+
     fn len(self) -> usize {
         match self {
             Node::Metrics(list, _) => list.len(),

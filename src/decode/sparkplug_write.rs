@@ -2,6 +2,8 @@
 //! the generic tree writer asks every member for its key, its shape and its presence, which cost
 //! more than building a `Doc` did. The bytes are the document's (`view_tests` compares them).
 
+use std::ops::Range;
+
 use serde_json::Number;
 
 use super::sparkplug_scalar::Leaf;
@@ -13,9 +15,10 @@ use crate::doc::{write_number, write_string};
 /// Appends `p`'s document as compact JSON.
 pub fn write_compact(p: &Payload, aliases: Option<&Aliases>, out: &mut Vec<u8>) {
     let mut lead = b'{';
+    let mut stamps = Stamps::default();
     if let Some(ts) = p.timestamp {
         out.extend_from_slice(b"{\"timestamp\":");
-        unsigned(out, ts);
+        stamps.write(out, ts);
         lead = b',';
     }
     out.push(lead);
@@ -24,7 +27,7 @@ pub fn write_compact(p: &Payload, aliases: Option<&Aliases>, out: &mut Vec<u8>) 
         if i > 0 {
             out.push(b',');
         }
-        metric(m, aliases, out);
+        metric(m, aliases, &mut stamps, out);
     }
     out.push(b']');
     if let Some(seq) = p.seq {
@@ -40,7 +43,7 @@ pub fn write_compact(p: &Payload, aliases: Option<&Aliases>, out: &mut Vec<u8>) 
 
 /// One metric: `{name, alias, timestamp, dataType, isHistorical, isTransient, isNull, value}`,
 /// the absent ones left out (`dataType` and `value` are always there).
-fn metric(m: &Metric, aliases: Option<&Aliases>, out: &mut Vec<u8>) {
+fn metric(m: &Metric, aliases: Option<&Aliases>, stamps: &mut Stamps, out: &mut Vec<u8>) {
     let mut lead = b'{';
     if let Some(name) = name(m, aliases) {
         out.extend_from_slice(b"{\"name\":");
@@ -56,7 +59,7 @@ fn metric(m: &Metric, aliases: Option<&Aliases>, out: &mut Vec<u8>) {
     if let Some(ts) = m.timestamp {
         out.push(lead);
         out.extend_from_slice(b"\"timestamp\":");
-        unsigned(out, ts);
+        stamps.write(out, ts);
         lead = b',';
     }
     out.push(lead);
@@ -76,6 +79,28 @@ fn metric(m: &Metric, aliases: Option<&Aliases>, out: &mut Vec<u8>) {
     out.extend_from_slice(b",\"value\":");
     leaf(out, value(m));
     out.push(b'}');
+}
+
+/// The last timestamp written and where its digits lie in the output: the metrics of a payload
+/// often carry one timestamp, the payload's (Tahu's edge nodes stamp a whole scan at once), and
+/// copying its 13 digits costs less than making them again.
+#[derive(Default)]
+struct Stamps {
+    last: Option<(u64, Range<usize>)>,
+}
+
+impl Stamps {
+    fn write(&mut self, out: &mut Vec<u8>, ts: u64) {
+        if let Some((last, digits)) = &self.last
+            && *last == ts
+        {
+            out.extend_from_within(digits.clone());
+            return;
+        }
+        let start = out.len();
+        unsigned(out, ts);
+        self.last = Some((ts, start..out.len()));
+    }
 }
 
 #[inline(always)]

@@ -92,6 +92,11 @@ fn text() -> impl Strategy<Value = String> {
     ]
 }
 
+/// Timestamps that often repeat (a payload's metrics usually carry its own).
+fn stamp() -> impl Strategy<Value = u64> {
+    prop_oneof![Just(1_765_065_600_000u64), Just(7), any::<u64>()]
+}
+
 fn value() -> impl Strategy<Value = MetricValue> {
     prop_oneof![
         any::<u32>().prop_map(MetricValue::Int),
@@ -107,7 +112,7 @@ prop_compose! {
     fn metric()(
         name in proptest::option::of(text()),
         alias in proptest::option::of(0u64..6),
-        timestamp in proptest::option::of(any::<u64>()),
+        timestamp in proptest::option::of(stamp()),
         datatype in proptest::option::of(0u32..40),
         flags in any::<[Option<bool>; 3]>(),
         value in proptest::option::of(value()),
@@ -128,7 +133,7 @@ prop_compose! {
 
 prop_compose! {
     fn payload()(
-        timestamp in proptest::option::of(any::<u64>()),
+        timestamp in proptest::option::of(stamp()),
         seq in proptest::option::of(0u64..300),
         uuid in proptest::option::of(text()),
         metrics in proptest::collection::vec(metric(), 0..6),
