@@ -21,7 +21,7 @@ mod sparkplug_write;
 mod tests;
 mod text;
 #[cfg(test)]
-mod view_tests;
+pub mod view_tests;
 
 use bytes::Bytes;
 use serde_json::Value;

@@ -123,15 +123,15 @@ fn encode_value(datatype: u32, v: &Value) -> Result<MetricValue, String> {
         10 => MetricValue::Double(v.as_f64().ok_or_else(wrong)?),
         11 => MetricValue::Boolean(v.as_bool().ok_or_else(wrong)?),
         12 | 14 | 15 => MetricValue::String(v.as_str().ok_or_else(wrong)?.into()),
-        17 | 18 => MetricValue::Bytes(bytes(v, "value")?.into()),
-        22..=31 | 34 => MetricValue::Bytes(encode_array(datatype, v).ok_or_else(wrong)?.into()),
+        17 | 18 => MetricValue::Bytes(bytes(v, "value")?),
+        22..=31 | 34 => MetricValue::Bytes(encode_array(datatype, v).ok_or_else(wrong)?),
         33 => {
             let mut out = Vec::new();
             for s in v.as_array().ok_or_else(wrong)? {
                 out.extend_from_slice(s.as_str().ok_or_else(wrong)?.as_bytes());
                 out.push(0);
             }
-            MetricValue::Bytes(out.into())
+            MetricValue::Bytes(out)
         }
         _ => return Err(format!("encoding {name} values is not supported")),
     })

@@ -8,6 +8,8 @@
 mod cjson;
 mod clock;
 pub mod closed_stdout;
+#[cfg(test)]
+mod decoded_tests;
 mod field;
 mod float;
 mod json;
