@@ -8,7 +8,7 @@ use prost::Message as _;
 
 use super::sparkplug_schema::{Metric, MetricValue, Payload};
 use super::{Choice, Format};
-use super::{Data, Decoder, Input};
+use super::{Data, Decoded, Decoder, Input};
 use crate::doc::{Doc, Shape, Tree, write_tree};
 
 /// Two trees are the same: shape, members (keys and order), elements, and lookups of every key and
@@ -114,17 +114,30 @@ prop_compose! {
     }
 }
 
-/// Decodes `payload` on `topic` and checks its view against its document.
-fn check(decoder: &mut Decoder, topic: &str, payload: &[u8]) -> Result<(), TestCaseError> {
-    let bytes = Bytes::copy_from_slice(payload);
+/// Decodes a plain payload on `topic`: its view (and the decoded value, which holds it).
+pub fn viewed<'d>(
+    decoder: &'d mut Decoder,
+    topic: &str,
+    payload: &'d Bytes,
+) -> Result<Decoded<'d>, TestCaseError> {
     let input = Input {
         topic,
         content_type: None,
-        payload: &bytes,
+        payload,
     };
     let decoded = decoder.decode(&input, &mut |_| {}).unwrap().unwrap();
+    match decoded.value {
+        Data::Sparkplug(_) => Ok(decoded),
+        Data::Doc(_) => Err(TestCaseError::fail("a plain payload was not viewed")),
+    }
+}
+
+/// Decodes `payload` on `topic` and checks its view against its document.
+fn check(decoder: &mut Decoder, topic: &str, payload: &[u8]) -> Result<(), TestCaseError> {
+    let bytes = Bytes::copy_from_slice(payload);
+    let decoded = viewed(decoder, topic, &bytes)?;
     let Data::Sparkplug(view) = &decoded.value else {
-        return Err(TestCaseError::fail("a plain payload was not viewed"));
+        unreachable!("viewed gives views")
     };
     let doc: Doc = view.to_doc();
     same_tree(view.root(), &doc).map_err(TestCaseError::fail)?;

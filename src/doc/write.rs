@@ -122,19 +122,25 @@ fn object<const PRETTY: bool>(out: &mut Vec<u8>, o: &Object, level: usize) {
     }
     let mut lead = b'{';
     for (key, member) in o.iter() {
-        if PRETTY {
-            out.push(lead);
-            newline::<PRETTY>(out, level + 1);
-            string(out, b"\"", key, b"\": ");
-        } else {
-            // Compact: `{"key":` or `,"key":` in one piece.
-            string(out, &[lead, b'"'], key, b"\":");
-        }
+        member_key::<PRETTY>(out, lead, key, level);
         value::<PRETTY>(out, member, level + 1);
         lead = b',';
     }
     newline::<PRETTY>(out, level);
     out.push(b'}');
+}
+
+/// An object member's key with what comes before it (`lead`: `{` or `,`) and after it.
+#[inline(always)]
+pub(super) fn member_key<const PRETTY: bool>(out: &mut Vec<u8>, lead: u8, key: &str, level: usize) {
+    if PRETTY {
+        out.push(lead);
+        newline::<PRETTY>(out, level + 1);
+        string(out, b"\"", key, b"\": ");
+    } else {
+        // Compact: `{"key":` or `,"key":` in one piece.
+        string(out, &[lead, b'"'], key, b"\":");
+    }
 }
 
 /// In pretty output, a line break and the indent of `level`.

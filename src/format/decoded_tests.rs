@@ -5,8 +5,8 @@
 use bytes::Bytes;
 use proptest::prelude::*;
 
-use crate::decode::view_tests::{birth_then_data, topics};
-use crate::decode::{Choice, Data, Decoder, Format, Input};
+use crate::decode::view_tests::{birth_then_data, topics, viewed};
+use crate::decode::{Choice, Data, Decoder, Format};
 use crate::jsonpath::{self, Path};
 
 /// Paths of every kind: filters on names and values, descendants, wildcards, slices, functions,
@@ -39,14 +39,9 @@ const PATHS: &[&str] = &[
 /// Decodes `payload` on `topic`; every path gives the same on its view and its document.
 fn same_results(decoder: &mut Decoder, topic: &str, payload: &[u8]) -> Result<(), TestCaseError> {
     let bytes = Bytes::copy_from_slice(payload);
-    let input = Input {
-        topic,
-        content_type: None,
-        payload: &bytes,
-    };
-    let decoded = decoder.decode(&input, &mut |_| {}).unwrap().unwrap();
+    let decoded = viewed(decoder, topic, &bytes)?;
     let Data::Sparkplug(view) = &decoded.value else {
-        return Err(TestCaseError::fail("a plain payload was not viewed"));
+        unreachable!("viewed gives views")
     };
     let doc = view.to_doc();
     for text in PATHS {

@@ -2,7 +2,7 @@
 //! document print the same bytes): a decoder's view is printed without being built into a `Doc`.
 
 use super::string::string;
-use super::{newline, number};
+use super::{member_key, newline, number};
 use crate::doc::{Shape, Tree};
 
 /// Appends `node` as JSON text (`pretty`: as `serde_json::to_writer_pretty`).
@@ -34,13 +34,7 @@ fn value<'t, const PRETTY: bool>(out: &mut Vec<u8>, node: impl Tree<'t>, level: 
         Shape::Object => {
             let mut lead = b'{';
             for (key, member) in node.members() {
-                if PRETTY {
-                    out.push(lead);
-                    newline::<PRETTY>(out, level + 1);
-                    string(out, b"\"", key, b"\": ");
-                } else {
-                    string(out, &[lead, b'"'], key, b"\":");
-                }
+                member_key::<PRETTY>(out, lead, key, level);
                 value::<PRETTY>(out, member, level + 1);
                 lead = b',';
             }
