@@ -11,6 +11,7 @@ mod cbor;
 mod msgpack;
 mod protobuf;
 mod sparkplug;
+mod sparkplug_doc;
 mod sparkplug_encode;
 mod sparkplug_scalar;
 mod sparkplug_schema;
@@ -283,7 +284,7 @@ impl Encoding {
 pub fn record_value(decoded: &Decoded) -> Value {
     let value = decoded.value.to_value();
     match decoded.format {
-        Format::Sparkplug => sparkplug::with_rfc3339(value),
+        Format::Sparkplug => sparkplug_doc::with_rfc3339(value),
         _ => value,
     }
 }

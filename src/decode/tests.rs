@@ -257,7 +257,7 @@ fn sparkplug_types_aliases_and_seq() {
     // RFC 3339 for --json.
     let stamped = json!({"timestamp": 0, "metrics": [{"name": "t", "timestamp": 1000, "dataType": "DateTime", "value": 2000}]});
     let got = sparkplug(&mut d, "spBv1.0/g/NDATA/e", stamped, &mut notes);
-    let shown = sparkplug::with_rfc3339(got.clone());
+    let shown = sparkplug_doc::with_rfc3339(got.clone());
     assert_eq!(shown["timestamp"], "1970-01-01T00:00:00.000Z");
     assert_eq!(shown["metrics"][0]["timestamp"], "1970-01-01T00:00:01.000Z");
     assert_eq!(shown["metrics"][0]["value"], "1970-01-01T00:00:02.000Z");
@@ -753,15 +753,15 @@ fn sparkplug_names_borrow_from_the_payload() {
     let payload = Bytes::from_static(b"..temp..");
     let inside = payload.slice(2..6);
     assert!(matches!(
-        super::sparkplug::text_in(&payload, &inside),
+        super::sparkplug_doc::text_in(&payload, &inside),
         Ok(Cow::Borrowed("temp"))
     ));
     let elsewhere = Bytes::copy_from_slice(b"temp");
     assert!(
-        matches!(super::sparkplug::text_in(&payload, &elsewhere), Ok(Cow::Owned(s)) if s == "temp")
+        matches!(super::sparkplug_doc::text_in(&payload, &elsewhere), Ok(Cow::Owned(s)) if s == "temp")
     );
     let bad = Bytes::from_static(b"\xff");
-    assert!(super::sparkplug::text_in(&payload, &bad).is_err());
+    assert!(super::sparkplug_doc::text_in(&payload, &bad).is_err());
 }
 
 /// A seq beyond 255 (a faulty edge node) is a gap, counted modulo 256, and never overflows: the
