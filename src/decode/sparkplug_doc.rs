@@ -17,7 +17,7 @@ use super::sparkplug_schema::{
 use super::text::utf8;
 use crate::doc::{Doc, Object};
 
-/// A decoded value that owns its text (moved out of prost's messages).
+/// A decoded value that owns its text (copied out of the decoded message).
 type Owned = Doc<'static>;
 /// An object's members, each key once.
 type Members<'p> = Vec<(Cow<'p, str>, Doc<'p>)>;
