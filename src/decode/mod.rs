@@ -30,6 +30,7 @@ use serde_json::Value;
 use crate::doc::Doc;
 
 pub use protobuf::Schema;
+pub use sparkplug::Tahu;
 
 /// How deep a decoded document may nest: below serde_json's own parsing limit (128), so every
 /// decoded value can also be printed and read back, and the recursive conversions stay shallow.
@@ -122,7 +123,7 @@ pub enum Data<'d> {
     Doc(Doc<'d>),
     /// A plain Sparkplug B payload, seen in place (never built into a `Doc` to be tested and
     /// printed).
-    Sparkplug(sparkplug::Tahu<'d>),
+    Sparkplug(Tahu<'d>),
 }
 
 impl<'d> Data<'d> {
@@ -134,11 +135,11 @@ impl<'d> Data<'d> {
         }
     }
 
-    /// The equal document, built when it is a view.
-    pub fn to_doc(&self) -> Doc<'d> {
+    /// The view, when it is one.
+    pub fn view(&self) -> Option<&Tahu<'d>> {
         match self {
-            Data::Doc(doc) => doc.clone(),
-            Data::Sparkplug(view) => view.to_doc(),
+            Data::Doc(_) => None,
+            Data::Sparkplug(view) => Some(view),
         }
     }
 

@@ -69,7 +69,7 @@ impl<'d> Tahu<'d> {
         }
     }
 
-    /// The equal document (for what still needs one: `-F %{…}`, `--json-path`, `--json`).
+    /// The equal document (for what still needs one: `-F %{…}` and `--json`).
     pub fn to_doc(&self) -> Doc<'d> {
         let aliases = self.state.nodes.aliases();
         let names = Names {

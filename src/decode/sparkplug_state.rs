@@ -164,7 +164,8 @@ impl At<'_, '_> {
         &mut nodes.slots[slot]
     }
 
-    /// A BIRTH's (alias, name) pairs replace the node's or device's table.
+    /// A BIRTH's (alias, name) pairs replace the node's or device's table: exactly these pairs,
+    /// which a view of the BIRTH reads back as the BIRTH's own (`sparkplug_birth_aliases_in_both_paths`).
     pub fn birth(&mut self, pairs: impl Iterator<Item = (u64, String)>) {
         let place = match (self.topic.device, self.nodes.last.device) {
             (Some(device), None) => {

@@ -4,9 +4,9 @@
 //! text values, no metadata, properties, data sets, templates or byte values, and no `body`; any
 //! other payload is built into a `Doc` as before.
 //!
-//! The view means exactly what `sparkplug::document` builds for the same payload: the same members
-//! in the same order, the values made by the same `leaf` function. `tests::sparkplug_view_*`
-//! compare the two.
+//! The view means exactly what `sparkplug_doc::document` builds for the same payload: the same
+//! members in the same order, the values made by the same `Leaf::of`. `view_tests` and
+//! `format::decoded_tests` compare the two.
 
 use super::sparkplug_scalar::Leaf;
 use super::sparkplug_schema::{Metric, MetricValue, Payload};

@@ -166,6 +166,16 @@ fn hostile_sparkplug() {
     let doc = json!({"metrics": [{"name": "s", "value": "x".repeat(MB)}]});
     let big = encode(Format::Sparkplug, None, &doc).unwrap();
     assert!(bounded("1 MB string", Format::Sparkplug, &big));
+    // Half a million empty metrics (2 bytes each on the wire, a 128-byte struct each decoded),
+    // seen through the view, and built into a document (a body makes the payload not plain).
+    let empty = [0x12, 0x00].repeat(MB / 2);
+    assert!(bounded("empty metrics", Format::Sparkplug, &empty));
+    let with_body = [&[0x2a, 0x01, 0x00][..], &empty].concat();
+    assert!(bounded(
+        "empty metrics, built",
+        Format::Sparkplug,
+        &with_body
+    ));
     let noise: Vec<u8> = (0..MB).map(|i| (i * 7919 % 251) as u8).collect();
     bounded("noise", Format::Sparkplug, &noise);
     bounded("noise", Format::Msgpack, &noise);

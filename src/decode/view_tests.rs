@@ -1,6 +1,7 @@
 //! The Sparkplug B view against the document built from the same payload: the same tree, node by
-//! node, and the same JSON text (`format::decoded_tests`: the same JSONPath results), for random plain payloads (every data type, aliases named by a
-//! BIRTH, text that needs escapes, NaN and the infinities).
+//! node, and the same JSON text (`format::decoded_tests`: the same JSONPath results), for random
+//! plain payloads (every data type, aliases named by a BIRTH, text that needs escapes, NaN and the
+//! infinities).
 
 use bytes::Bytes;
 use proptest::prelude::*;
@@ -188,28 +189,62 @@ proptest! {
     }
 }
 
-/// Payloads with parts the view does not show are built into a document, as before.
+/// Payloads with parts the view does not show are built into a document, as before, and show
+/// those parts.
 #[test]
 fn sparkplug_view_only_for_plain_payloads() {
     let mut d = Decoder::new(Choice::Fixed(Format::Sparkplug), None);
-    let bytes_metric = Metric {
-        name: Some(Bytes::from_static(b"b")),
-        value: Some(MetricValue::Bytes(vec![1, 2])),
+    let metric = |m: Metric| Payload {
+        metrics: vec![Metric {
+            name: Some(Bytes::from_static(b"m")),
+            ..m
+        }],
         ..Default::default()
     };
-    let body = Payload {
-        body: Some(Bytes::from_static(b"x")),
-        ..Default::default()
+    let value = |v: MetricValue| {
+        metric(Metric {
+            value: Some(v),
+            ..Default::default()
+        })
     };
-    let with_bytes = Payload {
-        metrics: vec![bytes_metric],
-        ..Default::default()
-    };
-    for (payload, viewed) in [
-        (Payload::default(), true),
-        (body, false),
-        (with_bytes, false),
-    ] {
+    let cases = [
+        (Payload::default(), None),
+        (value(MetricValue::Double(1.5)), None),
+        (
+            Payload {
+                body: Some(Bytes::from_static(b"x")),
+                ..Default::default()
+            },
+            Some("/body"),
+        ),
+        (
+            value(MetricValue::Bytes(vec![1, 2])),
+            Some("/metrics/0/value"),
+        ),
+        (
+            value(MetricValue::DataSet(Box::default())),
+            Some("/metrics/0/value/rows"),
+        ),
+        (
+            value(MetricValue::Template(Box::default())),
+            Some("/metrics/0/value/metrics"),
+        ),
+        (
+            metric(Metric {
+                metadata: Some(Box::default()),
+                ..Default::default()
+            }),
+            Some("/metrics/0/metaData"),
+        ),
+        (
+            metric(Metric {
+                properties: Some(Box::default()),
+                ..Default::default()
+            }),
+            Some("/metrics/0/properties"),
+        ),
+    ];
+    for (payload, shown) in cases {
         let bytes = Bytes::from(payload.encode_to_vec());
         let input = Input {
             topic: "spBv1.0/g/NDATA/e",
@@ -217,6 +252,68 @@ fn sparkplug_view_only_for_plain_payloads() {
             payload: &bytes,
         };
         let decoded = d.decode(&input, &mut |_| {}).unwrap().unwrap();
-        assert_eq!(matches!(decoded.value, Data::Sparkplug(_)), viewed);
+        let viewed = matches!(decoded.value, Data::Sparkplug(_));
+        assert_eq!(viewed, shown.is_none(), "{shown:?}");
+        if let Some(pointer) = shown {
+            let value = decoded.value.to_value();
+            assert!(value.pointer(pointer).is_some(), "{pointer} in {value}");
+        }
+    }
+}
+
+/// A BIRTH's metrics that carry only an alias named later in the same BIRTH get that name,
+/// whether the BIRTH is built into a document (it has properties) or seen through its view (the
+/// view reads the table back after the BIRTH installed it, and `At::birth` installs exactly the
+/// BIRTH's own pairs); so do the DATA messages after it.
+#[test]
+fn sparkplug_birth_aliases_in_both_paths() {
+    let named = |name: &'static [u8], alias| Metric {
+        name: Some(Bytes::from_static(name)),
+        alias: Some(alias),
+        ..Default::default()
+    };
+    let only_alias = Metric {
+        alias: Some(2),
+        ..Default::default()
+    };
+    for built in [false, true] {
+        let mut d = Decoder::new(Choice::Fixed(Format::Sparkplug), None);
+        let mut first = named(b"old", 1);
+        if built {
+            first.properties = Some(Box::default());
+        }
+        let birth = Payload {
+            metrics: vec![first, only_alias.clone(), named(b"two", 2)],
+            ..Default::default()
+        };
+        let data = Payload {
+            metrics: vec![only_alias.clone()],
+            ..Default::default()
+        };
+        for (topic, payload, viewed) in [
+            ("spBv1.0/g/DBIRTH/e/d", birth, !built),
+            ("spBv1.0/g/DDATA/e/d", data, true),
+        ] {
+            let bytes = Bytes::from(payload.encode_to_vec());
+            let input = Input {
+                topic,
+                content_type: None,
+                payload: &bytes,
+            };
+            let decoded = d.decode(&input, &mut |_| {}).unwrap().unwrap();
+            assert_eq!(matches!(decoded.value, Data::Sparkplug(_)), viewed);
+            let value = decoded.value.to_value();
+            let names: Vec<&str> = value["metrics"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|m| m["alias"] == 2)
+                .map(|m| m["name"].as_str().unwrap_or("(none)"))
+                .collect();
+            assert!(
+                names.iter().all(|n| *n == "two"),
+                "{topic} {names:?} ({built})"
+            );
+        }
     }
 }

@@ -178,6 +178,11 @@ impl Format {
         Ok(())
     }
 
+    /// Whether the format has a `%{path}` (only those read the payload as a document).
+    pub fn selects(&self) -> bool {
+        self.tokens.iter().any(|t| matches!(t, Token::Path(..)))
+    }
+
     /// What each `%{path}` selects, rendered, in token order; the payload is parsed once.
     fn select(&self, msg: &Message, decoded: Option<&Doc>) -> Result<Vec<Vec<u8>>, Skip> {
         let mut paths = self.tokens.iter().filter_map(|t| match t {

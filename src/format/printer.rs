@@ -6,7 +6,7 @@ use std::io::Write;
 
 use super::{Format, ndjson};
 use crate::conn::Message;
-use crate::decode::{self, Data, Decoded, Decoder, Input};
+use crate::decode::{self, Decoded, Decoder, Input, Tahu};
 use crate::doc::{Doc, Tree};
 use crate::exit::{Code, Failure};
 use crate::jsonpath::{self, Path};
@@ -47,26 +47,28 @@ impl<'m> Payload<'m> {
         decoded.or(self.parsed.as_ref())
     }
 
-    /// The payload as a document: a Sparkplug B view is built into one now (for what cannot work
-    /// on the view: `-F %{…}`, `--json-path`).
+    /// A plain Sparkplug B payload's view, which `--where`, `--json-path` and printing use
+    /// directly.
+    fn view(&self) -> Option<&Tahu<'m>> {
+        self.decoded.as_ref()?.value.view()
+    }
+
+    /// The payload as a document: a Sparkplug B view is built into one now, for what cannot work
+    /// on the view (`-F %{…}`).
     fn built(&mut self) -> Option<&Doc<'m>> {
-        if let Some(Decoded {
-            value: view @ Data::Sparkplug(_),
-            ..
-        }) = &self.decoded
-            && self.parsed.is_none()
-        {
-            self.parsed = Some(view.to_doc());
+        if self.parsed.is_none() {
+            self.parsed = self.view().map(Tahu::to_doc);
         }
         self.doc()
     }
 
-    /// The payload as JSON, parsing it now if nothing has (`None`: it is not JSON).
+    /// The payload as JSON, parsing it now if nothing has (`None`: it is not JSON, or it is a
+    /// view, which the callers test first).
     fn json(&mut self, msg: &'m Message) -> Option<&Doc<'m>> {
         if self.decoded.is_none() && self.parsed.is_none() {
             self.parsed = Doc::from_json(&msg.payload).ok();
         }
-        self.built()
+        self.doc()
     }
 }
 
@@ -162,11 +164,7 @@ impl Printer {
         paths: &[Path],
         strict: bool,
     ) -> Result<bool, Failure> {
-        if let Some(Decoded {
-            value: Data::Sparkplug(view),
-            ..
-        }) = &payload.decoded
-        {
+        if let Some(view) = payload.view() {
             let root = view.root();
             return Ok(paths.iter().all(|p| p.matches_tree(root)));
         }
@@ -255,7 +253,11 @@ impl Printer {
                 let rendered = format.render_to(
                     &mut out,
                     msg,
-                    payload.built(),
+                    if format.selects() {
+                        payload.built()
+                    } else {
+                        payload.doc()
+                    },
                     &now.fixed_offset(),
                     self.pretty,
                     &mut |w| warnings.push(w),
@@ -277,18 +279,13 @@ impl Printer {
                 }
             }
             Output::JsonPath(paths) => {
-                let any = match (&payload.decoded, self.verbose.then_some(&msg.topic[..])) {
-                    (
-                        Some(Decoded {
-                            value: Data::Sparkplug(view),
-                            ..
-                        }),
-                        topic,
-                    ) => {
+                let topic = self.verbose.then_some(&msg.topic[..]);
+                let any = match payload.view() {
+                    Some(view) => {
                         let root = view.root();
                         self.selected(paths, topic, root, jsonpath::write_tree_value)
                     }
-                    (_, topic) => match payload.json(msg) {
+                    None => match payload.json(msg) {
                         Some(doc) => self.selected(paths, topic, doc, jsonpath::write_doc),
                         None => return self.unusable(msg, "payload is not JSON"),
                     },
