@@ -89,8 +89,8 @@ impl Drop for Tahu<'_> {
 
 impl State {
     /// Empties the scratch payload. Done once a message is handled, not at the next one: its views
-    /// would keep the payload (and the read buffer it lies in) and its data sets and templates
-    /// alive until then.
+    /// of the payload must not outlive it (see `read`), and its text, data sets and templates
+    /// would stay allocated until then.
     fn empty(&mut self) {
         let p = &mut self.scratch;
         if p.metrics.capacity() > KEEP_METRICS {
