@@ -15,6 +15,7 @@ mod sparkplug_doc;
 mod sparkplug_encode;
 mod sparkplug_scalar;
 mod sparkplug_schema;
+mod sparkplug_scratch;
 mod sparkplug_state;
 mod sparkplug_view;
 mod sparkplug_write;

@@ -10,35 +10,22 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use bytes::Bytes;
-use prost::Message as _;
 
 use super::sparkplug_doc::{Names, NotText, document, text_in};
 use super::sparkplug_schema::{Metric, Payload};
+use super::sparkplug_scratch::{Reading, Scratch};
 use super::sparkplug_state::Nodes;
 use super::sparkplug_view::{Node, plain};
 use super::sparkplug_write::write_compact;
 use super::text::utf8;
 use crate::doc::{Doc, write_tree};
 
-/// Payloads with more metrics than this do not keep their metric list for the next message.
-const KEEP_METRICS: usize = 1024;
-
-/// What decoding keeps between messages: the edge nodes' aliases and sequence numbers, and the
-/// last payload, whose metric list is reused rather than grown anew for every message.
-#[derive(Default)]
+/// What decoding keeps between messages: the edge nodes' aliases and sequence numbers, and room for
+/// the message being decoded.
+#[derive(Debug, Default)]
 pub struct State {
     nodes: Nodes,
-    /// Empty between messages; while one is handled, its fields are views of its payload.
-    scratch: Payload,
-}
-
-impl std::fmt::Debug for State {
-    /// Without the scratch payload: between messages it holds nothing worth showing.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("State")
-            .field("nodes", &self.nodes)
-            .finish_non_exhaustive()
-    }
+    scratch: Scratch,
 }
 
 /// A decoded message: a plain payload's view (the common case), or the document of any other.
@@ -47,17 +34,17 @@ pub enum Read<'d> {
     Doc(Doc<'d>),
 }
 
-/// A plain payload, decoded and checked, seen through its view. Its scratch payload is emptied
-/// when it goes.
+/// A plain payload, decoded and checked, seen through its view.
 pub struct Tahu<'d> {
-    state: &'d mut State,
+    decoded: Reading<'d>,
+    nodes: &'d Nodes,
     payload: &'d [u8],
 }
 
 impl<'d> Tahu<'d> {
     /// The document's root, to test and print.
     pub fn root(&self) -> Node<'_> {
-        Node::Root(&self.state.scratch, self.state.nodes.aliases())
+        Node::Root(&self.decoded, self.nodes.aliases())
     }
 
     /// Appends the document's JSON text.
@@ -65,39 +52,19 @@ impl<'d> Tahu<'d> {
         if pretty {
             write_tree(self.root(), out, true);
         } else {
-            write_compact(&self.state.scratch, self.state.nodes.aliases(), out);
+            write_compact(&self.decoded, self.nodes.aliases(), out);
         }
     }
 
     /// The equal document (for what still needs one: `-F %{…}` and `--json`).
     pub fn to_doc(&self) -> Doc<'d> {
-        let aliases = self.state.nodes.aliases();
+        let aliases = self.nodes.aliases();
         let names = Names {
             payload: self.payload,
             aliases: &|alias| Some(Cow::Owned(aliases?.get(&alias)?.clone())),
         };
         // The names were checked when the payload was decoded.
-        document(&self.state.scratch, &names).unwrap_or_default()
-    }
-}
-
-impl Drop for Tahu<'_> {
-    fn drop(&mut self) {
-        self.state.empty();
-    }
-}
-
-impl State {
-    /// Empties the scratch payload. Done once a message is handled, not at the next one: its views
-    /// of the payload must not outlive it (see `read`), and its text, data sets and templates
-    /// would stay allocated until then.
-    fn empty(&mut self) {
-        let p = &mut self.scratch;
-        if p.metrics.capacity() > KEEP_METRICS {
-            *p = Payload::default();
-        } else {
-            p.clear();
-        }
+        document(&self.decoded, &names).unwrap_or_default()
     }
 }
 
@@ -112,35 +79,30 @@ pub fn decode<'d>(
     if topic.starts_with("spBv1.0/STATE/") {
         return super::json(payload).map(Read::Doc);
     }
-    match read(topic, payload, state, warn) {
-        Ok(None) => Ok(Read::View(Tahu { state, payload })),
-        other => {
-            state.empty();
-            other.map(|doc| Read::Doc(doc.unwrap_or_default()))
-        }
-    }
+    let State { nodes, scratch } = state;
+    let decoded = scratch
+        .read(payload)
+        .map_err(|e| format!("payload is not Sparkplug B ({e})"))?;
+    // A document is built now and the scratch emptied; a plain payload's view keeps it.
+    Ok(match check(topic, payload, &decoded, nodes, warn)? {
+        Some(doc) => Read::Doc(doc),
+        None => Read::View(Tahu {
+            decoded,
+            nodes,
+            payload,
+        }),
+    })
 }
 
-/// `decode` into the (empty) scratch payload: the document, or `None` when the payload is plain
-/// (its names checked) and is to be seen through its view.
-fn read<'p>(
+/// Checks a decoded payload `p`, notes its `seq` and takes its BIRTH aliases: its document, or
+/// `None` when it is plain (its names checked) and is to be seen through its view.
+fn check<'p>(
     topic: &str,
     payload: &'p Bytes,
-    state: &mut State,
+    p: &Payload,
+    nodes: &mut Nodes,
     warn: &mut dyn FnMut(String),
 ) -> Result<Option<Doc<'p>>, String> {
-    let State { nodes, scratch: p } = state;
-    // Nothing of an earlier message can be left (a view that was leaked never emptied it).
-    p.clear();
-    // SAFETY: the scratch payload's bytes fields become views of `payload` that claim to be
-    // static, so that making and dropping each (a metric name, ~20 per message) is not a pair of
-    // atomic reference count changes (a tenth of `sub --decode sparkplug`'s time). They are read
-    // only while `payload` is borrowed: here, and through the `Tahu` that borrows it for as long
-    // as it lives; the scratch is emptied when the message is done (`decode`, `Tahu::drop`) and
-    // before the next one is read (above), and `State`'s `Debug` does not show it.
-    let view: &'static [u8] = unsafe { &*std::ptr::from_ref::<[u8]>(payload) };
-    p.merge(Bytes::from_static(view))
-        .map_err(|e| format!("payload is not Sparkplug B ({e})"))?;
     let mut at = nodes.at(topic);
     let birth = at.as_ref().filter(|at| at.topic.kind.ends_with("BIRTH"));
     // A BIRTH's own metrics may name an alias only: they see the table this BIRTH makes, which
