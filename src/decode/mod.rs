@@ -204,11 +204,11 @@ impl Decoder {
             },
         };
         let value = match format {
-            Format::Json => json(input.payload)?,
-            Format::Msgpack => msgpack::decode(input.payload)?,
-            Format::Cbor => Doc::from_value(cbor::decode(input.payload)?),
+            Format::Json => Data::Doc(json(input.payload)?),
+            Format::Msgpack => Data::Doc(msgpack::decode(input.payload)?),
+            Format::Cbor => Data::Doc(Doc::from_value(cbor::decode(input.payload)?)),
             Format::Protobuf => match &self.schema {
-                Some(schema) => Doc::from_value(schema.decode(input.payload)?),
+                Some(schema) => Data::Doc(Doc::from_value(schema.decode(input.payload)?)),
                 None => {
                     return Err(
                         "the content type says protobuf: give --proto and --message-type".into(),
@@ -216,18 +216,10 @@ impl Decoder {
                 }
             },
             Format::Sparkplug => {
-                let read = sparkplug::decode(input.topic, input.payload, &mut self.sparkplug, warn);
-                let value = match read? {
-                    sparkplug::Read::View(view) => Data::Sparkplug(view),
-                    sparkplug::Read::Doc(doc) => Data::Doc(doc),
-                };
-                return Ok(Some(Decoded { value, format }));
+                sparkplug::decode(input.topic, input.payload, &mut self.sparkplug, warn)?
             }
         };
-        Ok(Some(Decoded {
-            value: Data::Doc(value),
-            format,
-        }))
+        Ok(Some(Decoded { value, format }))
     }
 }
 

@@ -11,6 +11,7 @@ use std::collections::HashMap;
 
 use bytes::Bytes;
 
+use super::Data;
 use super::sparkplug_doc::{Names, NotText, document, text_in};
 use super::sparkplug_schema::{Metric, Payload};
 use super::sparkplug_scratch::{Reading, Scratch};
@@ -26,12 +27,6 @@ use crate::doc::{Doc, write_tree};
 pub struct State {
     nodes: Nodes,
     scratch: Scratch,
-}
-
-/// A decoded message: a plain payload's view (the common case), or the document of any other.
-pub enum Read<'d> {
-    View(Tahu<'d>),
-    Doc(Doc<'d>),
 }
 
 /// A plain payload, decoded and checked, seen through its view.
@@ -75,9 +70,9 @@ pub fn decode<'d>(
     payload: &'d Bytes,
     state: &'d mut State,
     warn: &mut dyn FnMut(String),
-) -> Result<Read<'d>, String> {
+) -> Result<Data<'d>, String> {
     if topic.starts_with("spBv1.0/STATE/") {
-        return super::json(payload).map(Read::Doc);
+        return super::json(payload).map(Data::Doc);
     }
     let State { nodes, scratch } = state;
     let decoded = scratch
@@ -85,8 +80,8 @@ pub fn decode<'d>(
         .map_err(|e| format!("payload is not Sparkplug B ({e})"))?;
     // A document is built now and the scratch emptied; a plain payload's view keeps it.
     Ok(match check(topic, payload, &decoded, nodes, warn)? {
-        Some(doc) => Read::Doc(doc),
-        None => Read::View(Tahu {
+        Some(doc) => Data::Doc(doc),
+        None => Data::Sparkplug(Tahu {
             decoded,
             nodes,
             payload,

@@ -10,7 +10,7 @@ use super::sparkplug_scalar::Leaf;
 use super::sparkplug_schema::{Metric, Payload};
 use super::sparkplug_state::Aliases;
 use super::sparkplug_view::{name, value};
-use crate::doc::{write_number, write_string};
+use crate::doc::{Shape, write_number, write_string};
 
 /// Appends `p`'s document as compact JSON.
 pub fn write_compact(p: &Payload, aliases: Option<&Aliases>, out: &mut Vec<u8>) {
@@ -108,19 +108,15 @@ fn unsigned(out: &mut Vec<u8>, n: u64) {
     write_number(out, &Number::from(n));
 }
 
-/// A scalar as the document would hold it.
+/// A scalar as the document holds it (`Leaf::shape`, the mapping the document and the view share).
 #[inline(always)]
 fn leaf(out: &mut Vec<u8>, leaf: Leaf) {
-    match leaf {
-        Leaf::Text(s) => write_string(out, b"\"", s, b"\""),
-        Leaf::Unsigned(n) => unsigned(out, n),
-        Leaf::Signed(n) => write_number(out, &Number::from(n)),
-        Leaf::Float(f) => match Number::from_f64(f) {
-            Some(n) => write_number(out, &n),
-            None => out.extend_from_slice(b"null"),
-        },
-        Leaf::Bool(true) => out.extend_from_slice(b"true"),
-        Leaf::Bool(false) => out.extend_from_slice(b"false"),
-        Leaf::Null => out.extend_from_slice(b"null"),
+    match leaf.shape() {
+        Shape::String(s) => write_string(out, b"\"", s, b"\""),
+        Shape::Number(n) => write_number(out, &n),
+        Shape::Bool(true) => out.extend_from_slice(b"true"),
+        Shape::Bool(false) => out.extend_from_slice(b"false"),
+        // NaN and the infinities; a leaf is never an array or an object.
+        Shape::Null | Shape::Array | Shape::Object => out.extend_from_slice(b"null"),
     }
 }
